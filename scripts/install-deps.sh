@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every Debian package Heimdall needs to build, test and benchmark.
+# Idempotent: packages already present are skipped, so a second run is quick.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config
+  librocksdb-dev        # event log
+  libsimdjson-dev       # JSON parsing
+  libboost1.81-dev      # Beast (HTTP/SSE)
+  catch2                # tests (Catch2 v2, header-only)
+  python3-jsonschema    # schema validation of the events the tests produce
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,33 @@
+// heimdall: one binary, one subcommand per job (see `heimdall --help`).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tools/commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: heimdall <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve   run the server (data under ./data by default)\n"
+    "  log     inspect, verify and rebuild the event log\n"
+    "\n"
+    "`heimdall <command> --help` describes a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+    std::fputs(kUsage, words.empty() ? stderr : stdout);
+    return words.empty() ? 2 : 0;
+  }
+  std::string command = words[0];
+  words.erase(words.begin());
+  if (command == "serve") return heimdall::tools::run_serve(words);
+  if (command == "log") return heimdall::tools::run_log(words);
+  std::fprintf(stderr, "heimdall: unknown command '%s'\n%s", command.c_str(), kUsage);
+  return 2;
+}
