@@ -1,0 +1,309 @@
+// http::server and http::router over real loopback HTTP, with a plain POSIX
+// socket client so this file does not pay for Beast.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "http/router.h"
+#include "http/server.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using heimdall::http::request;
+using heimdall::http::response;
+using heimdall::http::router;
+using heimdall::http::server;
+using heimdall::http::server_options;
+
+struct reply {
+  int status = 0;    // 0: the connection ended before a whole response
+  std::string head;  // status line and header fields
+  std::string body;
+};
+
+// A blocking loopback client. Every send and receive gives up after 5 s, so
+// a server that misbehaves fails the test instead of hanging it.
+class client {
+ public:
+  explicit client(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    timeval limit{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~client() { ::close(fd_); }
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  bool connected() const { return connected_; }
+
+  bool send_all(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  // Reads one response framed by Content-Length.
+  reply read_reply() {
+    reply r;
+    std::size_t end;
+    while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
+      if (!fill()) return r;
+    }
+    std::string head = pending_.substr(0, end + 2);
+    pending_.erase(0, end + 4);
+    std::size_t length = 0;
+    if (auto at = head.find("Content-Length: "); at != std::string::npos) {
+      length = std::stoul(head.substr(at + 16));
+    }
+    while (pending_.size() < length) {
+      if (!fill()) return r;
+    }
+    r.body = pending_.substr(0, length);
+    pending_.erase(0, length);
+    r.status = std::stoi(head.substr(9, 3));  // "HTTP/1.1 200 OK"
+    r.head = std::move(head);
+    return r;
+  }
+
+  reply get(const std::string& target) {
+    send_all("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    return read_reply();
+  }
+
+  // True when the server closes the connection (orderly or by reset) before
+  // the 5 s receive limit; anything it sends first is discarded.
+  bool closed_by_server() {
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
+    }
+  }
+
+ private:
+  bool fill() {
+    char buf[65536];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    pending_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_;
+  bool connected_ = false;
+  std::string pending_;
+};
+
+std::string envelope(unsigned code, const std::string& message) {
+  std::string c = std::to_string(code);
+  return R"({"success":false,"code":)" + c + R"(,"message":")" + message +
+         R"(","error":{"code":)" + c + R"(,"message":")" + message + R"("}})";
+}
+
+// The read timeout is long by default so that a slow machine (or a sanitizer
+// build) cannot turn a test of something else into a timeout.
+std::unique_ptr<server> start(heimdall::http::handler handle,
+                              std::chrono::milliseconds read_timeout = 10s) {
+  server_options options;
+  options.port = 0;
+  options.read_timeout = read_timeout;
+  auto started = server::start(options, std::move(handle));
+  REQUIRE(started.is_ok());
+  return std::move(started).value();
+}
+
+heimdall::http::handler router_at_seq(std::uint64_t seq) {
+  return [r = router([seq] { return seq; })](const request& req) { return r.handle(req); };
+}
+
+}  // namespace
+
+TEST_CASE("router: GET /health reports last_seq; the query string plays no part", "[http]") {
+  router r([] { return std::uint64_t{7}; });
+  response res = r.handle({"GET", "/health?verbose=1", ""});
+  CHECK(res.status == 200);
+  CHECK(res.content_type == "application/json");
+  CHECK(res.body == R"({"success":true,"data":{"status":"ok","last_seq":7}})");
+}
+
+TEST_CASE("router: error messages are JSON-escaped", "[http]") {
+  router r([] { return std::uint64_t{0}; });
+  response res = r.handle({"GET", "/a\"b\\c", ""});
+  CHECK(res.status == 404);
+  CHECK(res.body == envelope(404, R"(Route 'GET /a\"b\\c' not found)"));
+}
+
+TEST_CASE("server: GET /health answers 200, twice on one connection", "[http]") {
+  auto srv = start(router_at_seq(42));
+  client c(srv->port());
+  REQUIRE(c.connected());
+  for (int i = 0; i < 2; ++i) {
+    reply r = c.get("/health");
+    CHECK(r.status == 200);
+    CHECK(r.head.find("Content-Type: application/json\r\n") != std::string::npos);
+    CHECK(r.body == R"({"success":true,"data":{"status":"ok","last_seq":42}})");
+  }
+}
+
+TEST_CASE("server: an unknown route answers 404 in the error envelope", "[http]") {
+  auto srv = start(router_at_seq(0));
+  client c(srv->port());
+  reply r = c.get("/nope");
+  CHECK(r.status == 404);
+  CHECK(r.body == envelope(404, "Route 'GET /nope' not found"));
+}
+
+TEST_CASE("server: a known path with the wrong method answers 405 with Allow", "[http]") {
+  auto srv = start(router_at_seq(0));
+  client c(srv->port());
+  c.send_all("DELETE /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  reply r = c.read_reply();
+  CHECK(r.status == 405);
+  CHECK(r.head.find("Allow: GET\r\n") != std::string::npos);
+  CHECK(r.body == envelope(405, "Method 'DELETE' not allowed on '/health'"));
+}
+
+TEST_CASE("server: a body over 1 MiB answers 413 and closes", "[http]") {
+  auto srv = start(router_at_seq(0));
+  client c(srv->port());
+  const std::string body(2 * 1024 * 1024, 'x');
+  SECTION("announced by Content-Length, and sent anyway") {
+    c.send_all("POST /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n");
+    c.send_all(body);
+  }
+  SECTION("found while reading a chunked body") {
+    c.send_all("POST /health HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (std::size_t sent = 0; sent < body.size(); sent += 64 * 1024) {
+      if (!c.send_all("10000\r\n" + body.substr(0, 64 * 1024) + "\r\n")) break;
+    }
+  }
+  reply r = c.read_reply();
+  CHECK(r.status == 413);
+  CHECK(r.head.find("Connection: close\r\n") != std::string::npos);
+  CHECK(r.body == envelope(413, "Request body exceeds 1048576 bytes"));
+  CHECK(c.closed_by_server());
+}
+
+TEST_CASE("server: oversize and malformed requests answer 431 and 400 in the envelope", "[http]") {
+  auto srv = start(router_at_seq(0));
+  client c(srv->port());
+  SECTION("a header over 16 KiB") {
+    c.send_all("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(20000, 'a') +
+               "\r\n\r\n");
+    reply r = c.read_reply();
+    CHECK(r.status == 431);
+    CHECK(r.head.find("Connection: close\r\n") != std::string::npos);
+    CHECK(r.body == envelope(431, "Request header exceeds 16384 bytes"));
+  }
+  SECTION("bytes that are not HTTP") {
+    c.send_all("\x01\x02 nonsense\r\n\r\n");
+    reply r = c.read_reply();
+    CHECK(r.status == 400);
+    CHECK(r.head.find("Connection: close\r\n") != std::string::npos);
+    CHECK(r.body.find(R"("code":400,"message":"Malformed HTTP request: )") != std::string::npos);
+  }
+}
+
+TEST_CASE("server: a client that sends half a header is dropped at the read timeout", "[http]") {
+  auto srv = start(router_at_seq(0), 300ms);
+  client c(srv->port());
+  REQUIRE(c.send_all("GET /health HTTP/1.1\r\nHost: loc"));
+  auto began = std::chrono::steady_clock::now();
+  CHECK(c.closed_by_server());
+  auto waited = std::chrono::steady_clock::now() - began;
+  CHECK(waited >= 250ms);
+  CHECK(waited < 3s);
+}
+
+TEST_CASE("server: an idle keep-alive connection is dropped at the read timeout", "[http]") {
+  auto srv = start(router_at_seq(0), 300ms);
+  client c(srv->port());
+  CHECK(c.get("/health").status == 200);
+  CHECK(c.closed_by_server());
+}
+
+TEST_CASE("server: stop() finishes the request in flight and closes idle connections", "[http]") {
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  auto inner = router_at_seq(0);
+  // A long read timeout: stop() must close the idle connection itself.
+  auto srv = start(
+      [&](const request& req) {
+        if (req.target != "/slow") return inner(req);
+        entered.set_value();
+        released.wait_for(10s);  // bounded, so a failed check cannot hang stop()
+        return response{200, "text/plain", "done", {}};
+      },
+      30s);
+  const unsigned short port = srv->port();
+
+  client idle(port);
+  REQUIRE(idle.get("/health").status == 200);
+  std::optional<client> busy(std::in_place, port);
+  REQUIRE(busy->send_all("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  REQUIRE(entered.get_future().wait_for(5s) == std::future_status::ready);
+
+  std::atomic<bool> stopped{false};
+  auto began = std::chrono::steady_clock::now();
+  std::thread stopper([&] {
+    srv->stop();
+    stopped = true;
+  });
+  // stop() has begun once the port refuses connections.
+  bool refused = false;
+  for (int i = 0; i < 500 && !refused; ++i) {
+    refused = !client(port).connected();
+    if (!refused) std::this_thread::sleep_for(10ms);
+  }
+  CHECK(refused);
+  CHECK(idle.closed_by_server());
+  CHECK_FALSE(stopped);
+
+  release.set_value();
+  reply r = busy->read_reply();
+  CHECK(r.status == 200);
+  CHECK(r.body == "done");
+  CHECK(r.head.find("Connection: close\r\n") != std::string::npos);
+  CHECK(busy->closed_by_server());
+  busy.reset();  // the server lingers until the client closes too
+  stopper.join();
+  CHECK(stopped);
+  CHECK(std::chrono::steady_clock::now() - began < 5s);  // not the 30 s read timeout
+}
+
+TEST_CASE("server: a port in use fails start() with io_error naming the address", "[http]") {
+  auto first = start(router_at_seq(0));
+  server_options options;
+  options.port = first->port();
+  auto second = server::start(options, router_at_seq(0));
+  REQUIRE_FALSE(second.is_ok());
+  CHECK(second.error().code() == heimdall::errc::io_error);
+  CHECK_THAT(second.error().message(),
+             Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(first->port())));
+}
