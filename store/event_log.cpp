@@ -1,9 +1,7 @@
 #include "store/event_log.h"
 
-#include <rocksdb/filter_policy.h>
 #include <rocksdb/perf_level.h>
 #include <rocksdb/slice_transform.h>
-#include <rocksdb/table.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,6 +26,7 @@
 #include "store/keys.h"
 #include "store/log_storage.h"
 #include "store/projection.h"
+#include "store/stream_cache.h"
 
 namespace heimdall {
 namespace fs = std::filesystem;
@@ -43,9 +42,9 @@ constexpr std::size_t kRecentEvents = 65536;
 constexpr std::size_t kDeliveryBudget = 4096;
 // Events per WriteBatch when replaying the log into projections.
 constexpr std::size_t kReplayChunk = 50000;
-// The writer caches stream versions; past this many streams it starts over
-// (a miss costs one index seek).
-constexpr std::size_t kMaxCachedStreams = 1 << 20;
+// Event ids the writer keeps in memory for idempotency checks (about 50
+// bytes each); a stream evicted past this is reloaded from its index.
+constexpr std::size_t kMaxCachedIds = 1 << 20;
 // Groups written but not yet synced. One fsync normally covers them all;
 // the bound only matters when the disk stalls.
 constexpr std::size_t kMaxUnsyncedGroups = 64;
@@ -92,9 +91,9 @@ struct subscriber {
 
 std::string be64(std::uint64_t v) { return keys::seq_key(v); }
 
-// The prefix of a streams or event_ids key: the stream id and its '|'.
-// Within a stream, versions (and v7 event ids) arrive in ascending order, so
-// the memtable can insert each key next to the previous one of its stream.
+// The prefix of a streams key: the stream id and its '|'. Within a stream,
+// versions arrive in ascending order, so the memtable can insert each key
+// next to the previous one of its stream.
 class stream_prefix : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "heimdall.stream_prefix"; }
@@ -108,23 +107,19 @@ class stream_prefix : public rocksdb::SliceTransform {
 
 enum class key_order { none, sequential, per_stream };
 
-rocksdb::ColumnFamilyOptions cf_options(bool point_lookups, key_order order = key_order::none) {
+rocksdb::ColumnFamilyOptions cf_options(key_order order = key_order::none) {
   rocksdb::ColumnFamilyOptions o;
+  if (order != key_order::none) {
+    // The log and its index take every append: bigger memtables mean fewer
+    // flushes competing with the writer for CPU.
+    o.write_buffer_size = 128 << 20;
+  }
   // Insert hints turn the memtable's skiplist search into an append for
   // keys that follow the previous one: most of the cost of a group commit.
   if (order == key_order::sequential) {
     o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
   } else if (order == key_order::per_stream) {
     o.memtable_insert_with_hint_prefix_extractor = std::make_shared<stream_prefix>();
-  }
-  if (point_lookups) {
-    // event_ids is probed once per appended event, almost always for a key
-    // that does not exist: bloom filters make that miss cheap.
-    rocksdb::BlockBasedTableOptions table;
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-    o.memtable_whole_key_filtering = true;
-    o.memtable_prefix_bloom_size_ratio = 0.05;
   }
   return o;
 }
@@ -221,7 +216,7 @@ struct event_log::impl {
   // Held by the writer around each group and by rebuild_projections.
   std::mutex commit_mu;
   // Owned by the writer thread (or by whoever holds commit_mu).
-  std::unordered_map<std::string, std::uint64_t> versions;
+  stream_cache streams{[this](std::string_view stream) { return load_stream(stream); }, kMaxCachedIds};
   std::uint64_t next_seq = 1;
 
   std::mutex sync_mu;
@@ -263,7 +258,8 @@ struct event_log::impl {
   // The stream's version as of `ro` (the writer reads the latest state,
   // readers the durable view).
   result<std::uint64_t> stored_version(std::string_view stream, const rocksdb::ReadOptions& ro) const;
-  result<std::optional<std::uint64_t>> stored_event_seq(const std::string& id_key) const;
+  // A stream's version and event ids, from its index (latest state).
+  result<cached_stream> load_stream(std::string_view stream) const;
   result<event> read_event(std::string_view envelope, std::uint64_t seq,
                            data_form form = data_form::current) const;
 
@@ -345,12 +341,17 @@ status event_log::impl::open_db(bool is_new) {
   auto logger = std::make_shared<stderr_logger>();
   db_options.info_log = logger;
   if (options.env != nullptr) db_options.env = options.env;
+  // Flushes and compactions can wait; appends cannot. Let the writer and
+  // syncer win the CPU when both want it (a 128 MiB memtable gives a flush
+  // seconds of slack at full append rate).
+  db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW);
+  db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::HIGH);
 
   std::vector<std::string> existing;
   if (!is_new) {
     auto s = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
     if (!s.ok()) return log_storage::from_rocksdb(s, "data directory '" + dir + "'");
-    for (const char* required : {kLogCf, kStreamsCf, kEventIdsCf}) {
+    for (const char* required : {kLogCf, kStreamsCf}) {
       if (std::find(existing.begin(), existing.end(), required) == existing.end()) {
         return status(errc::invalid_argument, "'" + dir + "' is not a heimdall event log (column family '" +
                                                   required + "' is missing)");
@@ -362,10 +363,9 @@ status event_log::impl::open_db(bool is_new) {
   db_options.create_missing_column_families = !options.read_only;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
-      {rocksdb::kDefaultColumnFamilyName, cf_options(false)},
-      {kLogCf, cf_options(false, key_order::sequential)},
-      {kStreamsCf, cf_options(false, key_order::per_stream)},
-      {kEventIdsCf, cf_options(true, key_order::per_stream)},
+      {rocksdb::kDefaultColumnFamilyName, cf_options()},
+      {kLogCf, cf_options(key_order::sequential)},
+      {kStreamsCf, cf_options(key_order::per_stream)},
   };
   std::vector<int> projection_slot(all_projections().size(), -1);
   for (std::size_t i = 0; i < all_projections().size(); ++i) {
@@ -373,7 +373,7 @@ status event_log::impl::open_db(bool is_new) {
     bool present = is_new || std::find(existing.begin(), existing.end(), name) != existing.end();
     if (present || !options.read_only) {
       projection_slot[i] = static_cast<int>(descriptors.size());
-      descriptors.emplace_back(name, cf_options(false));
+      descriptors.emplace_back(name, cf_options());
     }
   }
   std::size_t known = descriptors.size();
@@ -381,7 +381,7 @@ status event_log::impl::open_db(bool is_new) {
     for (const auto& name : existing) {
       bool listed = std::any_of(descriptors.begin(), descriptors.end(),
                                 [&](const auto& d) { return d.name == name; });
-      if (!listed) descriptors.emplace_back(name, cf_options(false));
+      if (!listed) descriptors.emplace_back(name, cf_options());
     }
   }
 
@@ -401,7 +401,6 @@ status event_log::impl::open_db(bool is_new) {
   st.meta = handles[0];
   st.log = handles[1];
   st.streams = handles[2];
-  st.event_ids = handles[3];
   for (std::size_t i = 0; i < projection_slot.size(); ++i) {
     st.projections.push_back(projection_slot[i] < 0 ? nullptr : handles[projection_slot[i]]);
   }
@@ -463,7 +462,7 @@ event_log::impl::~impl() {
   if (dispatcher.joinable()) dispatcher.join();
   view.reset();  // releases its snapshot while the database is open
   if (st.db) {
-    std::vector<rocksdb::ColumnFamilyHandle*> all = {st.meta, st.log, st.streams, st.event_ids};
+    std::vector<rocksdb::ColumnFamilyHandle*> all = {st.meta, st.log, st.streams};
     all.insert(all.end(), st.projections.begin(), st.projections.end());
     all.insert(all.end(), other_cfs.begin(), other_cfs.end());
     for (auto* h : all) {
@@ -530,8 +529,9 @@ result<std::vector<event>> event_log::read_stream(std::string_view stream, std::
   std::unique_ptr<rocksdb::Iterator> it(st.db->NewIterator(ro, st.streams));
   for (it->Seek(keys::stream_key(stream, from_version));
        it->Valid() && it->key().starts_with(prefix) && seq_keys.size() < max_count; it->Next()) {
-    if (it->value().size() != 8) return status(errc::corruption, "malformed index entry of stream " + std::string(stream));
-    seq_keys.push_back(it->value().ToString());
+    auto entry = keys::parse_index_value(it->value().ToStringView());
+    if (!entry) return status(errc::corruption, "malformed index entry of stream " + std::string(stream));
+    seq_keys.push_back(keys::seq_key(entry->seq));
   }
   if (!it->status().ok()) return log_storage::from_rocksdb(it->status(), "reading stream " + std::string(stream));
   std::vector<event> out;
@@ -572,13 +572,18 @@ result<std::uint64_t> event_log::stream_version(std::string_view stream) const {
   return impl_->stored_version(stream, impl_->read_options(hold));
 }
 
-result<std::optional<std::uint64_t>> event_log::impl::stored_event_seq(const std::string& id_key) const {
-  std::string value;
-  auto s = st.db->Get(rocksdb::ReadOptions(), st.event_ids, id_key, &value);
-  if (s.IsNotFound()) return std::optional<std::uint64_t>();
-  if (!s.ok()) return log_storage::from_rocksdb(s, "reading the event id index");
-  if (value.size() != 8) return status(errc::corruption, "malformed event id index entry");
-  return std::optional<std::uint64_t>(keys::get_be64(value));
+result<cached_stream> event_log::impl::load_stream(std::string_view stream) const {
+  cached_stream out;
+  std::string prefix = keys::stream_prefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(st.db->NewIterator(rocksdb::ReadOptions(), st.streams));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    auto entry = keys::parse_index_value(it->value().ToStringView());
+    if (!entry) return status(errc::corruption, "malformed index entry of stream " + std::string(stream));
+    out.ids.emplace(entry->id, entry->seq);
+    ++out.version;
+  }
+  if (!it->status().ok()) return log_storage::from_rocksdb(it->status(), "reading stream " + std::string(stream));
+  return out;
 }
 
 result<std::optional<std::string>> event_log::projection_get(std::string_view projection,
@@ -799,56 +804,31 @@ written_group event_log::impl::write_group(std::vector<queued_append> group) {
     batches.push_back(projections[j]->begin(reader_for(st.projections[j], &read_error)));
   }
   rocksdb::WriteBatch wb;
-  std::unordered_map<std::string, std::uint64_t> group_versions;  // stream -> version after this group
-  std::unordered_map<std::string, std::uint64_t> group_ids;       // event id key -> seq
   std::vector<event>& committed = out.events;
   std::uint64_t seq = next_seq;
   const std::string time = format_time_ms(options.clock());
 
-  auto current_version = [&](const std::string& stream) -> result<std::uint64_t> {
-    if (auto it = group_versions.find(stream); it != group_versions.end()) return it->second;
-    if (auto it = versions.find(stream); it != versions.end()) return it->second;
-    return stored_version(stream, rocksdb::ReadOptions());
-  };
-
   for (std::size_t i = 0; i < requests.size(); ++i) {
     auto& req = requests[i];
-    auto current = current_version(req.stream);
-    if (!current) {
-      results[i] = current.error();
+    auto cached = streams.get(req.stream);
+    if (!cached) {
+      results[i] = cached.error();
       continue;
     }
+    cached_stream& stream = **cached;
     // Idempotency: an append whose ids are all in the stream already is a
-    // retry of one that succeeded; a partial overlap is a client error. A
-    // stream that does not exist yet holds no ids, so it needs no lookups.
+    // retry of one that succeeded; a partial overlap is a client error.
     std::size_t seen = 0;
     std::uint64_t first_seen = UINT64_MAX, last_seen = 0;
-    std::vector<std::string> id_keys;
-    status lookup_error;
     for (const auto& e : req.events) {
-      id_keys.push_back(keys::event_id_key(req.stream, e.id));
-      if (*current == 0) continue;
-      std::optional<std::uint64_t> found;
-      if (auto it = group_ids.find(id_keys.back()); it != group_ids.end()) {
-        found = it->second;
-      } else if (auto stored = stored_event_seq(id_keys.back()); !stored) {
-        lookup_error = stored.error();
-        break;
-      } else {
-        found = *stored;
-      }
-      if (found) {
+      if (auto it = stream.ids.find(e.id); it != stream.ids.end()) {
         ++seen;
-        first_seen = std::min(first_seen, *found);
-        last_seen = std::max(last_seen, *found);
+        first_seen = std::min(first_seen, it->second);
+        last_seen = std::max(last_seen, it->second);
       }
-    }
-    if (!lookup_error.is_ok()) {
-      results[i] = lookup_error;
-      continue;
     }
     if (seen == req.events.size()) {
-      results[i] = append_result{first_seen, last_seen, *current, true};
+      results[i] = append_result{first_seen, last_seen, stream.version, true};
       continue;
     }
     if (seen > 0) {
@@ -857,29 +837,26 @@ written_group event_log::impl::write_group(std::vector<queued_append> group) {
                                               "; a retry must repeat the original append exactly");
       continue;
     }
-    if (!req.expected.accepts(*current)) {
-      results[i] = status(errc::conflict, "stream " + req.stream + " is at version " + std::to_string(*current) +
+    if (!req.expected.accepts(stream.version)) {
+      results[i] = status(errc::conflict, "stream " + req.stream + " is at version " + std::to_string(stream.version) +
                                               ", the append expected " + req.expected.to_string());
       continue;
     }
-    std::uint64_t version = *current;
     append_result ok{seq, 0, 0, false};
-    for (std::size_t k = 0; k < req.events.size(); ++k) {
-      auto& ne = req.events[k];
-      event e{seq, req.stream, ++version, ne.id, std::move(ne.type), ne.schema, time, std::move(ne.data)};
-      std::string seq_key = keys::seq_key(seq);
-      wb.Put(st.log, seq_key, encode_envelope(e));
-      wb.Put(st.streams, keys::stream_key(req.stream, version), seq_key);
-      wb.Put(st.event_ids, id_keys[k], seq_key);
-      group_ids[id_keys[k]] = seq;
+    for (auto& ne : req.events) {
+      // The cache runs ahead of the disk; a failed write poisons the log,
+      // so nothing ever acts on the entries of a group that was not written.
+      streams.add(stream, ne.id, seq);
+      event e{seq, req.stream, stream.version, ne.id, std::move(ne.type), ne.schema, time, std::move(ne.data)};
+      wb.Put(st.log, keys::seq_key(seq), encode_envelope(e));
+      wb.Put(st.streams, keys::stream_key(req.stream, e.version), keys::index_value(seq, e.id));
       upcast(e);  // cannot fail: the type and schema were validated on entry
       for (auto& b : batches) b->apply(e);
       committed.push_back(std::move(e));
       ++seq;
     }
     ok.last_seq = seq - 1;
-    ok.stream_version = version;
-    group_versions[req.stream] = version;
+    ok.stream_version = stream.version;
     results[i] = ok;
   }
 
@@ -903,8 +880,7 @@ written_group event_log::impl::write_group(std::vector<queued_append> group) {
   }
   out.view = take_snapshot();
   next_seq = seq;
-  if (versions.size() + group_versions.size() > kMaxCachedStreams) versions.clear();
-  for (auto& [stream, version] : group_versions) versions[stream] = version;
+  streams.trim();
   return out;
 }
 

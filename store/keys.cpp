@@ -1,5 +1,7 @@
 #include "store/keys.h"
 
+#include <algorithm>
+
 namespace heimdall::keys {
 
 void put_be64(std::string& out, std::uint64_t v) {
@@ -40,10 +42,17 @@ std::optional<stream_position> parse_stream_key(std::string_view key) {
   return stream_position{key.substr(0, key.size() - 9), get_be64(key.substr(key.size() - 8))};
 }
 
-std::string event_id_key(std::string_view stream, const uuid& id) {
-  std::string out = stream_prefix(stream);
+std::string index_value(std::uint64_t seq, const uuid& id) {
+  std::string out = seq_key(seq);
   out += id.raw();
   return out;
+}
+
+std::optional<index_entry> parse_index_value(std::string_view value) {
+  if (value.size() != 24) return std::nullopt;
+  index_entry entry{get_be64(value), {}};
+  std::copy(value.begin() + 8, value.end(), entry.id.bytes.begin());
+  return entry;
 }
 
 }  // namespace heimdall::keys

@@ -1,8 +1,7 @@
 // Key encodings of the event log's column families (see docs/EVENT_LOG.md).
 //
 //   log        BE64(seq)                  -> envelope JSON
-//   streams    stream '|' BE64(version)   -> BE64(seq)
-//   event_ids  stream '|' uuid(16 bytes)  -> BE64(seq)
+//   streams    stream '|' BE64(version)   -> BE64(seq) uuid(16 bytes, the event id)
 //
 // Big-endian integers make RocksDB's bytewise order the numeric order, so a
 // forward iterator walks seqs and versions in sequence. Stream ids never
@@ -33,6 +32,13 @@ struct stream_position {
 };
 std::optional<stream_position> parse_stream_key(std::string_view key);
 
-std::string event_id_key(std::string_view stream, const uuid& id);
+// The streams-CF value: where the event is in the log, and its id (so the
+// writer can rebuild a stream's ids without reading envelopes).
+struct index_entry {
+  std::uint64_t seq;
+  uuid id;
+};
+std::string index_value(std::uint64_t seq, const uuid& id);
+std::optional<index_entry> parse_index_value(std::string_view value);
 
 }  // namespace heimdall::keys

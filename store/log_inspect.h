@@ -45,8 +45,8 @@ struct verify_report {
 
 // Checks: block checksums; seqs gap-free from 1 and equal to their keys;
 // every envelope decodes; stream versions contiguous from 1 in seq order;
-// the stream index and the event-id index hold exactly one entry per event,
-// each pointing at it; every projection equals a fresh replay of the log,
+// no event id twice in a stream; the stream index holds exactly one entry
+// per event, pointing at it; every projection equals a fresh replay of the log,
 // byte for byte, and its checkpoint is the last seq. Fails (rather than
 // reporting) only when the log cannot be read at all.
 result<verify_report> verify_log(const event_log& log);

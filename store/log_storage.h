@@ -19,7 +19,6 @@ namespace heimdall {
 // (which holds the format marker and the projections' checkpoints).
 inline constexpr const char* kLogCf = "log";
 inline constexpr const char* kStreamsCf = "streams";
-inline constexpr const char* kEventIdsCf = "event_ids";
 inline constexpr std::string_view kProjectionCfPrefix = "proj.";
 
 // Meta keys in the default column family.
@@ -33,7 +32,6 @@ struct log_storage {
   rocksdb::ColumnFamilyHandle* meta = nullptr;  // the default CF; owned by db
   rocksdb::ColumnFamilyHandle* log = nullptr;
   rocksdb::ColumnFamilyHandle* streams = nullptr;
-  rocksdb::ColumnFamilyHandle* event_ids = nullptr;
   // Parallel to all_projections().
   std::vector<rocksdb::ColumnFamilyHandle*> projections;
 

@@ -26,7 +26,7 @@ std::string closed_log(const std::string& name) {
     REQUIRE(log->append(test::scan_stream(), expected_version::any(), {make_event("scan.queued"), make_event("scan.failed")}));
   }
   const auto& st = log->storage();
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs = {st.meta, st.log, st.streams, st.event_ids};
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs = {st.meta, st.log, st.streams};
   cfs.insert(cfs.end(), st.projections.begin(), st.projections.end());
   REQUIRE(st.db->Flush(rocksdb::FlushOptions(), cfs).ok());
   return dir;
