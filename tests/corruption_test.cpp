@@ -11,12 +11,11 @@
 
 using namespace heimdall;
 using heimdall::test::make_event;
+using heimdall::test::count_lines;
 using heimdall::test::run_heimdall;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
 
 // A closed log with a few hundred events flushed into SST files.
 std::string closed_log(const std::string& name) {

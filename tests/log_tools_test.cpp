@@ -17,11 +17,10 @@
 
 using namespace heimdall;
 using heimdall::test::make_event;
+using heimdall::test::count_lines;
 using heimdall::test::run_heimdall;
 
 namespace {
-
-std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
 
 struct populated_log {
   std::string dir = test::log_dir("tools");

@@ -29,6 +29,8 @@ struct command_result {
 // Runs build/heimdall with `args` (no shell), capturing stdout and stderr.
 command_result run_heimdall(const std::vector<std::string>& args);
 
+std::size_t count_lines(const std::string& text);
+
 // Every regular file under `dir` (relative path -> contents).
 std::map<std::string, std::string> snapshot(const std::string& dir);
 
