@@ -1,19 +1,30 @@
 // append_bench: durable appends through the event log against raw RocksDB
 // synced WriteBatches of the same size, on the same disk, in the same run.
 //
-//   build/bench/append_bench [--events N] [--producers P] [--window W] [--dir DIR]
+//   build/bench/append_bench [--events N] [--producers P] [--window W]
+//                            [--rate R] [--dir DIR]
 //
-// Phase 1 drives the log with P producer threads, each keeping W appends of
-// one ~300-byte event in flight (append_async), and records each append's
-// acknowledgement latency. Phase 2 writes the same number of events with
-// raw RocksDB, one thread, synced WriteBatches holding as many events as the
-// log's average group commit did. Phase 3 times `rebuild` (replay of every
-// event into the projections). Last line:
-//   ratio=<log/raw> events_per_s=<n> p99_ack_ms=<x>
+// 1. Capacity (closed loop): P producer threads each keep W appends of one
+//    ~300-byte event in flight (append_async) until N events are
+//    acknowledged. Gives events/s, and the average group commit size.
+// 2. Raw baseline: the same number of events written with raw RocksDB, one
+//    thread, synced WriteBatches holding as many events as the log's average
+//    group did, values of the log's average envelope size.
+// 3. Latency at rate (open loop): P producers together offer R events/s
+//    (default 100,000) for N events, on a fresh log. Each append's latency
+//    runs from the moment it was *scheduled* to be sent, so a producer that
+//    falls behind counts against the log (no coordinated omission). A closed
+//    loop cannot measure this: it runs the log saturated, where latency is
+//    just the window divided by the throughput.
+// 4. Raw at rate: the same offered load written straight to RocksDB, each
+//    producer's due events as one synced WriteBatch: the disk's own latency
+//    under that load, to read the log's against.
+// 5. Replay: `rebuild` of every projection from the capacity run's log.
+//
+// Last line: ratio=<log/raw> events_per_s=<capacity> p99_ack_ms=<p99 at R/s>
+#include <pthread.h>
 #include <rocksdb/db.h>
 #include <rocksdb/perf_level.h>
-
-#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
@@ -40,6 +51,7 @@ struct options {
   std::uint64_t events = 400000;
   int producers = 4;
   int window = 64;
+  double rate = 100000;
   std::string dir = "bench-data";
 };
 
@@ -47,99 +59,134 @@ double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-// A finding event whose stored envelope is about 300 bytes.
-new_event finding_event() {
+double ms_between(clock_type::time_point a, clock_type::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// A scan of 100 events per stream: queued, then findings (each updates the
+// scan's projection, as real traffic does). Stored envelopes are ~330 bytes.
+new_event scan_event(std::uint64_t i) {
   new_event e;
   e.id = uuid::v7();
-  e.type = "scan.finding_added";
-  e.data = R"({"finding_id":")" + uuid::v7().to_string() +
-           R"(","title":"SQL injection through string-built query in handler","severity":"high"})";
+  if (i % 100 == 0) {
+    e.type = "scan.queued";
+    e.schema = 2;
+    e.data = R"({"repo_id":"01936d2f-8c4e-7890-b123-456789abcdef","scan_type":"full","triggered_by":"01936d2e-1234-5678-9abc-def012345678","commit_sha":null,"base_commit_sha":null,"parent_scan_id":null})";
+  } else {
+    e.type = "scan.finding_added";
+    e.data = R"({"finding_id":")" + uuid::v7().to_string() +
+             R"(","title":"SQL injection through string-built query in handler","severity":"high"})";
+  }
   return e;
 }
 
-new_event queued_event() {
-  new_event e;
-  e.id = uuid::v7();
-  e.type = "scan.queued";
-  e.schema = 2;
-  e.data = R"({"repo_id":"01936d2f-8c4e-7890-b123-456789abcdef","scan_type":"full","triggered_by":"01936d2e-1234-5678-9abc-def012345678","commit_sha":null,"base_commit_sha":null,"parent_scan_id":null})";
-  return e;
-}
-
-struct log_result {
-  double events_per_s = 0, p50_ms = 0, p99_ms = 0, p999_ms = 0, avg_group = 0;
-  std::uint64_t groups = 0;
-  std::size_t envelope_bytes = 0;
+struct latency_summary {
+  double p50 = 0, p99 = 0, p999 = 0;
 };
 
-log_result run_log(const options& o, const std::string& dir) {
-  auto log = std::move(event_log::open(dir).value());
+latency_summary summarize(std::vector<std::vector<double>>& per_producer) {
+  std::vector<double> all;
+  for (auto& l : per_producer) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  if (all.empty()) return {};
+  return {all[all.size() / 2], all[all.size() * 99 / 100], all[all.size() * 999 / 1000]};
+}
+
+// How a producer paces itself: closed loop (a window of appends in flight)
+// or open loop (each append at its scheduled time).
+struct pacing {
+  int window = 0;      // closed loop when > 0
+  double interval_s = 0;  // open loop: seconds between one producer's appends
+};
+
+// Runs P producers against `log`; returns each append's latency in ms.
+std::vector<std::vector<double>> drive(event_log& log, const options& o, pacing pace, int& errors) {
   std::uint64_t per_producer = o.events / static_cast<std::uint64_t>(o.producers);
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(o.producers));
-  std::atomic<int> errors{0};
+  std::atomic<int> failed{0};
   auto start = clock_type::now();
   std::vector<std::thread> producers;
   for (int p = 0; p < o.producers; ++p) {
     producers.emplace_back([&, p] {
       pthread_setname_np(pthread_self(), "producer");
-      // A client with a window of appends in flight. Acknowledgements only
-      // wake the producer once half the window has drained, as a real
-      // pipelining client would, so the benchmark measures the log rather
-      // than a futex wake per event.
+      rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+      // Acknowledgements wake the producer only once half its window has
+      // drained (or at the end), as a real pipelining client would, so the
+      // benchmark measures the log rather than a futex wake per event.
       std::mutex mu;
       std::condition_variable cv;
-      std::atomic<int> in_flight{0};
+      std::atomic<std::uint64_t> in_flight{0};
       auto& lat = latencies[static_cast<std::size_t>(p)];
       lat.assign(per_producer, 0.0);
       std::string stream;
       for (std::uint64_t i = 0; i < per_producer; ++i) {
-        // A scan of 100 events: queued, then findings (each updates the
-        // scan's projection, as real traffic does).
-        bool first = i % 100 == 0;
-        if (first) stream = "scan-" + uuid::v7().to_string();
-        if (in_flight.load() >= o.window) {
-          std::unique_lock<std::mutex> lock(mu);
-          cv.wait(lock, [&] { return in_flight.load() <= o.window / 2; });
+        if (i % 100 == 0) stream = "scan-" + uuid::v7().to_string();
+        auto scheduled = clock_type::now();
+        if (pace.window > 0) {
+          if (in_flight.load() >= static_cast<std::uint64_t>(pace.window)) {
+            std::unique_lock<std::mutex> lock(mu);
+            cv.wait(lock, [&] { return in_flight.load() <= static_cast<std::uint64_t>(pace.window / 2); });
+          }
+          scheduled = clock_type::now();
+        } else {
+          scheduled = start + std::chrono::duration_cast<clock_type::duration>(
+                                  std::chrono::duration<double>(pace.interval_s * static_cast<double>(i)));
+          // Sleep to the next 1 ms tick, then send everything due by then:
+          // one wake-up per tick rather than one per event.
+          if (scheduled > clock_type::now()) {
+            auto tick = std::chrono::ceil<std::chrono::milliseconds>(scheduled - start);
+            std::this_thread::sleep_until(start + tick);
+          }
         }
         ++in_flight;
-        auto sent = clock_type::now();
-        log->append_async(stream, expected_version::any(), {first ? queued_event() : finding_event()},
-                          [&, sent, i](result<append_result> r) {
-                            lat[i] = std::chrono::duration<double, std::milli>(clock_type::now() - sent).count();
-                            if (!r) ++errors;
-                            int left = --in_flight;
-                            if (left == o.window / 2 || left == 0) {
-                              std::lock_guard<std::mutex> lock(mu);
-                              cv.notify_one();
-                            }
-                          });
+        log.append_async(stream, expected_version::any(), {scan_event(i)},
+                         [&, scheduled, i](result<append_result> r) {
+                           lat[i] = ms_between(scheduled, clock_type::now());
+                           if (!r) ++failed;
+                           std::uint64_t left = --in_flight;
+                           if (left == static_cast<std::uint64_t>(pace.window / 2) || left == 0) {
+                             std::lock_guard<std::mutex> lock(mu);
+                             cv.notify_one();
+                           }
+                         });
       }
       std::unique_lock<std::mutex> lock(mu);
       cv.wait(lock, [&] { return in_flight.load() == 0; });
     });
   }
   for (auto& t : producers) t.join();
-  double secs = seconds_since(start);
-  if (errors > 0) std::fprintf(stderr, "append_bench: %d appends failed\n", errors.load());
+  errors = failed.load();
+  return latencies;
+}
 
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  log_result r;
-  r.events_per_s = static_cast<double>(all.size()) / secs;
-  r.p50_ms = all[all.size() / 2];
-  r.p99_ms = all[all.size() * 99 / 100];
-  r.p999_ms = all[all.size() * 999 / 1000];
+struct capacity_result {
+  double events_per_s = 0, avg_group = 0;
+  std::size_t envelope_bytes = 300;
+};
+
+capacity_result run_capacity(const options& o, const std::string& dir) {
+  auto log = std::move(event_log::open(dir).value());
+  int errors = 0;
+  auto start = clock_type::now();
+  auto latencies = drive(*log, o, pacing{o.window, 0}, errors);
+  double secs = seconds_since(start);
+  auto lat = summarize(latencies);
   auto m = log->metrics();
-  r.groups = m.groups_committed;
+  capacity_result r;
+  r.events_per_s = static_cast<double>(m.events_appended) / secs;
   r.avg_group = static_cast<double>(m.events_appended) / static_cast<double>(std::max<std::uint64_t>(1, m.groups_committed));
-  auto sample = log->read_all(2, 1, data_form::stored);
-  r.envelope_bytes = sample && !sample->empty() ? encode_envelope(sample->front()).size() : 300;
-  std::printf("log: events=%zu seconds=%.2f events_per_s=%.0f groups=%llu avg_group=%.1f p50_ack_ms=%.2f "
-              "p99_ack_ms=%.2f p999_ack_ms=%.2f\n",
-              all.size(), secs, r.events_per_s, static_cast<unsigned long long>(r.groups), r.avg_group, r.p50_ms,
-              r.p99_ms, r.p999_ms);
+  // The raw baseline writes values of the log's average envelope size.
+  auto sample = log->read_all(1, 1000, data_form::stored);
+  if (sample && !sample->empty()) {
+    std::size_t bytes = 0;
+    for (const auto& e : *sample) bytes += encode_envelope(e).size();
+    r.envelope_bytes = bytes / sample->size();
+  }
+  std::printf("capacity: events=%llu errors=%d seconds=%.2f events_per_s=%.0f groups=%llu avg_group=%.1f "
+              "p50_ack_ms=%.2f p99_ack_ms=%.2f (closed loop, %d x %d in flight)\n",
+              static_cast<unsigned long long>(m.events_appended), errors, secs, r.events_per_s,
+              static_cast<unsigned long long>(m.groups_committed), r.avg_group, lat.p50, lat.p99, o.producers,
+              o.window);
   return r;
 }
 
@@ -169,7 +216,7 @@ double run_raw(const options& o, const std::string& dir, std::size_t batch_event
       std::fprintf(stderr, "append_bench: raw write failed\n");
       std::exit(2);
     }
-    batch_ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - sent).count());
+    batch_ms.push_back(ms_between(sent, clock_type::now()));
   }
   double secs = seconds_since(start);
   double eps = static_cast<double>(o.events) / secs;
@@ -180,6 +227,68 @@ double run_raw(const options& o, const std::string& dir, std::size_t batch_event
               static_cast<unsigned long long>(o.events), batch_events, value_bytes, secs, eps,
               batch_ms[batch_ms.size() / 2], batch_ms[batch_ms.size() * 99 / 100]);
   return eps;
+}
+
+double run_at_rate(const options& o, const std::string& dir) {
+  auto log = std::move(event_log::open(dir).value());
+  int errors = 0;
+  auto start = clock_type::now();
+  auto latencies = drive(*log, o, pacing{0, static_cast<double>(o.producers) / o.rate}, errors);
+  double secs = seconds_since(start);
+  auto lat = summarize(latencies);
+  std::printf("at_rate: offered_per_s=%.0f achieved_per_s=%.0f errors=%d p50_ack_ms=%.2f p99_ack_ms=%.2f "
+              "p999_ack_ms=%.2f (open loop)\n",
+              o.rate, static_cast<double>(log->metrics().events_appended) / secs, errors, lat.p50, lat.p99,
+              lat.p999);
+  return lat.p99;
+}
+
+// The disk's latency at the same offered rate, without the log: each
+// producer writes the events due in its tick as one synced WriteBatch, and
+// RocksDB's own group commit combines concurrent producers.
+double run_raw_at_rate(const options& o, const std::string& dir, std::size_t value_bytes) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open(db_options, dir, &raw).ok()) std::exit(2);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::uint64_t per_producer = o.events / static_cast<std::uint64_t>(o.producers);
+  double interval_s = static_cast<double>(o.producers) / o.rate;
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(o.producers));
+  std::atomic<std::uint64_t> next_key{1};
+  auto start = clock_type::now();
+  std::vector<std::thread> producers;
+  for (int p = 0; p < o.producers; ++p) {
+    producers.emplace_back([&, p] {
+      rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+      std::string value(value_bytes, 'x');
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      auto& lat = latencies[static_cast<std::size_t>(p)];
+      auto scheduled_at = [&](std::uint64_t i) {
+        return start + std::chrono::duration_cast<clock_type::duration>(
+                           std::chrono::duration<double>(interval_s * static_cast<double>(i)));
+      };
+      for (std::uint64_t i = 0; i < per_producer;) {
+        if (scheduled_at(i) > clock_type::now()) {
+          std::this_thread::sleep_until(start + std::chrono::ceil<std::chrono::milliseconds>(scheduled_at(i) - start));
+        }
+        rocksdb::WriteBatch wb;
+        std::uint64_t first = i;
+        for (auto now = clock_type::now(); i < per_producer && scheduled_at(i) <= now; ++i) {
+          wb.Put(keys::seq_key(next_key++), value);
+        }
+        if (!db->Write(sync, &wb).ok()) std::exit(2);
+        auto done = clock_type::now();
+        for (std::uint64_t k = first; k < i; ++k) lat.push_back(ms_between(scheduled_at(k), done));
+      }
+    });
+  }
+  for (auto& t : producers) t.join();
+  auto lat = summarize(latencies);
+  std::printf("raw_at_rate: offered_per_s=%.0f p50_ack_ms=%.2f p99_ack_ms=%.2f p999_ack_ms=%.2f (open loop)\n",
+              o.rate, lat.p50, lat.p99, lat.p999);
+  return lat.p99;
 }
 
 double run_replay(const std::string& dir) {
@@ -203,19 +312,27 @@ int main(int argc, char** argv) {
     if (name == "--events") o.events = std::stoull(value);
     else if (name == "--producers") o.producers = std::stoi(value);
     else if (name == "--window") o.window = std::stoi(value);
+    else if (name == "--rate") o.rate = std::stod(value);
     else if (name == "--dir") o.dir = value;
     else {
-      std::fprintf(stderr, "usage: append_bench [--events N] [--producers P] [--window W] [--dir DIR]\n");
+      std::fprintf(stderr, "usage: append_bench [--events N] [--producers P] [--window W] [--rate R] [--dir DIR]\n");
       return 2;
     }
   }
+  if (argc % 2 == 0 || o.producers < 1 || o.window < 2 || o.rate <= 0) {
+    std::fprintf(stderr, "usage: append_bench [--events N] [--producers P] [--window W>=2] [--rate R] [--dir DIR]\n");
+    return 2;
+  }
   fs::remove_all(o.dir);
   fs::create_directories(o.dir);
-  std::string log_dir = o.dir + "/log", raw_dir = o.dir + "/raw";
-  auto ours = run_log(o, log_dir);
-  double raw = run_raw(o, raw_dir, static_cast<std::size_t>(std::max(1.0, ours.avg_group + 0.5)), ours.envelope_bytes);
-  run_replay(log_dir);
+  auto capacity = run_capacity(o, o.dir + "/log");
+  double raw = run_raw(o, o.dir + "/raw", static_cast<std::size_t>(std::max(1.0, capacity.avg_group + 0.5)),
+                       capacity.envelope_bytes);
+  double p99 = run_at_rate(o, o.dir + "/at-rate");
+  run_raw_at_rate(o, o.dir + "/raw-at-rate", capacity.envelope_bytes);
+  run_replay(o.dir + "/log");
   fs::remove_all(o.dir);
-  std::printf("ratio=%.2f events_per_s=%.0f p99_ack_ms=%.2f\n", ours.events_per_s / raw, ours.events_per_s, ours.p99_ms);
+  std::printf("ratio=%.2f events_per_s=%.0f p99_ack_ms=%.2f\n", capacity.events_per_s / raw, capacity.events_per_s,
+              p99);
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <charconv>
+
 #include "store/json_writer.h"
 
 namespace heimdall {
@@ -17,23 +19,29 @@ simdjson::dom::parser& thread_parser() {
 // restricted to characters that cannot form the marker.
 constexpr std::string_view kDataMarker = ",\"data\":";
 
+void append_number(std::string& out, std::uint64_t n) {
+  char digits[20];
+  auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
 }  // namespace
 
 std::string encode_envelope(const event& e) {
   std::string out;
   out.reserve(160 + e.stream.size() + e.type.size() + e.data.size());
   out += "{\"seq\":";
-  out += std::to_string(e.seq);
+  append_number(out, e.seq);
   out += ",\"stream\":";
   append_json_string(out, e.stream);
   out += ",\"version\":";
-  out += std::to_string(e.version);
+  append_number(out, e.version);
   out += ",\"id\":\"";
   out += e.id.to_string();
   out += "\",\"type\":";
   append_json_string(out, e.type);
   out += ",\"schema\":";
-  out += std::to_string(e.schema);
+  append_number(out, static_cast<std::uint64_t>(e.schema));
   out += ",\"time\":";
   append_json_string(out, e.time);
   out += kDataMarker;

@@ -6,7 +6,14 @@ namespace heimdall {
 
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (char c : text) {
+  // Most strings need no escaping: copy the clean prefix in one go.
+  std::size_t clean = 0;
+  while (clean < text.size() && static_cast<unsigned char>(text[clean]) >= 0x20 && text[clean] != '"' &&
+         text[clean] != '\\') {
+    ++clean;
+  }
+  out.append(text.data(), clean);
+  for (char c : text.substr(clean)) {
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

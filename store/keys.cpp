@@ -5,7 +5,9 @@
 namespace heimdall::keys {
 
 void put_be64(std::string& out, std::uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (56 - 8 * i));
+  out.append(bytes, sizeof bytes);
 }
 
 std::uint64_t get_be64(std::string_view bytes) {
