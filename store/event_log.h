@@ -1,11 +1,13 @@
 // event_log: the append-only, durable event log every other part stands on.
 //
 // Appends: append(stream, expected_version, events) either writes all the
-// events, contiguously in the stream and in the global order, or none. An
-// append is acknowledged only after the RocksDB WriteBatch holding it is
-// synced (WAL fsync). Appends from many threads are combined by one writer
-// thread into a single synced WriteBatch (group commit), which also carries
-// the projection updates derived from those events.
+// events, contiguously in the stream and in the global order, or none. Appends
+// from many threads are combined into one WriteBatch per group (group
+// commit), which also carries the projection updates derived from those
+// events. A writer thread writes each group; a syncer thread fsyncs the WAL
+// for every group written meanwhile and only then acknowledges them. Reads
+// see the log as of the last fsync, so nothing is visible before it is
+// durable.
 //
 // Failure model: a conflict or invalid input fails that append alone and
 // writes nothing. A write error (disk full, I/O error) fails the whole
@@ -63,6 +65,10 @@ struct event_log_options {
   // Appends queued and not yet written; append_async blocks beyond this so a
   // burst of producers cannot exhaust memory.
   std::size_t max_queued_events = 65536;
+  // Event ids the writer keeps in memory (about 50 bytes each) to check
+  // expected versions and idempotency without reading the disk; streams
+  // beyond it are evicted and reloaded from their index when next used.
+  std::size_t max_cached_event_ids = 1 << 20;
 };
 
 // Delivery to one subscriber; destroying it (or cancel()) stops delivery.

@@ -29,10 +29,6 @@
 
 namespace heimdall {
 
-// Event ids the writer keeps in memory for idempotency checks (about 50
-// bytes each); a stream evicted past this is reloaded from its index.
-constexpr std::size_t kMaxCachedIds = 1 << 20;
-
 // One append waiting for the writer.
 struct queued_append {
   std::string stream;
@@ -82,7 +78,8 @@ struct event_log::impl {
   // Held by the writer around each group and by rebuild_projections.
   std::mutex commit_mu;
   // Owned by the writer thread (or by whoever holds commit_mu).
-  stream_cache streams{[this](std::string_view stream) { return load_stream(stream); }, kMaxCachedIds};
+  stream_cache streams{[this](std::string_view stream) { return load_stream(stream); },
+                       options.max_cached_event_ids};
   std::uint64_t next_seq = 1;
 
   std::mutex sync_mu;

@@ -247,3 +247,29 @@ TEST_CASE("a read-only log sees the primary's appends after catch_up and cannot 
   CHECK(write.error().code() == errc::read_only);
   CHECK(reader->subscribe(0, [](const event&) {}).error().code() == errc::read_only);
 }
+
+TEST_CASE("idempotency and versions hold for streams evicted from the writer's cache", "[event_log]") {
+  event_log_options options;
+  options.max_cached_event_ids = 4;  // every group evicts the streams it does not need
+  auto log = open_or_fail(test::log_dir("evicted"), options);
+  std::vector<std::string> streams;
+  std::vector<std::vector<new_event>> first_appends;
+  for (int i = 0; i < 6; ++i) {
+    streams.push_back(test::scan_stream());
+    first_appends.push_back({make_event("scan.queued"), make_event("scan.status_changed")});
+    REQUIRE(log->append(streams[i], expected_version::no_stream(), first_appends[i]));
+  }
+  for (int i = 0; i < 6; ++i) {
+    // Reloaded from the index: the retry is recognised, versions are right.
+    auto retry = log->append(streams[i], expected_version::no_stream(), first_appends[i]);
+    REQUIRE(retry);
+    CHECK(retry->duplicate);
+    CHECK(retry->stream_version == 2);
+    CHECK(log->append(streams[i], expected_version::exact(1), {make_event("scan.cancelled")}).error().code() ==
+          errc::conflict);
+    auto next = log->append(streams[i], expected_version::exact(2), {make_event("scan.cancelled")});
+    REQUIRE(next);
+    CHECK(next->stream_version == 3);
+  }
+  CHECK(log->last_seq() == 18);
+}
