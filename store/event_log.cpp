@@ -29,7 +29,7 @@ constexpr std::size_t kMaxEventsPerAppend = 10000;
 // an open failure is reported once, as the status open() returns.
 class stderr_logger : public rocksdb::Logger {
  public:
-  stderr_logger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  explicit stderr_logger(rocksdb::InfoLogLevel level) : rocksdb::Logger(level) {}
   std::atomic<bool> enabled{false};
   using rocksdb::Logger::Logv;
   void Logv(const char* format, va_list ap) override {
@@ -190,7 +190,10 @@ status event_log::impl::open_db(bool is_new) {
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = is_new;
   db_options.max_open_files = -1;  // required by secondary instances; harmless here
-  auto logger = std::make_shared<stderr_logger>();
+  // A read-only open (an operator tool) reports errors only: RocksDB warns
+  // about routine things a secondary does, such as opening tables lazily.
+  auto logger = std::make_shared<stderr_logger>(options.read_only ? rocksdb::InfoLogLevel::ERROR_LEVEL
+                                                                   : rocksdb::InfoLogLevel::WARN_LEVEL);
   db_options.info_log = logger;
   if (options.env != nullptr) db_options.env = options.env;
   // Flushes and compactions can wait; appends cannot. Let the writer and
