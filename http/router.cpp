@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "store/json_writer.h"
+#include "base/json_writer.h"
 
 namespace heimdall::http {
 

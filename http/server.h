@@ -35,7 +35,7 @@
 #include <utility>
 #include <vector>
 
-#include "store/result.h"
+#include "base/result.h"
 
 namespace heimdall::http {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "store/result.h"
-#include "store/uuid.h"
+#include "base/result.h"
+#include "base/uuid.h"
 
 namespace heimdall {
 

@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "store/json_writer.h"
+#include "base/json_writer.h"
 
 namespace heimdall {
 namespace {

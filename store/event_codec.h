@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "store/event.h"
-#include "store/result.h"
+#include "base/result.h"
 
 namespace heimdall {
 

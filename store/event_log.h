@@ -32,9 +32,9 @@
 #include <string_view>
 #include <vector>
 
-#include "store/clock.h"
+#include "base/clock.h"
 #include "store/event.h"
-#include "store/result.h"
+#include "base/result.h"
 
 namespace rocksdb {
 class Env;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "store/event.h"
-#include "store/result.h"
+#include "base/result.h"
 
 namespace heimdall {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/uuid.h"
+#include "base/uuid.h"
 
 namespace heimdall::keys {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "store/event_log.h"
-#include "store/result.h"
+#include "base/result.h"
 
 namespace heimdall {
 

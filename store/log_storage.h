@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "store/result.h"
+#include "base/result.h"
 
 namespace heimdall {
 

@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include "store/json_writer.h"
+#include "base/json_writer.h"
 
 namespace heimdall {
 namespace {

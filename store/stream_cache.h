@@ -19,8 +19,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "store/result.h"
-#include "store/uuid.h"
+#include "base/result.h"
+#include "base/uuid.h"
 
 namespace heimdall {
 

@@ -4,7 +4,7 @@
 #include "store/event_codec.h"
 #include "store/event_types.h"
 #include "store/keys.h"
-#include "store/uuid.h"
+#include "base/uuid.h"
 
 using namespace heimdall;
 

@@ -13,7 +13,7 @@
 #include "store/event_codec.h"
 #include "store/event_log.h"
 #include "store/event_types.h"
-#include "store/json_writer.h"
+#include "base/json_writer.h"
 #include "store/log_inspect.h"
 #include "tools/args.h"
 #include "tools/commands.h"

@@ -1,4 +1,4 @@
-#include "store/uuid.h"
+#include "base/uuid.h"
 
 #include <chrono>
 #include <random>

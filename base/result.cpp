@@ -1,4 +1,4 @@
-#include "store/result.h"
+#include "base/result.h"
 
 namespace heimdall {
 
