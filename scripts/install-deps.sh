@@ -8,6 +8,7 @@ packages=(
   librocksdb-dev        # event log
   libsimdjson-dev       # JSON parsing
   libboost1.81-dev      # Beast (HTTP/SSE)
+  libre2-dev            # rule matching
   catch2                # tests (Catch2 v2, header-only)
   python3-jsonschema    # schema validation of the events the tests produce
 )
