@@ -9,6 +9,7 @@ packages=(
   libsimdjson-dev       # JSON parsing
   libboost1.81-dev      # Beast (HTTP/SSE)
   libre2-dev            # rule matching
+  libgit2-dev           # repositories (ingest)
   catch2                # tests (Catch2 v2, header-only)
   python3-jsonschema    # schema validation of the events the tests produce
 )
