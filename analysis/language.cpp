@@ -1,0 +1,138 @@
+#include "analysis/language.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <utility>
+
+namespace heimdall::analysis {
+namespace {
+
+constexpr std::array<std::pair<language, std::string_view>, 18> kNames = {{
+    {language::unknown, "unknown"},     {language::python, "python"},       {language::javascript, "javascript"},
+    {language::typescript, "typescript"}, {language::java, "java"},        {language::go, "go"},
+    {language::php, "php"},             {language::ruby, "ruby"},           {language::c, "c"},
+    {language::cpp, "cpp"},             {language::shell, "shell"},         {language::dockerfile, "dockerfile"},
+    {language::yaml, "yaml"},           {language::json, "json"},           {language::terraform, "terraform"},
+    {language::dotenv, "dotenv"},       {language::xml, "xml"},             {language::properties, "properties"},
+}};
+
+// Lower-case extensions (without the dot). A name rule (below) wins over
+// these, so "Dockerfile.dev" and ".env.local" are not looked up here.
+constexpr std::array<std::pair<std::string_view, language>, 32> kExtensions = {{
+    {"py", language::python},        {"pyw", language::python},
+    {"js", language::javascript},    {"mjs", language::javascript},  {"cjs", language::javascript},
+    {"jsx", language::javascript},   {"ts", language::typescript},   {"tsx", language::typescript},
+    {"java", language::java},        {"go", language::go},           {"php", language::php},
+    {"rb", language::ruby},          {"c", language::c},             {"h", language::c},
+    {"cc", language::cpp},           {"cpp", language::cpp},         {"cxx", language::cpp},
+    {"hpp", language::cpp},          {"hh", language::cpp},          {"sh", language::shell},
+    {"bash", language::shell},       {"yml", language::yaml},        {"yaml", language::yaml},
+    {"json", language::json},        {"tf", language::terraform},    {"tfvars", language::terraform},
+    {"xml", language::xml},          {"properties", language::properties},
+    {"ini", language::properties},   {"cfg", language::properties},  {"toml", language::properties},
+    {"dockerfile", language::dockerfile},  // "api.dockerfile"
+}};
+
+// Interpreter names as they appear in a shebang, version suffix removed
+// ("python3.11" -> "python").
+constexpr std::array<std::pair<std::string_view, language>, 11> kInterpreters = {{
+    {"python", language::python}, {"node", language::javascript}, {"nodejs", language::javascript},
+    {"sh", language::shell},      {"bash", language::shell},      {"dash", language::shell},
+    {"ash", language::shell},     {"ksh", language::shell},       {"zsh", language::shell},
+    {"ruby", language::ruby},     {"php", language::php},
+}};
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view after_last_slash(std::string_view s) {
+  auto slash = s.rfind('/');
+  return slash == std::string_view::npos ? s : s.substr(slash + 1);
+}
+
+// Whole-name rules for files whose extension says nothing (or misleads:
+// "Dockerfile.prod" is not a ".prod" file). `name` is lower-case.
+language language_by_name(std::string_view name) {
+  if (name == "dockerfile" || name == "containerfile" || name.starts_with("dockerfile.") ||
+      name.starts_with("containerfile.")) {
+    return language::dockerfile;
+  }
+  if (name == ".env" || name.starts_with(".env.")) return language::dotenv;
+  if (name == "gemfile" || name == "rakefile") return language::ruby;
+  if (name == "go.mod") return language::go;
+  return language::unknown;
+}
+
+language language_by_extension(std::string_view name) {
+  auto dot = name.rfind('.');
+  // A leading dot marks a hidden file (".bashrc"), not an extension.
+  if (dot == std::string_view::npos || dot == 0) return language::unknown;
+  std::string_view ext = name.substr(dot + 1);
+  for (const auto& [e, lang] : kExtensions) {
+    if (e == ext) return lang;
+  }
+  return language::unknown;
+}
+
+// "#!/usr/bin/env -S python3 -u" -> python. Only the first line of `head`
+// is read; `env` and its options and VAR=value assignments are skipped.
+language language_by_shebang(std::string_view head) {
+  if (!head.starts_with("#!")) return language::unknown;
+  std::string_view line = head.substr(2);
+  line = line.substr(0, line.find('\n'));
+  bool after_env = false;
+  while (!line.empty()) {
+    auto start = line.find_first_not_of(" \t\r");
+    if (start == std::string_view::npos) break;
+    line.remove_prefix(start);
+    auto end = line.find_first_of(" \t\r");
+    std::string_view word = line.substr(0, end);
+    line.remove_prefix(end == std::string_view::npos ? line.size() : end);
+
+    std::string program = to_lower(after_last_slash(word));
+    if (after_env && (program.starts_with("-") || program.find('=') != std::string::npos)) continue;
+    if (!after_env && program == "env") {
+      after_env = true;
+      continue;
+    }
+    program.erase(std::min(program.find_first_of("0123456789."), program.size()));
+    for (const auto& [name, lang] : kInterpreters) {
+      if (name == program) return lang;
+    }
+    return language::unknown;
+  }
+  return language::unknown;
+}
+
+}  // namespace
+
+std::string_view language_name(language lang) {
+  for (const auto& [l, name] : kNames) {
+    if (l == lang) return name;
+  }
+  return "unknown";
+}
+
+language language_from_name(std::string_view name) {
+  for (const auto& [l, n] : kNames) {
+    if (n == name) return l;
+  }
+  return language::unknown;
+}
+
+language detect_language(std::string_view path, std::string_view head) {
+  std::string name = to_lower(after_last_slash(path));
+  if (language lang = language_by_name(name); lang != language::unknown) return lang;
+  if (language lang = language_by_extension(name); lang != language::unknown) return lang;
+  // A shebang decides only when the name says nothing (extension-less
+  // scripts such as bin/deploy, or an unknown extension such as .cgi).
+  return language_by_shebang(head);
+}
+
+}  // namespace heimdall::analysis
