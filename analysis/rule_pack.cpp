@@ -1,0 +1,453 @@
+// Compiling a rule pack and matching it.
+//
+// Why RE2::Sets: all of a language's rules run together in one DFA pass
+// instead of one pass per rule. Each language has two Sets over the rules'
+// first patterns: one in multi-line mode that runs once over a whole file
+// and names the few rules that can match anywhere in it, and one that runs
+// per line for files where the whole-file pass cannot stand in for the
+// line-by-line semantics (a line longer than the scan cap) or gave up.
+// Either way every candidate (line, rule) is then confirmed with the rule's
+// own RE2 objects on that single line, so both paths give the same result.
+#include "analysis/rule_pack.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace heimdall::analysis {
+
+struct rule_pack::compiled_rule {
+  std::vector<std::unique_ptr<RE2>> patterns;  // all must match a line
+  std::unique_ptr<RE2> first_in_file;          // "(?m)" + patterns[0], searched over a whole file
+  std::unique_ptr<RE2> not_pattern;            // null: none
+  std::vector<std::unique_ptr<RE2>> paths;     // empty: every path
+};
+
+struct rule_pack::language_index {
+  explicit language_index(const RE2::Options& options)
+      : line_set(options, RE2::UNANCHORED), file_set(options, RE2::UNANCHORED) {}
+  RE2::Set line_set;  // patterns[0] of each rule of the language
+  RE2::Set file_set;  // the same patterns in multi-line mode
+  std::vector<std::size_t> rule_of;  // Set entry -> index in rules_; ascending
+};
+
+rule_pack::rule_pack() = default;
+rule_pack::rule_pack(rule_pack&&) noexcept = default;
+rule_pack& rule_pack::operator=(rule_pack&&) noexcept = default;
+rule_pack::~rule_pack() = default;
+
+namespace {
+
+// Latin-1: every byte is one character, so a line that is not valid UTF-8
+// is still matched byte for byte instead of failing or skipping bytes.
+RE2::Options line_options() {
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  return options;
+}
+
+// A Set runs all of a language's rules in one DFA, which needs more states
+// than one regex; 32 MiB per language keeps its cache from thrashing on
+// ordinary code and bounds memory for a whole pack to a few hundred MiB at
+// the very worst (the cache fills lazily, and typically stays small).
+RE2::Options set_options() {
+  RE2::Options options = line_options();
+  options.set_max_mem(32 << 20);
+  return options;
+}
+
+status rule_error(const rule& r, const std::string& what) {
+  std::string at = r.file.empty() ? "rule '" + r.id + "'" : r.file + ": rule '" + r.id + "'";
+  return status(errc::invalid_argument, at + ": " + what);
+}
+
+// Ids appear in SARIF and in suppressions: keep them plain.
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.front() == '.' || id.back() == '.') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+  });
+}
+
+status compile(const rule& r, std::string_view field, const std::string& pattern,
+               std::unique_ptr<RE2>& out) {
+  // Under Latin-1 a non-ASCII pattern byte would stand for a different
+  // character than its author wrote in UTF-8.
+  for (unsigned char c : pattern) {
+    if (c >= 0x80) {
+      return rule_error(r, "field '" + std::string(field) +
+                               "': pattern must be ASCII (lines are matched as Latin-1 bytes)");
+    }
+  }
+  auto re = std::make_unique<RE2>(pattern, line_options());
+  if (!re->ok()) {
+    return rule_error(r, "field '" + std::string(field) + "': bad regex /" + pattern + "/: " + re->error());
+  }
+  out = std::move(re);
+  return status::ok();
+}
+
+bool is_config_language(language lang) {
+  switch (lang) {
+    case language::dockerfile:
+    case language::yaml:
+    case language::terraform:
+    case language::json:
+    case language::xml:
+    case language::properties:
+    case language::dotenv:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string_view trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n\v\f";
+  std::size_t first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+// `text` is a trimmed, non-empty line. Whole-line comments only: a trailing
+// comment cannot be told from a '#' or "//" inside a string without a
+// parser, so such lines are matched in full.
+bool is_comment(language lang, std::string_view text) {
+  bool hash = false, slash = false;
+  switch (lang) {
+    case language::python:
+    case language::ruby:
+    case language::shell:
+    case language::yaml:
+    case language::dockerfile:
+    case language::properties:
+    case language::dotenv:
+      hash = true;
+      break;
+    case language::javascript:
+    case language::typescript:
+    case language::java:
+    case language::go:
+    case language::c:
+    case language::cpp:
+      slash = true;
+      break;
+    case language::php:
+    case language::terraform:
+      hash = slash = true;
+      break;
+    default:
+      break;
+  }
+  if (hash && text.front() == '#') return true;
+  if (!slash) return false;
+  if (text.starts_with("//") || text.starts_with("/*")) return true;
+  // Inside a block comment (" * text", " */"); "*p = x" is code.
+  return text.front() == '*' &&
+         (text.size() == 1 || text[1] == ' ' || text[1] == '\t' || text[1] == '/');
+}
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 when the byte
+// there does not start one (RFC 3629: no overlongs, surrogates or > U+10FFFF).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// Findings travel as JSON, which must be UTF-8: bytes that are not are
+// replaced with U+FFFD, and the cut never splits a character.
+std::string make_snippet(std::string_view text) {
+  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = utf8_length(text, i);
+    std::string_view piece = n == 0 ? kReplacement : text.substr(i, n);
+    if (out.size() + piece.size() > kMaxSnippetBytes) {
+      out += "...";
+      break;
+    }
+    out += piece;
+    i += n == 0 ? 1 : n;
+  }
+  return out;
+}
+
+finding make_finding(const rule& r, const char* source, std::string_view path, int line,
+                     std::string_view text) {
+  finding f;
+  f.rule_id = r.id;
+  f.source = source;
+  f.severity = r.severity;
+  f.confidence = r.confidence;
+  f.title = r.title;
+  f.description = r.message;
+  f.cwe_id = r.cwe;
+  f.file_path.assign(path);
+  f.line_start = f.line_end = line;
+  f.code_snippet = make_snippet(text);
+  f.remediation = r.remediation;
+  return f;
+}
+
+// The per-line view drops one CR before each LF (and at the very end);
+// doing the same to the whole text keeps both views of a line identical.
+std::string drop_cr_before_lf(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r' && (i + 1 == s.size() || s[i + 1] == '\n')) continue;
+    out += s[i];
+  }
+  return out;
+}
+
+// The lines of a text: separated by LF, and a final LF ends the last line
+// rather than starting an empty one.
+class file_lines {
+ public:
+  explicit file_lines(std::string_view text) : text_(text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+      std::size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      starts_.push_back(pos);
+      longest_ = std::max(longest_, end - pos);
+      pos = end + 1;
+    }
+  }
+
+  std::size_t size() const { return starts_.size(); }
+  std::size_t longest() const { return longest_; }
+  std::size_t start(std::size_t line) const { return starts_[line]; }
+  // The line that holds byte `offset` of the text (offset <= text size).
+  std::size_t line_of(std::size_t offset) const {
+    return static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
+  }
+  // A line as rules see it: without its LF and a trailing CR, cut to the
+  // scan cap.
+  std::string_view scanned(std::size_t line) const {
+    std::size_t begin = starts_[line];
+    std::size_t end = text_.find('\n', begin);
+    std::string_view view = text_.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+    if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
+    return view.substr(0, kMaxScannedLineBytes);
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> starts_;
+  std::size_t longest_ = 0;
+};
+
+// The trimmed code on a line, or empty for a blank or comment line.
+std::string_view code_of(language lang, std::string_view line) {
+  std::string_view text = trim(line);
+  return text.empty() || is_comment(lang, text) ? std::string_view() : text;
+}
+
+// The rule's exact, per-line semantics.
+bool confirm(const rule_pack::compiled_rule& compiled, std::string_view line) {
+  return std::all_of(compiled.patterns.begin(), compiled.patterns.end(),
+                     [&](const auto& re) { return RE2::PartialMatch(line, *re); }) &&
+         !(compiled.not_pattern && RE2::PartialMatch(line, *compiled.not_pattern));
+}
+
+using candidate_list = std::vector<std::pair<std::size_t, int>>;  // (line index, Set entry)
+
+// One multi-line Set pass over the text names the rules that can match at
+// all; each of those is searched for, and every line where a match starts
+// becomes a candidate. Any line on which the rule matches by itself also
+// holds the start of a whole-file match, so nothing is missed. False when
+// the Set's DFA gave up on this text (its cache kept overflowing).
+bool file_candidates(const std::vector<rule_pack::compiled_rule>& compiled, const rule_pack::language_index& index,
+                     const std::vector<char>& active, std::string_view text, const file_lines& lines,
+                     candidate_list& out) {
+  std::vector<int> hits;
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  if (!index.file_set.Match(text, &hits, &error)) return error.kind == RE2::Set::kNoError;
+  for (int hit : hits) {
+    if (!active[hit]) continue;
+    const RE2& re = *compiled[index.rule_of[hit]].first_in_file;
+    re2::StringPiece found;
+    // Resume at the next line after each hit: a match that runs across
+    // lines must not hide one that starts on the following line.
+    for (std::size_t from = 0; re.Match(text, from, text.size(), RE2::UNANCHORED, &found, 1);) {
+      std::size_t line = lines.line_of(static_cast<std::size_t>(found.data() - text.data()));
+      out.emplace_back(line, hit);
+      if (line + 1 >= lines.size()) break;
+      from = lines.start(line + 1);
+    }
+  }
+  return true;
+}
+
+// The line-by-line pass, for texts the whole-file pass cannot handle.
+void line_candidates(const rule_pack::language_index& index, const std::vector<char>& active, language lang,
+                     const file_lines& lines, candidate_list& out) {
+  std::vector<int> hits;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string_view line = lines.scanned(i);
+    if (code_of(lang, line).empty()) continue;
+    hits.clear();
+    RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+    if (!index.line_set.Match(line, &hits, &error) && error.kind != RE2::Set::kNoError) {
+      // Even one line overflowed the DFA: let confirm(), which uses RE2's
+      // other engines and cannot fail, decide for every rule.
+      for (std::size_t entry = 0; entry < index.rule_of.size(); ++entry) hits.push_back(static_cast<int>(entry));
+    }
+    for (int hit : hits) {
+      if (active[hit]) out.emplace_back(i, hit);
+    }
+  }
+}
+
+}  // namespace
+
+result<rule_pack> build_rule_pack(std::vector<rule> rules) {
+  rule_pack pack;
+  std::map<std::string_view, const rule*> by_id;
+  for (const rule& r : rules) {
+    if (!is_valid_id(r.id)) {
+      return rule_error(r, "id must be lower-case letters, digits, '.', '-' and '_'");
+    }
+    if (auto [it, added] = by_id.emplace(r.id, &r); !added) {
+      std::string first = it->second->file.empty() ? "" : " (first in " + it->second->file + ")";
+      return rule_error(r, "duplicate id" + first);
+    }
+    if (r.patterns.empty()) return rule_error(r, "has no pattern");
+    if (r.languages.empty()) return rule_error(r, "has no language");
+
+    rule_pack::compiled_rule compiled;
+    for (const std::string& pattern : r.patterns) {
+      compiled.patterns.emplace_back();
+      if (status s = compile(r, "pattern", pattern, compiled.patterns.back()); !s.is_ok()) return s;
+    }
+    // A first pattern that matches nothing at all would report every line.
+    if (RE2::FullMatch("", *compiled.patterns.front())) {
+      return rule_error(r, "field 'pattern': /" + r.patterns.front() + "/ matches an empty line");
+    }
+    if (!r.not_pattern.empty()) {
+      if (status s = compile(r, "not_pattern", r.not_pattern, compiled.not_pattern); !s.is_ok()) return s;
+    }
+    for (const std::string& filter : r.paths) {
+      compiled.paths.emplace_back();
+      if (status s = compile(r, "paths", filter, compiled.paths.back()); !s.is_ok()) return s;
+    }
+    // The examples must be runnable as they stand, or the example test
+    // would silently skip a path-filtered rule.
+    if (!r.paths.empty()) {
+      if (r.examples.path.empty()) return rule_error(r, "'examples.path' is required with 'paths'");
+      bool accepted = std::any_of(compiled.paths.begin(), compiled.paths.end(), [&](const auto& re) {
+        return RE2::PartialMatch(r.examples.path, *re);
+      });
+      if (!accepted) return rule_error(r, "'examples.path' does not pass the rule's 'paths'");
+    }
+    // Multi-line mode makes ^ and $ match at every line's ends, so a line
+    // that matches on its own also matches inside the whole file.
+    compiled.first_in_file = std::make_unique<RE2>("(?m)" + r.patterns.front(), line_options());
+    pack.compiled_.push_back(std::move(compiled));
+  }
+
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const rule& r = rules[i];
+    for (language lang : r.languages) {
+      auto& index = pack.by_language_[lang];
+      if (!index) index = std::make_unique<rule_pack::language_index>(set_options());
+      if (!index->rule_of.empty() && index->rule_of.back() == i) {
+        return rule_error(r, "language '" + std::string(language_name(lang)) + "' is listed twice");
+      }
+      std::string error;
+      if (index->line_set.Add(r.patterns.front(), &error) < 0 ||
+          index->file_set.Add("(?m)" + r.patterns.front(), &error) < 0) {
+        return rule_error(r, "field 'pattern': bad regex: " + error);
+      }
+      index->rule_of.push_back(i);
+    }
+  }
+  for (auto& [lang, index] : pack.by_language_) {
+    if (!index->line_set.Compile() || !index->file_set.Compile()) {
+      return status(errc::invalid_argument, "the patterns for language '" + std::string(language_name(lang)) +
+                                                "' exceed RE2's memory budget");
+    }
+  }
+  pack.rules_ = std::move(rules);
+  return result<rule_pack>(std::move(pack));
+}
+
+std::vector<finding> match(const rule_pack& pack, std::string_view path, language lang,
+                           std::string_view content) {
+  std::vector<finding> out;
+  auto found = pack.by_language_.find(lang);
+  if (found == pack.by_language_.end()) return out;
+  const rule_pack::language_index& index = *found->second;
+
+  // Path filters depend on the file only: decide them once.
+  std::vector<char> active(index.rule_of.size());
+  bool any_active = false;
+  for (std::size_t i = 0; i < index.rule_of.size(); ++i) {
+    const auto& paths = pack.compiled_[index.rule_of[i]].paths;
+    active[i] = paths.empty() || std::any_of(paths.begin(), paths.end(), [&](const auto& re) {
+                  return RE2::PartialMatch(path, *re);
+                });
+    any_active = any_active || active[i];
+  }
+  if (!any_active) return out;
+
+  // CRLF becomes LF so that $ in the whole-file search ends a line where the
+  // per-line view (which drops one trailing CR) ends it. Line numbers and
+  // every line's content stay the same.
+  std::string without_cr;
+  std::string_view text = content;
+  if (content.find('\r') != std::string_view::npos) {
+    without_cr = drop_cr_before_lf(content);
+    text = without_cr;
+  }
+  const file_lines lines(text);
+  if (lines.size() == 0) return out;
+
+  candidate_list candidates;
+  if (lines.longest() > kMaxScannedLineBytes ||
+      !file_candidates(pack.compiled_, index, active, text, lines, candidates)) {
+    candidates.clear();
+    line_candidates(index, active, lang, lines, candidates);
+  }
+  // Set entries were added in rule order, so this orders by line, then rule.
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+
+  const char* source = is_config_language(lang) ? "config" : "static";
+  for (const auto& [line_index, entry] : candidates) {
+    std::string_view line = lines.scanned(line_index);
+    std::string_view code = code_of(lang, line);
+    std::size_t r = index.rule_of[entry];
+    if (!code.empty() && confirm(pack.compiled_[r], line)) {
+      out.push_back(make_finding(pack.rules_[r], source, path, static_cast<int>(line_index) + 1, code));
+    }
+  }
+  return out;
+}
+
+}  // namespace heimdall::analysis

@@ -1,0 +1,122 @@
+// rule_pack: the pattern rules of the static_analysis stage, loaded from
+// data files (analysis/rules/*.json, format in analysis/rules/README.md),
+// and the matcher that runs them over one file's content.
+//
+// A rule is one or more RE2 regular expressions that must all match the
+// same line, and optionally one that must not. At load time the rules'
+// first patterns are compiled per language into RE2::Sets, so one pass over
+// a file finds the few rules worth checking; those are then confirmed on
+// single lines (see rule_pack.cpp).
+//
+// Lines are matched as Latin-1 bytes, so any byte sequence (invalid UTF-8
+// included) is matched and never an error; patterns must therefore be
+// ASCII. Only the first kMaxScannedLineBytes of a line are scanned.
+//
+// Threads: a loaded rule_pack is immutable. match() may run on any number
+// of threads over the same pack at once (RE2 and RE2::Set match through
+// const methods that are thread-safe). Ownership: the pack owns its
+// compiled expressions; it is movable, not copyable — share it by
+// reference or through a shared_ptr<const rule_pack>.
+//
+// Errors: load_rule_pack returns a status naming the file and the rule
+// (invalid JSON, missing, unknown or mistyped field, bad regex with RE2's
+// message, unknown language, severity or fragment, duplicate id). match()
+// cannot fail.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/finding.h"
+#include "analysis/language.h"
+#include "base/result.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
+
+namespace heimdall::analysis {
+
+// Bytes of a line that are scanned; the rest of a longer line (minified
+// code, embedded data) is ignored. 4 KiB holds any hand-written statement
+// while bounding the work per line.
+inline constexpr std::size_t kMaxScannedLineBytes = 4096;
+// A finding's code_snippet is the matched line, trimmed, cut to at most
+// this many bytes (at a character boundary) plus "...".
+inline constexpr std::size_t kMaxSnippetBytes = 300;
+
+struct rule_examples {
+  // The path the examples are matched under; required (and must pass the
+  // rule's path filters) when the rule has `paths`.
+  std::string path;
+  std::vector<std::string> positive;  // lines the rule must report
+  std::vector<std::string> negative;  // similar lines it must not report
+};
+
+struct rule {
+  std::string id;  // e.g. "python.sqli.format-string"; unique in the pack
+  int cwe = 0;
+  analysis::severity severity = severity::medium;
+  double confidence = 0.5;  // 0..1
+  std::vector<language> languages;
+  std::vector<std::string> paths;  // RE2 filters on the relative path; empty: every path
+  std::string title;
+  std::string message;      // becomes the finding's description
+  std::string remediation;
+  std::vector<std::string> patterns;  // all must match the same line
+  std::string not_pattern;            // must not match it; empty: none
+  rule_examples examples;
+  std::string file;  // name of the pack file it came from, for messages
+};
+
+class rule_pack {
+ public:
+  rule_pack(rule_pack&&) noexcept;
+  rule_pack& operator=(rule_pack&&) noexcept;
+  ~rule_pack();
+
+  // In file-name order, then in order within each file.
+  const std::vector<rule>& rules() const { return rules_; }
+
+  // Compiled forms, defined (and only usable) in rule_pack.cpp.
+  struct compiled_rule;
+  struct language_index;
+
+ private:
+  rule_pack();
+
+  std::vector<rule> rules_;
+  std::vector<compiled_rule> compiled_;  // parallel to rules_
+  std::map<language, std::unique_ptr<language_index>> by_language_;
+
+  friend result<rule_pack> build_rule_pack(std::vector<rule> rules);
+  friend std::vector<finding> match(const rule_pack& pack, std::string_view path,
+                                    language lang, std::string_view content);
+};
+
+// Loads every *.json file directly inside `dir` (in name order) as one pack.
+// Errors: not_found when `dir` is missing, io_error when a file cannot be
+// read, invalid_argument for anything wrong in a file or rule (the message
+// names the file and the rule) and when `dir` holds no rule file.
+result<rule_pack> load_rule_pack(const std::filesystem::path& dir);
+
+// Compiles rules already parsed: checks ids are unique, every regex
+// compiles and example paths pass their rule's filters. load_rule_pack
+// ends here; errors are invalid_argument.
+result<rule_pack> build_rule_pack(std::vector<rule> rules);
+
+// Runs the rules for `lang` whose path filters accept `path` over every
+// line of `content` (LF or CRLF line ends). One finding per (line, rule),
+// ordered by line then by rule order, with 1-based line numbers. Lines that
+// are blank or are a comment in `lang` are skipped. `source` is "config"
+// for configuration languages (Dockerfile, YAML, Terraform, JSON, XML,
+// properties, dotenv) and "static" for code.
+std::vector<finding> match(const rule_pack& pack, std::string_view path, language lang,
+                           std::string_view content);
+
+}  // namespace heimdall::analysis

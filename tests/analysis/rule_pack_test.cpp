@@ -1,0 +1,437 @@
+// The rule packs under analysis/rules and the matcher: every rule against its
+// own examples, loader errors for malformed packs, line numbers, snippets,
+// CRLF, long and non-UTF-8 lines, clean files, concurrent matching.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "analysis/rule_pack.h"
+
+using namespace heimdall;
+using namespace heimdall::analysis;
+namespace fs = std::filesystem;
+
+namespace {
+
+const rule_pack& shipped_pack() {
+  static const rule_pack pack = [] {
+    auto loaded = load_rule_pack(HEIMDALL_SOURCE_DIR "/analysis/rules");
+    if (!loaded) FAIL("shipped rule pack does not load: " << loaded.error().to_string());
+    return std::move(loaded).value();
+  }();
+  return pack;
+}
+
+bool fired(const std::vector<finding>& findings, const std::string& rule_id) {
+  for (const finding& f : findings) {
+    if (f.rule_id == rule_id) return true;
+  }
+  return false;
+}
+
+std::set<std::string> rule_ids(const std::vector<finding>& findings) {
+  std::set<std::string> ids;
+  for (const finding& f : findings) ids.insert(f.rule_id);
+  return ids;
+}
+
+// A fresh scratch directory under the build's test-data folder.
+fs::path scratch(const std::string& name) {
+  static int counter = 0;
+  fs::path dir = fs::path(HEIMDALL_TEST_DATA) / "scratch" /
+                 ("rule_pack-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// One well-formed rule; tests replace a piece of it to break it.
+std::string rule_json(const std::string& id, const std::string& extra = "",
+                      const std::string& pattern = R"j("\\beval\\(")j") {
+  return R"j({"id": ")j" + id + R"j(", "cwe": 95, "severity": "high", "confidence": 0.7,
+    "languages": ["python"], "title": "t", "message": "m", "remediation": "r",
+    "pattern": )j" + pattern + extra + R"j(,
+    "examples": {"positive": ["eval(x)"], "negative": ["evaluate(x)"]}})j";
+}
+
+// Loads a pack made of `files` (name -> content) and returns its error.
+status load_error(const std::vector<std::pair<std::string, std::string>>& files) {
+  fs::path dir = scratch("bad");
+  for (const auto& [name, text] : files) write_file(dir / name, text);
+  auto loaded = load_rule_pack(dir);
+  REQUIRE_FALSE(loaded.is_ok());
+  return loaded.error();
+}
+
+}  // namespace
+
+TEST_CASE("every shipped rule reports its positive examples and none of its negative ones", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  REQUIRE(pack.rules().size() >= 80);
+  std::size_t checked = 0;
+  for (const rule& r : pack.rules()) {
+    std::string path = r.examples.path.empty() ? "src/example" : r.examples.path;
+    for (language lang : r.languages) {
+      for (const std::string& line : r.examples.positive) {
+        INFO("rule " << r.id << " (" << r.file << ", " << language_name(lang) << ") must report: " << line);
+        CHECK(fired(match(pack, path, lang, line), r.id));
+        ++checked;
+      }
+      for (const std::string& line : r.examples.negative) {
+        INFO("rule " << r.id << " (" << r.file << ", " << language_name(lang) << ") must not report: " << line);
+        CHECK_FALSE(fired(match(pack, path, lang, line), r.id));
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked >= 3 * pack.rules().size());
+}
+
+TEST_CASE("every code language and configuration format has rules", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  std::set<language> covered;
+  for (const rule& r : pack.rules()) covered.insert(r.languages.begin(), r.languages.end());
+  for (language lang : {language::python, language::javascript, language::typescript, language::java, language::go,
+                        language::php, language::ruby, language::c, language::cpp, language::dockerfile,
+                        language::yaml, language::terraform}) {
+    INFO(language_name(lang));
+    CHECK(covered.count(lang) == 1);
+  }
+}
+
+TEST_CASE("findings carry 1-based lines, trimmed snippets and rule metadata", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  const std::string code =
+      "import os\n"
+      "\n"
+      "def run(cmd):\n"
+      "    os.system(\"ls \" + cmd)   \n"
+      "    # os.system(cmd) in a comment is not code\n"
+      "    return eval(cmd)\n";
+  auto findings = match(pack, "app/tasks.py", language::python, code);
+  REQUIRE(findings.size() == 2);
+
+  const finding& command = findings[0];
+  CHECK(command.rule_id == "python.cmdi.os-system");
+  CHECK(command.line_start == 4);
+  CHECK(command.line_end == 4);
+  CHECK(command.code_snippet == "os.system(\"ls \" + cmd)");
+  CHECK(command.file_path == "app/tasks.py");
+  CHECK(command.source == "static");
+  CHECK(command.cwe_id == 78);
+  CHECK(command.severity == severity::high);
+  CHECK_FALSE(command.title.empty());
+  CHECK_FALSE(command.description.empty());
+  CHECK_FALSE(command.remediation.empty());
+
+  CHECK(findings[1].rule_id == "python.code.eval");
+  CHECK(findings[1].line_start == 6);
+  CHECK(findings[1].code_snippet == "return eval(cmd)");
+}
+
+TEST_CASE("CRLF line ends give the same lines and snippets as LF", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  const std::string lf = "FROM node:latest\nUSER root\nRUN npm ci\n";
+  const std::string crlf = "FROM node:latest\r\nUSER root\r\nRUN npm ci\r\n";
+  auto a = match(pack, "Dockerfile", language::dockerfile, lf);
+  auto b = match(pack, "Dockerfile", language::dockerfile, crlf);
+  REQUIRE(a.size() == 2);
+  REQUIRE(b.size() == a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].rule_id == b[i].rule_id);
+    CHECK(a[i].line_start == b[i].line_start);
+    CHECK(a[i].code_snippet == b[i].code_snippet);
+  }
+  CHECK(b[1].code_snippet == "USER root");
+  CHECK(b[1].source == "config");
+}
+
+TEST_CASE("non-UTF-8 bytes are matched and snippets stay valid UTF-8", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  const std::string line = "x = eval(data)  # caf\xe9 \xff\xfe \xc3\x28";
+  std::vector<finding> findings;
+  REQUIRE_NOTHROW(findings = match(pack, "legacy.py", language::python, line + "\n" + "\xff\xfe\xfd\n"));
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].line_start == 1);
+  const std::string& snippet = findings[0].code_snippet;
+  CHECK(snippet.find("x = eval(data)") == 0);
+  CHECK(snippet.find("\xEF\xBF\xBD") != std::string::npos);  // U+FFFD stands in for bad bytes
+  CHECK(snippet.find('\xff') == std::string::npos);
+  CHECK(snippet.find('\xe9') == std::string::npos);
+}
+
+TEST_CASE("long lines are scanned up to the cap and snippets are cut", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  const std::string padding(10000, 'a');
+  auto early = match(pack, "min.js", language::javascript, "eval(input); var s = '" + padding + "';\n");
+  REQUIRE(early.size() == 1);
+  CHECK(early[0].code_snippet.size() <= kMaxSnippetBytes + 3);
+  CHECK(early[0].code_snippet.ends_with("..."));
+
+  auto late = match(pack, "min.js", language::javascript, "var s = '" + padding + "'; eval(input);\n");
+  CHECK(late.empty());
+}
+
+TEST_CASE("the whole-file and the line-by-line passes report the same findings", "[analysis][rules]") {
+  // Every example of a language's rules in one file; a line longer than the
+  // scan cap at the end sends the same lines through the line-by-line pass.
+  const rule_pack& pack = shipped_pack();
+  for (language lang : {language::python, language::javascript, language::java, language::go, language::php,
+                        language::ruby, language::c, language::dockerfile, language::yaml, language::terraform}) {
+    std::string file;
+    for (const rule& r : pack.rules()) {
+      if (!r.paths.empty() || std::find(r.languages.begin(), r.languages.end(), lang) == r.languages.end()) continue;
+      for (const auto* examples : {&r.examples.positive, &r.examples.negative}) {
+        for (const std::string& line : *examples) file += line + "\n";
+      }
+    }
+    auto whole = match(pack, "src/all", lang, file);
+    auto by_line = match(pack, "src/all", lang, file + std::string(kMaxScannedLineBytes + 1, ' ') + "\n");
+    INFO(language_name(lang));
+    CHECK(whole.size() >= 10);
+    REQUIRE(by_line.size() == whole.size());
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+      CHECK(by_line[i].rule_id == whole[i].rule_id);
+      CHECK(by_line[i].line_start == whole[i].line_start);
+    }
+  }
+}
+
+TEST_CASE("path filters limit GitHub Actions rules to workflow files", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  const std::string yaml = "      - uses: actions/checkout@master\n";
+  CHECK(fired(match(pack, ".github/workflows/build.yml", language::yaml, yaml), "gha.action.unpinned-branch"));
+  CHECK(fired(match(pack, "sub/.github/workflows/build.yaml", language::yaml, yaml), "gha.action.unpinned-branch"));
+  CHECK(match(pack, "deploy/app.yaml", language::yaml, yaml).empty());
+}
+
+TEST_CASE("clean files in every language produce no findings", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  struct sample {
+    const char* path;
+    language lang;
+    const char* text;
+  };
+  const sample samples[] = {
+      {"app/views.py", language::python,
+       "import secrets\nimport subprocess\n\n"
+       "def lookup(cursor, name):\n"
+       "    cursor.execute(\"SELECT id FROM users WHERE name = %s\", (name,))\n"
+       "    token = secrets.token_urlsafe(32)\n"
+       "    subprocess.run([\"git\", \"status\"], check=True)\n"
+       "    digest = hashlib.sha256(token.encode()).hexdigest()\n"
+       "    return yaml.safe_load(open(\"config.yml\"))\n"},
+      {"web/server.ts", language::typescript,
+       "import { execFile } from \"child_process\";\n"
+       "app.get(\"/users/:id\", async (req, res) => {\n"
+       "  const rows = await db.query(\"SELECT * FROM users WHERE id = $1\", [req.params.id]);\n"
+       "  el.textContent = rows[0].name;\n"
+       "  execFile(\"git\", [\"log\"], () => {});\n"
+       "  res.json(rows);\n"
+       "});\n"},
+      {"src/Main.java", language::java,
+       "PreparedStatement ps = conn.prepareStatement(\"SELECT * FROM users WHERE id = ?\");\n"
+       "ps.setString(1, id);\n"
+       "MessageDigest md = MessageDigest.getInstance(\"SHA-256\");\n"
+       "SecureRandom random = new SecureRandom();\n"
+       "Cipher c = Cipher.getInstance(\"AES/GCM/NoPadding\");\n"},
+      {"cmd/main.go", language::go,
+       "rows, err := db.Query(\"SELECT id FROM users WHERE name = $1\", name)\n"
+       "cmd := exec.Command(\"git\", \"status\")\n"
+       "sum := sha256.Sum256(data)\n"
+       "_, err = rand.Read(buf)\n"
+       "cfg := &tls.Config{MinVersion: tls.VersionTLS12}\n"},
+      {"public/index.php", language::php,
+       "<?php\n$stmt = $pdo->prepare('SELECT * FROM users WHERE id = ?');\n"
+       "$stmt->execute([$_GET['id']]);\n"
+       "echo htmlspecialchars($_GET['name'], ENT_QUOTES, 'UTF-8');\n"
+       "$token = bin2hex(random_bytes(32));\n"},
+      {"app/models/user.rb", language::ruby,
+       "User.where(name: params[:name])\n"
+       "token = SecureRandom.hex(32)\n"
+       "system(\"git\", \"status\")\n"
+       "config = YAML.safe_load(File.read(path))\n"},
+      {"src/util.c", language::c,
+       "#include <stdio.h>\n"
+       "int main(void) {\n"
+       "  char buf[64];\n"
+       "  if (fgets(buf, sizeof buf, stdin) == NULL) return 1;\n"
+       "  snprintf(out, sizeof out, \"%s\", buf);\n"
+       "  printf(\"%s\\n\", buf);\n"
+       "  return 0;\n"
+       "}\n"},
+      {"Dockerfile", language::dockerfile,
+       "FROM python:3.12-slim AS build\n"
+       "RUN pip install --no-cache-dir -r requirements.txt\n"
+       "FROM build\n"
+       "COPY . /app\n"
+       "USER 10001\n"
+       "CMD [\"python\", \"-m\", \"app\"]\n"},
+      {"deploy/pod.yaml", language::yaml,
+       "apiVersion: v1\nkind: Pod\nspec:\n"
+       "  containers:\n"
+       "    - name: app\n"
+       "      securityContext:\n"
+       "        runAsNonRoot: true\n"
+       "        allowPrivilegeEscalation: false\n"
+       "        capabilities:\n"
+       "          drop: [\"ALL\"]\n"},
+      {"infra/main.tf", language::terraform,
+       "resource \"aws_db_instance\" \"main\" {\n"
+       "  storage_encrypted   = true\n"
+       "  publicly_accessible = false\n"
+       "  password            = var.db_password\n"
+       "}\n"},
+      {".github/workflows/ci.yml", language::yaml,
+       "on: [push, pull_request]\n"
+       "jobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+       "      - uses: actions/checkout@v4\n"
+       "      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n"
+       "        run: echo \"$TITLE\"\n"},
+  };
+  for (const sample& s : samples) {
+    auto findings = match(pack, s.path, s.lang, s.text);
+    INFO(s.path);
+    for (const finding& f : findings) INFO(f.rule_id << " on line " << f.line_start << ": " << f.code_snippet);
+    CHECK(findings.empty());
+  }
+}
+
+TEST_CASE("a pack can be matched from several threads at once", "[analysis][rules]") {
+  const rule_pack& pack = shipped_pack();
+  std::string code;
+  for (int i = 0; i < 200; ++i) code += "x = 1\nos.system(cmd)\nvalue = eval(data)\n";
+  auto expected = match(pack, "a.py", language::python, code);
+  REQUIRE(expected.size() == 400);
+  std::vector<std::vector<finding>> results(4);
+  std::vector<std::thread> threads;
+  for (auto& out : results) threads.emplace_back([&] { out = match(pack, "a.py", language::python, code); });
+  for (auto& t : threads) t.join();
+  for (const auto& out : results) {
+    REQUIRE(out.size() == expected.size());
+    CHECK(rule_ids(out) == rule_ids(expected));
+    CHECK(out.back().line_start == expected.back().line_start);
+  }
+}
+
+TEST_CASE("patterns, not_pattern and unknown languages", "[analysis][rules]") {
+  rule r;
+  r.id = "test.multi";
+  r.cwe = 1;
+  r.languages = {language::python};
+  r.title = r.message = r.remediation = "x";
+  r.patterns = {"open\\(", "request"};
+  r.not_pattern = "basename";
+  r.examples.positive = {"open(request.args)"};
+  r.examples.negative = {"open(path)"};
+  auto built = build_rule_pack({r});
+  REQUIRE(built.is_ok());
+  CHECK(match(*built, "a.py", language::python, "f = open(request.args['p'])").size() == 1);
+  CHECK(match(*built, "a.py", language::python, "f = open(path)").empty());
+  CHECK(match(*built, "a.py", language::python, "f = open(basename(request.args['p']))").empty());
+  CHECK(match(*built, "a.rb", language::ruby, "f = open(request.args['p'])").empty());
+  CHECK(match(*built, "a.py", language::python, "").empty());
+}
+
+TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]") {
+  SECTION("invalid JSON") {
+    status s = load_error({{"broken.json", R"j({"rules": [ {"id": "x", )j"}});
+    CHECK(s.code() == errc::invalid_argument);
+    CHECK_THAT(s.message(), Catch::Contains("broken.json") && Catch::Contains("invalid JSON"));
+  }
+  SECTION("missing field") {
+    std::string text = rule_json("test.no-severity");
+    text.replace(text.find(R"j("severity": "high", )j"), 20, "");
+    status s = load_error({{"p.json", R"j({"rules": [)j" + text + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("p.json") && Catch::Contains("test.no-severity") &&
+                                Catch::Contains("missing field 'severity'"));
+  }
+  SECTION("bad regex carries RE2's message") {
+    status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.bad-regex", "", R"j("eval(")j") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("p.json") && Catch::Contains("test.bad-regex") &&
+                                Catch::Contains("bad regex") && Catch::Contains("missing )"));
+  }
+  SECTION("unknown language") {
+    std::string text = rule_json("test.lang");
+    text.replace(text.find(R"j(["python"])j"), 10, R"j(["cobol"])j");
+    status s = load_error({{"p.json", R"j({"rules": [)j" + text + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.lang") && Catch::Contains("unknown language 'cobol'"));
+  }
+  SECTION("unknown severity") {
+    std::string text = rule_json("test.sev");
+    text.replace(text.find(R"j("high")j"), 6, R"j("severe")j");
+    status s = load_error({{"p.json", R"j({"rules": [)j" + text + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.sev") && Catch::Contains("unknown severity 'severe'"));
+  }
+  SECTION("duplicate id across files") {
+    status s = load_error({{"a.json", R"j({"rules": [)j" + rule_json("test.same") + "]}"},
+                           {"b.json", R"j({"rules": [)j" + rule_json("test.same") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("b.json") && Catch::Contains("test.same") &&
+                                Catch::Contains("duplicate id") && Catch::Contains("a.json"));
+  }
+  SECTION("unknown field") {
+    status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.typo", R"j(, "not_patern": "x")j") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.typo") && Catch::Contains("unknown field 'not_patern'"));
+  }
+  SECTION("confidence out of range") {
+    std::string text = rule_json("test.conf");
+    text.replace(text.find("0.7"), 3, "1.5");
+    status s = load_error({{"p.json", R"j({"rules": [)j" + text + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.conf") && Catch::Contains("confidence"));
+  }
+  SECTION("path filter without an example path") {
+    status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.paths", R"j(, "paths": ["^ci/"])j") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.paths") && Catch::Contains("examples.path"));
+  }
+  SECTION("non-ASCII pattern") {
+    status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.ascii", "", "\"caf\xc3\xa9\"") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.ascii") && Catch::Contains("ASCII"));
+  }
+  SECTION("pattern that matches an empty line") {
+    status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.empty", "", R"j("(eval)?")j") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.empty") && Catch::Contains("matches an empty line"));
+  }
+  SECTION("unknown fragment") {
+    status s = load_error({{"p.json", R"j({"fragments": {"call": "\\beval\\("}, "rules": [)j" +
+                                          rule_json("test.frag", "", R"j("{{cal}}")j") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.frag") && Catch::Contains("unknown fragment '{{cal}}'"));
+  }
+  SECTION("rule without an id") {
+    status s = load_error({{"p.json", R"j({"rules": [{"cwe": 1}]})j"}});
+    CHECK_THAT(s.message(), Catch::Contains("p.json: rule #1") && Catch::Contains("missing field 'id'"));
+  }
+  SECTION("directory without rule files") {
+    status s = load_error({{"README.md", "# nothing"}});
+    CHECK_THAT(s.message(), Catch::Contains("no *.json rule file"));
+  }
+}
+
+TEST_CASE("fragments are expanded into the patterns of their file", "[analysis][rules]") {
+  fs::path dir = scratch("fragments");
+  write_file(dir / "p.json", R"j({"fragments": {"call": "\\beval\\("},
+    "rules": [)j" + rule_json("test.frag", R"j(, "not_pattern": "{{call}}\\s*\"")j", R"j("x = {{call}}")j") + "]}");
+  auto loaded = load_rule_pack(dir);
+  REQUIRE(loaded.is_ok());
+  const rule& r = loaded->rules().front();
+  CHECK(r.patterns.front() == "x = \\beval\\(");
+  CHECK(r.not_pattern == "\\beval\\(\\s*\"");
+  CHECK(match(*loaded, "a.py", language::python, "x = eval(data)").size() == 1);
+  CHECK(match(*loaded, "a.py", language::python, "x = eval(\"1\")").empty());
+}
+
+TEST_CASE("a missing rule directory is not_found", "[analysis][rules]") {
+  auto loaded = load_rule_pack(scratch("missing") / "nope");
+  REQUIRE_FALSE(loaded.is_ok());
+  CHECK(loaded.error().code() == errc::not_found);
+}
