@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev      # Beast (HTTP/SSE)
   libre2-dev            # rule matching
   libgit2-dev           # repositories (ingest)
+  libssl-dev            # SHA-256 of detected secrets (libcrypto)
   catch2                # tests (Catch2 v2, header-only)
   python3-jsonschema    # schema validation of the events the tests produce
 )

@@ -1,0 +1,40 @@
+// static_analysis: runs the pattern rules over the files of an inventory -
+// the work of the static_analysis stage.
+//
+// Each file is read from disk (opened without following symlinks, so a
+// link swapped in after the inventory cannot lead outside the tree) and
+// matched with the rule pack; every finding is handed to `on_finding` as
+// soon as its file is done, so a caller can record findings while the
+// stage is still running. A file that cannot be read is a note, not an
+// error.
+//
+// Blocking (file I/O): run it on a worker thread. Thread-safety: the rule
+// pack may be shared; on_finding is called on the calling thread.
+// Errors: errc::closed when `cancelled` returns true (checked per file).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "analysis/finding.h"
+#include "analysis/inventory.h"
+#include "analysis/rule_pack.h"
+#include "base/result.h"
+
+namespace heimdall::analysis {
+
+struct static_analysis_summary {
+  std::uint64_t files_scanned = 0;
+  std::uint64_t bytes_scanned = 0;
+  std::uint64_t findings = 0;
+  std::vector<inventory_note> notes;  // files that could not be read, and why
+};
+
+result<static_analysis_summary> run_static_analysis(const std::filesystem::path& root, const inventory& files,
+                                                    const rule_pack& rules,
+                                                    const std::function<void(finding)>& on_finding,
+                                                    const std::function<bool()>& cancelled = {});
+
+}  // namespace heimdall::analysis

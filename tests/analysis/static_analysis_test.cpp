@@ -1,0 +1,127 @@
+// static_analysis: the rule pack over a real tree - planted issues found,
+// clean files quiet, hostile swaps refused, cancellation honoured.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "analysis/static_analysis.h"
+
+using namespace heimdall;
+using namespace heimdall::analysis;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fresh_tree(const std::string& name) {
+  fs::path dir = fs::path(HEIMDALL_TEST_DATA) / "scratch" / (name + "-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void write(const fs::path& root, const std::string& rel, const std::string& content) {
+  fs::create_directories((root / rel).parent_path());
+  std::ofstream(root / rel, std::ios::binary) << content;
+}
+
+const rule_pack& rules() {
+  static const rule_pack pack = std::move(load_rule_pack(fs::path(HEIMDALL_SOURCE_DIR) / "analysis/rules").value());
+  return pack;
+}
+
+}  // namespace
+
+TEST_CASE("static analysis finds planted issues and nothing in clean files", "[analysis][static]") {
+  fs::path root = fresh_tree("static-planted");
+  write(root, "app/views.py",
+        "import subprocess\n"
+        "def run(cmd):\n"
+        "    subprocess.call(cmd, shell=True)\n");
+  write(root, "web/server.js",
+        "const { exec } = require('child_process');\n"
+        "app.get('/x', (req, res) => { exec('ls ' + req.query.dir); });\n");
+  write(root, "src/Main.java",
+        "class Main {\n"
+        "  void q(java.sql.Statement st, String id) throws Exception {\n"
+        "    st.executeQuery(\"SELECT * FROM users WHERE id = \" + id);\n"
+        "  }\n"
+        "}\n");
+  write(root, "native/copy.c", "#include <string.h>\nvoid f(char *d, const char *s) { strcpy(d, s); }\n");
+  write(root, "Dockerfile", "FROM ubuntu:latest\nUSER root\n");
+  // Clean counterparts: parameterised, no shell, bounded copies, pinned image.
+  write(root, "clean/views.py",
+        "import subprocess\n"
+        "def run(args):\n"
+        "    subprocess.run(['ls', '-l'], check=True)\n");
+  write(root, "clean/server.js", "const path = require('path');\nmodule.exports = (a, b) => path.join(a, b);\n");
+  write(root, "clean/Query.java",
+        "class Query {\n"
+        "  void q(java.sql.Connection c, String id) throws Exception {\n"
+        "    var ps = c.prepareStatement(\"SELECT * FROM users WHERE id = ?\");\n"
+        "    ps.setString(1, id);\n"
+        "  }\n"
+        "}\n");
+  write(root, "clean/copy.c", "#include <string.h>\nvoid f(char *d, const char *s, size_t n) { strncpy(d, s, n - 1); }\n");
+  write(root, "clean/Dockerfile", "FROM ubuntu:22.04\nUSER app\n");
+
+  auto inv = take_inventory(root, inventory_limits{});
+  REQUIRE(inv);
+  std::vector<finding> found;
+  auto summary = run_static_analysis(root, *inv, rules(), [&](finding f) { found.push_back(std::move(f)); });
+  REQUIRE(summary);
+  CHECK(summary->files_scanned == 10);
+  CHECK(summary->findings == found.size());
+
+  std::set<std::string> files_with_findings;
+  for (const auto& f : found) {
+    files_with_findings.insert(f.file_path);
+    CHECK(f.cwe_id > 0);
+    CHECK(f.line_start > 0);
+    CHECK_FALSE(f.rule_id.empty());
+  }
+  for (const char* planted : {"app/views.py", "web/server.js", "src/Main.java", "native/copy.c", "Dockerfile"}) {
+    INFO(planted);
+    CHECK(files_with_findings.count(planted) == 1);
+  }
+  for (const auto& file : files_with_findings) {
+    INFO(file);
+    CHECK(file.rfind("clean/", 0) != 0);
+  }
+  fs::remove_all(root);
+}
+
+TEST_CASE("a file swapped for a symlink after the inventory is not read", "[analysis][static]") {
+  fs::path root = fresh_tree("static-swap");
+  fs::path outside = fresh_tree("static-swap-outside");
+  write(outside, "secret.py", "eval(input())\n");
+  write(root, "a.py", "print('hello')\n");
+  auto inv = take_inventory(root, inventory_limits{});
+  REQUIRE(inv);
+  fs::remove(root / "a.py");
+  fs::create_symlink(outside / "secret.py", root / "a.py");
+  std::vector<finding> found;
+  auto summary = run_static_analysis(root, *inv, rules(), [&](finding f) { found.push_back(std::move(f)); });
+  REQUIRE(summary);
+  CHECK(found.empty());
+  REQUIRE(summary->notes.size() == 1);
+  CHECK(summary->notes[0].path == "a.py");
+  CHECK_THAT(summary->notes[0].reason, Catch::StartsWith("skipped: cannot read"));
+  fs::remove_all(root);
+  fs::remove_all(outside);
+}
+
+TEST_CASE("static analysis stops when cancelled", "[analysis][static]") {
+  fs::path root = fresh_tree("static-cancel");
+  for (int i = 0; i < 5; ++i) write(root, "f" + std::to_string(i) + ".py", "x = 1\n");
+  auto inv = take_inventory(root, inventory_limits{});
+  REQUIRE(inv);
+  int checks = 0;
+  auto summary = run_static_analysis(root, *inv, rules(), [](finding) {}, [&] { return ++checks > 2; });
+  REQUIRE_FALSE(summary);
+  CHECK(summary.error().code() == errc::closed);
+  fs::remove_all(root);
+}
