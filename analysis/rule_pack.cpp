@@ -8,6 +8,7 @@
 // line-by-line semantics (a line longer than the scan cap) or gave up.
 // Either way every candidate (line, rule) is then confirmed with the rule's
 // own RE2 objects on that single line, so both paths give the same result.
+#include "analysis/snippet.h"
 #include "analysis/rule_pack.h"
 
 #include <re2/re2.h>
@@ -105,12 +106,6 @@ bool is_config_language(language lang) {
   }
 }
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  std::size_t first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
-}
 
 // `text` is a trimmed, non-empty line. Whole-line comments only: a trailing
 // comment cannot be told from a '#' or "//" inside a string without a
@@ -150,51 +145,7 @@ bool is_comment(language lang, std::string_view text) {
          (text.size() == 1 || text[1] == ' ' || text[1] == '\t' || text[1] == '/');
 }
 
-// Length of the well-formed UTF-8 sequence at s[i], or 0 when the byte
-// there does not start one (RFC 3629: no overlongs, surrogates or > U+10FFFF).
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return n;
-}
 
-// Findings travel as JSON, which must be UTF-8: bytes that are not are
-// replaced with U+FFFD, and the cut never splits a character.
-std::string make_snippet(std::string_view text) {
-  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    std::size_t n = utf8_length(text, i);
-    std::string_view piece = n == 0 ? kReplacement : text.substr(i, n);
-    if (out.size() + piece.size() > kMaxSnippetBytes) {
-      out += "...";
-      break;
-    }
-    out += piece;
-    i += n == 0 ? 1 : n;
-  }
-  return out;
-}
 
 finding make_finding(const rule& r, const char* source, std::string_view path, int line,
                      std::string_view text) {
@@ -208,7 +159,7 @@ finding make_finding(const rule& r, const char* source, std::string_view path, i
   f.cwe_id = r.cwe;
   f.file_path.assign(path);
   f.line_start = f.line_end = line;
-  f.code_snippet = make_snippet(text);
+  f.code_snippet = make_snippet(text, kMaxSnippetBytes);
   f.remediation = r.remediation;
   return f;
 }
