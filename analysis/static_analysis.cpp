@@ -33,7 +33,7 @@ int read_no_follow(const std::filesystem::path& path, std::string& out) {
 }  // namespace
 
 result<static_analysis_summary> run_static_analysis(const std::filesystem::path& root, const inventory& files,
-                                                    const rule_pack& rules,
+                                                    const rule_pack& rules, const secret_detector& secrets,
                                                     const std::function<void(finding)>& on_finding,
                                                     const std::function<bool()>& cancelled) {
   static_analysis_summary summary;
@@ -46,10 +46,14 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     }
     ++summary.files_scanned;
     summary.bytes_scanned += content.size();
-    for (finding& f : match(rules, file.path, file.lang, content)) {
-      ++summary.findings;
-      on_finding(std::move(f));
-    }
+    auto report = [&](std::vector<finding> found) {
+      for (finding& f : found) {
+        ++summary.findings;
+        on_finding(std::move(f));
+      }
+    };
+    report(match(rules, file.path, file.lang, content));
+    report(find_secrets(secrets, file.path, content));
   }
   return summary;
 }

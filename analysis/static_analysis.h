@@ -1,15 +1,16 @@
-// static_analysis: runs the pattern rules over the files of an inventory -
-// the work of the static_analysis stage.
+// static_analysis: runs the pattern rules and the secret detectors over the
+// files of an inventory - the work of the static_analysis stage.
 //
 // Each file is read from disk (opened without following symlinks, so a
 // link swapped in after the inventory cannot lead outside the tree) and
-// matched with the rule pack; every finding is handed to `on_finding` as
+// matched with the rule pack and the secret detectors; every finding is handed to `on_finding` as
 // soon as its file is done, so a caller can record findings while the
 // stage is still running. A file that cannot be read is a note, not an
 // error.
 //
 // Blocking (file I/O): run it on a worker thread. Thread-safety: the rule
-// pack may be shared; on_finding is called on the calling thread.
+// pack and detectors may be shared; on_finding is called on the calling
+// thread.
 // Errors: errc::closed when `cancelled` returns true (checked per file).
 #pragma once
 
@@ -21,6 +22,7 @@
 #include "analysis/finding.h"
 #include "analysis/inventory.h"
 #include "analysis/rule_pack.h"
+#include "analysis/secrets.h"
 #include "base/result.h"
 
 namespace heimdall::analysis {
@@ -33,7 +35,7 @@ struct static_analysis_summary {
 };
 
 result<static_analysis_summary> run_static_analysis(const std::filesystem::path& root, const inventory& files,
-                                                    const rule_pack& rules,
+                                                    const rule_pack& rules, const secret_detector& secrets,
                                                     const std::function<void(finding)>& on_finding,
                                                     const std::function<bool()>& cancelled = {});
 

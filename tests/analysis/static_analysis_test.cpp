@@ -33,6 +33,12 @@ const rule_pack& rules() {
   return pack;
 }
 
+const secret_detector& secrets() {
+  static const secret_detector detector =
+      std::move(load_secret_detectors(fs::path(HEIMDALL_SOURCE_DIR) / "analysis/rules/secrets/secrets.json").value());
+  return detector;
+}
+
 }  // namespace
 
 TEST_CASE("static analysis finds planted issues and nothing in clean files", "[analysis][static]") {
@@ -52,6 +58,8 @@ TEST_CASE("static analysis finds planted issues and nothing in clean files", "[a
         "}\n");
   write(root, "native/copy.c", "#include <string.h>\nvoid f(char *d, const char *s) { strcpy(d, s); }\n");
   write(root, "Dockerfile", "FROM ubuntu:latest\nUSER root\n");
+  const std::string key = "AKIA" + std::string("Q3EGRT7YHKX2M5ZB");  // shape of an AWS access key id
+  write(root, "deploy/.env", "AWS_ACCESS_KEY_ID=" + key + "\n");
   // Clean counterparts: parameterised, no shell, bounded copies, pinned image.
   write(root, "clean/views.py",
         "import subprocess\n"
@@ -67,13 +75,14 @@ TEST_CASE("static analysis finds planted issues and nothing in clean files", "[a
         "}\n");
   write(root, "clean/copy.c", "#include <string.h>\nvoid f(char *d, const char *s, size_t n) { strncpy(d, s, n - 1); }\n");
   write(root, "clean/Dockerfile", "FROM ubuntu:22.04\nUSER app\n");
+  write(root, "clean/.env", "AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\nPASSWORD=changeme\n");
 
   auto inv = take_inventory(root, inventory_limits{});
   REQUIRE(inv);
   std::vector<finding> found;
-  auto summary = run_static_analysis(root, *inv, rules(), [&](finding f) { found.push_back(std::move(f)); });
+  auto summary = run_static_analysis(root, *inv, rules(), secrets(), [&](finding f) { found.push_back(std::move(f)); });
   REQUIRE(summary);
-  CHECK(summary->files_scanned == 10);
+  CHECK(summary->files_scanned == 12);
   CHECK(summary->findings == found.size());
 
   std::set<std::string> files_with_findings;
@@ -83,7 +92,8 @@ TEST_CASE("static analysis finds planted issues and nothing in clean files", "[a
     CHECK(f.line_start > 0);
     CHECK_FALSE(f.rule_id.empty());
   }
-  for (const char* planted : {"app/views.py", "web/server.js", "src/Main.java", "native/copy.c", "Dockerfile"}) {
+  for (const char* planted :
+       {"app/views.py", "web/server.js", "src/Main.java", "native/copy.c", "Dockerfile", "deploy/.env"}) {
     INFO(planted);
     CHECK(files_with_findings.count(planted) == 1);
   }
@@ -91,6 +101,14 @@ TEST_CASE("static analysis finds planted issues and nothing in clean files", "[a
     INFO(file);
     CHECK(file.rfind("clean/", 0) != 0);
   }
+  // The secret is reported by its own detector, masked.
+  bool secret_reported = false;
+  for (const auto& f : found) {
+    if (f.file_path != "deploy/.env") continue;
+    secret_reported = secret_reported || f.source == "secrets";
+    CHECK(f.code_snippet.find(key) == std::string::npos);
+  }
+  CHECK(secret_reported);
   fs::remove_all(root);
 }
 
@@ -104,7 +122,7 @@ TEST_CASE("a file swapped for a symlink after the inventory is not read", "[anal
   fs::remove(root / "a.py");
   fs::create_symlink(outside / "secret.py", root / "a.py");
   std::vector<finding> found;
-  auto summary = run_static_analysis(root, *inv, rules(), [&](finding f) { found.push_back(std::move(f)); });
+  auto summary = run_static_analysis(root, *inv, rules(), secrets(), [&](finding f) { found.push_back(std::move(f)); });
   REQUIRE(summary);
   CHECK(found.empty());
   REQUIRE(summary->notes.size() == 1);
@@ -120,7 +138,7 @@ TEST_CASE("static analysis stops when cancelled", "[analysis][static]") {
   auto inv = take_inventory(root, inventory_limits{});
   REQUIRE(inv);
   int checks = 0;
-  auto summary = run_static_analysis(root, *inv, rules(), [](finding) {}, [&] { return ++checks > 2; });
+  auto summary = run_static_analysis(root, *inv, rules(), secrets(), [](finding) {}, [&] { return ++checks > 2; });
   REQUIRE_FALSE(summary);
   CHECK(summary.error().code() == errc::closed);
   fs::remove_all(root);
