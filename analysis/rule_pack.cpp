@@ -8,6 +8,7 @@
 // line-by-line semantics (a line longer than the scan cap) or gave up.
 // Either way every candidate (line, rule) is then confirmed with the rule's
 // own RE2 objects on that single line, so both paths give the same result.
+#include "analysis/line_matching.h"
 #include "analysis/snippet.h"
 #include "analysis/rule_pack.h"
 
@@ -41,25 +42,6 @@ rule_pack::~rule_pack() = default;
 
 namespace {
 
-// Latin-1: every byte is one character, so a line that is not valid UTF-8
-// is still matched byte for byte instead of failing or skipping bytes.
-RE2::Options line_options() {
-  RE2::Options options;
-  options.set_encoding(RE2::Options::EncodingLatin1);
-  options.set_log_errors(false);
-  return options;
-}
-
-// A Set runs all of a language's rules in one DFA, which needs more states
-// than one regex; 32 MiB per language keeps its cache from thrashing on
-// ordinary code and bounds memory for a whole pack to a few hundred MiB at
-// the very worst (the cache fills lazily, and typically stays small).
-RE2::Options set_options() {
-  RE2::Options options = line_options();
-  options.set_max_mem(32 << 20);
-  return options;
-}
-
 status rule_error(const rule& r, const std::string& what) {
   std::string at = r.file.empty() ? "rule '" + r.id + "'" : r.file + ": rule '" + r.id + "'";
   return status(errc::invalid_argument, at + ": " + what);
@@ -83,7 +65,7 @@ status compile(const rule& r, std::string_view field, const std::string& pattern
                                "': pattern must be ASCII (lines are matched as Latin-1 bytes)");
     }
   }
-  auto re = std::make_unique<RE2>(pattern, line_options());
+  auto re = std::make_unique<RE2>(pattern, latin1_options());
   if (!re->ok()) {
     return rule_error(r, "field '" + std::string(field) + "': bad regex /" + pattern + "/: " + re->error());
   }
@@ -202,9 +184,7 @@ class file_lines {
   std::string_view scanned(std::size_t line) const {
     std::size_t begin = starts_[line];
     std::size_t end = text_.find('\n', begin);
-    std::string_view view = text_.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
-    if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
-    return view.substr(0, kMaxScannedLineBytes);
+    return scanned_line(text_.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
   }
 
  private:
@@ -318,7 +298,7 @@ result<rule_pack> build_rule_pack(std::vector<rule> rules) {
     }
     // Multi-line mode makes ^ and $ match at every line's ends, so a line
     // that matches on its own also matches inside the whole file.
-    compiled.first_in_file = std::make_unique<RE2>("(?m)" + r.patterns.front(), line_options());
+    compiled.first_in_file = std::make_unique<RE2>("(?m)" + r.patterns.front(), latin1_options());
     pack.compiled_.push_back(std::move(compiled));
   }
 

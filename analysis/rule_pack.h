@@ -34,6 +34,7 @@
 
 #include "analysis/finding.h"
 #include "analysis/language.h"
+#include "analysis/line_matching.h"
 #include "base/result.h"
 
 namespace re2 {
@@ -42,10 +43,6 @@ class RE2;
 
 namespace heimdall::analysis {
 
-// Bytes of a line that are scanned; the rest of a longer line (minified
-// code, embedded data) is ignored. 4 KiB holds any hand-written statement
-// while bounding the work per line.
-inline constexpr std::size_t kMaxScannedLineBytes = 4096;
 // A finding's code_snippet is the matched line, trimmed, cut to at most
 // this many bytes (at a character boundary) plus "...".
 inline constexpr std::size_t kMaxSnippetBytes = 300;

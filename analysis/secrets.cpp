@@ -5,6 +5,7 @@
 // (in multi-line mode, so any per-line match is also a whole-file match).
 // Only those detectors then run line by line, where their capture group
 // gives the value that the filters (checksum, entropy, placeholder) judge.
+#include "analysis/line_matching.h"
 #include "analysis/snippet.h"
 #include "analysis/secrets.h"
 
@@ -23,8 +24,6 @@
 
 namespace heimdall::analysis {
 
-// Bytes of a line that are scanned, as in rule_pack.h.
-constexpr std::size_t kMaxSecretLineBytes = 4096;
 // A snippet is the masked line, cut to this many bytes plus "...".
 constexpr std::size_t kMaxSecretSnippetBytes = 300;
 // How far (in lines) a `near` detector looks for its partner's finding:
@@ -47,21 +46,6 @@ secret_detector& secret_detector::operator=(secret_detector&&) noexcept = defaul
 secret_detector::~secret_detector() = default;
 
 namespace {
-
-RE2::Options latin1_options() {
-  RE2::Options options;
-  options.set_encoding(RE2::Options::EncodingLatin1);
-  options.set_log_errors(false);
-  return options;
-}
-
-// The Set holds every detector in one DFA; 32 MiB as for a rule pack's
-// per-language Set.
-RE2::Options set_options() {
-  RE2::Options options = latin1_options();
-  options.set_max_mem(32 << 20);
-  return options;
-}
 
 status detector_error(const std::string& id, const std::string& what) {
   return status(errc::invalid_argument, "secret detector '" + id + "': " + what);
@@ -490,8 +474,7 @@ std::vector<finding> find_secrets(const secret_detector& detector, std::string_v
     std::string_view line = content.substr(pos, end - pos);
     pos = end + 1;
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    line = line.substr(0, kMaxSecretLineBytes);
+    line = scanned_line(line);
     if (trim(line).empty()) continue;
 
     std::vector<candidate> found;
