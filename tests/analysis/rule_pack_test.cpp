@@ -12,28 +12,15 @@
 #include <thread>
 
 #include "analysis/rule_pack.h"
+#include "tests/analysis/shipped.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
+using heimdall::analysis::test::fired;
+using heimdall::analysis::test::shipped_rule_pack;
 namespace fs = std::filesystem;
 
 namespace {
-
-const rule_pack& shipped_pack() {
-  static const rule_pack pack = [] {
-    auto loaded = load_rule_pack(HEIMDALL_SOURCE_DIR "/analysis/rules");
-    if (!loaded) FAIL("shipped rule pack does not load: " << loaded.error().to_string());
-    return std::move(loaded).value();
-  }();
-  return pack;
-}
-
-bool fired(const std::vector<finding>& findings, const std::string& rule_id) {
-  for (const finding& f : findings) {
-    if (f.rule_id == rule_id) return true;
-  }
-  return false;
-}
 
 std::set<std::string> rule_ids(const std::vector<finding>& findings) {
   std::set<std::string> ids;
@@ -77,7 +64,7 @@ status load_error(const std::vector<std::pair<std::string, std::string>>& files)
 }  // namespace
 
 TEST_CASE("every shipped rule reports its positive examples and none of its negative ones", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   REQUIRE(pack.rules().size() >= 80);
   std::size_t checked = 0;
   for (const rule& r : pack.rules()) {
@@ -99,7 +86,7 @@ TEST_CASE("every shipped rule reports its positive examples and none of its nega
 }
 
 TEST_CASE("every code language and configuration format has rules", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   std::set<language> covered;
   for (const rule& r : pack.rules()) covered.insert(r.languages.begin(), r.languages.end());
   for (language lang : {language::python, language::javascript, language::typescript, language::java, language::go,
@@ -111,7 +98,7 @@ TEST_CASE("every code language and configuration format has rules", "[analysis][
 }
 
 TEST_CASE("findings carry 1-based lines, trimmed snippets and rule metadata", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   const std::string code =
       "import os\n"
       "\n"
@@ -141,7 +128,7 @@ TEST_CASE("findings carry 1-based lines, trimmed snippets and rule metadata", "[
 }
 
 TEST_CASE("CRLF line ends give the same lines and snippets as LF", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   const std::string lf = "FROM node:latest\nUSER root\nRUN npm ci\n";
   const std::string crlf = "FROM node:latest\r\nUSER root\r\nRUN npm ci\r\n";
   auto a = match(pack, "Dockerfile", language::dockerfile, lf);
@@ -158,7 +145,7 @@ TEST_CASE("CRLF line ends give the same lines and snippets as LF", "[analysis][r
 }
 
 TEST_CASE("non-UTF-8 bytes are matched and snippets stay valid UTF-8", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   const std::string line = "x = eval(data)  # caf\xe9 \xff\xfe \xc3\x28";
   std::vector<finding> findings;
   REQUIRE_NOTHROW(findings = match(pack, "legacy.py", language::python, line + "\n" + "\xff\xfe\xfd\n"));
@@ -172,7 +159,7 @@ TEST_CASE("non-UTF-8 bytes are matched and snippets stay valid UTF-8", "[analysi
 }
 
 TEST_CASE("long lines are scanned up to the cap and snippets are cut", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   const std::string padding(10000, 'a');
   auto early = match(pack, "min.js", language::javascript, "eval(input); var s = '" + padding + "';\n");
   REQUIRE(early.size() == 1);
@@ -186,7 +173,7 @@ TEST_CASE("long lines are scanned up to the cap and snippets are cut", "[analysi
 TEST_CASE("the whole-file and the line-by-line passes report the same findings", "[analysis][rules]") {
   // Every example of a language's rules in one file; a line longer than the
   // scan cap at the end sends the same lines through the line-by-line pass.
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   for (language lang : {language::python, language::javascript, language::java, language::go, language::php,
                         language::ruby, language::c, language::dockerfile, language::yaml, language::terraform}) {
     std::string file;
@@ -209,7 +196,7 @@ TEST_CASE("the whole-file and the line-by-line passes report the same findings",
 }
 
 TEST_CASE("path filters limit GitHub Actions rules to workflow files", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   const std::string yaml = "      - uses: actions/checkout@master\n";
   CHECK(fired(match(pack, ".github/workflows/build.yml", language::yaml, yaml), "gha.action.unpinned-branch"));
   CHECK(fired(match(pack, "sub/.github/workflows/build.yaml", language::yaml, yaml), "gha.action.unpinned-branch"));
@@ -217,7 +204,7 @@ TEST_CASE("path filters limit GitHub Actions rules to workflow files", "[analysi
 }
 
 TEST_CASE("clean files in every language produce no findings", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   struct sample {
     const char* path;
     language lang;
@@ -309,7 +296,7 @@ TEST_CASE("clean files in every language produce no findings", "[analysis][rules
 }
 
 TEST_CASE("a pack can be matched from several threads at once", "[analysis][rules]") {
-  const rule_pack& pack = shipped_pack();
+  const rule_pack& pack = shipped_rule_pack();
   std::string code;
   for (int i = 0; i < 200; ++i) code += "x = 1\nos.system(cmd)\nvalue = eval(data)\n";
   auto expected = match(pack, "a.py", language::python, code);

@@ -13,24 +13,14 @@
 #include <string>
 
 #include "analysis/secrets.h"
+#include "tests/analysis/shipped.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
+using heimdall::analysis::test::fired;
+using heimdall::analysis::test::shipped_secret_detectors;
 
 namespace {
-
-const secret_detector& shipped() {
-  static const secret_detector detector = [] {
-    auto loaded = load_secret_detectors(HEIMDALL_SOURCE_DIR "/analysis/rules/secrets/secrets.json");
-    if (!loaded) FAIL("shipped secret detectors do not load: " << loaded.error().to_string());
-    return std::move(loaded).value();
-  }();
-  return detector;
-}
-
-bool fired(const std::vector<finding>& findings, const std::string& rule_id) {
-  return std::any_of(findings.begin(), findings.end(), [&](const finding& f) { return f.rule_id == rule_id; });
-}
 
 // Random characters from `alphabet`, deterministic per seed.
 std::string random_string(std::size_t n, std::string_view alphabet, unsigned seed) {
@@ -67,7 +57,7 @@ std::string token_with_checksum(const std::string& prefix, unsigned seed) {
 }  // namespace
 
 TEST_CASE("every shipped secret detector reports its positives and none of its negatives", "[analysis][secrets]") {
-  const secret_detector& detector = shipped();
+  const secret_detector& detector = shipped_secret_detectors();
   REQUIRE(detector.rules().size() >= 40);
   for (const secret_rule& r : detector.rules()) {
     const std::string id = "secrets." + r.id;
@@ -83,7 +73,7 @@ TEST_CASE("every shipped secret detector reports its positives and none of its n
 }
 
 TEST_CASE("GitHub and npm token checksums", "[analysis][secrets]") {
-  const secret_detector& detector = shipped();
+  const secret_detector& detector = shipped_secret_detectors();
   for (unsigned seed = 1; seed <= 20; ++seed) {
     std::string ghp = token_with_checksum("ghp_", seed);
     std::string npm = token_with_checksum("npm_", seed + 100);
@@ -107,7 +97,7 @@ TEST_CASE("GitHub and npm token checksums", "[analysis][secrets]") {
 }
 
 TEST_CASE("snippets mask the secret and the description carries only its hash", "[analysis][secrets]") {
-  const secret_detector& detector = shipped();
+  const secret_detector& detector = shipped_secret_detectors();
   std::string value = random_string(36, kAlnum, 7);
   std::string ghp = token_with_checksum("ghp_", 11);
   std::string line = "creds = {\"gh\": \"" + ghp + "\", \"password\": \"" + value + "\"}";
@@ -146,13 +136,13 @@ TEST_CASE("placeholders are not secrets", "[analysis][secrets]") {
     CHECK(is_placeholder(v));
   }
   CHECK_FALSE(is_placeholder(random_string(32, kAlnum, 3)));
-  const secret_detector& detector = shipped();
+  const secret_detector& detector = shipped_secret_detectors();
   CHECK(find_secrets(detector, ".env", "API_KEY=${API_KEY}\nPASSWORD=<password>\nTOKEN=\n").empty());
   CHECK(find_secrets(detector, "a.tf", "password = var.db_password\n").empty());
 }
 
 TEST_CASE("the generic rule keys on entropy", "[analysis][secrets]") {
-  const secret_detector& detector = shipped();
+  const secret_detector& detector = shipped_secret_detectors();
   std::string random32 = random_string(32, kAlnum, 42);
   auto hit = find_secrets(detector, "app.py", "password = \"" + random32 + "\"\n");
   REQUIRE(hit.size() == 1);
@@ -173,7 +163,7 @@ TEST_CASE("the generic rule keys on entropy", "[analysis][secrets]") {
 }
 
 TEST_CASE("line numbers, CRLF and clean files", "[analysis][secrets]") {
-  const secret_detector& detector = shipped();
+  const secret_detector& detector = shipped_secret_detectors();
   std::string key = "AKIA" + random_string(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 8);
   std::string text = "# config\r\n\r\nregion = eu-west-1\r\naws_access_key_id = " + key + "\r\nend\r\n";
   auto findings = find_secrets(detector, "conf.ini", text);
@@ -190,7 +180,7 @@ TEST_CASE("line numbers, CRLF and clean files", "[analysis][secrets]") {
 }
 
 TEST_CASE("non-UTF-8 content is matched safely", "[analysis][secrets]") {
-  const secret_detector& detector = shipped();
+  const secret_detector& detector = shipped_secret_detectors();
   std::string key = "AKIA" + random_string(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 12);
   std::string text = std::string("\xff\xfe\x00garbage\x80\n", 13) + "k = \"\xc3\x28" + key + "\" \xff\n";
   text += std::string(10000, '\xa0') + "\n";
@@ -252,7 +242,7 @@ TEST_CASE("detector files with unknown fields or bad JSON are rejected with the 
 }
 
 TEST_CASE("an AWS secret key counts only near an AWS key id", "[analysis][secrets]") {
-  const secret_detector& detector = shipped();
+  const secret_detector& detector = shipped_secret_detectors();
   std::string id = "AKIA" + random_string(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 21);
   std::string secret = random_string(40, std::string(kAlnum) + "+/", 22);
   std::string file = "[deploy]\nkey_id = " + id + "\nregion = eu-west-1\nkey = " + secret + "\n";

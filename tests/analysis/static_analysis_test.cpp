@@ -9,6 +9,7 @@
 #include <set>
 
 #include "analysis/static_analysis.h"
+#include "tests/analysis/shipped.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
@@ -28,15 +29,11 @@ void write(const fs::path& root, const std::string& rel, const std::string& cont
   std::ofstream(root / rel, std::ios::binary) << content;
 }
 
-const rule_pack& rules() {
-  static const rule_pack pack = std::move(load_rule_pack(fs::path(HEIMDALL_SOURCE_DIR) / "analysis/rules").value());
-  return pack;
-}
-
-const secret_detector& secrets() {
-  static const secret_detector detector =
-      std::move(load_secret_detectors(fs::path(HEIMDALL_SOURCE_DIR) / "analysis/rules/secrets/secrets.json").value());
-  return detector;
+// The stage with the shipped rules and detectors; findings go to `found`.
+result<static_analysis_summary> analyze(const fs::path& root, const inventory& inv, std::vector<finding>& found,
+                                        const std::function<bool()>& cancelled = {}) {
+  return run_static_analysis(root, inv, test::shipped_rule_pack(), test::shipped_secret_detectors(),
+                             [&](finding f) { found.push_back(std::move(f)); }, cancelled);
 }
 
 }  // namespace
@@ -80,7 +77,7 @@ TEST_CASE("static analysis finds planted issues and nothing in clean files", "[a
   auto inv = take_inventory(root, inventory_limits{});
   REQUIRE(inv);
   std::vector<finding> found;
-  auto summary = run_static_analysis(root, *inv, rules(), secrets(), [&](finding f) { found.push_back(std::move(f)); });
+  auto summary = analyze(root, *inv, found);
   REQUIRE(summary);
   CHECK(summary->files_scanned == 12);
   CHECK(summary->findings == found.size());
@@ -122,7 +119,7 @@ TEST_CASE("a file swapped for a symlink after the inventory is not read", "[anal
   fs::remove(root / "a.py");
   fs::create_symlink(outside / "secret.py", root / "a.py");
   std::vector<finding> found;
-  auto summary = run_static_analysis(root, *inv, rules(), secrets(), [&](finding f) { found.push_back(std::move(f)); });
+  auto summary = analyze(root, *inv, found);
   REQUIRE(summary);
   CHECK(found.empty());
   REQUIRE(summary->notes.size() == 1);
@@ -138,7 +135,8 @@ TEST_CASE("static analysis stops when cancelled", "[analysis][static]") {
   auto inv = take_inventory(root, inventory_limits{});
   REQUIRE(inv);
   int checks = 0;
-  auto summary = run_static_analysis(root, *inv, rules(), secrets(), [](finding) {}, [&] { return ++checks > 2; });
+  std::vector<finding> found;
+  auto summary = analyze(root, *inv, found, [&] { return ++checks > 2; });
   REQUIRE_FALSE(summary);
   CHECK(summary.error().code() == errc::closed);
   fs::remove_all(root);
