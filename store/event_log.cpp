@@ -409,22 +409,17 @@ result<std::vector<event>> event_log::read_stream(std::string_view stream, std::
 
 std::uint64_t event_log::last_seq() const { return impl_->committed_seq.load(); }
 
-result<std::uint64_t> event_log::impl::stored_version(std::string_view stream,
-                                                      const rocksdb::ReadOptions& ro) const {
+result<std::uint64_t> event_log::stream_version(std::string_view stream) const {
+  if (status s = validate_stream_name(stream); !s.is_ok()) return s;
+  std::shared_ptr<const rocksdb::Snapshot> hold;
   std::string prefix = keys::stream_prefix(stream);
-  std::unique_ptr<rocksdb::Iterator> it(st.db->NewIterator(ro, st.streams));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->st.db->NewIterator(impl_->read_options(hold), impl_->st.streams));
   it->SeekForPrev(keys::stream_key(stream, UINT64_MAX));
   if (!it->status().ok()) return log_storage::from_rocksdb(it->status(), "reading stream " + std::string(stream));
   if (!it->Valid() || !it->key().starts_with(prefix)) return std::uint64_t{0};
   auto pos = keys::parse_stream_key(it->key().ToStringView());
   if (!pos) return status(errc::corruption, "malformed index key of stream " + std::string(stream));
   return pos->version;
-}
-
-result<std::uint64_t> event_log::stream_version(std::string_view stream) const {
-  if (status s = validate_stream_name(stream); !s.is_ok()) return s;
-  std::shared_ptr<const rocksdb::Snapshot> hold;
-  return impl_->stored_version(stream, impl_->read_options(hold));
 }
 
 result<cached_stream> event_log::impl::load_stream(std::string_view stream) const {

@@ -138,8 +138,8 @@ class event_log {
   // Read-only logs: pick up what the primary has written since the last call.
   status catch_up();
 
-  // Drops every projection and replays the whole log into them. Call with no
-  // appends in flight. Interrupted by a crash, it resumes on the next open.
+  // Drops every projection and replays the whole log into them; appends
+  // wait while it runs. Interrupted by a crash, it resumes on the next open.
   status rebuild_projections();
 
   log_metrics metrics() const;

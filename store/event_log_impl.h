@@ -107,7 +107,6 @@ struct event_log::impl {
   std::atomic<std::uint64_t> committed_seq{0};
   bool dispatcher_stopping = false;
   std::thread dispatcher;
-  std::thread::id dispatcher_id;
 
   ~impl();
 
@@ -118,9 +117,6 @@ struct event_log::impl {
   status rebuild_projections(const std::vector<std::size_t>& which);
   projection_reader reader_for(rocksdb::ColumnFamilyHandle* cf, status* error) const;
 
-  // The stream's version as of `ro` (the writer reads the latest state,
-  // readers the durable view).
-  result<std::uint64_t> stored_version(std::string_view stream, const rocksdb::ReadOptions& ro) const;
   // A stream's version and event ids, from its index (latest state).
   result<cached_stream> load_stream(std::string_view stream) const;
   result<event> read_event(std::string_view envelope, std::uint64_t seq,

@@ -41,17 +41,6 @@ std::string printable(std::string_view bytes) {
   return out;
 }
 
-// Counts a column family's entries, passing each to check().
-template <class Check>
-status count_entries(const log_storage& st, rocksdb::ColumnFamilyHandle* cf, std::uint64_t& count, Check check) {
-  auto it = iterate(st, cf);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    ++count;
-    check(it->key().ToStringView(), it->value().ToStringView());
-  }
-  return log_storage::from_rocksdb(it->status(), "reading the log");
-}
-
 }  // namespace
 
 result<std::vector<stream_info>> list_streams(const event_log& log, const std::string& prefix) {
@@ -176,15 +165,16 @@ result<verify_report> verify_log(const event_log& log) {
   // Pass 2: the index holds nothing beyond one entry per event. Pass 1
   // showed each event's entry exists, so an entry for a version past its
   // stream's last is the only kind of stray there can be.
-  std::uint64_t index_entries = 0;
-  auto check_index = [&](std::string_view key, std::string_view value) {
-    auto pos = keys::parse_stream_key(key);
+  auto index = iterate(st, st.streams);
+  for (index->SeekToFirst(); index->Valid(); index->Next()) {
+    auto pos = keys::parse_stream_key(index->key().ToStringView());
     auto known = pos ? stream_versions.find(std::string(pos->stream)) : stream_versions.end();
-    if (!pos || !keys::parse_index_value(value) || known == stream_versions.end() || pos->version > known->second) {
-      add_problem(report, "stream index has a stray entry '" + printable(key) + "'");
+    if (!pos || !keys::parse_index_value(index->value().ToStringView()) || known == stream_versions.end() ||
+        pos->version > known->second) {
+      add_problem(report, "stream index has a stray entry '" + printable(index->key().ToStringView()) + "'");
     }
-  };
-  if (status s = count_entries(st, st.streams, index_entries, check_index); !s.is_ok()) return s;
+  }
+  if (!index->status().ok()) return log_storage::from_rocksdb(index->status(), "reading the stream index");
 
   // Pass 3: each projection equals the replay, byte for byte.
   for (std::size_t j = 0; j < projections.size(); ++j) {

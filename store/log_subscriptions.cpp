@@ -50,7 +50,6 @@ result<std::unique_ptr<subscription>> event_log::subscribe(std::uint64_t after_s
     if (!impl_->dispatcher.joinable()) {
       impl* raw = impl_.get();
       impl_->dispatcher = std::thread([raw] { raw->dispatcher_loop(); });
-      impl_->dispatcher_id = impl_->dispatcher.get_id();
     }
   }
   impl_->sub_cv.notify_all();
