@@ -63,6 +63,22 @@ double ms_between(clock_type::time_point a, clock_type::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
+// Open loop: when a producer's i-th event is due, sending one every
+// `interval_s` seconds from `start`.
+clock_type::time_point scheduled_at(clock_type::time_point start, double interval_s, std::uint64_t i) {
+  return start + std::chrono::duration_cast<clock_type::duration>(
+                     std::chrono::duration<double>(interval_s * static_cast<double>(i)));
+}
+
+// Sleeps to the 1 ms tick at or after `due` (if it is still ahead), so a
+// producer wakes once per tick and sends everything due by then, rather
+// than once per event.
+void wait_for_tick(clock_type::time_point start, clock_type::time_point due) {
+  if (due > clock_type::now()) {
+    std::this_thread::sleep_until(start + std::chrono::ceil<std::chrono::milliseconds>(due - start));
+  }
+}
+
 // A scan of 100 events per stream: queued, then findings (each updates the
 // scan's projection, as real traffic does). Stored envelopes are ~330 bytes.
 new_event scan_event(std::uint64_t i) {
@@ -129,14 +145,8 @@ std::vector<std::vector<double>> drive(event_log& log, const options& o, pacing 
           }
           scheduled = clock_type::now();
         } else {
-          scheduled = start + std::chrono::duration_cast<clock_type::duration>(
-                                  std::chrono::duration<double>(pace.interval_s * static_cast<double>(i)));
-          // Sleep to the next 1 ms tick, then send everything due by then:
-          // one wake-up per tick rather than one per event.
-          if (scheduled > clock_type::now()) {
-            auto tick = std::chrono::ceil<std::chrono::milliseconds>(scheduled - start);
-            std::this_thread::sleep_until(start + tick);
-          }
+          scheduled = scheduled_at(start, pace.interval_s, i);
+          wait_for_tick(start, scheduled);
         }
         ++in_flight;
         log.append_async(stream, expected_version::any(), {scan_event(i)},
@@ -265,22 +275,16 @@ double run_raw_at_rate(const options& o, const std::string& dir, std::size_t val
       rocksdb::WriteOptions sync;
       sync.sync = true;
       auto& lat = latencies[static_cast<std::size_t>(p)];
-      auto scheduled_at = [&](std::uint64_t i) {
-        return start + std::chrono::duration_cast<clock_type::duration>(
-                           std::chrono::duration<double>(interval_s * static_cast<double>(i)));
-      };
       for (std::uint64_t i = 0; i < per_producer;) {
-        if (scheduled_at(i) > clock_type::now()) {
-          std::this_thread::sleep_until(start + std::chrono::ceil<std::chrono::milliseconds>(scheduled_at(i) - start));
-        }
+        wait_for_tick(start, scheduled_at(start, interval_s, i));
         rocksdb::WriteBatch wb;
         std::uint64_t first = i;
-        for (auto now = clock_type::now(); i < per_producer && scheduled_at(i) <= now; ++i) {
+        for (auto now = clock_type::now(); i < per_producer && scheduled_at(start, interval_s, i) <= now; ++i) {
           wb.Put(keys::seq_key(next_key++), value);
         }
         if (!db->Write(sync, &wb).ok()) std::exit(2);
         auto done = clock_type::now();
-        for (std::uint64_t k = first; k < i; ++k) lat.push_back(ms_between(scheduled_at(k), done));
+        for (std::uint64_t k = first; k < i; ++k) lat.push_back(ms_between(scheduled_at(start, interval_s, k), done));
       }
     });
   }
