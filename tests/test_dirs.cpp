@@ -1,5 +1,6 @@
 #include "tests/test_dirs.h"
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,17 +21,6 @@ std::string fresh_dir(const std::string& kind, const std::string& name) {
   fs::remove_all(dir);
   fs::create_directories(dir.parent_path());
   return dir.string();
-}
-
-std::string slurp_fd(int fd) {
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
 }
 
 }  // namespace
@@ -86,11 +76,25 @@ command_result run_heimdall(const std::vector<std::string>& args) {
   close(out_pipe[1]);
   close(err_pipe[1]);
   command_result r;
-  // stderr is small; read stdout fully first, then stderr.
-  r.out = slurp_fd(out_pipe[0]);
-  r.err = slurp_fd(err_pipe[0]);
-  close(out_pipe[0]);
-  close(err_pipe[0]);
+  // Drain both pipes together: a child that fills one while we block on
+  // the other would never exit.
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&r.out, &r.err};
+  for (int open_fds = 2; open_fds > 0;) {
+    if (poll(fds, 2, -1) < 0) break;
+    for (int k = 0; k < 2; ++k) {
+      if (fds[k].fd < 0 || fds[k].revents == 0) continue;
+      char buf[65536];
+      ssize_t n = read(fds[k].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[k]->append(buf, static_cast<std::size_t>(n));
+      } else {
+        close(fds[k].fd);
+        fds[k].fd = -1;  // poll ignores negative descriptors
+        --open_fds;
+      }
+    }
+  }
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
   r.exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
