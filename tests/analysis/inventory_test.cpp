@@ -16,60 +16,14 @@
 #include <vector>
 
 #include "analysis/inventory.h"
+#include "tests/analysis/scratch_tree.h"
 
 using namespace heimdall::analysis;
 namespace fs = std::filesystem;
 using heimdall::errc;
+using heimdall::analysis::test::scratch_tree;
 
 namespace {
-
-// Removes `name` under the directory `parent` one directory at a time, as
-// rm -rf does: fs::remove_all goes by full paths, which fail past PATH_MAX.
-void remove_at(int parent, const char* name) {
-  int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    ::unlinkat(parent, name, 0);
-    return;
-  }
-  DIR* dir = ::fdopendir(fd);
-  std::vector<std::string> children;
-  while (dirent* e = ::readdir(dir)) {
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) children.emplace_back(e->d_name);
-  }
-  for (const auto& child : children) remove_at(::dirfd(dir), child.c_str());
-  ::closedir(dir);
-  ::unlinkat(parent, name, AT_REMOVEDIR);
-}
-
-// A fresh directory holding `repo/` (the tree under test) and room beside
-// it for the targets of escaping symlinks. Removed at the end of the test.
-class scratch_tree {
- public:
-  scratch_tree() {
-    static int counter = 0;
-    base_ = fs::path(HEIMDALL_TEST_DATA) / "scratch" /
-            ("inventory-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    remove_at(AT_FDCWD, base_.c_str());
-    fs::create_directories(root());
-  }
-  ~scratch_tree() { remove_at(AT_FDCWD, base_.c_str()); }
-  scratch_tree(const scratch_tree&) = delete;
-  scratch_tree& operator=(const scratch_tree&) = delete;
-
-  fs::path base() const { return base_; }
-  fs::path root() const { return base_ / "repo"; }
-
-  // Writes `content` to `rel` under the repo (or under base() when
-  // `outside`), creating parent directories.
-  void write(const std::string& rel, const std::string& content, bool outside = false) const {
-    fs::path file = (outside ? base_ : root()) / rel;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-  }
-
- private:
-  fs::path base_;
-};
 
 std::vector<std::string> listed_paths(const inventory& inv) {
   std::vector<std::string> paths;

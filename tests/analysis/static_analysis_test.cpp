@@ -2,32 +2,20 @@
 // clean files quiet, hostile swaps refused, cancellation honoured.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "analysis/static_analysis.h"
+#include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
+using heimdall::analysis::test::scratch_tree;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path fresh_tree(const std::string& name) {
-  fs::path dir = fs::path(HEIMDALL_TEST_DATA) / "scratch" / (name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-void write(const fs::path& root, const std::string& rel, const std::string& content) {
-  fs::create_directories((root / rel).parent_path());
-  std::ofstream(root / rel, std::ios::binary) << content;
-}
 
 // The stage with the shipped rules and detectors; findings go to `found`.
 result<static_analysis_summary> analyze(const fs::path& root, const inventory& inv, std::vector<finding>& found,
@@ -39,40 +27,41 @@ result<static_analysis_summary> analyze(const fs::path& root, const inventory& i
 }  // namespace
 
 TEST_CASE("static analysis finds planted issues and nothing in clean files", "[analysis][static]") {
-  fs::path root = fresh_tree("static-planted");
-  write(root, "app/views.py",
+  scratch_tree t;
+  fs::path root = t.root();
+  t.write("app/views.py",
         "import subprocess\n"
         "def run(cmd):\n"
         "    subprocess.call(cmd, shell=True)\n");
-  write(root, "web/server.js",
+  t.write("web/server.js",
         "const { exec } = require('child_process');\n"
         "app.get('/x', (req, res) => { exec('ls ' + req.query.dir); });\n");
-  write(root, "src/Main.java",
+  t.write("src/Main.java",
         "class Main {\n"
         "  void q(java.sql.Statement st, String id) throws Exception {\n"
         "    st.executeQuery(\"SELECT * FROM users WHERE id = \" + id);\n"
         "  }\n"
         "}\n");
-  write(root, "native/copy.c", "#include <string.h>\nvoid f(char *d, const char *s) { strcpy(d, s); }\n");
-  write(root, "Dockerfile", "FROM ubuntu:latest\nUSER root\n");
+  t.write("native/copy.c", "#include <string.h>\nvoid f(char *d, const char *s) { strcpy(d, s); }\n");
+  t.write("Dockerfile", "FROM ubuntu:latest\nUSER root\n");
   const std::string key = "AKIA" + std::string("Q3EGRT7YHKX2M5ZB");  // shape of an AWS access key id
-  write(root, "deploy/.env", "AWS_ACCESS_KEY_ID=" + key + "\n");
+  t.write("deploy/.env", "AWS_ACCESS_KEY_ID=" + key + "\n");
   // Clean counterparts: parameterised, no shell, bounded copies, pinned image.
-  write(root, "clean/views.py",
+  t.write("clean/views.py",
         "import subprocess\n"
         "def run(args):\n"
         "    subprocess.run(['ls', '-l'], check=True)\n");
-  write(root, "clean/server.js", "const path = require('path');\nmodule.exports = (a, b) => path.join(a, b);\n");
-  write(root, "clean/Query.java",
+  t.write("clean/server.js", "const path = require('path');\nmodule.exports = (a, b) => path.join(a, b);\n");
+  t.write("clean/Query.java",
         "class Query {\n"
         "  void q(java.sql.Connection c, String id) throws Exception {\n"
         "    var ps = c.prepareStatement(\"SELECT * FROM users WHERE id = ?\");\n"
         "    ps.setString(1, id);\n"
         "  }\n"
         "}\n");
-  write(root, "clean/copy.c", "#include <string.h>\nvoid f(char *d, const char *s, size_t n) { strncpy(d, s, n - 1); }\n");
-  write(root, "clean/Dockerfile", "FROM ubuntu:22.04\nUSER app\n");
-  write(root, "clean/.env", "AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\nPASSWORD=changeme\n");
+  t.write("clean/copy.c", "#include <string.h>\nvoid f(char *d, const char *s, size_t n) { strncpy(d, s, n - 1); }\n");
+  t.write("clean/Dockerfile", "FROM ubuntu:22.04\nUSER app\n");
+  t.write("clean/.env", "AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\nPASSWORD=changeme\n");
 
   auto inv = take_inventory(root, inventory_limits{});
   REQUIRE(inv);
@@ -106,18 +95,17 @@ TEST_CASE("static analysis finds planted issues and nothing in clean files", "[a
     CHECK(f.code_snippet.find(key) == std::string::npos);
   }
   CHECK(secret_reported);
-  fs::remove_all(root);
 }
 
 TEST_CASE("a file swapped for a symlink after the inventory is not read", "[analysis][static]") {
-  fs::path root = fresh_tree("static-swap");
-  fs::path outside = fresh_tree("static-swap-outside");
-  write(outside, "secret.py", "eval(input())\n");
-  write(root, "a.py", "print('hello')\n");
+  scratch_tree t;
+  fs::path root = t.root();
+  t.write("secret.py", "eval(input())\n", /*outside=*/true);
+  t.write("a.py", "print('hello')\n");
   auto inv = take_inventory(root, inventory_limits{});
   REQUIRE(inv);
   fs::remove(root / "a.py");
-  fs::create_symlink(outside / "secret.py", root / "a.py");
+  fs::create_symlink(t.base() / "secret.py", root / "a.py");
   std::vector<finding> found;
   auto summary = analyze(root, *inv, found);
   REQUIRE(summary);
@@ -125,13 +113,12 @@ TEST_CASE("a file swapped for a symlink after the inventory is not read", "[anal
   REQUIRE(summary->notes.size() == 1);
   CHECK(summary->notes[0].path == "a.py");
   CHECK_THAT(summary->notes[0].reason, Catch::StartsWith("skipped: cannot read"));
-  fs::remove_all(root);
-  fs::remove_all(outside);
 }
 
 TEST_CASE("static analysis stops when cancelled", "[analysis][static]") {
-  fs::path root = fresh_tree("static-cancel");
-  for (int i = 0; i < 5; ++i) write(root, "f" + std::to_string(i) + ".py", "x = 1\n");
+  scratch_tree t;
+  fs::path root = t.root();
+  for (int i = 0; i < 5; ++i) t.write("f" + std::to_string(i) + ".py", "x = 1\n");
   auto inv = take_inventory(root, inventory_limits{});
   REQUIRE(inv);
   int checks = 0;
@@ -139,5 +126,4 @@ TEST_CASE("static analysis stops when cancelled", "[analysis][static]") {
   auto summary = analyze(root, *inv, found, [&] { return ++checks > 2; });
   REQUIRE_FALSE(summary);
   CHECK(summary.error().code() == errc::closed);
-  fs::remove_all(root);
 }
