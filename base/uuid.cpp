@@ -1,6 +1,7 @@
 #include "base/uuid.h"
 
 #include <chrono>
+#include <cstring>
 #include <random>
 
 namespace heimdall {
@@ -54,6 +55,13 @@ uuid uuid::v7() {
   out.bytes[6] = static_cast<std::uint8_t>(0x70 | (out.bytes[6] & 0x0f));  // version 7
   out.bytes[8] = static_cast<std::uint8_t>(0x80 | (out.bytes[8] & 0x3f));  // RFC variant
   return out;
+}
+
+std::size_t uuid_hash::operator()(const uuid& id) const {
+  // Bytes 8-15 are random in v4 and v7 ids (v7's leading bytes are a clock).
+  std::uint64_t h;
+  std::memcpy(&h, id.bytes.data() + 8, sizeof h);
+  return static_cast<std::size_t>(h);
 }
 
 std::string uuid::to_string() const {

@@ -30,4 +30,9 @@ struct uuid {
   friend bool operator!=(const uuid& a, const uuid& b) { return !(a == b); }
 };
 
+// For unordered containers of uuids.
+struct uuid_hash {
+  std::size_t operator()(const uuid& id) const;
+};
+
 }  // namespace heimdall

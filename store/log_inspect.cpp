@@ -112,7 +112,7 @@ result<verify_report> verify_log(const event_log& log) {
     replay.push_back(p->begin([](std::string_view) { return std::optional<std::string>(); }));
   }
   std::unordered_map<std::string, std::uint64_t> stream_versions;
-  std::unordered_map<std::string, std::unordered_set<std::string>> stream_ids;
+  std::unordered_map<std::string, std::unordered_set<uuid, uuid_hash>> stream_ids;
   std::uint64_t expected_seq = 1;
   auto it = iterate(st, st.log);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -149,7 +149,7 @@ result<verify_report> verify_log(const event_log& log) {
       add_problem(report, where + ": stream index entry points at seq " + std::to_string(entry->seq) + ", id " +
                               entry->id.to_string());
     }
-    if (!stream_ids[e.stream].insert(e.id.to_string()).second) {
+    if (!stream_ids[e.stream].insert(e.id).second) {
       add_problem(report, where + ": event id " + e.id.to_string() + " appears twice in the stream");
     }
     if (status u = upcast(e); !u.is_ok()) {

@@ -1,15 +1,6 @@
 #include "store/stream_cache.h"
 
-#include <cstring>
-
 namespace heimdall {
-
-std::size_t uuid_hash::operator()(const uuid& id) const {
-  // Bytes 8-15 are random in v4 and v7 ids (v7's leading bytes are a clock).
-  std::uint64_t h;
-  std::memcpy(&h, id.bytes.data() + 8, sizeof h);
-  return static_cast<std::size_t>(h);
-}
 
 result<cached_stream*> stream_cache::get(const std::string& stream) {
   auto it = slots_.find(stream);

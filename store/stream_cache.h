@@ -24,10 +24,6 @@
 
 namespace heimdall {
 
-struct uuid_hash {
-  std::size_t operator()(const uuid& id) const;
-};
-
 struct cached_stream {
   std::uint64_t version = 0;                              // 0: no events yet
   std::unordered_map<uuid, std::uint64_t, uuid_hash> ids;  // event id -> seq
