@@ -27,6 +27,9 @@ struct finding {
   int line_end = 0;
   std::string code_snippet;  // the matched lines (secrets masked by their detector)
   std::string remediation;
+  // Stable identity across commits (rule, file, normalized code; never the
+  // line number), filled in by validation (vidarr); empty before.
+  std::string fingerprint;
 };
 
 }  // namespace heimdall::analysis

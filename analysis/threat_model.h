@@ -1,0 +1,79 @@
+// threat_model: what the tyr stage learns about a tree before hunting in it:
+// its entry points (HTTP routes, main functions, CLI and message handlers),
+// the trust boundaries they cross, the attack surfaces they form (each with
+// a risk level), and the flows of sensitive data (credentials, personal
+// data, tokens) toward storage, logs or the network.
+//
+// build_threat_model reads the inventory's files (without following
+// symlinks) and recognises entry points with patterns kept as data
+// (analysis/rules/entry_points.json), for Flask, Django, FastAPI, Express,
+// Spring, Go net/http and similar, and main functions of every language.
+//
+// Blocking (file I/O): run it on a worker thread. Thread-safe: no shared
+// state. Errors: errc::closed when `cancelled()` returns true (checked per
+// file); a file that cannot be read is skipped, never an error.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/inventory.h"
+#include "base/result.h"
+
+namespace heimdall::analysis {
+
+struct entry_point {
+  std::string kind;       // http_route | main | cli | message_handler
+  std::string framework;  // flask, django, fastapi, express, spring, net/http, ... ("" for main)
+  std::string method;     // HTTP method(s) when known, e.g. "GET", "POST"; "" otherwise
+  std::string route;      // e.g. "/users/<id>"; "" when not a route
+  std::string function;   // handler name when known
+  std::string file_path;  // relative, '/'-separated
+  int line = 0;           // 1-based
+};
+
+struct trust_boundary {
+  std::string name;         // e.g. "internet -> web application"
+  std::string description;
+  std::vector<std::string> files;  // files whose code sits on the boundary
+};
+
+struct attack_surface {
+  std::string name;         // e.g. "HTTP API (flask)"
+  std::string risk;         // critical | high | medium | low
+  std::string description;  // why this risk
+  std::vector<entry_point> entry_points;
+};
+
+struct data_flow {
+  std::string data_kind;    // credentials | personal_data | payment | token | secret
+  std::string source;       // where the data enters (e.g. "request.form['password']")
+  std::string sink;         // where it goes (database, log, response, file, network)
+  std::string file_path;
+  int line = 0;
+  std::string description;
+};
+
+struct threat_model {
+  std::string summary;  // a few sentences a reviewer reads first
+  std::vector<trust_boundary> boundaries;
+  std::vector<attack_surface> surfaces;
+  std::vector<data_flow> data_flows;
+
+  // Every entry point of every surface, in surface order.
+  std::vector<entry_point> entry_points() const;
+};
+
+result<threat_model> build_threat_model(const std::filesystem::path& root, const inventory& files,
+                                        const std::function<bool()>& cancelled = {});
+
+// The event form: {"summary", "boundaries": [...], "surfaces": [...],
+// "data_flows": [...]}, minified, members named as the fields above.
+std::string to_json(const threat_model& model);
+// Errors: invalid_argument naming what is malformed.
+result<threat_model> threat_model_from_json(std::string_view json);
+
+}  // namespace heimdall::analysis
