@@ -8,6 +8,7 @@
 #include "analysis/line_matching.h"
 #include "analysis/snippet.h"
 #include "analysis/secrets.h"
+#include "analysis/sha256.h"
 
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -19,8 +20,6 @@
 #include <cstdlib>
 #include <cstdint>
 #include <map>
-
-#include <openssl/evp.h>
 
 namespace heimdall::analysis {
 
@@ -208,19 +207,6 @@ std::string mask_secret(std::string_view value) {
   // Keep at most a quarter of the value visible, and never more than 4.
   std::size_t keep = std::min(kMaskPrefix, value.size() / 4);
   return std::string(value.substr(0, keep)) + std::string(value.size() - keep, '*');
-}
-
-std::string secret_sha256_hex(std::string_view value) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(value.data(), value.size(), digest, &length, EVP_sha256(), nullptr) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
 }
 
 // ---- building --------------------------------------------------------------
@@ -540,7 +526,7 @@ std::vector<finding> find_secrets(const secret_detector& detector, std::string_v
       f.confidence = c.confidence;
       f.title = r.title;
       f.description = r.title + " (" + std::to_string(value.size()) + " characters, shown masked" +
-                      (r.checksum.empty() ? "" : "; checksum verified") + "). sha256:" + secret_sha256_hex(value);
+                      (r.checksum.empty() ? "" : "; checksum verified") + "). sha256:" + sha256_hex(value);
       f.cwe_id = r.cwe;
       f.file_path.assign(path);
       f.line_start = f.line_end = static_cast<int>(line_number);

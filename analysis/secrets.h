@@ -14,7 +14,7 @@
 //
 // The value is never returned whole: a finding's code_snippet is the line
 // with every secret on it masked (a short prefix, then '*'), and its
-// description carries the SHA-256 of the value in hex (OpenSSL's libcrypto)
+// description carries the SHA-256 of the value in hex (analysis/sha256.h)
 // so identical secrets can be de-duplicated without storing them.
 //
 // Threads: a loaded secret_detector is immutable; find_secrets may run on
@@ -106,7 +106,5 @@ bool is_common_word(std::string_view value);
 bool valid_token_crc32(std::string_view token);
 // `value` with all but a short prefix replaced by '*'.
 std::string mask_secret(std::string_view value);
-// Lower-case hex SHA-256 of `value` ("" only if libcrypto fails).
-std::string secret_sha256_hex(std::string_view value);
 
 }  // namespace heimdall::analysis

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "analysis/secrets.h"
+#include "analysis/sha256.h"
 #include "tests/analysis/shipped.h"
 
 using namespace heimdall;
@@ -125,8 +126,8 @@ TEST_CASE("snippets mask the secret and the description carries only its hash", 
   CHECK(mask_secret("abc") == "***");
   CHECK(mask_secret("abcdefgh") == "ab******");
 
-  CHECK(secret_sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(findings[0].description.find("sha256:" + secret_sha256_hex(ghp)) != std::string::npos);
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(findings[0].description.find("sha256:" + sha256_hex(ghp)) != std::string::npos);
 }
 
 TEST_CASE("placeholders are not secrets", "[analysis][secrets]") {
