@@ -369,7 +369,15 @@ class file_analyzer {
           env then = std::move(fr.vars);
           fr.vars = std::move(before);
           exec_block(s.orelse, fr, depth + 1);
-          fr.vars = join(then, fr.vars);
+          // A branch that always leaves (return, raise) does not flow on;
+          // when it is taken on a failed check, what it checked is clean after.
+          if (exits(s.body)) {
+            if (is_check(s.head)) sanitize_names(s.head, fr);
+          } else if (!exits(s.orelse)) {
+            fr.vars = join(then, fr.vars);
+          } else {
+            fr.vars = std::move(then);
+          }
         }
         break;
       }
@@ -419,6 +427,48 @@ class file_analyzer {
         if (!s.head.empty()) eval(s.head, fr, 0);
         exec_block(s.body, fr, depth + 1);
         break;
+    }
+  }
+
+  static bool exits(const std::vector<stmt>& block) {
+    if (block.empty()) return false;
+    const stmt& last = block.back();
+    if (last.kind == stmt_kind::ret) return true;
+    if (last.kind == stmt_kind::simple && !last.head.empty()) {
+      const token& t = last.head[last.head.b];
+      return is(t, "raise") || is(t, "throw") || is(t, "abort") || is(t, "exit") || is(t, "sys");
+    }
+    return false;
+  }
+
+  // A validation: a membership, prefix or pattern test, or a comparison
+  // against a non-empty literal — not a mere emptiness or None check.
+  bool is_check(span c) const {
+    bool test = false, literal = false;
+    for (std::uint32_t i = c.b; i < c.e; ++i) {
+      const token& t = c[i];
+      if (is(t, "in") || is(t, "==") || is(t, "!=") || is(t, "===") || is(t, "!==") || is(t, "includes") ||
+          is(t, "indexOf") || is(t, "test")) {
+        test = true;
+      }
+      if (is(t, "startswith") || is(t, "endswith") || is(t, "startsWith") || is(t, "endsWith") ||
+          is(t, "match") || is(t, "fullmatch") || is(t, "search") || is(t, "isalnum") || is(t, "isdigit") ||
+          is(t, "isidentifier")) {
+        test = literal = true;
+      }
+      if (t.kind == tok::string && t.text.size() > 2) literal = true;  // not "" or ''
+      bool subscript = i > c.b && ((c[i - 1].kind == tok::name && !is(c[i - 1], "in")) || is(c[i - 1], ")") ||
+                                   is(c[i - 1], "]"));
+      if (is(t, "[") && !subscript) literal = true;
+    }
+    return test && literal;
+  }
+
+  void sanitize_names(span c, frame& fr) {
+    for (std::uint32_t i = c.b; i < c.e; ++i) {
+      if (c[i].kind != tok::name || (i > c.b && (is(c[i - 1], ".") || is(c[i - 1], "?.")))) continue;
+      auto it = fr.vars.find(std::string(c[i].text));
+      if (it != fr.vars.end() && it->second.t.any()) it->second.t.sanitized = ~0u;
     }
   }
 
@@ -960,6 +1010,7 @@ class file_analyzer {
       return i + 1;
     }
     check_source(path, cur, from_source_here);
+    const int start_line = t.line;
     while (i < s.e && !aborted_) {
       const token& p = s[i];
       if ((is(p, ".") || is(p, "?.")) && i + 1 < s.e && s[i + 1].kind == tok::name) {
@@ -1019,7 +1070,10 @@ class file_analyzer {
       }
       check_source(path, cur, from_source_here);
     }
-    if (from_source_here) cur.t.o.text = text_of(span{s.toks, start, i});
+    if (from_source_here) {
+      cur.t.o.text = text_of(span{s.toks, start, i});
+      cur.t.o.line = start_line;
+    }
     out = cur;
     return i;
   }
@@ -1042,6 +1096,7 @@ class file_analyzer {
   value call(const std::string& callee, int line, const value* receiver, const std::string& receiver_key,
              const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth) {
     std::string last = callee.substr(callee.rfind('.') == std::string::npos ? 0 : callee.rfind('.') + 1);
+    bool is_sink = false;
     for (const sink_rule& sink : ls_.sinks) {
       if (!RE2::PartialMatch(callee, *sink.callee)) continue;
       if (sink.not_callee && RE2::PartialMatch(callee, *sink.not_callee)) continue;
@@ -1055,6 +1110,7 @@ class file_analyzer {
         if (it != args.end() && RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
       }
       if (!applies) continue;
+      is_sink = true;
       if (sink.receiver && receiver) check_sink(sink.cls, receiver->t, callee_display(callee), line, fr);
       int position = 0;
       for (const call_arg& a : args) {
@@ -1068,12 +1124,16 @@ class file_analyzer {
         if (checked) check_sink(sink.cls, a.v.t, callee_display(callee), line, fr);
       }
     }
+    // What a sink returns (rows, nodes, a response, a file handle) is not
+    // the input that went in.
+    if (is_sink) return value{};
     // Sanitizers.
     value result;
     if (receiver) result.t = receiver->t;
     for (const call_arg& a : args) result.t = join(result.t, a.v.t);
     for (const sanitizer_rule& san : ls_.sanitizers) {
       if (!RE2::PartialMatch(callee, *san.callee)) continue;
+      if (san.arg0 && (args.empty() || !RE2::FullMatch(text_of(args[0].expr), *san.arg0))) continue;
       if (san.classes == 0) return value{};
       result.t.sanitized |= san.classes;
       return result;

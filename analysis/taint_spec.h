@@ -56,6 +56,7 @@ struct sink_rule {
 
 struct sanitizer_rule {
   std::unique_ptr<RE2> callee;
+  std::unique_ptr<RE2> arg0;  // only when the first argument's text matches (fully)
   std::uint32_t classes = 0;  // sanitized for these class bits; 0: for every class (a clean value)
 };
 

@@ -250,6 +250,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
           status fs;
           if (k == "callee") {
             fs = r.regex(k, f, san.callee);
+          } else if (k == "arg0") {
+            fs = r.regex(k, f, san.arg0);
           } else if (k == "classes") {
             std::vector<std::string> names;
             fs = r.strs(k, f, names);
