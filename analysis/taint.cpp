@@ -1,0 +1,1524 @@
+// The taint engine: one file_analyzer per file walks the statements
+// (taint_statements.h) of each function with an environment from names to
+// taint, forking it at branches and joining after, running loop bodies
+// twice. Expressions are evaluated over token spans: a value is tainted
+// when any operand is, except through comparisons, sanitizers and
+// constant-folded dead branches. Calls to functions of the same file use
+// summaries computed on demand with symbolic parameter taint (bit i =
+// "depends on parameter i"): which parameters reach the return value and
+// which reach a sink, so a handler passing request data to a helper that
+// runs SQL is reported at the helper's sink.
+//
+// Why this shape: without a parser library, a statement-level pass over a
+// forgiving token stream is what stays robust on any input (3.12 f-strings,
+// TypeScript, half-written code) while following the flows that matter.
+#include "analysis/taint.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include "analysis/rule_pack.h"
+#include "analysis/snippet.h"
+#include "analysis/taint_lexer.h"
+#include "analysis/taint_spec.h"
+#include "analysis/taint_statements.h"
+
+namespace heimdall::analysis {
+namespace {
+
+using namespace taint_detail;
+
+// Work bounds per file. Expression evaluations: a few per token on
+// ordinary code, so 4M covers any hand-written file while stopping the
+// loop-doubling of pathological nesting. Summaries nest at most this deep.
+constexpr std::uint64_t kMaxStepsPerFile = 4'000'000;
+constexpr int kMaxSummaryDepth = 6;
+constexpr int kMaxEvalDepth = 150;
+constexpr std::size_t kMaxVia = 5;
+constexpr std::size_t kMaxTextBytes = 80;
+
+struct origin {
+  std::string text;
+  int line = 0;
+  bool request = true;
+};
+
+struct taint_val {
+  bool src = false;             // from a real source
+  origin o;
+  std::uint64_t params = 0;     // summary mode: depends on parameter i
+  std::uint32_t sanitized = 0;  // class bits it is safe for
+  std::vector<std::string> via;  // variables it flowed through
+  bool any() const { return src || params != 0; }
+};
+
+taint_val join(const taint_val& a, const taint_val& b) {
+  if (!a.any()) return b;
+  if (!b.any()) return a;
+  taint_val r = (a.src || !b.src) ? a : b;
+  r.src = a.src || b.src;
+  r.params = a.params | b.params;
+  r.sanitized = a.sanitized & b.sanitized;
+  return r;
+}
+
+struct value {
+  taint_val t;
+  std::optional<long long> num;  // a known integer constant
+};
+
+using env = std::unordered_map<std::string, value>;
+
+env join(const env& a, const env& b) {
+  env r = a;
+  for (const auto& [k, v] : b) {
+    auto it = r.find(k);
+    if (it == r.end()) {
+      r.emplace(k, v);
+    } else {
+      it->second.t = join(it->second.t, v.t);
+      if (it->second.num != v.num) it->second.num.reset();
+    }
+  }
+  return r;
+}
+
+// A sink reached by parameters, in a function summary.
+struct sink_hit {
+  std::uint64_t params = 0;
+  std::uint32_t sanitized = 0;
+  int cls = 0;
+  std::string sink;  // e.g. "cursor.execute"
+  int line = 0;
+  std::vector<std::string> via;
+};
+
+struct summary {
+  bool computing = false, done = false;
+  taint_val ret;
+  std::vector<sink_hit> hits;
+};
+
+struct function_info {
+  const stmt* s = nullptr;
+  std::vector<std::string> params;
+  summary sum;
+};
+
+struct frame {
+  env vars;
+  bool summary_mode = false;
+  taint_val ret;
+  std::vector<sink_hit>* hits = nullptr;
+  bool html_handler = false;
+  std::string_view function;
+};
+
+bool is(const token& t, std::string_view text) { return t.text == text && t.kind != tok::string; }
+bool opens(const token& t) { return t.kind == tok::op && (t.text == "(" || t.text == "[" || t.text == "{"); }
+bool closes(const token& t) { return t.kind == tok::op && (t.text == ")" || t.text == "]" || t.text == "}"); }
+
+std::string cut(std::string s) {
+  if (s.size() > kMaxTextBytes) s = make_snippet(s, kMaxTextBytes);
+  return s;
+}
+
+// Token text of a span, spaced only where two words would run together.
+std::string text_of(span s) {
+  std::string out;
+  for (std::uint32_t i = s.b; i < s.e && out.size() <= kMaxTextBytes; ++i) {
+    if (i > s.b && s[i].kind != tok::op && s[i - 1].kind != tok::op) out += ' ';
+    out += s[i].text;
+  }
+  return cut(std::move(out));
+}
+
+// Indices of the depth-0 tokens of `s` matching `pred`.
+template <class P>
+std::vector<std::uint32_t> top_level(span s, P pred) {
+  std::vector<std::uint32_t> out;
+  int depth = 0;
+  for (std::uint32_t i = s.b; i < s.e; ++i) {
+    if (opens(s[i])) ++depth;
+    if (closes(s[i]) && depth > 0) --depth;
+    else if (depth == 0 && pred(s[i])) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<span> split(span s, std::string_view sep) {
+  std::vector<span> parts;
+  std::uint32_t start = s.b;
+  for (std::uint32_t i : top_level(s, [&](const token& t) { return is(t, sep); })) {
+    parts.push_back(span{s.toks, start, i});
+    start = i + 1;
+  }
+  parts.push_back(span{s.toks, start, s.e});
+  return parts;
+}
+
+// A constant key as written in an env key: 'k' for strings, digits for numbers.
+std::optional<std::string> const_key(span s) {
+  if (s.e != s.b + 1) return std::nullopt;
+  const token& t = s[s.b];
+  if (t.kind == tok::number) return std::string(t.text);
+  if (t.kind == tok::string && t.part_end == t.part_begin) {
+    std::string_view x = t.text;
+    while (!x.empty() && x.front() != '\'' && x.front() != '"' && x.front() != '`') x.remove_prefix(1);
+    if (x.size() < 2) return std::nullopt;
+    char q = x.front();
+    std::size_t n = (x.size() >= 6 && x[1] == q && x[2] == q) ? 3 : 1;
+    if (x.size() < 2 * n) return std::nullopt;
+    return "'" + std::string(x.substr(n, x.size() - 2 * n)) + "'";
+  }
+  return std::nullopt;
+}
+
+class file_analyzer {
+ public:
+  file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
+                std::string_view content, std::vector<entry_point> eps)
+      : spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), file_(file), content_(content),
+        eps_(std::move(eps)) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < content.size(); ++i) {
+      if (content[i] == '\n') line_starts_.push_back(i + 1);
+    }
+  }
+
+  // False when the file went past a work bound (what was found stays).
+  bool run() {
+    lexed_ = py_ ? lex_python(content_) : lex_javascript(content_);
+    if (lexed_.truncated) return false;
+    top_ = py_ ? parse_python(lexed_)
+               : parse_javascript(lexed_.tokens, 0, static_cast<std::uint32_t>(lexed_.tokens.size()));
+    collect_functions(top_, 0);
+    frame module;
+    exec_block(top_, module);
+    return !aborted_;
+  }
+
+  std::vector<finding>& findings() { return findings_; }
+  std::uint64_t functions_analyzed() const { return analyzed_.size(); }
+
+ private:
+  // ------------------------------------------------------------ functions
+
+  std::vector<std::string> param_names(span head) const {
+    std::vector<std::string> out;
+    if (head.empty()) return out;
+    for (span p : split(head, ",")) {
+      std::uint32_t i = p.b;
+      while (i < p.e && (is(p[i], "*") || is(p[i], "**") || is(p[i], "...") || is(p[i], "public") ||
+                         is(p[i], "private") || is(p[i], "readonly") || is(p[i], "protected"))) {
+        ++i;
+      }
+      if (i < p.e && p[i].kind == tok::name) out.emplace_back(p[i].text);
+      else if (i < p.e) out.emplace_back("");  // destructuring: not bound by name
+    }
+    return out;
+  }
+
+  void collect_functions(const std::vector<stmt>& block, int depth) {
+    if (depth > kMaxNesting) return;
+    for (const stmt& s : block) {
+      if (s.kind == stmt_kind::func && !s.name.empty() && !functions_.count(std::string(s.name))) {
+        function_info fi;
+        fi.s = &s;
+        fi.params = param_names(s.head);
+        functions_.emplace(std::string(s.name), std::move(fi));
+      }
+      collect_functions(s.body, depth + 1);
+      collect_functions(s.orelse, depth + 1);
+      collect_functions(s.final_body, depth + 1);
+      for (const auto& h : s.handlers) collect_functions(h, depth + 1);
+    }
+  }
+
+  // The canonical path of a decorator, e.g. "app.route".
+  std::string decorator_path(span d) const {
+    std::string path;
+    for (std::uint32_t i = d.b; i < d.e && !is(d[i], "("); ++i) path += d[i].text;
+    return canonical(path);
+  }
+
+  bool entry_point_for(const stmt& f) const {
+    for (const entry_point& ep : eps_) {
+      if (!f.name.empty() && ep.function == f.name) return true;
+      int first = f.line - static_cast<int>(f.decorators.size()) * 3 - 1;
+      if ((ep.function.empty() || ep.function == f.name) && ep.line >= first && ep.line <= f.line) return true;
+    }
+    return false;
+  }
+
+  bool flask_entry_point(const stmt& f) const {
+    for (const entry_point& ep : eps_) {
+      if (ep.framework == "flask" && !f.name.empty() && ep.function == f.name) return true;
+    }
+    return false;
+  }
+
+  void analyze_function(const stmt& f, const env& closure, int depth) {
+    if (!analyzed_.insert(&f).second || depth > kMaxNesting) return;
+    frame fr;
+    fr.vars = closure;
+    fr.function = f.name;
+    bool handler = entry_point_for(f);
+    for (const span& d : f.decorators) {
+      std::string path = decorator_path(d);
+      if (ls_.route_decorator && RE2::PartialMatch(path, *ls_.route_decorator)) handler = true;
+      if (ls_.html_route_decorator && RE2::PartialMatch(path, *ls_.html_route_decorator)) fr.html_handler = true;
+    }
+    if (flask_entry_point(f)) fr.html_handler = true;
+    std::vector<span> params = f.head.empty() ? std::vector<span>{} : split(f.head, ",");
+    for (span p : params) {
+      std::uint32_t i = p.b;
+      while (i < p.e && (p[i].kind == tok::op)) ++i;
+      if (i >= p.e || p[i].kind != tok::name) continue;
+      std::string name(p[i].text);
+      value v;
+      bool clean = std::find(ls_.clean_params.begin(), ls_.clean_params.end(), name) != ls_.clean_params.end();
+      if (ls_.clean_param_default && RE2::PartialMatch(text_of(p), *ls_.clean_param_default)) clean = true;
+      if (handler && !clean) {
+        v.t.src = true;
+        v.t.o = {"parameter `" + name + "` of handler `" + std::string(f.name) + "`", f.line, true};
+      }
+      fr.vars[name] = v;
+    }
+    if (f.expression_body) {
+      eval(f.body_expr, fr, 0);
+    } else {
+      exec_block(f.body, fr, depth + 1);
+    }
+  }
+
+  summary& summary_of(function_info& fi) {
+    summary& sum = fi.sum;
+    if (sum.done || sum.computing || summary_depth_ >= kMaxSummaryDepth) return sum;
+    sum.computing = true;
+    ++summary_depth_;
+    frame fr;
+    fr.summary_mode = true;
+    fr.function = fi.s->name;
+    std::vector<sink_hit> hits;
+    fr.hits = &hits;
+    for (std::size_t i = 0; i < fi.params.size() && i < 64; ++i) {
+      if (fi.params[i].empty()) continue;
+      value v;
+      v.t.params = 1ull << i;
+      v.t.o = {"parameter `" + fi.params[i] + "`", fi.s->line, true};
+      fr.vars[fi.params[i]] = v;
+    }
+    if (fi.s->expression_body) {
+      fr.ret = eval(fi.s->body_expr, fr, 0).t;
+    } else {
+      exec_block(fi.s->body, fr, 1);
+    }
+    --summary_depth_;
+    sum.ret = fr.ret;
+    sum.hits = std::move(hits);
+    sum.computing = false;
+    sum.done = true;
+    return sum;
+  }
+
+  // ------------------------------------------------------------ statements
+
+  void exec_block(const std::vector<stmt>& block, frame& fr, int depth = 0) {
+    if (depth > kMaxNesting) return;
+    for (const stmt& s : block) {
+      if (aborted_) return;
+      exec(s, fr, depth);
+    }
+  }
+
+  void exec(const stmt& s, frame& fr, int depth) {
+    switch (s.kind) {
+      case stmt_kind::simple:
+        exec_simple(s.head, fr);
+        break;
+      case stmt_kind::ret: {
+        value v = eval(s.head, fr, 0);
+        fr.ret = join(fr.ret, v.t);
+        bool literal = !s.head.empty() && (is(s.head[s.head.b], "{") || is(s.head[s.head.b], "["));
+        if (fr.html_handler && ls_.html_return_class >= 0 && !literal) {
+          check_sink(ls_.html_return_class, v.t, "the HTML response of `" + std::string(fr.function) + "`", s.line,
+                     fr);
+        }
+        break;
+      }
+      case stmt_kind::if_: {
+        eval(s.head, fr, 0);
+        std::optional<bool> c = fold_cond(s.head, fr);
+        if (c == true) {
+          exec_block(s.body, fr, depth + 1);
+        } else if (c == false) {
+          exec_block(s.orelse, fr, depth + 1);
+        } else {
+          env before = fr.vars;
+          exec_block(s.body, fr, depth + 1);
+          env then = std::move(fr.vars);
+          fr.vars = std::move(before);
+          exec_block(s.orelse, fr, depth + 1);
+          // A branch that always leaves (return, raise) does not flow on;
+          // when it is taken on a failed check, what it checked is clean after.
+          if (exits(s.body)) {
+            if (is_check(s.head)) sanitize_names(s.head, fr);
+          } else if (!exits(s.orelse)) {
+            fr.vars = join(then, fr.vars);
+          } else {
+            fr.vars = std::move(then);
+          }
+        }
+        break;
+      }
+      case stmt_kind::loop:
+        exec_loop(s, fr, depth);
+        break;
+      case stmt_kind::try_: {
+        env before = fr.vars;
+        exec_block(s.body, fr, depth + 1);
+        exec_block(s.orelse, fr, depth + 1);
+        env ok = fr.vars;
+        env start = join(before, ok);
+        env out = ok;
+        for (const auto& h : s.handlers) {
+          fr.vars = start;
+          exec_block(h, fr, depth + 1);
+          out = join(out, fr.vars);
+        }
+        fr.vars = std::move(out);
+        exec_block(s.final_body, fr, depth + 1);
+        break;
+      }
+      case stmt_kind::with_:
+        for (span item : split(s.head, ",")) {
+          auto as = top_level(item, [](const token& t) { return is(t, "as"); });
+          if (as.empty()) {
+            eval(item, fr, 0);
+          } else {
+            value v = eval(span{item.toks, item.b, as[0]}, fr, 0);
+            assign(span{item.toks, as[0] + 1, item.e}, v, {}, fr);
+          }
+        }
+        exec_block(s.body, fr, depth + 1);
+        break;
+      case stmt_kind::func:
+        if (!s.name.empty()) fr.vars.erase(std::string(s.name));
+        if (!fr.summary_mode) analyze_function(s, fr.vars, depth);
+        break;
+      case stmt_kind::class_:
+        if (!fr.summary_mode) {
+          frame body;
+          body.vars = fr.vars;
+          exec_block(s.body, body, depth + 1);
+        }
+        break;
+      case stmt_kind::block:
+        if (!s.head.empty()) eval(s.head, fr, 0);
+        exec_block(s.body, fr, depth + 1);
+        break;
+    }
+  }
+
+  static bool exits(const std::vector<stmt>& block) {
+    if (block.empty()) return false;
+    const stmt& last = block.back();
+    if (last.kind == stmt_kind::ret) return true;
+    if (last.kind == stmt_kind::simple && !last.head.empty()) {
+      const token& t = last.head[last.head.b];
+      return is(t, "raise") || is(t, "throw") || is(t, "abort") || is(t, "exit") || is(t, "sys");
+    }
+    return false;
+  }
+
+  // A validation: a membership, prefix or pattern test, or a comparison
+  // against a non-empty literal — not a mere emptiness or None check.
+  bool is_check(span c) const {
+    bool test = false, literal = false;
+    for (std::uint32_t i = c.b; i < c.e; ++i) {
+      const token& t = c[i];
+      if (is(t, "in") || is(t, "==") || is(t, "!=") || is(t, "===") || is(t, "!==") || is(t, "includes") ||
+          is(t, "indexOf") || is(t, "test")) {
+        test = true;
+      }
+      if (is(t, "startswith") || is(t, "endswith") || is(t, "startsWith") || is(t, "endsWith") ||
+          is(t, "match") || is(t, "fullmatch") || is(t, "search") || is(t, "isalnum") || is(t, "isdigit") ||
+          is(t, "isidentifier")) {
+        test = literal = true;
+      }
+      if (t.kind == tok::string && t.text.size() > 2) literal = true;  // not "" or ''
+      bool subscript = i > c.b && ((c[i - 1].kind == tok::name && !is(c[i - 1], "in")) || is(c[i - 1], ")") ||
+                                   is(c[i - 1], "]"));
+      if (is(t, "[") && !subscript) literal = true;
+    }
+    return test && literal;
+  }
+
+  void sanitize_names(span c, frame& fr) {
+    for (std::uint32_t i = c.b; i < c.e; ++i) {
+      if (c[i].kind != tok::name || (i > c.b && (is(c[i - 1], ".") || is(c[i - 1], "?.")))) continue;
+      auto it = fr.vars.find(std::string(c[i].text));
+      if (it != fr.vars.end() && it->second.t.any()) it->second.t.sanitized = ~0u;
+    }
+  }
+
+  void exec_loop(const stmt& s, frame& fr, int depth) {
+    span target{}, iter{};
+    if (s.loop == loop_form::py_for || s.loop == loop_form::js_for_in_of) {
+      auto in = top_level(s.head, [](const token& t) { return is(t, "in") || is(t, "of"); });
+      if (!in.empty()) {
+        target = span{s.head.toks, s.head.b, in[0]};
+        iter = span{s.head.toks, in[0] + 1, s.head.e};
+      }
+    }
+    std::vector<span> c_parts;
+    if (s.loop == loop_form::c_for) {
+      c_parts = split(s.head, ";");
+      exec_simple(c_parts[0], fr);
+    }
+    if (s.loop == loop_form::while_ && fold_cond(s.head, fr) == false) return;
+    value items = iter.toks ? eval(iter, fr, 0) : value{};
+    env before = fr.vars;
+    for (int pass = 0; pass < 2 && !aborted_; ++pass) {
+      if (target.toks) assign(target, items, {}, fr);
+      if (s.loop == loop_form::while_) eval(s.head, fr, 0);
+      if (c_parts.size() > 1) eval(c_parts[1], fr, 0);
+      exec_block(s.body, fr, depth + 1);
+      if (c_parts.size() > 2) exec_simple(c_parts[2], fr);
+      fr.vars = join(before, fr.vars);
+    }
+  }
+
+  void import_aliases(span s) {
+    // Python: import a.b as c | from m import x as y, z
+    if (py_) {
+      std::uint32_t i = s.b;
+      std::string module;
+      if (is(s[i], "from")) {
+        ++i;
+        while (i < s.e && !is(s[i], "import")) module += s[i++].text;
+        ++i;
+      } else {
+        ++i;
+      }
+      span rest{s.toks, i, s.e};
+      for (span item : split(rest, ",")) {
+        std::string dotted;
+        std::string alias;
+        bool after_as = false;
+        for (std::uint32_t k = item.b; k < item.e; ++k) {
+          if (is(item[k], "(") || is(item[k], ")")) continue;
+          if (is(item[k], "as")) {
+            after_as = true;
+            continue;
+          }
+          (after_as ? alias : dotted) += item[k].text;
+        }
+        if (dotted.empty() || dotted == "*") continue;
+        std::string full = module.empty() ? dotted : module + "." + dotted;
+        if (!alias.empty()) {
+          aliases_[alias] = full;
+        } else if (!module.empty()) {
+          aliases_[dotted] = full;
+        }
+      }
+      return;
+    }
+    // JS: import x from 'm' | import * as x from 'm' | import { a, b as c } from 'm'
+    std::uint32_t from = s.e;
+    for (std::uint32_t i = s.b; i < s.e; ++i) {
+      if (is(s[i], "from")) from = i;
+    }
+    if (from + 1 >= s.e || s[from + 1].kind != tok::string) return;
+    std::string module = *const_key(span{s.toks, from + 1, from + 2});
+    module = module.substr(1, module.size() - 2);
+    if (module.rfind("node:", 0) == 0) module = module.substr(5);
+    for (std::uint32_t i = s.b + 1; i < from; ++i) {
+      if (is(s[i], "{")) {
+        std::uint32_t close = matching(*s.toks, i, from);
+        for (span item : split(span{s.toks, i + 1, close}, ",")) {
+          if (item.empty() || item[item.b].kind != tok::name) continue;
+          std::string name(item[item.b].text);
+          std::string alias = item.e - item.b >= 3 ? std::string(item[item.b + 2].text) : name;
+          aliases_[alias] = module + "." + name;
+        }
+        i = close;
+      } else if (is(s[i], "as") && i + 1 < from) {
+        aliases_[std::string(s[i + 1].text)] = module;
+        ++i;
+      } else if (s[i].kind == tok::name && s[i].text != "type") {
+        aliases_[std::string(s[i].text)] = module;
+      }
+    }
+  }
+
+  // `const x = require('m')`, `const { a, b: c } = require('m').sub`: aliases.
+  bool require_aliases(span target, span rhs) {
+    if (rhs.e < rhs.b + 4 || !is(rhs[rhs.b], "require") || !is(rhs[rhs.b + 1], "(") ||
+        rhs[rhs.b + 2].kind != tok::string || !is(rhs[rhs.b + 3], ")")) {
+      return false;
+    }
+    std::string module = const_key(span{rhs.toks, rhs.b + 2, rhs.b + 3}).value_or("''");
+    module = module.substr(1, module.size() - 2);
+    if (module.rfind("node:", 0) == 0) module = module.substr(5);
+    for (std::uint32_t i = rhs.b + 4; i + 1 < rhs.e; i += 2) {
+      if (!is(rhs[i], ".")) return false;
+      module += "." + std::string(rhs[i + 1].text);
+    }
+    if (target.e == target.b + 1 && target[target.b].kind == tok::name) {
+      aliases_[std::string(target[target.b].text)] = module;
+      return true;
+    }
+    if (!target.empty() && is(target[target.b], "{")) {
+      std::uint32_t close = matching(*target.toks, target.b, target.e);
+      for (span item : split(span{target.toks, target.b + 1, close}, ",")) {
+        if (item.empty() || item[item.b].kind != tok::name) continue;
+        std::string name(item[item.b].text);
+        std::string alias = item.e - item.b >= 3 && is(item[item.b + 1], ":") ? std::string(item[item.b + 2].text) : name;
+        aliases_[alias] = module + "." + name;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  bool is_assign_op(const token& t) const {
+    if (t.kind != tok::op || t.text.size() < 1 || t.text.back() != '=') return false;
+    static constexpr std::string_view kNot[] = {"==", "!=", "<=", ">=", "===", "!=="};
+    for (std::string_view n : kNot) {
+      if (t.text == n) return false;
+    }
+    return true;
+  }
+
+  void exec_simple(span s, frame& fr) {
+    if (s.empty()) return;
+    const token& first = s[s.b];
+    if (py_ && (is(first, "import") || is(first, "from"))) return import_aliases(s);
+    if (!py_ && is(first, "import") && !(s.e > s.b + 1 && is(s[s.b + 1], "("))) return import_aliases(s);
+    if (py_ && (is(first, "global") || is(first, "nonlocal") || is(first, "pass") || is(first, "del"))) return;
+    if (is(first, "raise") || is(first, "throw") || is(first, "assert") || is(first, "await") || is(first, "yield")) {
+      eval(span{s.toks, s.b + 1, s.e}, fr, 0);
+      return;
+    }
+    bool decl = !py_ && (is(first, "const") || is(first, "let") || is(first, "var"));
+    if (decl) {
+      for (span d : split(span{s.toks, s.b + 1, s.e}, ",")) {
+        auto eq = top_level(d, [](const token& t) { return is(t, "="); });
+        if (eq.empty()) {
+          if (!d.empty() && d[d.b].kind == tok::name) fr.vars[std::string(d[d.b].text)] = value{};
+          continue;
+        }
+        span target{d.toks, d.b, eq[0]}, rhs{d.toks, eq[0] + 1, d.e};
+        if (require_aliases(target, rhs)) continue;
+        value v = eval(rhs, fr, 0);
+        v.num = fold_num(rhs, fr);
+        assign(target, v, rhs, fr);
+      }
+      return;
+    }
+    auto ops = top_level(s, [&](const token& t) { return is_assign_op(t); });
+    if (ops.empty()) {
+      eval(s, fr, 0);
+      return;
+    }
+    std::uint32_t last = ops.back();
+    span rhs{s.toks, last + 1, s.e};
+    const token& op = s[last];
+    if (!py_ && ops.size() == 1 && require_aliases(span{s.toks, s.b, last}, rhs)) return;
+    value v = eval(rhs, fr, 0);
+    if (op.text == "=") {
+      v.num = fold_num(rhs, fr);
+      std::uint32_t start = s.b;
+      for (std::uint32_t o : ops) {
+        assign(span{s.toks, start, o}, v, ops.size() == 1 ? rhs : span{}, fr);
+        start = o + 1;
+      }
+    } else {
+      span target{s.toks, s.b, last};
+      value old = eval(target, fr, 0);
+      value nv;
+      nv.t = join(old.t, v.t);
+      if (old.num && v.num) {
+        if (op.text == "+=") nv.num = *old.num + *v.num;
+      }
+      assign(target, nv, {}, fr);
+    }
+  }
+
+  // Binds `target` (a name, a member or subscript chain, or a tuple /
+  // destructuring pattern) to `v`; `rhs` (when given) lets literal
+  // elements be tracked one by one.
+  void assign(span target, const value& v, span rhs, frame& fr) {
+    if (target.empty()) return;
+    // Python annotations (x: int = ...) and TS types (const x: T = ...).
+    auto colon = top_level(target, [](const token& t) { return is(t, ":"); });
+    if (!colon.empty() && !is(target[target.b], "{")) target.e = colon[0];
+    if (target.empty()) return;
+    // Tuples and patterns.
+    bool bracketed = (is(target[target.b], "(") || is(target[target.b], "[") || is(target[target.b], "{")) &&
+                     matching(*target.toks, target.b, target.e) == target.e - 1;
+    auto commas = top_level(target, [](const token& t) { return is(t, ","); });
+    if (!commas.empty() || bracketed) {
+      span inner = bracketed ? span{target.toks, target.b + 1, target.e - 1} : target;
+      bool object_pattern = bracketed && is(target[target.b], "{");
+      std::vector<span> targets = split(inner, ",");
+      std::vector<span> values;
+      if (!rhs.empty()) {
+        span r = rhs;
+        if ((is(r[r.b], "(") || is(r[r.b], "[")) && matching(*r.toks, r.b, r.e) == r.e - 1) r = {r.toks, r.b + 1, r.e - 1};
+        values = split(r, ",");
+        if (values.size() != targets.size() || object_pattern) values.clear();
+      }
+      for (std::size_t k = 0; k < targets.size(); ++k) {
+        span t = targets[k];
+        while (!t.empty() && (is(t[t.b], "*") || is(t[t.b], "..."))) ++t.b;
+        if (t.empty()) continue;
+        if (object_pattern) {  // { a, b: c, d = 1 }
+          auto c = top_level(t, [](const token& x) { return is(x, ":"); });
+          if (!c.empty()) t.b = c[0] + 1;
+          auto eq = top_level(t, [](const token& x) { return is(x, "="); });
+          if (!eq.empty()) t.e = eq[0];
+        }
+        if (!values.empty()) {
+          value ev = eval(values[k], fr, 0);
+          ev.num = fold_num(values[k], fr);
+          assign(t, ev, values[k], fr);
+        } else {
+          assign(t, v, {}, fr);
+        }
+      }
+      return;
+    }
+    // A chain: name(.attr | [const])*
+    std::string key, path;
+    std::string base;
+    bool container_store = false;
+    bool pure = true;
+    taint_val key_taint;  // a tainted subscript: session[user_input] = ...
+    for (std::uint32_t i = target.b; i < target.e;) {
+      const token& t = target[i];
+      if (i == target.b && t.kind == tok::name) {
+        base = key = std::string(t.text);
+        path = canonical(key);
+        ++i;
+      } else if ((is(t, ".") || is(t, "?.")) && i + 1 < target.e && target[i + 1].kind == tok::name) {
+        key += "." + std::string(target[i + 1].text);
+        path += "." + std::string(target[i + 1].text);
+        container_store = false;
+        i += 2;
+      } else if (is(t, "[")) {
+        std::uint32_t close = matching(*target.toks, i, target.e);
+        span inner{target.toks, i + 1, close};
+        key_taint = join(key_taint, eval(inner, fr, 0).t);
+        auto k = const_key(inner);
+        if (k) key += "[" + *k + "]";
+        else pure = false;
+        path += "[]";
+        container_store = true;
+        i = close + 1;
+      } else {
+        pure = false;
+        ++i;
+      }
+    }
+    if (base.empty()) return;
+    for (const sink_rule& sink : ls_.assign_sinks) {
+      if (RE2::PartialMatch(path, *sink.target)) {
+        check_sink(sink.cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
+      }
+    }
+    value stored = v;
+    if (stored.t.any() && (stored.t.via.empty() || stored.t.via.back() != key) && stored.t.via.size() < kMaxVia &&
+        pure) {
+      stored.t.via.push_back(text_of(target));
+    }
+    if (key == base) {
+      erase_members(key, fr);
+      fr.vars[key] = stored;
+      track_elements(key, rhs, fr);
+      return;
+    }
+    if (pure) {
+      erase_members(key, fr);
+      fr.vars[key] = stored;
+    }
+    // A store into a container taints the container as a whole; a
+    // member store does not (objects hold unrelated fields).
+    if (container_store || !pure) {
+      value& whole = fr.vars[base];
+      whole.t = join(whole.t, stored.t);
+      whole.num.reset();
+    }
+  }
+
+  void erase_members(const std::string& key, frame& fr) {
+    for (auto it = fr.vars.begin(); it != fr.vars.end();) {
+      const std::string& k = it->first;
+      if (k.size() > key.size() && k.compare(0, key.size(), key) == 0 && (k[key.size()] == '.' || k[key.size()] == '[')) {
+        it = fr.vars.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  // x = [a, b] / (a, b) / {'k': v}: remember x[0], x[1], x['k'].
+  void track_elements(const std::string& key, span rhs, frame& fr) {
+    if (rhs.empty() || !opens(rhs[rhs.b]) || matching(*rhs.toks, rhs.b, rhs.e) != rhs.e - 1) return;
+    span inner{rhs.toks, rhs.b + 1, rhs.e - 1};
+    if (!top_level(inner, [](const token& t) { return is(t, "for"); }).empty()) return;
+    std::vector<span> items = inner.empty() ? std::vector<span>{} : split(inner, ",");
+    bool dict = is(rhs[rhs.b], "{");
+    for (std::size_t k = 0; k < items.size() && k < 64; ++k) {
+      span item = items[k];
+      if (item.empty()) continue;
+      if (dict) {
+        auto c = top_level(item, [](const token& t) { return is(t, ":"); });
+        if (c.empty()) continue;
+        auto ck = const_key(span{item.toks, item.b, c[0]});
+        if (!ck && !py_ && c[0] == item.b + 1 && item[item.b].kind == tok::name) ck = "'" + std::string(item[item.b].text) + "'";
+        if (!ck) continue;
+        value ev = eval(span{item.toks, c[0] + 1, item.e}, fr, 0);
+        fr.vars[key + "[" + *ck + "]"] = ev;
+        if (!py_) fr.vars[key + "." + ck->substr(1, ck->size() - 2)] = ev;
+      } else if (!is(item[item.b], "*") && !is(item[item.b], "...")) {
+        fr.vars[key + "[" + std::to_string(k) + "]"] = eval(item, fr, 0);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------- expressions
+
+  std::string canonical(const std::string& path) const {
+    std::size_t dot = path.find_first_of(".([");
+    std::string head = path.substr(0, dot);
+    auto it = aliases_.find(head);
+    if (it == aliases_.end()) return path;
+    return dot == std::string::npos ? it->second : it->second + path.substr(dot);
+  }
+
+  bool step() {
+    if (++steps_ > kMaxStepsPerFile) aborted_ = true;
+    return !aborted_;
+  }
+
+  value eval(span s, frame& fr, int depth) {
+    if (s.empty() || !step() || depth > kMaxEvalDepth) return {};
+    const auto kw = [](std::string_view k) { return [k](const token& t) { return is(t, k); }; };
+    // Ternaries: A if C else B (Python), C ? A : B (JS).
+    if (py_) {
+      auto ifs = top_level(s, kw("if"));
+      auto lambdas = top_level(s, kw("lambda"));
+      if (!ifs.empty() && ifs[0] > s.b && (lambdas.empty() || lambdas[0] > ifs[0])) {
+        auto elses = top_level(span{s.toks, ifs[0], s.e}, kw("else"));
+        if (!elses.empty()) {
+          span a{s.toks, s.b, ifs[0]}, c{s.toks, ifs[0] + 1, elses[0]}, b{s.toks, elses[0] + 1, s.e};
+          eval(c, fr, depth + 1);
+          std::optional<bool> cv = fold_cond(c, fr);
+          if (cv == true) return eval(a, fr, depth + 1);
+          if (cv == false) return eval(b, fr, depth + 1);
+          value r = eval(a, fr, depth + 1);
+          r.t = join(r.t, eval(b, fr, depth + 1).t);
+          r.num.reset();
+          return r;
+        }
+      }
+    } else {
+      auto q = top_level(s, kw("?"));
+      if (!q.empty()) {
+        int nested = 0;
+        std::uint32_t colon = 0;
+        for (std::uint32_t i : top_level(span{s.toks, q[0] + 1, s.e}, [](const token& t) { return is(t, "?") || is(t, ":"); })) {
+          if (is(s[i], "?")) ++nested;
+          else if (nested-- == 0) {
+            colon = i;
+            break;
+          }
+        }
+        if (colon) {
+          span c{s.toks, s.b, q[0]}, a{s.toks, q[0] + 1, colon}, b{s.toks, colon + 1, s.e};
+          eval(c, fr, depth + 1);
+          std::optional<bool> cv = fold_cond(c, fr);
+          if (cv == true) return eval(a, fr, depth + 1);
+          if (cv == false) return eval(b, fr, depth + 1);
+          value r = eval(a, fr, depth + 1);
+          r.t = join(r.t, eval(b, fr, depth + 1).t);
+          return r;
+        }
+      }
+    }
+    // Comprehensions: bind the loop variables, then the element.
+    if (py_) {
+      auto fors = top_level(s, kw("for"));
+      if (!fors.empty() && fors[0] > s.b) return comprehension(s, fors, fr, depth);
+    }
+    // Comparisons and negations yield booleans: clean.
+    auto bools = top_level(s, [&](const token& t) {
+      if (t.kind == tok::op) {
+        return t.text == "==" || t.text == "!=" || t.text == "===" || t.text == "!==" || t.text == "<" ||
+               t.text == ">" || t.text == "<=" || t.text == ">=";
+      }
+      return t.kind == tok::name && (t.text == "in" || t.text == "is" || t.text == "instanceof" ||
+                                     (py_ && t.text == "not"));
+    });
+    bool negated = !py_ && is(s[s.b], "!");
+    value r = operands(s, fr, depth);
+    if (!bools.empty() || negated) return value{};
+    return r;
+  }
+
+  value comprehension(span s, const std::vector<std::uint32_t>& fors, frame& fr, int depth) {
+    env saved = fr.vars;
+    for (std::size_t k = 0; k < fors.size(); ++k) {
+      std::uint32_t end = k + 1 < fors.size() ? fors[k + 1] : s.e;
+      span clause{s.toks, fors[k] + 1, end};
+      auto in = top_level(clause, [](const token& t) { return is(t, "in"); });
+      if (in.empty()) continue;
+      auto ifs = top_level(span{s.toks, in[0] + 1, end}, [](const token& t) { return is(t, "if"); });
+      span iter{s.toks, in[0] + 1, ifs.empty() ? end : ifs[0]};
+      assign(span{s.toks, clause.b, in[0]}, eval(iter, fr, depth + 1), {}, fr);
+    }
+    value r = eval(span{s.toks, s.b, fors[0]}, fr, depth + 1);
+    fr.vars = std::move(saved);
+    return r;
+  }
+
+  value operands(span s, frame& fr, int depth) {
+    value acc;
+    std::uint32_t i = s.b;
+    int count = 0;
+    while (i < s.e && !aborted_) {
+      const token& t = s[i];
+      if (t.kind == tok::op && !opens(t)) {
+        ++i;
+        continue;
+      }
+      if (t.kind == tok::name) {
+        std::string_view k = t.text;
+        if (py_ && (k == "not" || k == "and" || k == "or" || k == "await" || k == "None" || k == "True" ||
+                    k == "False" || k == "yield" || k == "from" || k == "is" || k == "in" || k == "async")) {
+          ++i;
+          continue;
+        }
+        if (py_ && k == "lambda") {
+          auto c = top_level(span{s.toks, i, s.e}, [](const token& x) { return is(x, ":"); });
+          i = c.empty() ? s.e : c[0] + 1;
+          continue;
+        }
+        if (!py_ && (k == "new" || k == "await" || k == "void" || k == "delete" || k == "null" || k == "undefined" ||
+                     k == "true" || k == "false" || k == "in" || k == "instanceof" || k == "as" || k == "yield")) {
+          ++i;
+          continue;
+        }
+        if (!py_ && k == "typeof") {
+          value ignored;
+          i = chain(s, i + 1, fr, depth, ignored);
+          continue;
+        }
+      }
+      if (!py_) {
+        stmt fn;
+        std::uint32_t end = js_function_expression(*s.toks, i, s.e, fn, depth);
+        if (end > i) {
+          if (!fr.summary_mode) {
+            // Inline functions (callbacks) are analysed where they appear, with the current scope.
+            inline_functions_.push_back(std::make_unique<stmt>(std::move(fn)));
+            analyze_function(*inline_functions_.back(), fr.vars, depth + 1);
+          }
+          i = end;
+          continue;
+        }
+      }
+      value v;
+      std::uint32_t next = chain(s, i, fr, depth, v);
+      i = next > i ? next : i + 1;
+      acc.t = join(acc.t, v.t);
+      acc.num = v.num;
+      ++count;
+    }
+    if (count != 1) acc.num.reset();
+    return acc;
+  }
+
+  // The value of a group's inside: dict and object literals count values only.
+  value group(span inner, bool brace, frame& fr, int depth) {
+    if (!brace) return eval(inner, fr, depth + 1);
+    value acc;
+    for (span item : split(inner, ",")) {
+      if (item.empty()) continue;
+      auto c = top_level(item, [](const token& t) { return is(t, ":"); });
+      span val = c.empty() ? item : span{item.toks, c[0] + 1, item.e};
+      if (!py_ && c.empty() && item.e > item.b + 1 && is(item[item.b + 1], "(")) continue;  // a method
+      acc.t = join(acc.t, eval(val, fr, depth + 1).t);
+    }
+    return acc;
+  }
+
+  struct call_arg {
+    std::string keyword;
+    span expr;
+    value v;
+  };
+
+  // A primary (name, literal, group) and its postfix chain from s[i].
+  std::uint32_t chain(span s, std::uint32_t i, frame& fr, int depth, value& out) {
+    const std::uint32_t start = i;
+    const token& t = s[i];
+    std::string key;   // env key while the chain is name(.attr|[const])*
+    std::string path;  // canonical path for sources and sinks
+    value cur;
+    value receiver;
+    bool has_receiver = false;
+    std::string receiver_key;
+    bool from_source_here = false;
+    if (t.kind == tok::name) {
+      key = std::string(t.text);
+      path = canonical(key);
+      auto it = fr.vars.find(key);
+      if (it != fr.vars.end()) cur = it->second;
+      ++i;
+    } else if (t.kind == tok::string) {
+      for (std::uint32_t p = t.part_begin; p < t.part_end && p < lexed_.parts.size(); ++p) {
+        const auto& part = lexed_.parts[p];
+        cur.t = join(cur.t, eval(span{&part, 0, static_cast<std::uint32_t>(part.size())}, fr, depth + 1).t);
+      }
+      path = "\"\"";
+      ++i;
+    } else if (t.kind == tok::number) {
+      if (t.text.find_first_not_of("0123456789") == std::string_view::npos && t.text.size() < 18) {
+        cur.num = std::stoll(std::string(t.text));
+      }
+      path = "0";
+      ++i;
+    } else if (opens(t)) {
+      std::uint32_t close = matching(*s.toks, i, s.e);
+      cur = group(span{s.toks, i + 1, close}, is(t, "{"), fr, depth);
+      path = "()";
+      i = close < s.e ? close + 1 : s.e;
+    } else {
+      return i + 1;
+    }
+    check_source(path, cur, from_source_here);
+    const int start_line = t.line;
+    while (i < s.e && !aborted_) {
+      const token& p = s[i];
+      if ((is(p, ".") || is(p, "?.")) && i + 1 < s.e && s[i + 1].kind == tok::name) {
+        receiver = cur;
+        has_receiver = true;
+        receiver_key = key;
+        std::string attr(s[i + 1].text);
+        path += "." + attr;
+        if (!key.empty()) {
+          key += "." + attr;
+          auto it = fr.vars.find(key);
+          if (it != fr.vars.end()) cur = it->second;
+        }
+        cur.num.reset();
+        i += 2;
+      } else if (is(p, "?.") ) {
+        ++i;
+      } else if (is(p, "[") && !(p.nl_before && !py_)) {
+        std::uint32_t close = matching(*s.toks, i, s.e);
+        span inner{s.toks, i + 1, close};
+        eval(inner, fr, depth + 1);
+        auto k = const_key(inner);
+        if (!key.empty() && k) {
+          key += "[" + *k + "]";
+          auto it = fr.vars.find(key);
+          if (it != fr.vars.end()) cur = it->second;
+        } else {
+          key.clear();
+        }
+        has_receiver = false;
+        path += "[]";
+        cur.num.reset();
+        i = close < s.e ? close + 1 : s.e;
+      } else if (is(p, "(") && !(p.nl_before && !py_)) {
+        std::uint32_t close = matching(*s.toks, i, s.e);
+        std::vector<call_arg> args;
+        if (close > i + 1) {
+          for (span a : split(span{s.toks, i + 1, close}, ",")) {
+            call_arg ca;
+            if (a.e > a.b + 1 && a[a.b].kind == tok::name && is(a[a.b + 1], "=")) {
+              ca.keyword = std::string(a[a.b].text);
+              a.b += 2;
+            }
+            while (!a.empty() && (is(a[a.b], "*") || is(a[a.b], "**") || is(a[a.b], "..."))) ++a.b;
+            ca.expr = a;
+            ca.v = eval(a, fr, depth + 1);
+            args.push_back(std::move(ca));
+          }
+        }
+        cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth);
+        path += "()";
+        key.clear();
+        has_receiver = false;
+        i = close < s.e ? close + 1 : s.e;
+      } else {
+        break;
+      }
+      check_source(path, cur, from_source_here);
+    }
+    if (from_source_here) {
+      cur.t.o.text = text_of(span{s.toks, start, i});
+      cur.t.o.line = start_line;
+    }
+    out = cur;
+    return i;
+  }
+
+  void check_source(const std::string& path, value& v, bool& here) {
+    if (v.t.src) return;
+    for (const source_rule& src : ls_.sources) {
+      if (RE2::PartialMatch(path, *src.path)) {
+        v.t.src = true;
+        v.t.sanitized = 0;
+        v.t.o.request = src.request;
+        v.num.reset();
+        here = true;
+        return;
+      }
+    }
+  }
+
+  // The value of a call; reports the sinks it reaches.
+  value call(const std::string& callee, int line, const value* receiver, const std::string& receiver_key,
+             const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth) {
+    std::string last = callee.substr(callee.rfind('.') == std::string::npos ? 0 : callee.rfind('.') + 1);
+    bool is_sink = false;
+    for (const sink_rule& sink : ls_.sinks) {
+      if (!RE2::PartialMatch(callee, *sink.callee)) continue;
+      if (sink.not_callee && RE2::PartialMatch(callee, *sink.not_callee)) continue;
+      bool applies = true;
+      for (const auto& [kw, re] : sink.require_kwarg) {
+        auto it = std::find_if(args.begin(), args.end(), [&](const call_arg& a) { return a.keyword == kw; });
+        if (it == args.end() || !RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
+      }
+      for (const auto& [kw, re] : sink.unless_kwarg) {
+        auto it = std::find_if(args.begin(), args.end(), [&](const call_arg& a) { return a.keyword == kw; });
+        if (it != args.end() && RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
+      }
+      if (!applies) continue;
+      is_sink = true;
+      if (sink.receiver && receiver) check_sink(sink.cls, receiver->t, callee_display(callee), line, fr);
+      int position = 0;
+      for (const call_arg& a : args) {
+        bool checked;
+        if (a.keyword.empty()) {
+          checked = sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end();
+          ++position;
+        } else {
+          checked = std::find(sink.kwargs.begin(), sink.kwargs.end(), a.keyword) != sink.kwargs.end();
+        }
+        if (checked) check_sink(sink.cls, a.v.t, callee_display(callee), line, fr);
+      }
+    }
+    // What a sink returns (rows, nodes, a response, a file handle) is not
+    // the input that went in.
+    if (is_sink) return value{};
+    // Sanitizers.
+    value result;
+    if (receiver) result.t = receiver->t;
+    for (const call_arg& a : args) result.t = join(result.t, a.v.t);
+    for (const sanitizer_rule& san : ls_.sanitizers) {
+      if (!RE2::PartialMatch(callee, *san.callee)) continue;
+      if (san.arg0 && (args.empty() || !RE2::FullMatch(text_of(args[0].expr), *san.arg0))) continue;
+      if (san.classes == 0) return value{};
+      result.t.sanitized |= san.classes;
+      return result;
+    }
+    // Functions of this file.
+    std::string name = callee;
+    bool method = false;
+    if (name.rfind("self.", 0) == 0 || name.rfind("this.", 0) == 0) {
+      name = name.substr(5);
+      method = true;
+    }
+    if (name.find_first_of(".([") == std::string::npos && !fr.vars.count(name)) {
+      auto it = functions_.find(name);
+      if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
+    }
+    // Keyed containers: x.set(k.., v) and x.get(k..) with constant keys
+    // (dict.get, configparser, Map) are tracked per key like x['k'].
+    if (receiver && !receiver_key.empty() && !args.empty()) {
+      std::vector<std::string> keys;
+      for (const call_arg& a : args) {
+        auto k = a.keyword.empty() ? const_key(a.expr) : std::nullopt;
+        keys.push_back(k.value_or(""));
+      }
+      auto keyed = [&](std::size_t n) {
+        std::string k = receiver_key + "[";
+        for (std::size_t i = 0; i < n; ++i) {
+          if (keys[i].empty()) return std::string();
+          k += (i ? "," : "") + keys[i];
+        }
+        return k + "]";
+      };
+      if ((last == "set" || last == "put" || last == "setdefault") && args.size() >= 2) {
+        std::string k = keyed(args.size() - 1);
+        if (!k.empty()) {
+          fr.vars[k] = args.back().v;
+          value& whole = fr.vars[receiver_key];
+          whole.t = join(whole.t, args.back().v.t);
+          return value{};
+        }
+      }
+      if (last == "get" || last == "getint" || last == "getfloat" || last == "getboolean") {
+        for (std::size_t n : {args.size(), args.size() - 1}) {
+          std::string k = n > 0 ? keyed(n) : std::string();
+          auto it = k.empty() ? fr.vars.end() : fr.vars.find(k);
+          if (it == fr.vars.end()) continue;
+          value r = it->second;
+          for (std::size_t i = n; i < args.size(); ++i) r.t = join(r.t, args[i].v.t);
+          return r;
+        }
+      }
+    }
+    // Containers: x.append(v) puts v into x.
+    if (receiver && !receiver_key.empty() && ls_.mutators && RE2::FullMatch(last, *ls_.mutators)) {
+      value& whole = fr.vars[receiver_key];
+      for (const call_arg& a : args) whole.t = join(whole.t, a.v.t);
+      whole.num.reset();
+      if (ls_.reorderers && RE2::FullMatch(last, *ls_.reorderers)) erase_members_indexed(receiver_key, fr);
+    } else if (receiver && !receiver_key.empty() && ls_.reorderers && RE2::FullMatch(last, *ls_.reorderers)) {
+      erase_members_indexed(receiver_key, fr);
+    }
+    (void)callee_value;
+    return result;
+  }
+
+  void erase_members_indexed(const std::string& key, frame& fr) {
+    for (auto it = fr.vars.begin(); it != fr.vars.end();) {
+      const std::string& k = it->first;
+      if (k.size() > key.size() && k.compare(0, key.size(), key) == 0 && k[key.size()] == '[') {
+        it = fr.vars.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  value call_local(function_info& fi, bool method, int line, const std::vector<call_arg>& args, frame& fr) {
+    summary& sum = summary_of(fi);
+    // Argument taint per parameter index.
+    std::vector<taint_val> by_param(fi.params.size());
+    std::size_t offset = (py_ && method && !fi.params.empty() && (fi.params[0] == "self" || fi.params[0] == "cls")) ? 1 : 0;
+    std::size_t position = offset;
+    for (const call_arg& a : args) {
+      std::size_t index = position;
+      if (!a.keyword.empty()) {
+        auto it = std::find(fi.params.begin(), fi.params.end(), a.keyword);
+        if (it == fi.params.end()) continue;
+        index = static_cast<std::size_t>(it - fi.params.begin());
+      } else {
+        ++position;
+      }
+      if (index < by_param.size()) by_param[index] = join(by_param[index], a.v.t);
+    }
+    auto through = [&](std::uint64_t params) {
+      taint_val t;
+      for (std::size_t i = 0; i < by_param.size() && i < 64; ++i) {
+        if (params & (1ull << i)) t = join(t, by_param[i]);
+      }
+      return t;
+    };
+    std::string fname(fi.s->name);
+    for (const sink_hit& h : sum.hits) {
+      taint_val t = through(h.params);
+      if (!t.any()) continue;
+      t.sanitized |= h.sanitized;
+      for (const std::string& v : h.via) {
+        if (t.via.size() < kMaxVia) t.via.push_back(v);
+      }
+      std::string sink = h.sink + " in " + fname + "() (called on line " + std::to_string(line) + ")";
+      check_sink(h.cls, t, sink, h.line, fr, h.sink);
+    }
+    value r;
+    r.t = through(sum.ret.params);
+    if (sum.ret.src) {
+      taint_val s = sum.ret;
+      s.params = 0;
+      r.t = join(s, r.t);
+    }
+    if (r.t.any()) r.t.sanitized |= sum.ret.sanitized;
+    return r;
+  }
+
+  std::string callee_display(const std::string& callee) const { return cut(callee); }
+
+  // A tainted value reaching a sink of class `cls`: a finding (real
+  // source) or a summary hit (parameters).
+  void check_sink(int cls, const taint_val& t, const std::string& sink, int line, frame& fr,
+                  const std::string& inner_sink = {}) {
+    if (cls < 0 || static_cast<std::size_t>(cls) >= spec_.classes.size()) return;
+    const vuln_class& c = spec_.classes[cls];
+    if (!t.any() || (t.sanitized & c.bit)) return;
+    if (fr.summary_mode) {
+      if (t.params && fr.hits && fr.hits->size() < 256) {
+        sink_hit h;
+        h.params = t.params;
+        h.sanitized = t.sanitized;
+        h.cls = cls;
+        h.sink = inner_sink.empty() ? sink : inner_sink;
+        h.line = line;
+        h.via = t.via;
+        fr.hits->push_back(std::move(h));
+      }
+      return;
+    }
+    if (!t.src) return;
+    if (!reported_.insert({cls, line}).second) return;
+    finding f;
+    f.rule_id = std::string(language_name(lang_)) + ".taint." + c.name;
+    f.source = "taint";
+    f.severity = c.severity;
+    f.confidence = c.confidence;
+    if (!t.o.request) {
+      // Local input (argv, environment, stdin) is less exposed than a request.
+      if (f.severity != severity::low) f.severity = static_cast<severity>(static_cast<int>(f.severity) - 1);
+      f.confidence *= 0.8;
+    }
+    if (!inner_sink.empty()) f.confidence *= 0.9;
+    f.title = c.title;
+    std::string flow = t.o.text + " (line " + std::to_string(t.o.line) + ") flows ";
+    if (!t.via.empty()) {
+      flow += "via ";
+      for (std::size_t i = 0; i < t.via.size(); ++i) flow += (i ? " -> `" : "`") + t.via[i] + "`";
+      flow += " ";
+    }
+    f.description = flow + "into " + sink + " (line " + std::to_string(line) + ").";
+    f.cwe_id = c.cwe;
+    f.file_path = file_.path;
+    f.line_start = f.line_end = line;
+    f.code_snippet = make_snippet(trim(line_text(line)), kMaxSnippetBytes);
+    f.remediation = c.remediation;
+    findings_.push_back(std::move(f));
+  }
+
+  std::string_view line_text(int line) const {
+    if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return {};
+    std::size_t b = line_starts_[line - 1];
+    std::size_t e = content_.find('\n', b);
+    return content_.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
+  }
+
+  // ------------------------------------------------------ constant folding
+
+  // An integer constant expression over literals and names with known
+  // values: + - * // / %, unary minus, parentheses.
+  std::optional<long long> fold_num(span s, const frame& fr) const {
+    std::uint32_t i = s.b;
+    auto r = fold_sum(s, i, fr, 0);
+    if (!r || i != s.e) return std::nullopt;
+    return r;
+  }
+
+  std::optional<long long> fold_sum(span s, std::uint32_t& i, const frame& fr, int depth) const {
+    auto a = fold_product(s, i, fr, depth);
+    while (a && i < s.e && (is(s[i], "+") || is(s[i], "-"))) {
+      bool plus = is(s[i++], "+");
+      auto b = fold_product(s, i, fr, depth);
+      long long out;
+      if (!b || (plus ? __builtin_add_overflow(*a, *b, &out) : __builtin_sub_overflow(*a, *b, &out))) return std::nullopt;
+      a = out;
+    }
+    return a;
+  }
+
+  std::optional<long long> fold_product(span s, std::uint32_t& i, const frame& fr, int depth) const {
+    auto a = fold_atom(s, i, fr, depth);
+    while (a && i < s.e && (is(s[i], "*") || is(s[i], "//") || is(s[i], "%") || (!py_ && is(s[i], "/")))) {
+      std::string_view op = s[i++].text;
+      auto b = fold_atom(s, i, fr, depth);
+      if (!b) return std::nullopt;
+      long long out;
+      if (op == "*") {
+        if (__builtin_mul_overflow(*a, *b, &out)) return std::nullopt;
+      } else {
+        if (*b == 0 || (*a == LLONG_MIN && *b == -1)) return std::nullopt;
+        if (op == "%") {
+          out = *a % *b;
+          if (py_ && out != 0 && ((out < 0) != (*b < 0))) out += *b;
+        } else {
+          out = *a / *b;
+          if (py_ && (*a % *b != 0) && ((*a < 0) != (*b < 0))) --out;
+          if (!py_ && *a % *b != 0) return std::nullopt;  // JS division is not integral
+        }
+      }
+      a = out;
+    }
+    return a;
+  }
+
+  std::optional<long long> fold_atom(span s, std::uint32_t& i, const frame& fr, int depth) const {
+    if (i >= s.e || depth > 32) return std::nullopt;
+    const token& t = s[i];
+    if (is(t, "-")) {
+      ++i;
+      auto a = fold_atom(s, i, fr, depth + 1);
+      if (!a || *a == LLONG_MIN) return std::nullopt;
+      return -*a;
+    }
+    if (is(t, "(")) {
+      std::uint32_t close = matching(*s.toks, i, s.e);
+      std::uint32_t j = i + 1;
+      auto a = fold_sum(s, j, fr, depth + 1);
+      if (!a || j != close) return std::nullopt;
+      i = close + 1;
+      return a;
+    }
+    if (t.kind == tok::number) {
+      ++i;
+      if (t.text.size() >= 18 || t.text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+      return std::stoll(std::string(t.text));
+    }
+    if (t.kind == tok::name) {
+      // Only a whole name: `x.y` or `x[0]` is not the constant x.
+      if (i + 1 < s.e && (is(s[i + 1], ".") || is(s[i + 1], "[") || is(s[i + 1], "("))) return std::nullopt;
+      auto it = fr.vars.find(std::string(t.text));
+      ++i;
+      if (it == fr.vars.end() || it->second.t.any()) return std::nullopt;
+      return it->second.num;
+    }
+    return std::nullopt;
+  }
+
+  // A condition that folds to a constant: comparisons of folded integers,
+  // not / and / or (! && || in JS), True / False.
+  std::optional<bool> fold_cond(span s, const frame& fr, int depth = 0) const {
+    if (s.empty() || depth > 16) return std::nullopt;
+    while (is(s[s.b], "(") && matching(*s.toks, s.b, s.e) == s.e - 1) s = {s.toks, s.b + 1, s.e - 1};
+    if (s.empty()) return std::nullopt;
+    const char* or_op = py_ ? "or" : "||";
+    const char* and_op = py_ ? "and" : "&&";
+    for (const char* op : {or_op, and_op}) {
+      auto at = top_level(s, [&](const token& t) { return is(t, op); });
+      if (at.empty()) continue;
+      auto a = fold_cond({s.toks, s.b, at[0]}, fr, depth + 1);
+      auto b = fold_cond({s.toks, at[0] + 1, s.e}, fr, depth + 1);
+      bool is_or = op == or_op;
+      if (a == is_or || b == is_or) return is_or;
+      if (a && b) return *a;  // both !is_or
+      return std::nullopt;
+    }
+    if (is(s[s.b], py_ ? "not" : "!")) {
+      auto a = fold_cond({s.toks, s.b + 1, s.e}, fr, depth + 1);
+      if (!a) return std::nullopt;
+      return !*a;
+    }
+    if (s.e == s.b + 1 && (is(s[s.b], "True") || is(s[s.b], "true"))) return true;
+    if (s.e == s.b + 1 && (is(s[s.b], "False") || is(s[s.b], "false"))) return false;
+    auto cmp = top_level(s, [](const token& t) {
+      return t.kind == tok::op && (t.text == "==" || t.text == "!=" || t.text == "===" || t.text == "!==" ||
+                                   t.text == "<" || t.text == ">" || t.text == "<=" || t.text == ">=");
+    });
+    if (cmp.size() != 1) return std::nullopt;
+    auto a = fold_num({s.toks, s.b, cmp[0]}, fr);
+    auto b = fold_num({s.toks, cmp[0] + 1, s.e}, fr);
+    if (!a || !b) return std::nullopt;
+    std::string_view op = s[cmp[0]].text;
+    if (op == "==" || op == "===") return *a == *b;
+    if (op == "!=" || op == "!==") return *a != *b;
+    if (op == "<") return *a < *b;
+    if (op == ">") return *a > *b;
+    if (op == "<=") return *a <= *b;
+    return *a >= *b;
+  }
+
+  const taint_spec::data& spec_;
+  const language_spec& ls_;
+  language lang_;
+  bool py_;
+  const source_file& file_;
+  std::string_view content_;
+  std::vector<entry_point> eps_;
+  std::vector<std::size_t> line_starts_;
+
+  lexed_file lexed_;
+  std::vector<stmt> top_;
+  std::vector<std::unique_ptr<stmt>> inline_functions_;
+  std::map<std::string, function_info> functions_;
+  std::map<std::string, std::string> aliases_;
+  std::set<const stmt*> analyzed_;
+  std::set<std::pair<int, int>> reported_;
+  std::vector<finding> findings_;
+  std::uint64_t steps_ = 0;
+  int summary_depth_ = 0;
+  bool aborted_ = false;
+};
+
+// Reads a whole file without following a symlink; errno-style error or 0.
+int read_no_follow(const std::filesystem::path& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno;
+  out.clear();
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return err;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return 0;
+}
+
+}  // namespace
+
+result<taint_summary> run_taint_analysis(const std::filesystem::path& root, const inventory& files,
+                                         const taint_spec& spec, const threat_model& model,
+                                         const std::function<void(finding)>& on_finding,
+                                         const std::function<bool()>& cancelled) {
+  taint_summary summary;
+  std::string content;
+  for (const source_file& file : files.files) {
+    if (cancelled && cancelled()) return status(errc::closed, "taint analysis cancelled");
+    const language_spec* ls = spec.get().find(file.lang);
+    if (!ls || (file.lang != language::python && file.lang != language::javascript &&
+                file.lang != language::typescript)) {
+      continue;
+    }
+    if (int err = read_no_follow(root / file.path, content); err != 0) {
+      summary.notes.push_back({file.path, std::string("skipped: cannot read: ") + std::strerror(err)});
+      continue;
+    }
+    // Entry points of this file (read from the surfaces directly).
+    std::vector<entry_point> eps;
+    for (const attack_surface& s : model.surfaces) {
+      for (const entry_point& ep : s.entry_points) {
+        if (ep.file_path == file.path) eps.push_back(ep);
+      }
+    }
+    file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps));
+    bool complete = a.run();
+    ++summary.files_analyzed;
+    summary.functions_analyzed += a.functions_analyzed();
+    if (!complete) summary.notes.push_back({file.path, "partial: taint analysis work bound reached"});
+    std::vector<finding>& found = a.findings();
+    std::stable_sort(found.begin(), found.end(),
+                     [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
+    for (finding& f : found) {
+      ++summary.findings;
+      on_finding(std::move(f));
+    }
+  }
+  return summary;
+}
+
+}  // namespace heimdall::analysis

@@ -1,0 +1,87 @@
+// taint: the hunt stage's taint tracking. Within each Python and
+// JavaScript/TypeScript file it follows values from sources (request
+// parameters, argv, environment, browser URLs, and the parameters of the
+// threat model's handler functions) through assignments, string building,
+// containers and the file's own functions to sinks (SQL, shell, eval,
+// file paths, outgoing URLs, HTML responses, deserialisers, redirects,
+// LDAP, XPath), unless a sanitizer for that kind of sink is on the way.
+//
+// Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
+// format in analysis/rules/taint/README.md), loaded into a taint_spec. The
+// engine (taint.cpp) reads a small hand-written token stream per language
+// (taint_lexer.h), groups it into statements (taint_statements.h) and runs
+// a flow-sensitive pass over each function, with per-function summaries
+// (which parameters reach the return value or a sink) for calls inside the
+// file. Precision comes first: unknown calls pass taint through, but
+// comparisons, casts and the listed sanitizers stop it, reassignment from a
+// clean value kills it, and branches whose condition folds to a constant
+// are not taken.
+//
+// Bounded work: a file's tokens, statements evaluated and summary depth
+// are capped (see taint.cpp); a file past a cap is left out with a note,
+// never an error. Any bytes are accepted.
+//
+// Blocking (file I/O): run it on a worker thread. Thread-safety: a loaded
+// taint_spec is immutable and may be shared by any number of runs at once;
+// on_finding is called on the calling thread, once per (rule, sink line).
+// Errors: load_taint_spec as described there; run_taint_analysis returns
+// errc::closed when `cancelled()` returns true (checked per file).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "analysis/finding.h"
+#include "analysis/inventory.h"
+#include "analysis/threat_model.h"
+#include "base/result.h"
+
+namespace heimdall::analysis {
+
+struct taint_summary {
+  std::uint64_t files_analyzed = 0;  // files of a supported language that were read and analysed
+  std::uint64_t functions_analyzed = 0;
+  std::uint64_t findings = 0;
+  std::vector<inventory_note> notes;  // files left out (unreadable, over a work bound), and why
+};
+
+// The vocabulary of the analysis, per language. Movable, not copyable;
+// share it by reference.
+class taint_spec {
+ public:
+  struct data;  // defined in taint_spec.h, for the engine
+
+  taint_spec(taint_spec&&) noexcept;
+  taint_spec& operator=(taint_spec&&) noexcept;
+  ~taint_spec();
+
+  const data& get() const { return *data_; }
+
+ private:
+  explicit taint_spec(std::unique_ptr<data> d);
+  std::unique_ptr<data> data_;
+  friend result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
+};
+
+// Loads one spec file, or every *.json file directly inside a directory (in
+// name order). Errors: not_found when the path is missing, io_error when a
+// file cannot be read, invalid_argument for anything wrong in a file (the
+// message names the file and the entry: invalid JSON, unknown or mistyped
+// field, bad regex with RE2's message, unknown language, class or
+// severity) and when no file defines a language.
+result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
+
+// Runs over the inventory's Python, JavaScript and TypeScript files (the
+// rest are skipped silently). Handlers named by the model's entry points
+// (matched by file_path and function name, or by line) get tainted
+// parameters. Findings: source "taint", rule_id "<language>.taint.<class>",
+// line_start = the sink's line, fingerprint empty.
+result<taint_summary> run_taint_analysis(const std::filesystem::path& root, const inventory& files,
+                                         const taint_spec& spec, const threat_model& model,
+                                         const std::function<void(finding)>& on_finding,
+                                         const std::function<bool()>& cancelled = {});
+
+}  // namespace heimdall::analysis

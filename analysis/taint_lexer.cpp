@@ -1,0 +1,487 @@
+#include "analysis/taint_lexer.h"
+
+#include <array>
+
+namespace heimdall::analysis::taint_detail {
+namespace {
+
+bool is_name_start(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || u >= 0x80;
+}
+bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+int count_lines(std::string_view s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// Longest operator at s[i] from `ops` (sorted longest first), else one byte.
+std::size_t op_length(std::string_view s, std::size_t i, const std::string_view* ops, std::size_t n_ops) {
+  for (std::size_t k = 0; k < n_ops; ++k) {
+    if (s.substr(i, ops[k].size()) == ops[k]) return ops[k].size();
+  }
+  return 1;
+}
+
+constexpr std::array<std::string_view, 24> kPythonOps = {
+    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "+=",
+    "-=",  "*=",  "/=",  "%=",  "&=",  "|=", "^=", "@=", "**", "//", "<<", ">>"};
+
+constexpr std::array<std::string_view, 35> kJsOps = {
+    ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "?\?=", "=>",
+    "==",   "!=",  "<=",  ">=",  "+=",  "-=",  "*=",  "/=",  "%=",  "&=",  "|=",  "^=",
+    "&&",   "||",  "??",  "?.",  "++",  "--",  "**",  "<<",  ">>",  "::",  "->"};
+
+// A span of an interpolated expression found inside a string literal.
+struct embedded {
+  std::size_t begin, end;
+  int line;
+};
+
+// ---------------------------------------------------------------- Python
+
+struct py_string_prefix {
+  std::size_t length = 0;  // letters before the quote
+  bool f = false;
+};
+
+// Whether s[i..] is a string prefix (r, b, u, f, rb, fr, ... any case)
+// directly followed by a quote.
+py_string_prefix python_prefix(std::string_view s, std::size_t i) {
+  py_string_prefix p;
+  std::size_t k = i;
+  while (k < s.size() && k - i < 2) {
+    char c = static_cast<char>(s[k] | 0x20);
+    if (c != 'r' && c != 'b' && c != 'u' && c != 'f') break;
+    if (c == 'f') p.f = true;
+    ++k;
+  }
+  if (k < s.size() && (s[k] == '\'' || s[k] == '"')) {
+    p.length = k - i;
+    return p;
+  }
+  return {};
+}
+
+// Skips a Python string whose opening quote is at s[i]; returns the index
+// past it. Expression spans of an f-string go to `parts`.
+std::size_t skip_python_string(std::string_view s, std::size_t i, bool f, int line, std::vector<embedded>* parts);
+
+// Skips an f-string replacement field's expression starting at s[i] (past
+// the '{'); returns where the expression ends ('!', ':', '=' or '}').
+std::size_t skip_python_expression(std::string_view s, std::size_t i) {
+  int depth = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (depth == 0) return i;
+      --depth;
+    } else if (depth == 0 && c == '!' && i + 1 < s.size() && s[i + 1] != '=') {
+      return i;
+    } else if (depth == 0 && c == ':') {
+      return i;
+    } else if (c == '\'' || c == '"') {
+      i = skip_python_string(s, i, false, 0, nullptr);
+      continue;
+    } else if (is_name_start(c)) {
+      py_string_prefix p = python_prefix(s, i);
+      if (p.length > 0) {
+        i = skip_python_string(s, i + p.length, p.f, 0, nullptr);
+        continue;
+      }
+      while (i < s.size() && is_name_char(s[i])) ++i;
+      continue;
+    }
+    ++i;
+  }
+  return i;
+}
+
+std::size_t skip_python_string(std::string_view s, std::size_t i, bool f, int line, std::vector<embedded>* parts) {
+  const char q = s[i];
+  const bool triple = s.size() - i >= 3 && s[i + 1] == q && s[i + 2] == q;
+  i += triple ? 3 : 1;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '\\') {
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++line;
+      i += 2;
+      continue;
+    }
+    if (c == '\n') {
+      if (!triple) return i;  // unterminated: the line ends it
+      ++line;
+    }
+    if (c == q && (!triple || (s.size() - i >= 3 && s[i + 1] == q && s[i + 2] == q))) {
+      return i + (triple ? 3 : 1);
+    }
+    if (f && c == '{') {
+      if (i + 1 < s.size() && s[i + 1] == '{') {
+        i += 2;
+        continue;
+      }
+      std::size_t begin = i + 1;
+      std::size_t end = skip_python_expression(s, begin);
+      // A trailing '=' (f"{x=}") is the debug form, not part of the expression.
+      std::size_t expr_end = end;
+      if (expr_end > begin && s[expr_end - 1] == '=' && (expr_end - begin < 2 || s[expr_end - 2] != '=')) --expr_end;
+      if (parts) parts->push_back({begin, expr_end, line});
+      line += count_lines(s.substr(begin, end - begin));
+      // The format spec may hold nested fields: skip to the matching '}'.
+      int depth = 0;
+      i = end;
+      while (i < s.size()) {
+        if (s[i] == '{') ++depth;
+        if (s[i] == '}') {
+          if (depth == 0) break;
+          --depth;
+        }
+        if (s[i] == '\n') {
+          if (!triple) break;
+          ++line;
+        }
+        ++i;
+      }
+      if (i < s.size() && s[i] == '}') ++i;
+      continue;
+    }
+    ++i;
+  }
+  return i;
+}
+
+class python_lexer {
+ public:
+  python_lexer(lexed_file& out, int depth) : out_(out), depth_(depth) {}
+
+  // Top level (`top`): NEWLINE tokens and indentation; inside an f-string
+  // field: neither.
+  void run(std::string_view s, int line, std::vector<token>& tokens, bool top) {
+    std::size_t i = 0;
+    int brackets = 0;
+    bool at_line_start = top;
+    bool logical_empty = true;
+    int indent = 0;
+    while (i < s.size()) {
+      if (out_.truncated) return;
+      if (at_line_start) {
+        indent = 0;
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\f')) {
+          indent = s[i] == '\t' ? (indent / 8 + 1) * 8 : indent + 1;
+          ++i;
+        }
+        at_line_start = false;
+        continue;
+      }
+      char c = s[i];
+      if (c == '\n') {
+        if (top && brackets == 0) {
+          if (!logical_empty) push(tokens, tok::newline, s.substr(i, 1), line);
+          logical_empty = true;
+          at_line_start = true;
+        }
+        ++line;
+        ++i;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+        ++i;
+        continue;
+      }
+      if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '\n' || s[i + 1] == '\r')) {
+        i += 2;
+        if (i < s.size() && s[i - 1] == '\r' && s[i] == '\n') ++i;
+        ++line;
+        continue;
+      }
+      if (c == '#') {
+        while (i < s.size() && s[i] != '\n') ++i;
+        continue;
+      }
+      std::size_t start = i;
+      int start_line = line;
+      tok kind;
+      std::vector<embedded> parts;
+      py_string_prefix prefix = is_name_start(c) ? python_prefix(s, i) : py_string_prefix{};
+      if (c == '\'' || c == '"' || prefix.length > 0) {
+        i = skip_python_string(s, i + prefix.length, prefix.f, line, &parts);
+        kind = tok::string;
+        line += count_lines(s.substr(start, i - start));
+      } else if (is_name_start(c)) {
+        while (i < s.size() && is_name_char(s[i])) ++i;
+        kind = tok::name;
+      } else if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(s[i + 1]))) {
+        while (i < s.size() && (is_name_char(s[i]) || s[i] == '.' ||
+                                ((s[i] == '+' || s[i] == '-') && (s[i - 1] == 'e' || s[i - 1] == 'E')))) {
+          ++i;
+        }
+        kind = tok::number;
+      } else {
+        i += op_length(s, i, kPythonOps.data(), kPythonOps.size());
+        kind = tok::op;
+        if (c == '(' || c == '[' || c == '{') ++brackets;
+        if ((c == ')' || c == ']' || c == '}') && brackets > 0) --brackets;
+      }
+      token& t = push(tokens, kind, s.substr(start, i - start), start_line);
+      if (top && logical_empty) {
+        t.line_start = true;
+        t.indent = indent;
+        logical_empty = false;
+      }
+      if (!parts.empty()) add_parts(tokens.size() - 1, tokens, s, parts);
+    }
+    if (top && !logical_empty) push(tokens, tok::newline, {}, line);
+  }
+
+ private:
+  token& push(std::vector<token>& tokens, tok kind, std::string_view text, int line) {
+    if (++count_ > kMaxTokens) out_.truncated = true;
+    token t;
+    t.kind = kind;
+    t.text = text;
+    t.line = line;
+    tokens.push_back(t);
+    return tokens.back();
+  }
+
+  void add_parts(std::size_t index, std::vector<token>& tokens, std::string_view s,
+                 const std::vector<embedded>& parts) {
+    if (depth_ >= kMaxInterpolationDepth) return;
+    // Slots first: nested fields lexed below append their own parts after them.
+    auto first = static_cast<std::uint32_t>(out_.parts.size());
+    out_.parts.resize(out_.parts.size() + parts.size());
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      std::vector<token> sub;
+      python_lexer inner(out_, depth_ + 1);
+      inner.count_ = count_;
+      inner.run(s.substr(parts[k].begin, parts[k].end - parts[k].begin), parts[k].line, sub, false);
+      count_ = inner.count_;
+      out_.parts[first + k] = std::move(sub);
+    }
+    tokens[index].part_begin = first;
+    tokens[index].part_end = first + static_cast<std::uint32_t>(parts.size());
+  }
+
+  lexed_file& out_;
+  int depth_;
+  std::size_t count_ = 0;
+};
+
+// ------------------------------------------------------------ JavaScript
+
+std::size_t skip_js_template(std::string_view s, std::size_t i, std::vector<embedded>* parts, int line);
+
+// Skips a quoted string (' or ") at s[i].
+std::size_t skip_js_quoted(std::string_view s, std::size_t i) {
+  const char q = s[i++];
+  while (i < s.size()) {
+    if (s[i] == '\\') {
+      i += 2;
+      continue;
+    }
+    if (s[i] == '\n') return i;
+    if (s[i++] == q) return i;
+  }
+  return i;
+}
+
+// Skips the expression of `${...}` starting past the '{'; returns the
+// index of its closing '}' (or the end).
+std::size_t skip_js_expression(std::string_view s, std::size_t i) {
+  int depth = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '{') {
+      ++depth;
+    } else if (c == '}') {
+      if (depth == 0) return i;
+      --depth;
+    } else if (c == '\'' || c == '"') {
+      i = skip_js_quoted(s, i);
+      continue;
+    } else if (c == '`') {
+      i = skip_js_template(s, i, nullptr, 0);
+      continue;
+    } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
+      std::size_t end = s.find("*/", i + 2);
+      i = end == std::string_view::npos ? s.size() : end + 2;
+      continue;
+    }
+    ++i;
+  }
+  return i;
+}
+
+std::size_t skip_js_template(std::string_view s, std::size_t i, std::vector<embedded>* parts, int line) {
+  ++i;  // the backtick
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '\\') {
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++line;
+      i += 2;
+      continue;
+    }
+    if (c == '\n') ++line;
+    if (c == '`') return i + 1;
+    if (c == '$' && i + 1 < s.size() && s[i + 1] == '{') {
+      std::size_t begin = i + 2;
+      std::size_t end = skip_js_expression(s, begin);
+      if (parts) parts->push_back({begin, end, line});
+      line += count_lines(s.substr(begin, end - begin));
+      i = end < s.size() ? end + 1 : end;
+      continue;
+    }
+    ++i;
+  }
+  return i;
+}
+
+// Whether a '/' after `prev` starts a regex literal rather than a division.
+bool regex_allowed(const token* prev) {
+  if (!prev) return true;
+  if (prev->kind == tok::number || prev->kind == tok::string) return false;
+  if (prev->kind == tok::name) {
+    static constexpr std::array<std::string_view, 14> kBefore = {
+        "return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "yield", "await",
+        "instanceof"};
+    for (std::string_view k : kBefore) {
+      if (prev->text == k) return true;
+    }
+    return false;
+  }
+  return prev->text != ")" && prev->text != "]" && prev->text != "}";
+}
+
+class js_lexer {
+ public:
+  js_lexer(lexed_file& out, int depth) : out_(out), depth_(depth) {}
+
+  void run(std::string_view s, int line, std::vector<token>& tokens) {
+    std::size_t i = 0;
+    bool nl = false;
+    if (s.substr(0, 2) == "#!") {
+      while (i < s.size() && s[i] != '\n') ++i;
+    }
+    while (i < s.size()) {
+      if (out_.truncated) return;
+      char c = s[i];
+      if (c == '\n') {
+        nl = true;
+        ++line;
+        ++i;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+        ++i;
+        continue;
+      }
+      if (c == '/' && i + 1 < s.size() && s[i + 1] == '/') {
+        while (i < s.size() && s[i] != '\n') ++i;
+        continue;
+      }
+      if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
+        std::size_t end = s.find("*/", i + 2);
+        end = end == std::string_view::npos ? s.size() : end + 2;
+        int lines = count_lines(s.substr(i, end - i));
+        if (lines > 0) nl = true;
+        line += lines;
+        i = end;
+        continue;
+      }
+      std::size_t start = i;
+      int start_line = line;
+      tok kind;
+      std::vector<embedded> parts;
+      const token* prev = tokens.empty() ? nullptr : &tokens.back();
+      if (c == '\'' || c == '"') {
+        i = skip_js_quoted(s, i);
+        kind = tok::string;
+      } else if (c == '`') {
+        i = skip_js_template(s, i, &parts, line);
+        kind = tok::string;
+        line += count_lines(s.substr(start, i - start));
+      } else if (c == '/' && regex_allowed(prev)) {
+        ++i;
+        bool in_class = false;
+        while (i < s.size() && s[i] != '\n') {
+          if (s[i] == '\\') {
+            i += 2;
+            continue;
+          }
+          if (s[i] == '[') in_class = true;
+          if (s[i] == ']') in_class = false;
+          if (s[i] == '/' && !in_class) {
+            ++i;
+            break;
+          }
+          ++i;
+        }
+        while (i < s.size() && is_name_char(s[i])) ++i;
+        if (i > s.size()) i = s.size();
+        kind = tok::string;
+      } else if (is_name_start(c) || c == '$' || c == '#') {
+        ++i;
+        while (i < s.size() && (is_name_char(s[i]) || s[i] == '$')) ++i;
+        kind = tok::name;
+      } else if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(s[i + 1]))) {
+        while (i < s.size() && (is_name_char(s[i]) || s[i] == '.')) ++i;
+        kind = tok::number;
+      } else {
+        i += op_length(s, i, kJsOps.data(), kJsOps.size());
+        kind = tok::op;
+      }
+      if (i > s.size()) i = s.size();
+      if (++count_ > kMaxTokens) {
+        out_.truncated = true;
+        return;
+      }
+      token t;
+      t.kind = kind;
+      t.text = s.substr(start, i - start);
+      t.line = start_line;
+      t.nl_before = nl;
+      nl = false;
+      tokens.push_back(t);
+      if (!parts.empty() && depth_ < kMaxInterpolationDepth) {
+        auto first = static_cast<std::uint32_t>(out_.parts.size());
+        out_.parts.resize(out_.parts.size() + parts.size());
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+          std::vector<token> sub;
+          js_lexer inner(out_, depth_ + 1);
+          inner.count_ = count_;
+          inner.run(s.substr(parts[k].begin, parts[k].end - parts[k].begin), parts[k].line, sub);
+          count_ = inner.count_;
+          out_.parts[first + k] = std::move(sub);
+        }
+        tokens.back().part_begin = first;
+        tokens.back().part_end = first + static_cast<std::uint32_t>(parts.size());
+      }
+    }
+  }
+
+ private:
+  lexed_file& out_;
+  int depth_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace
+
+lexed_file lex_python(std::string_view content) {
+  lexed_file out;
+  python_lexer(out, 0).run(content, 1, out.tokens, true);
+  return out;
+}
+
+lexed_file lex_javascript(std::string_view content) {
+  lexed_file out;
+  js_lexer(out, 0).run(content, 1, out.tokens);
+  return out;
+}
+
+}  // namespace heimdall::analysis::taint_detail

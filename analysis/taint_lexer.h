@@ -1,0 +1,59 @@
+// taint_lexer: the tokens the taint engine reads, for Python and for
+// JavaScript/TypeScript. Hand-written because there is no parser library:
+// enough of each language's lexical grammar to never mistake a string or a
+// comment for code — Python triple quotes, prefixes and f-strings (with the
+// nested same-type quotes of Python 3.12), JS template literals with
+// `${...}` and regex literals.
+//
+// The expressions inside f-strings and template literals are lexed too and
+// kept as their own token lists (lexed_file::parts), so the engine can see
+// taint flow through them.
+//
+// Any byte sequence is accepted: unknown bytes become one-byte op tokens,
+// unterminated strings end at the end of the line (or file). Work is linear
+// in the input; nesting of interpolations is capped at kMaxInterpolationDepth.
+// Pure functions; thread-safe. Tokens point into the caller's content, which
+// must outlive them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace heimdall::analysis::taint_detail {
+
+enum class tok { name, number, string, op, newline };
+
+struct token {
+  tok kind = tok::op;
+  std::string_view text;
+  int line = 1;        // 1-based line of the token's first byte
+  int indent = 0;      // Python: the indentation of the logical line (set on its first token)
+  bool nl_before = false;  // a line break precedes it (JS statement ends)
+  bool line_start = false;  // first token of a Python logical line
+  // For f-strings and template literals: the parts [part_begin, part_end)
+  // of lexed_file::parts are the embedded expressions.
+  std::uint32_t part_begin = 0, part_end = 0;
+};
+
+struct lexed_file {
+  std::vector<token> tokens;
+  std::vector<std::vector<token>> parts;  // expressions embedded in strings
+  bool truncated = false;  // more than kMaxTokens: the rest was dropped
+};
+
+// Bounds: a file past these is truncated (the engine skips it).
+inline constexpr std::size_t kMaxTokens = 1u << 20;
+inline constexpr int kMaxInterpolationDepth = 8;
+
+// Python: NEWLINE tokens end logical lines (none inside brackets, none for
+// blank or comment lines); the first token of a logical line carries its
+// indentation and line_start.
+lexed_file lex_python(std::string_view content);
+
+// JavaScript and TypeScript: no newline tokens; nl_before marks tokens
+// after a line break (for statement ends without ';').
+lexed_file lex_javascript(std::string_view content);
+
+}  // namespace heimdall::analysis::taint_detail

@@ -1,0 +1,92 @@
+// taint_spec: the compiled form of analysis/rules/taint/*.json, as the
+// engine (taint.cpp) reads it. Internal to analysis/: include taint.h to
+// use the analysis. Immutable once loaded; RE2 matching is thread-safe, so
+// one spec serves any number of threads.
+//
+// Every pattern is matched against a "path": the dotted text of a name
+// chain with import aliases resolved, "()" for a call and "[]" for a
+// subscript, e.g. `request.args.get()`, `sys.argv[]`, `child_process.exec`.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/finding.h"
+#include "analysis/language.h"
+#include "analysis/taint.h"
+
+namespace heimdall::analysis::taint_detail {
+
+// A kind of vulnerability; `bit` is its place in a taint's sanitized mask.
+struct vuln_class {
+  std::string name;  // e.g. "sqli"; the rule id's last part
+  int cwe = 0;
+  analysis::severity severity = severity::high;  // for a request source
+  double confidence = 0.8;
+  std::string title;
+  std::string remediation;
+  std::uint32_t bit = 0;
+};
+
+struct source_rule {
+  std::unique_ptr<RE2> path;  // matched (partially, so anchor it) against a chain's path
+  std::string label;          // e.g. "Flask request parameter"
+  bool request = true;        // false: local input (argv, environment, stdin)
+};
+
+struct sink_rule {
+  std::string id;
+  int cls = 0;                    // index into classes
+  std::unique_ptr<RE2> callee;    // call sinks: the callee's path
+  std::unique_ptr<RE2> not_callee;  // ... unless it matches this
+  bool receiver = false;          // the receiver (p in p.read_text()) is a sink too
+  std::unique_ptr<RE2> target;    // assignment sinks: the assigned path
+  std::vector<int> args;          // positional arguments that are sinks; empty: all
+  std::vector<std::string> kwargs;  // keyword arguments that are sinks
+  // Only a sink when keyword `first` is given and its text matches.
+  std::vector<std::pair<std::string, std::unique_ptr<RE2>>> require_kwarg;
+  // Not a sink when keyword `first` is given and its text matches.
+  std::vector<std::pair<std::string, std::unique_ptr<RE2>>> unless_kwarg;
+};
+
+struct sanitizer_rule {
+  std::unique_ptr<RE2> callee;
+  std::unique_ptr<RE2> arg0;  // only when the first argument's text matches (fully)
+  std::uint32_t classes = 0;  // sanitized for these class bits; 0: for every class (a clean value)
+};
+
+struct language_spec {
+  std::vector<source_rule> sources;
+  std::vector<sink_rule> sinks;         // call sinks
+  std::vector<sink_rule> assign_sinks;  // `target = tainted`
+  std::vector<sanitizer_rule> sanitizers;
+  std::unique_ptr<RE2> route_decorator;       // a decorator (without '@') marking a request handler
+  std::unique_ptr<RE2> html_route_decorator;  // ... whose returned string is an HTML response
+  int html_return_class = -1;                 // class of a tainted return from such a handler
+  std::unique_ptr<RE2> mutators;     // methods that put their arguments into the receiver
+  std::unique_ptr<RE2> reorderers;   // methods that move a container's elements (index facts dropped)
+  std::vector<std::string> clean_params;  // handler parameters that are not user input (self, request, ...)
+  std::unique_ptr<RE2> clean_param_default;  // a parameter with such a default is injected, not input
+};
+
+}  // namespace heimdall::analysis::taint_detail
+
+namespace heimdall::analysis {
+
+struct taint_spec::data {
+  std::vector<taint_detail::vuln_class> classes;
+  std::vector<std::unique_ptr<taint_detail::language_spec>> specs;
+  std::map<language, const taint_detail::language_spec*> by_language;
+
+  const taint_detail::language_spec* find(language lang) const {
+    auto it = by_language.find(lang);
+    return it == by_language.end() ? nullptr : it->second;
+  }
+};
+
+}  // namespace heimdall::analysis

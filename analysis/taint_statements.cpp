@@ -1,0 +1,531 @@
+#include "analysis/taint_statements.h"
+
+#include <array>
+
+namespace heimdall::analysis::taint_detail {
+namespace {
+
+bool is(const token& t, std::string_view text) { return t.text == text && t.kind != tok::string; }
+bool opens(const token& t) { return t.kind == tok::op && (t.text == "(" || t.text == "[" || t.text == "{"); }
+bool closes(const token& t) { return t.kind == tok::op && (t.text == ")" || t.text == "]" || t.text == "}"); }
+
+// ---------------------------------------------------------------- Python
+
+struct logical_line {
+  std::uint32_t b, e;  // tokens, without the NEWLINE
+  int indent;
+};
+
+class python_parser {
+ public:
+  explicit python_parser(const lexed_file& f) : toks_(f.tokens) {
+    std::uint32_t start = 0;
+    for (std::uint32_t i = 0; i < toks_.size(); ++i) {
+      if (toks_[i].kind == tok::newline) {
+        if (i > start) lines_.push_back({start, i, toks_[start].indent});
+        start = i + 1;
+      }
+    }
+    if (start < toks_.size()) lines_.push_back({start, static_cast<std::uint32_t>(toks_.size()), toks_[start].indent});
+  }
+
+  std::vector<stmt> parse() {
+    std::size_t i = 0;
+    std::vector<stmt> out;
+    while (i < lines_.size()) {
+      std::vector<stmt> part = block(i, lines_[i].indent, 0);
+      for (stmt& s : part) out.push_back(std::move(s));
+      if (i < lines_.size() && part.empty()) ++i;  // a dedent below the first line's indentation
+    }
+    return out;
+  }
+
+ private:
+  span sp(std::uint32_t b, std::uint32_t e) const { return span{&toks_, b, e}; }
+
+  // Simple statements of [b, e), split at ';'.
+  void simple(std::uint32_t b, std::uint32_t e, std::vector<stmt>& out) const {
+    int depth = 0;
+    std::uint32_t start = b;
+    for (std::uint32_t i = b; i <= e; ++i) {
+      if (i < e) {
+        if (opens(toks_[i])) ++depth;
+        if (closes(toks_[i]) && depth > 0) --depth;
+        if (!(depth == 0 && is(toks_[i], ";"))) continue;
+      }
+      if (i > start) {
+        stmt s;
+        s.line = toks_[start].line;
+        if (is(toks_[start], "return")) {
+          s.kind = stmt_kind::ret;
+          s.head = sp(start + 1, i);
+        } else {
+          s.head = sp(start, i);
+        }
+        out.push_back(std::move(s));
+      }
+      start = i + 1;
+    }
+  }
+
+  // The ':' ending a compound statement's header, or 0.
+  std::uint32_t header_colon(const logical_line& l) const {
+    int depth = 0;
+    for (std::uint32_t i = l.b; i < l.e; ++i) {
+      if (opens(toks_[i])) ++depth;
+      if (closes(toks_[i]) && depth > 0) --depth;
+      if (depth == 0 && is(toks_[i], "lambda")) return 0;
+      if (depth == 0 && is(toks_[i], ":")) return i;
+    }
+    return 0;
+  }
+
+  std::vector<stmt> block(std::size_t& i, int indent, int depth) {
+    std::vector<stmt> out;
+    std::vector<span> decorators;
+    stmt* open_if = nullptr;   // receives a following elif / else
+    stmt* open_try = nullptr;  // receives except / else / finally
+    while (i < lines_.size() && lines_[i].indent >= indent) {
+      const logical_line l = lines_[i++];
+      const token& first = toks_[l.b];
+      if (is(first, "@")) {
+        decorators.push_back(sp(l.b + 1, l.e));
+        continue;
+      }
+      std::uint32_t kw = l.b;
+      if (is(first, "async") && l.b + 1 < l.e) ++kw;
+      static constexpr std::array<std::string_view, 14> kCompound = {
+          "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "def", "class", "match", "case",
+          "async"};
+      bool compound = false;
+      for (std::string_view k : kCompound) compound = compound || is(toks_[kw], k);
+      std::uint32_t colon = compound ? header_colon(l) : 0;
+      // match / case are soft keywords: compound only when the line ends with ':'.
+      if (!compound || colon == 0 || ((is(toks_[kw], "match") || is(toks_[kw], "case")) && colon != l.e - 1)) {
+        open_if = nullptr;
+        open_try = nullptr;
+        decorators.clear();
+        simple(l.b, l.e, out);
+        continue;
+      }
+      stmt s;
+      s.line = first.line;
+      std::string_view k = toks_[kw].text;
+      // The body: the rest of the line, or the indented lines below.
+      if (colon + 1 < l.e) {
+        simple(colon + 1, l.e, s.body);
+      } else if (i < lines_.size() && lines_[i].indent > indent) {
+        if (depth < kMaxNesting) {
+          s.body = block(i, lines_[i].indent, depth + 1);
+        } else {
+          while (i < lines_.size() && lines_[i].indent > indent) simple(lines_[i].b, lines_[i].e, s.body), ++i;
+        }
+      }
+      if (k == "elif" || (k == "else" && open_if)) {
+        if (!open_if) continue;
+        if (k == "else") {
+          open_if->orelse = std::move(s.body);
+          open_if = nullptr;
+        } else {
+          s.kind = stmt_kind::if_;
+          s.head = sp(kw + 1, colon);
+          open_if->orelse.push_back(std::move(s));
+          open_if = &open_if->orelse.back();
+        }
+        continue;
+      }
+      if (open_try && (k == "except" || k == "else" || k == "finally")) {
+        if (k == "except") open_try->handlers.push_back(std::move(s.body));
+        if (k == "else") open_try->orelse = std::move(s.body);
+        if (k == "finally") open_try->final_body = std::move(s.body);
+        continue;
+      }
+      if (k == "else" || k == "except" || k == "finally") {
+        // A loop's else, or a dangling clause: run its body in sequence.
+        s.kind = stmt_kind::block;
+      } else if (k == "if") {
+        s.kind = stmt_kind::if_;
+        s.head = sp(kw + 1, colon);
+      } else if (k == "while") {
+        s.kind = stmt_kind::loop;
+        s.loop = loop_form::while_;
+        s.head = sp(kw + 1, colon);
+      } else if (k == "for") {
+        s.kind = stmt_kind::loop;
+        s.loop = loop_form::py_for;
+        s.head = sp(kw + 1, colon);
+      } else if (k == "with") {
+        s.kind = stmt_kind::with_;
+        s.head = sp(kw + 1, colon);
+      } else if (k == "try") {
+        s.kind = stmt_kind::try_;
+      } else if (k == "def" || k == "class") {
+        s.kind = k == "def" ? stmt_kind::func : stmt_kind::class_;
+        if (kw + 1 < colon && toks_[kw + 1].kind == tok::name) s.name = toks_[kw + 1].text;
+        std::uint32_t p = kw + 2;
+        if (p < colon && is(toks_[p], "[")) p = matching(toks_, p, colon) + 1;  // 3.12 type parameters
+        if (p < colon && is(toks_[p], "(")) s.head = sp(p + 1, matching(toks_, p, colon));
+        s.decorators = std::move(decorators);
+      } else {  // match, case
+        s.kind = stmt_kind::block;
+        s.head = sp(kw + 1, colon);
+      }
+      decorators.clear();
+      out.push_back(std::move(s));
+      open_if = out.back().kind == stmt_kind::if_ ? &out.back() : nullptr;
+      open_try = out.back().kind == stmt_kind::try_ ? &out.back() : nullptr;
+    }
+    return out;
+  }
+
+  const std::vector<token>& toks_;
+  std::vector<logical_line> lines_;
+};
+
+// ------------------------------------------------------------ JavaScript
+
+// An operator after which a statement cannot end.
+bool continues_after(const token& t) {
+  if (t.kind != tok::op) return false;
+  return !(t.text == ")" || t.text == "]" || t.text == "}" || t.text == "++" || t.text == "--" || t.text == ";");
+}
+
+// An operator that continues the previous line's expression.
+bool continues_before(const token& t) {
+  if (t.kind != tok::op) return false;
+  return !(t.text == "{" || t.text == "}" || t.text == "!" || t.text == "++" || t.text == "--" || t.text == "@" ||
+           t.text == "[" || t.text == "#" || t.text == ";");
+}
+
+
+class js_parser {
+ public:
+  explicit js_parser(const std::vector<token>& toks) : toks_(toks) {}
+
+  std::vector<stmt> statements(std::uint32_t b, std::uint32_t e, int depth) {
+    std::vector<stmt> out;
+    std::uint32_t i = b;
+    while (i < e) {
+      std::uint32_t next = one(i, e, depth, out);
+      i = next > i ? next : i + 1;  // always progress
+    }
+    return out;
+  }
+
+  // The end of a simple statement starting at i (past its ';').
+  std::uint32_t statement_end(std::uint32_t i, std::uint32_t e, std::uint32_t& stop) const {
+    int depth = 0;
+    for (std::uint32_t j = i; j < e; ++j) {
+      const token& t = toks_[j];
+      if (depth == 0 && j > i && t.nl_before && !continues_after(toks_[j - 1]) &&
+          (!continues_before(t) || is(t, "}")) && !(t.kind == tok::name && (t.text == "in" || t.text == "of" || t.text == "instanceof"))) {
+        stop = j;
+        return j;
+      }
+      if (opens(t)) ++depth;
+      if (closes(t)) {
+        if (depth == 0) {
+          stop = j;
+          return j;
+        }
+        --depth;
+      }
+      if (depth == 0 && is(t, ";")) {
+        stop = j;
+        return j + 1;
+      }
+    }
+    stop = e;
+    return e;
+  }
+
+  span sp(std::uint32_t b, std::uint32_t e) const { return span{&toks_, b, e}; }
+
+  // One statement (a body of if/for/...): a block or a single statement.
+  std::uint32_t body(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
+    if (i < e && is(toks_[i], "{")) {
+      std::uint32_t close = matching(toks_, i, e);
+      if (depth < kMaxNesting) out = statements(i + 1, close, depth + 1);
+      return close < e ? close + 1 : e;
+    }
+    return one(i, e, depth + 1, out);
+  }
+
+  std::uint32_t parens(std::uint32_t i, std::uint32_t e, span& inside) const {
+    if (i >= e || !is(toks_[i], "(")) {
+      inside = sp(i, i);
+      return i;
+    }
+    std::uint32_t close = matching(toks_, i, e);
+    inside = sp(i + 1, close);
+    return close < e ? close + 1 : e;
+  }
+
+  std::uint32_t one(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
+    const token& t = toks_[i];
+    if (is(t, ";")) return i + 1;
+    if (depth >= kMaxNesting) {
+      std::uint32_t stop;
+      std::uint32_t end = statement_end(i, e, stop);
+      out.push_back(simple(i, stop));
+      return end;
+    }
+    stmt s;
+    s.line = t.line;
+    if (is(t, "{")) {
+      s.kind = stmt_kind::block;
+      std::uint32_t end = body(i, e, depth, s.body);
+      out.push_back(std::move(s));
+      return end;
+    }
+    if (t.kind == tok::name) {
+      std::string_view k = t.text;
+      if (k == "export" || k == "default") return i + 1;
+      if ((k == "case" || k == "default") ) {
+        for (std::uint32_t j = i + 1; j < e; ++j) {
+          if (is(toks_[j], ":")) return j + 1;
+        }
+        return e;
+      }
+      if (k == "if" && i + 1 < e && is(toks_[i + 1], "(")) {
+        s.kind = stmt_kind::if_;
+        std::uint32_t j = parens(i + 1, e, s.head);
+        j = body(j, e, depth, s.body);
+        if (j < e && is(toks_[j], ";")) ++j;
+        if (j < e && is(toks_[j], "else")) j = body(j + 1, e, depth, s.orelse);
+        out.push_back(std::move(s));
+        return j;
+      }
+      if ((k == "for" || k == "while") && i + 1 < e) {
+        std::uint32_t j = i + 1;
+        if (is(toks_[j], "await")) ++j;
+        if (j < e && is(toks_[j], "(")) {
+          s.kind = stmt_kind::loop;
+          j = parens(j, e, s.head);
+          s.loop = loop_form::while_;
+          if (k == "for") {
+            s.loop = loop_form::c_for;
+            int d = 0;
+            bool semicolon = false, in_of = false;
+            for (std::uint32_t m = s.head.b; m < s.head.e; ++m) {
+              if (opens(toks_[m])) ++d;
+              if (closes(toks_[m])) --d;
+              if (d == 0 && is(toks_[m], ";")) semicolon = true;
+              if (d == 0 && (is(toks_[m], "of") || is(toks_[m], "in"))) in_of = true;
+            }
+            if (in_of && !semicolon) s.loop = loop_form::js_for_in_of;
+          }
+          j = body(j, e, depth, s.body);
+          out.push_back(std::move(s));
+          return j;
+        }
+      }
+      if (k == "do") {
+        s.kind = stmt_kind::loop;
+        s.loop = loop_form::while_;
+        std::uint32_t j = body(i + 1, e, depth, s.body);
+        if (j < e && is(toks_[j], "while")) j = parens(j + 1, e, s.head);
+        out.push_back(std::move(s));
+        return j;
+      }
+      if (k == "try" && i + 1 < e && is(toks_[i + 1], "{")) {
+        s.kind = stmt_kind::try_;
+        std::uint32_t j = body(i + 1, e, depth, s.body);
+        if (j < e && is(toks_[j], "catch")) {
+          span param;
+          j = parens(j + 1, e, param);
+          s.handlers.emplace_back();
+          j = body(j, e, depth, s.handlers.back());
+        }
+        if (j < e && is(toks_[j], "finally")) j = body(j + 1, e, depth, s.final_body);
+        out.push_back(std::move(s));
+        return j;
+      }
+      if (k == "switch" && i + 1 < e && is(toks_[i + 1], "(")) {
+        s.kind = stmt_kind::block;
+        std::uint32_t j = parens(i + 1, e, s.head);
+        j = body(j, e, depth, s.body);
+        out.push_back(std::move(s));
+        return j;
+      }
+      if (k == "class") {
+        std::uint32_t j = i + 1;
+        if (j < e && toks_[j].kind == tok::name && !is(toks_[j], "extends")) s.name = toks_[j++].text;
+        while (j < e && !is(toks_[j], "{")) ++j;
+        if (j >= e) return e;
+        std::uint32_t close = matching(toks_, j, e);
+        s.kind = stmt_kind::class_;
+        s.body = members(j + 1, close, depth + 1);
+        out.push_back(std::move(s));
+        return close < e ? close + 1 : e;
+      }
+      if (k == "function" || (k == "async" && i + 1 < e && is(toks_[i + 1], "function"))) {
+        std::uint32_t end = js_function_expression(toks_, i, e, s, depth);
+        if (end > i) {
+          out.push_back(std::move(s));
+          return end;
+        }
+      }
+      if ((k == "const" || k == "let" || k == "var") && i + 3 < e && toks_[i + 1].kind == tok::name &&
+          is(toks_[i + 2], "=")) {
+        // const f = (...) => ..., const f = function (...) {...}: a named function.
+        std::uint32_t end = js_function_expression(toks_, i + 3, e, s, depth);
+        if (end > i + 3 && (end >= e || is(toks_[end], ";") || toks_[end].nl_before || is(toks_[end], "}"))) {
+          s.name = toks_[i + 1].text;
+          s.line = t.line;
+          out.push_back(std::move(s));
+          return end < e && is(toks_[end], ";") ? end + 1 : end;
+        }
+      }
+      if (k == "return" || k == "throw") {
+        std::uint32_t stop;
+        std::uint32_t end = i + 1 < e && !toks_[i + 1].nl_before ? statement_end(i + 1, e, stop) : (stop = i + 1);
+        stmt r = simple(i + 1, stop);
+        r.kind = k == "return" ? stmt_kind::ret : stmt_kind::simple;
+        r.line = t.line;
+        out.push_back(std::move(r));
+        return end;
+      }
+    }
+    std::uint32_t stop;
+    std::uint32_t end = statement_end(i, e, stop);
+    if (stop > i) out.push_back(simple(i, stop));
+    return end;
+  }
+
+  stmt simple(std::uint32_t b, std::uint32_t e) const {
+    stmt s;
+    s.line = b < toks_.size() ? toks_[b].line : 0;
+    s.head = sp(b, e);
+    return s;
+  }
+
+  // Class members: methods become functions; fields simple statements.
+  std::vector<stmt> members(std::uint32_t b, std::uint32_t e, int depth) {
+    std::vector<stmt> out;
+    std::uint32_t i = b;
+    while (i < e) {
+      const token& t = toks_[i];
+      if (is(t, ";") || is(t, "static") || is(t, "async") || is(t, "get") || is(t, "set") || is(t, "*") ||
+          is(t, "public") || is(t, "private") || is(t, "protected") || is(t, "readonly") || is(t, "override")) {
+        // A modifier only when a member follows; `get(...)` is a method named get.
+        if (i + 1 < e && !is(toks_[i + 1], "(")) {
+          ++i;
+          continue;
+        }
+      }
+      if (is(t, "@")) {  // decorator: @name or @name(...)
+        ++i;
+        while (i < e && (toks_[i].kind == tok::name || is(toks_[i], "."))) ++i;
+        if (i < e && is(toks_[i], "(")) i = matching(toks_, i, e) + 1;
+        continue;
+      }
+      if ((t.kind == tok::name || t.kind == tok::string) && i + 1 < e && is(toks_[i + 1], "(")) {
+        stmt s;
+        s.kind = stmt_kind::func;
+        s.name = t.text;
+        s.line = t.line;
+        std::uint32_t close = matching(toks_, i + 1, e);
+        s.head = sp(i + 2, close);
+        std::uint32_t j = close + 1;
+        while (j < e && !is(toks_[j], "{") && !is(toks_[j], ";")) ++j;  // a TS return type
+        if (j < e && is(toks_[j], "{")) {
+          std::uint32_t end = matching(toks_, j, e);
+          if (depth < kMaxNesting) s.body = statements(j + 1, end, depth + 1);
+          j = end + 1;
+        }
+        out.push_back(std::move(s));
+        i = j;
+        continue;
+      }
+      std::uint32_t stop;
+      std::uint32_t end = statement_end(i, e, stop);
+      if (stop > i) out.push_back(simple(i, stop));
+      i = end > i ? end : i + 1;
+    }
+    return out;
+  }
+
+  const std::vector<token>& toks_;
+};
+
+}  // namespace
+
+std::uint32_t matching(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e) {
+  int depth = 0;
+  for (std::uint32_t j = i; j < e; ++j) {
+    if (opens(toks[j])) ++depth;
+    if (closes(toks[j]) && --depth == 0) return j;
+  }
+  return e;
+}
+
+std::vector<stmt> parse_python(const lexed_file& file) { return python_parser(file).parse(); }
+
+std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e) {
+  return js_parser(toks).statements(b, e, 0);
+}
+
+std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e, stmt& out,
+                                     int depth) {
+  if (i >= e) return 0;
+  std::uint32_t j = i;
+  if (is(toks[j], "async") && j + 1 < e && !toks[j + 1].nl_before) ++j;
+  out.kind = stmt_kind::func;
+  out.line = toks[i].line;
+  std::uint32_t body_at = 0;
+  if (is(toks[j], "function")) {
+    ++j;
+    if (j < e && is(toks[j], "*")) ++j;
+    if (j < e && toks[j].kind == tok::name) out.name = toks[j++].text;
+    if (j >= e || !is(toks[j], "(")) return 0;
+    std::uint32_t close = matching(toks, j, e);
+    if (close >= e) return 0;
+    out.head = span{&toks, j + 1, close};
+    j = close + 1;
+    while (j < e && !is(toks[j], "{")) ++j;  // a TS return type
+    if (j >= e) return 0;
+    body_at = j;
+  } else {
+    if (is(toks[j], "(")) {
+      std::uint32_t close = matching(toks, j, e);
+      if (close >= e) return 0;
+      out.head = span{&toks, j + 1, close};
+      j = close + 1;
+      if (j < e && is(toks[j], ":")) {  // a TS return type before =>
+        while (j < e && !is(toks[j], "=>") && !is(toks[j], ";") && !is(toks[j], "{")) ++j;
+      }
+    } else if (toks[j].kind == tok::name) {
+      out.head = span{&toks, j, j + 1};
+      ++j;
+    } else {
+      return 0;
+    }
+    if (j >= e || !is(toks[j], "=>")) return 0;
+    ++j;
+    if (j >= e) return 0;
+    if (!is(toks[j], "{")) {
+      // An expression body: up to a ',' ';' or closing bracket at depth 0.
+      int depth = 0;
+      std::uint32_t k = j;
+      for (; k < e; ++k) {
+        if (opens(toks[k])) ++depth;
+        if (closes(toks[k])) {
+          if (depth == 0) break;
+          --depth;
+        }
+        if (depth == 0 && (is(toks[k], ",") || is(toks[k], ";"))) break;
+        if (depth == 0 && k > j && toks[k].nl_before && !continues_after(toks[k - 1]) && !continues_before(toks[k])) break;
+      }
+      out.expression_body = true;
+      out.body_expr = span{&toks, j, k};
+      return k;
+    }
+    body_at = j;
+  }
+  std::uint32_t close = matching(toks, body_at, e);
+  if (depth < kMaxNesting) out.body = js_parser(toks).statements(body_at + 1, close, depth + 1);
+  return close < e ? close + 1 : e;
+}
+
+}  // namespace heimdall::analysis::taint_detail

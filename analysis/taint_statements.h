@@ -1,0 +1,67 @@
+// taint_statements: groups a token stream into the statements the taint
+// engine walks — simple statements (expressions, assignments, imports),
+// returns, if/else chains, loops, try/except, with, function and class
+// definitions — keeping expressions as token spans for the engine to
+// evaluate. Python blocks come from indentation, JavaScript blocks from
+// braces (with ';' or a line break ending a statement, as ASI would).
+//
+// Lenient by design: whatever does not parse becomes a simple statement,
+// so malformed input still yields statements. Nesting deeper than
+// kMaxNesting is flattened. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "analysis/taint_lexer.h"
+
+namespace heimdall::analysis::taint_detail {
+
+inline constexpr int kMaxNesting = 100;
+
+// A token range [b, e) of one token list.
+struct span {
+  const std::vector<token>* toks = nullptr;
+  std::uint32_t b = 0, e = 0;
+
+  bool empty() const { return b >= e; }
+  const token& operator[](std::uint32_t i) const { return (*toks)[i]; }
+};
+
+enum class stmt_kind { simple, ret, if_, loop, try_, with_, func, class_, block };
+enum class loop_form { none, py_for, js_for_in_of, c_for, while_ };
+
+struct stmt {
+  stmt_kind kind = stmt_kind::simple;
+  int line = 0;
+  // simple, ret: the statement (ret: its value); if_, while: the condition;
+  // py_for: between `for` and `:`; js for: inside the parentheses; with_:
+  // the items; func: the parameters; block: a header to evaluate (may be empty).
+  span head;
+  loop_form loop = loop_form::none;
+  std::string_view name;          // func, class_
+  std::vector<span> decorators;   // Python: each without the '@'
+  bool expression_body = false;   // func: a JS arrow function whose body is `body_expr`
+  span body_expr;
+  std::vector<stmt> body;
+  std::vector<stmt> orelse;       // if_: the else branch (elif as a nested if_); try_: its else
+  std::vector<std::vector<stmt>> handlers;  // try_: except / catch blocks
+  std::vector<stmt> final_body;   // try_: finally
+};
+
+std::vector<stmt> parse_python(const lexed_file& file);
+std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
+
+// A JS function expression at toks[i] (`function (...) {...}`, `async`
+// forms, `(a, b) => ...`, `a => ...`): fills `out` (kind func, params in
+// head, body or body_expr) and returns the index past it; 0 when there is
+// none at i.
+// `depth` is the caller's nesting, so bodies nested past kMaxNesting stay empty.
+std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e, stmt& out,
+                                     int depth = 0);
+
+// Index of the bracket closing the one at toks[i] (or e when unbalanced).
+std::uint32_t matching(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e);
+
+}  // namespace heimdall::analysis::taint_detail
