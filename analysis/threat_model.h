@@ -6,12 +6,22 @@
 //
 // build_threat_model reads the inventory's files (without following
 // symlinks) and recognises entry points with patterns kept as data
-// (analysis/rules/entry_points.json), for Flask, Django, FastAPI, Express,
-// Spring, Go net/http and similar, and main functions of every language.
+// (analysis/rules/threat_model/entry_points.json), for Flask, Django,
+// FastAPI, Express, Spring, Go net/http and similar, and main functions of
+// every language; sensitive data and its sinks likewise
+// (analysis/rules/threat_model/data_flows.json; see threat_model_rules.h).
+// Files over the inventory's default per-file bound (inventory_limits{}.
+// max_file_bytes) are skipped. The same tree gives the same model: lists
+// are ordered (entry points and flows by file, then line; surfaces riskiest
+// first) and capped (2000 entry points, 1000 flows, 1000 files per
+// boundary; the summary says when a cap was reached).
 //
 // Blocking (file I/O): run it on a worker thread. Thread-safe: no shared
-// state. Errors: errc::closed when `cancelled()` returns true (checked per
-// file); a file that cannot be read is skipped, never an error.
+// state (the compiled rules are shared read-only). Errors: errc::closed
+// when `cancelled()` returns true (checked per file); a file that cannot be
+// read is skipped and counted in the summary, never an error;
+// invalid_argument only if the compiled-in rule data is broken (the tests
+// load it, so such a build does not ship).
 #pragma once
 
 #include <filesystem>
@@ -51,7 +61,7 @@ struct attack_surface {
 struct data_flow {
   std::string data_kind;    // credentials | personal_data | payment | token | secret
   std::string source;       // where the data enters (e.g. "request.form['password']")
-  std::string sink;         // where it goes (database, log, response, file, network)
+  std::string sink;         // where it goes (database, log, response, file, network, process)
   std::string file_path;
   int line = 0;
   std::string description;
@@ -73,7 +83,11 @@ result<threat_model> build_threat_model(const std::filesystem::path& root, const
 // The event form: {"summary", "boundaries": [...], "surfaces": [...],
 // "data_flows": [...]}, minified, members named as the fields above.
 std::string to_json(const threat_model& model);
-// Errors: invalid_argument naming what is malformed.
+// Reads it strictly: every member required, none unknown or repeated,
+// line >= 1, risk / kind / data_kind from their closed sets, so
+// to_json(threat_model_from_json(to_json(m))) == to_json(m).
+// Errors: invalid_argument naming what is malformed (e.g.
+// "surfaces[0].entry_points[2].line: must be a positive integer").
 result<threat_model> threat_model_from_json(std::string_view json);
 
 }  // namespace heimdall::analysis
