@@ -1,5 +1,7 @@
 #include "base/json_writer.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace heimdall {
@@ -89,6 +91,18 @@ json_writer& json_writer::value(std::int64_t number) {
 json_writer& json_writer::value(std::uint64_t number) {
   separate();
   out_ += std::to_string(number);
+  return *this;
+}
+
+json_writer& json_writer::value(double number) {
+  separate();
+  if (!std::isfinite(number)) {
+    out_ += "null";  // JSON has no NaN or infinity
+    return *this;
+  }
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
+  out_.append(buffer, end);
   return *this;
 }
 

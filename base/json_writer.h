@@ -25,6 +25,8 @@ class json_writer {
   json_writer& value(std::int64_t number);
   json_writer& value(std::uint64_t number);
   json_writer& value(int number) { return value(static_cast<std::int64_t>(number)); }
+  // Shortest form that reads back exactly; NaN and infinities as null.
+  json_writer& value(double number);
   json_writer& value(bool flag);
   json_writer& null();
   // A string or null.

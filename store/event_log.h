@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -127,6 +128,13 @@ class event_log {
   // A projection's stored value (see projection.h for the names and keys).
   result<std::optional<std::string>> projection_get(std::string_view projection,
                                                     std::string_view key) const;
+
+  // Up to max_count (key, value) pairs of a projection whose keys start with
+  // `prefix`, in key order, from the first key after `after_key` ("" = from
+  // the start of the prefix): page through with the last key returned.
+  result<std::vector<std::pair<std::string, std::string>>> projection_scan(
+      std::string_view projection, std::string_view prefix, std::string_view after_key,
+      std::size_t max_count) const;
 
   // Delivers every event with seq > after_seq, in order and exactly once,
   // first from storage and then as appends are acknowledged. Any number of

@@ -39,7 +39,8 @@ const std::vector<event_type_info>& event_types() {
       {"repo.registered", 1},     {"repo.deleted", 1},       {"scan.queued", 2},
       {"scan.status_changed", 1}, {"scan.stage_updated", 1}, {"scan.finding_added", 1},
       {"scan.completed", 1},      {"scan.failed", 1},        {"scan.cancelled", 1},
-      {"finding.status_changed", 1},
+      {"scan.ingested", 1},       {"scan.threat_modeled", 1}, {"scan.findings_validated", 1},
+      {"scan.report_generated", 1}, {"finding.status_changed", 1},
   };
   return types;
 }

@@ -76,6 +76,9 @@ class scans_batch : public projection_batch {
     if (e.type == "scan.status_changed") {
       s->status = data.string("status").value_or(s->status);
       if (!s->started_at && s->status != "queued") s->started_at = e.time;
+    } else if (e.type == "scan.ingested") {
+      // The commit ingest checked out: what a scan of the branch head scanned.
+      if (auto sha = data.string("commit_sha")) s->commit_sha = std::move(sha);
     } else if (e.type == "scan.finding_added") {
       ++s->finding_count;
       s->counts.add(data.string("severity").value_or(""));

@@ -236,6 +236,14 @@ ENVELOPE_SAMPLE = {"seq": 7, "stream": f"scan-{U3}", "version": 3, "id": U1, "ty
                    "schema": 1, "time": "2026-03-12T10:00:05.123Z", "data": {"status": "running"}}
 
 # schema key -> ([valid samples], [(why it is invalid, invalid sample)])
+INGESTED = {"commit_sha": SHA1, "branch": "main", "files": 12, "bytes": 40960,
+            "languages": {"python": 10, "dockerfile": 2},
+            "notes": [{"path": "vendor", "reason": "skipped: vendored directory"}], "notes_total": 1,
+            "changed_files": None}
+MODEL = {"summary": "2 HTTP routes (flask).", "boundaries": [{"name": "internet -> web application"}],
+         "surfaces": [{"name": "HTTP API (flask)", "risk": "high"}], "data_flows": []}
+VALIDATED = {"checked": 7, "suppressed": 1, "duplicates": 2, "over_limit": 0, "withdrawn": [U1]}
+
 SAMPLES = {
     ENVELOPE: (
         [ENVELOPE_SAMPLE, variant(ENVELOPE_SAMPLE, stream="user:a.b_c-1", data={})],
@@ -315,6 +323,28 @@ SAMPLES = {
         [{}, {"reason": "cancelled by user"}],
         [("reason not a string", {"reason": 1}),
          ("extra property", {"cancelled_by": U2})]),
+    ("scan.ingested", 1): (
+        [INGESTED, variant(INGESTED, branch=None, changed_files=3, notes=[])],
+        [("abbreviated commit_sha", variant(INGESTED, commit_sha=SHA1[:7])),
+         ("note without reason", variant(INGESTED, notes=[{"path": "a"}])),
+         ("negative files", variant(INGESTED, files=-1)),
+         ("missing changed_files", variant(INGESTED, drop=["changed_files"])),
+         ("extra property", variant(INGESTED, workspace="/tmp/x"))]),
+    ("scan.threat_modeled", 1): (
+        [MODEL, variant(MODEL, surfaces=[], data_flows=[])],
+        [("missing summary", variant(MODEL, drop=["summary"])),
+         ("surfaces not an array", variant(MODEL, surfaces={})),
+         ("extra property", variant(MODEL, entry_points=[]))]),
+    ("scan.findings_validated", 1): (
+        [VALIDATED, variant(VALIDATED, withdrawn=[])],
+        [("withdrawn id not a uuid", variant(VALIDATED, withdrawn=["F-1"])),
+         ("missing over_limit", variant(VALIDATED, drop=["over_limit"])),
+         ("extra property", variant(VALIDATED, kept=3))]),
+    ("scan.report_generated", 1): (
+        [variant(COUNTS, ranking=[U1, U2]), variant({k: 0 for k in COUNTS}, ranking=[])],
+        [("missing ranking", COUNTS),
+         ("ranking of non-uuids", variant(COUNTS, ranking=["1"])),
+         ("extra property", variant(COUNTS, ranking=[], sarif=""))]),
     ("finding.status_changed", 1): (
         [TRIAGE, variant(TRIAGE, status="fixed", comment="patched in " + SHA1[:7])],
         [("unknown status", variant(TRIAGE, status="wontfix")),

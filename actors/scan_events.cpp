@@ -1,0 +1,326 @@
+#include "actors/scan_events.h"
+
+#include <simdjson.h>
+
+#include <cmath>
+
+#include "base/json_writer.h"
+#include "base/uuid.h"
+
+namespace heimdall::actors {
+namespace {
+
+new_event make(std::string type, std::string data) {
+  new_event e;
+  e.id = uuid::v7();
+  e.type = std::move(type);
+  e.data = std::move(data);
+  return e;
+}
+
+// Member access over a parsed object, collecting the first problem so a
+// reader can check everything and report once.
+class reader {
+ public:
+  explicit reader(std::string_view json) {
+    if (parser().parse(json.data(), json.size()).get(object_) != simdjson::SUCCESS) {
+      error_ = "not a JSON object";
+    }
+  }
+  bool ok() const { return error_.empty(); }
+  status error(std::string_view what) const {
+    return status(errc::invalid_argument, std::string(what) + ": " + error_);
+  }
+
+  std::string str(const char* key) {
+    std::string_view v;
+    if (ok() && object_[key].get(v) != simdjson::SUCCESS) fail(key, "a string");
+    return std::string(v);
+  }
+  std::optional<std::string> opt_str(const char* key) {
+    simdjson::dom::element e;
+    if (!ok() || object_[key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+    std::string_view v;
+    if (e.get(v) != simdjson::SUCCESS) {
+      fail(key, "a string or null");
+      return std::nullopt;
+    }
+    return std::string(v);
+  }
+  std::int64_t integer(const char* key, bool required = true) {
+    std::int64_t v = 0;
+    auto member = ok() ? object_[key] : simdjson::simdjson_result<simdjson::dom::element>();
+    if (!ok()) return 0;
+    if (member.error() == simdjson::NO_SUCH_FIELD && !required) return 0;
+    if (member.get(v) != simdjson::SUCCESS) fail(key, "an integer");
+    return v;
+  }
+  double number(const char* key) {
+    double v = 0;
+    if (ok() && object_[key].get(v) != simdjson::SUCCESS) fail(key, "a number");
+    return v;
+  }
+  simdjson::dom::element element(const char* key) {
+    simdjson::dom::element e;
+    if (ok() && object_[key].get(e) != simdjson::SUCCESS) fail(key, "present");
+    return e;
+  }
+
+ private:
+  void fail(const char* key, const char* what) {
+    if (ok()) error_ = std::string("member '") + key + "' must be " + what;
+  }
+  static simdjson::dom::parser& parser() {
+    thread_local simdjson::dom::parser p;
+    return p;
+  }
+  simdjson::dom::object object_;
+  std::string error_;
+};
+
+void write_counts(json_writer& w, const scan_counts& c) {
+  w.key("finding_count").value(c.total());
+  w.key("critical_count").value(c.critical);
+  w.key("high_count").value(c.high);
+  w.key("medium_count").value(c.medium);
+  w.key("low_count").value(c.low);
+}
+
+}  // namespace
+
+std::string_view stage_name(stage s) {
+  static constexpr std::string_view names[] = {"ingest", "tyr", "static_analysis", "hunt", "vidarr", "report"};
+  return names[static_cast<int>(s)];
+}
+
+std::string_view stage_scan_status(stage s) {
+  static constexpr std::string_view names[] = {"ingesting", "modeling",   "analyzing",
+                                               "hunting",   "validating", "reporting"};
+  return names[static_cast<int>(s)];
+}
+
+std::optional<stage> parse_stage(std::string_view name) {
+  for (stage s : kStages) {
+    if (stage_name(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+void scan_counts::add(analysis::severity s) {
+  switch (s) {
+    case analysis::severity::critical: ++critical; break;
+    case analysis::severity::high: ++high; break;
+    case analysis::severity::medium: ++medium; break;
+    case analysis::severity::low: ++low; break;
+  }
+}
+
+std::string scan_stream(std::string_view scan_id) { return "scan-" + std::string(scan_id); }
+std::string repo_stream(std::string_view repo_id) { return "repo-" + std::string(repo_id); }
+
+new_event queued_event(const scan_request& r) {
+  json_writer w;
+  w.begin_object();
+  w.key("repo_id").value(r.repo_id);
+  w.key("scan_type").value(r.scan_type);
+  w.key("triggered_by").value(r.triggered_by);
+  w.key("commit_sha").value(r.commit_sha);
+  w.key("base_commit_sha").value(r.base_commit_sha);
+  w.key("parent_scan_id").value(r.parent_scan_id);
+  w.end_object();
+  new_event e = make("scan.queued", w.take());
+  e.schema = 2;
+  return e;
+}
+
+new_event status_event(std::string_view status) {
+  json_writer w;
+  w.begin_object().key("status").value(status).end_object();
+  return make("scan.status_changed", w.take());
+}
+
+new_event stage_event(stage s, std::string_view stage_status, std::string_view error) {
+  json_writer w;
+  w.begin_object().key("stage").value(stage_name(s)).key("status").value(stage_status);
+  if (!error.empty()) w.key("error").value(error);
+  w.end_object();
+  return make("scan.stage_updated", w.take());
+}
+
+new_event finding_event(const recorded_finding& r) {
+  const analysis::finding& f = r.f;
+  json_writer w;
+  w.begin_object();
+  // The three members the SSE finding_added event carries come first.
+  w.key("finding_id").value(r.finding_id);
+  w.key("title").value(f.title);
+  w.key("severity").value(analysis::severity_name(f.severity));
+  w.key("scan_id").value(r.scan_id);
+  w.key("repo_id").value(r.repo_id);
+  w.key("rule_id").value(f.rule_id);
+  w.key("source").value(f.source);
+  w.key("confidence").value(std::round(f.confidence * 100) / 100);
+  w.key("description").value(f.description);
+  w.key("cwe_id").value(f.cwe_id);
+  w.key("file_path").value(f.file_path);
+  w.key("line_start").value(f.line_start);
+  w.key("line_end").value(f.line_end);
+  w.key("code_snippet").value(f.code_snippet);
+  w.key("fingerprint").value(f.fingerprint);
+  w.key("remediation").value(f.remediation);
+  w.key("status").value(r.status);
+  w.key("created_at").value(r.created_at);
+  w.key("carried_from").value(r.carried_from);
+  w.end_object();
+  return make("scan.finding_added", w.take());
+}
+
+new_event ingested_event(const ingest_summary& s) {
+  json_writer w;
+  w.begin_object();
+  w.key("commit_sha").value(s.commit_sha);
+  w.key("branch").value(s.branch);
+  w.key("files").value(s.files);
+  w.key("bytes").value(s.bytes);
+  w.key("languages").begin_object();
+  for (const auto& [name, count] : s.languages) w.key(name).value(count);
+  w.end_object();
+  w.key("notes").begin_array();
+  for (const auto& n : s.notes) w.begin_object().key("path").value(n.path).key("reason").value(n.reason).end_object();
+  w.end_array();
+  w.key("notes_total").value(s.notes_total);
+  w.key("changed_files");
+  if (s.changed_files) w.value(*s.changed_files); else w.null();
+  w.end_object();
+  return make("scan.ingested", w.take());
+}
+
+new_event threat_modeled_event(std::string threat_model_json) {
+  return make("scan.threat_modeled", std::move(threat_model_json));
+}
+
+new_event validated_event(const validation_summary& s) {
+  json_writer w;
+  w.begin_object();
+  w.key("checked").value(s.checked);
+  w.key("suppressed").value(s.suppressed);
+  w.key("duplicates").value(s.duplicates);
+  w.key("over_limit").value(s.over_limit);
+  w.key("withdrawn").begin_array();
+  for (const auto& id : s.withdrawn) w.value(id);
+  w.end_array().end_object();
+  return make("scan.findings_validated", w.take());
+}
+
+new_event report_event(const std::vector<std::string>& ranking, const scan_counts& counts) {
+  json_writer w;
+  w.begin_object();
+  write_counts(w, counts);
+  w.key("ranking").begin_array();
+  for (const auto& id : ranking) w.value(id);
+  w.end_array().end_object();
+  return make("scan.report_generated", w.take());
+}
+
+new_event completed_event(const scan_counts& counts) {
+  json_writer w;
+  w.begin_object();
+  write_counts(w, counts);
+  w.end_object();
+  return make("scan.completed", w.take());
+}
+
+new_event failed_event(std::string_view error) {
+  json_writer w;
+  w.begin_object().key("error").value(error).end_object();
+  return make("scan.failed", w.take());
+}
+
+new_event cancelled_event(std::string_view reason) {
+  json_writer w;
+  w.begin_object().key("reason").value(reason).end_object();
+  return make("scan.cancelled", w.take());
+}
+
+result<scan_request> parse_queued(std::string_view data) {
+  reader r(data);
+  scan_request q;
+  q.repo_id = r.str("repo_id");
+  q.scan_type = r.str("scan_type");
+  q.triggered_by = r.str("triggered_by");
+  q.commit_sha = r.opt_str("commit_sha");
+  q.base_commit_sha = r.opt_str("base_commit_sha");
+  q.parent_scan_id = r.opt_str("parent_scan_id");
+  if (!r.ok()) return r.error("scan.queued");
+  return q;
+}
+
+result<recorded_finding> parse_finding(std::string_view data) {
+  reader r(data);
+  recorded_finding out;
+  out.finding_id = r.str("finding_id");
+  out.scan_id = r.str("scan_id");
+  out.repo_id = r.str("repo_id");
+  out.status = r.str("status");
+  out.created_at = r.str("created_at");
+  out.carried_from = r.opt_str("carried_from");
+  analysis::finding& f = out.f;
+  f.title = r.str("title");
+  std::string severity = r.str("severity");
+  f.rule_id = r.str("rule_id");
+  f.source = r.str("source");
+  f.confidence = r.number("confidence");
+  f.description = r.str("description");
+  f.cwe_id = static_cast<int>(r.integer("cwe_id"));
+  f.file_path = r.str("file_path");
+  f.line_start = static_cast<int>(r.integer("line_start"));
+  f.line_end = static_cast<int>(r.integer("line_end"));
+  f.code_snippet = r.str("code_snippet");
+  f.fingerprint = r.str("fingerprint");
+  f.remediation = r.str("remediation");
+  if (!r.ok()) return r.error("scan.finding_added");
+  if (!analysis::parse_severity(severity, f.severity)) {
+    return status(errc::invalid_argument, "scan.finding_added: unknown severity '" + severity + "'");
+  }
+  return out;
+}
+
+result<ingest_summary> parse_ingested(std::string_view data) {
+  reader r(data);
+  ingest_summary s;
+  s.commit_sha = r.str("commit_sha");
+  s.branch = r.opt_str("branch");
+  s.files = static_cast<std::uint64_t>(r.integer("files"));
+  s.bytes = static_cast<std::uint64_t>(r.integer("bytes"));
+  s.notes_total = static_cast<std::uint64_t>(r.integer("notes_total"));
+  simdjson::dom::element changed = r.element("changed_files");
+  if (!r.ok()) return r.error("scan.ingested");
+  std::uint64_t n;
+  if (changed.get(n) == simdjson::SUCCESS) s.changed_files = n;
+  return s;
+}
+
+result<validation_summary> parse_validated(std::string_view data) {
+  reader r(data);
+  validation_summary s;
+  s.checked = static_cast<std::uint64_t>(r.integer("checked"));
+  s.suppressed = static_cast<std::uint64_t>(r.integer("suppressed"));
+  s.duplicates = static_cast<std::uint64_t>(r.integer("duplicates"));
+  s.over_limit = static_cast<std::uint64_t>(r.integer("over_limit"));
+  simdjson::dom::element withdrawn = r.element("withdrawn");
+  if (!r.ok()) return r.error("scan.findings_validated");
+  simdjson::dom::array ids;
+  if (withdrawn.get(ids) != simdjson::SUCCESS) {
+    return status(errc::invalid_argument, "scan.findings_validated: member 'withdrawn' must be an array");
+  }
+  for (auto id : ids) {
+    std::string_view text;
+    if (id.get(text) != simdjson::SUCCESS) {
+      return status(errc::invalid_argument, "scan.findings_validated: withdrawn ids must be strings");
+    }
+    s.withdrawn.emplace_back(text);
+  }
+  return s;
+}
+
+}  // namespace heimdall::actors

@@ -1,0 +1,104 @@
+// scan_events: the data of every event a scan's stream holds, built and read
+// in one place so the writer (the scan actor), the reader (resume, the CLI,
+// the HTTP layer) and the schemas (schemas/events/) agree.
+//
+// A scan stream ("scan-<uuid>") reads, for a scan that completes:
+//   scan.queued, scan.status_changed(running),
+//   then for each stage: scan.status_changed(<stage status>),
+//     scan.stage_updated(running), [scan.finding_added...],
+//     [the stage's output event], scan.stage_updated(completed),
+//   scan.completed.
+// Stage outputs: ingest -> scan.ingested, tyr -> scan.threat_modeled,
+// vidarr -> scan.findings_validated, report -> scan.report_generated.
+// A failure ends with scan.stage_updated(failed, error) and scan.failed; a
+// cancel with scan.cancelled. Plain functions; thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/finding.h"
+#include "analysis/inventory.h"
+#include "base/result.h"
+#include "store/event.h"
+
+namespace heimdall::actors {
+
+enum class stage { ingest, tyr, static_analysis, hunt, vidarr, report };
+inline constexpr std::array<stage, 6> kStages = {stage::ingest, stage::tyr,    stage::static_analysis,
+                                                 stage::hunt,   stage::vidarr, stage::report};
+
+std::string_view stage_name(stage s);           // "ingest", "tyr", ...
+std::string_view stage_scan_status(stage s);    // "ingesting", "modeling", ...
+std::optional<stage> parse_stage(std::string_view name);
+
+// What a scan is asked to do; the data of scan.queued.
+struct scan_request {
+  std::string repo_id;
+  std::string scan_type = "full";  // full | incremental
+  std::string triggered_by;
+  std::optional<std::string> commit_sha, base_commit_sha, parent_scan_id;
+};
+
+// A finding as the scan records it: the analysis result plus its identity.
+struct recorded_finding {
+  std::string finding_id;  // uuid
+  std::string scan_id, repo_id;
+  std::string status = "open";
+  std::string created_at;
+  std::optional<std::string> carried_from;  // the parent scan's finding, for incremental scans
+  analysis::finding f;
+};
+
+// What ingest learnt, recorded in scan.ingested.
+struct ingest_summary {
+  std::string commit_sha;
+  std::optional<std::string> branch;
+  std::uint64_t files = 0, bytes = 0;
+  std::map<std::string, int> languages;
+  std::vector<analysis::inventory_note> notes;  // at most kMaxRecordedNotes
+  std::uint64_t notes_total = 0;
+  std::optional<std::uint64_t> changed_files;  // incremental scans: files analysed
+};
+inline constexpr std::size_t kMaxRecordedNotes = 200;
+
+struct validation_summary {
+  std::uint64_t checked = 0, suppressed = 0, duplicates = 0;
+  std::uint64_t over_limit = 0;        // valid findings not recorded: the scan's limit was reached
+  std::vector<std::string> withdrawn;  // finding ids made redundant by another finding  // finding ids made redundant by another finding
+};
+
+struct scan_counts {
+  std::uint64_t critical = 0, high = 0, medium = 0, low = 0;
+  std::uint64_t total() const { return critical + high + medium + low; }
+  void add(analysis::severity s);
+};
+
+new_event queued_event(const scan_request& request);
+new_event status_event(std::string_view status);
+new_event stage_event(stage s, std::string_view stage_status, std::string_view error = {});
+new_event finding_event(const recorded_finding& finding);
+new_event ingested_event(const ingest_summary& summary);
+new_event threat_modeled_event(std::string threat_model_json);
+new_event validated_event(const validation_summary& summary);
+new_event report_event(const std::vector<std::string>& ranking, const scan_counts& counts);
+new_event completed_event(const scan_counts& counts);
+new_event failed_event(std::string_view error);
+new_event cancelled_event(std::string_view reason);
+
+// Readers for the events above (data at the current schema). Errors:
+// invalid_argument naming the missing or mistyped member.
+result<scan_request> parse_queued(std::string_view data);
+result<recorded_finding> parse_finding(std::string_view data);
+result<ingest_summary> parse_ingested(std::string_view data);
+result<validation_summary> parse_validated(std::string_view data);
+
+std::string scan_stream(std::string_view scan_id);  // "scan-<id>"
+std::string repo_stream(std::string_view repo_id);  // "repo-<id>"
+
+}  // namespace heimdall::actors

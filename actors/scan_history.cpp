@@ -1,0 +1,81 @@
+#include "actors/scan_history.h"
+
+#include <algorithm>
+
+#include <simdjson.h>
+
+namespace heimdall::actors {
+namespace {
+
+std::optional<std::string> member(const std::string& json, const char* key) {
+  thread_local simdjson::dom::parser parser;
+  std::string_view value;
+  if (parser.parse(json).get_object()[key].get(value) != simdjson::SUCCESS) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace
+
+bool scan_history::stage_done(stage s) const {
+  return std::find(completed.begin(), completed.end(), s) != completed.end();
+}
+
+std::optional<stage> scan_history::next_stage() const {
+  for (stage s : kStages) {
+    if (!stage_done(s)) return s;
+  }
+  return std::nullopt;
+}
+
+result<scan_history> fold_scan_history(std::string_view scan_id, const std::vector<event>& events) {
+  scan_history h;
+  h.scan_id = std::string(scan_id);
+  if (events.empty() || events.front().type != "scan.queued") {
+    return status(errc::invalid_argument, "scan " + h.scan_id + ": stream does not start with scan.queued");
+  }
+  for (const event& e : events) {
+    h.version = e.version;
+    const std::string& t = e.type;
+    auto bad = [&](const status& s) {
+      return status(errc::invalid_argument,
+                    "scan " + h.scan_id + " version " + std::to_string(e.version) + ": " + s.message());
+    };
+    if (t == "scan.queued") {
+      auto q = parse_queued(e.data);
+      if (!q) return bad(q.error());
+      h.request = std::move(q.value());
+      h.created_at = e.time;
+    } else if (t == "scan.status_changed") {
+      if (auto s = member(e.data, "status")) {
+        h.status = *s;
+        if (*s == "running") ++h.starts;
+      }
+    } else if (t == "scan.stage_updated") {
+      auto name = member(e.data, "stage");
+      auto st = member(e.data, "status");
+      auto s = name ? parse_stage(*name) : std::nullopt;
+      if (!s || !st) return bad(status(errc::invalid_argument, "scan.stage_updated without stage or status"));
+      if (*st == "completed" && !h.stage_done(*s)) h.completed.push_back(*s);
+    } else if (t == "scan.finding_added") {
+      auto f = parse_finding(e.data);
+      if (!f) return bad(f.error());
+      h.findings.push_back(std::move(f.value()));
+    } else if (t == "scan.ingested") {
+      auto s = parse_ingested(e.data);
+      if (!s) return bad(s.error());
+      h.ingest = std::move(s.value());
+    } else if (t == "scan.threat_modeled") {
+      h.threat_model_json = e.data;
+    } else if (t == "scan.findings_validated") {
+      auto s = parse_validated(e.data);
+      if (!s) return bad(s.error());
+      h.validation = std::move(s.value());
+    } else if (t == "scan.completed" || t == "scan.failed" || t == "scan.cancelled") {
+      h.terminal = true;
+      h.status = t.substr(5);
+    }
+  }
+  return h;
+}
+
+}  // namespace heimdall::actors

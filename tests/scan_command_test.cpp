@@ -1,0 +1,72 @@
+// `heimdall scan`: formats, --fail-on exit codes, progress on stderr, and
+// clear errors for bad input.
+#include <catch2/catch.hpp>
+
+#include <simdjson.h>
+
+#include <filesystem>
+
+#include "tests/test_dirs.h"
+#include "tests/test_repo.h"
+
+using namespace heimdall::test;
+namespace fs = std::filesystem;
+
+TEST_CASE("heimdall scan prints findings as text, JSON or SARIF and exits by --fail-on", "[scan][cli]") {
+  fs::path root = scratch_dir("scan-cli");
+  test_repo(root / "vuln").commit({{"run.py", "import subprocess\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"},
+                                   {"ok.py", "print('hello')\n"}});
+  test_repo(root / "clean").commit({{"ok.py", "print('hello')\n"}});
+  const std::string vuln = (root / "vuln").string();
+
+  auto text = run_heimdall({"scan", vuln});
+  INFO(text.err);
+  CHECK(text.exit_code == 0);  // no --fail-on: findings alone do not fail
+  CHECK(text.out.find("run.py:3") != std::string::npos);
+  CHECK(text.err.find("[static_analysis] completed") != std::string::npos);
+  CHECK(text.err.find("[report] completed") != std::string::npos);
+
+  CHECK(run_heimdall({"scan", vuln, "--fail-on", "high", "--quiet"}).exit_code == 1);
+  CHECK(run_heimdall({"scan", (root / "clean").string(), "--fail-on", "low", "--quiet"}).exit_code == 0);
+
+  auto json = run_heimdall({"scan", vuln, "--format", "json", "--quiet"});
+  REQUIRE(json.exit_code == 0);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(json.out).get(doc) == simdjson::SUCCESS);
+  std::string_view status, path;
+  REQUIRE(doc["scan"]["status"].get(status) == simdjson::SUCCESS);
+  CHECK(status == "completed");
+  simdjson::dom::array findings;
+  REQUIRE(doc["findings"].get(findings) == simdjson::SUCCESS);
+  REQUIRE(findings.size() >= 1);
+  REQUIRE(findings.at(0)["file_path"].get(path) == simdjson::SUCCESS);
+  CHECK(path == "run.py");
+
+  std::string sarif_file = (root / "out.sarif").string();
+  auto sarif = run_heimdall({"scan", vuln, "--format", "sarif", "--output", sarif_file, "--quiet"});
+  REQUIRE(sarif.exit_code == 0);
+  CHECK(sarif.out.empty());
+  simdjson::dom::element log;
+  REQUIRE(parser.load(sarif_file).get(log) == simdjson::SUCCESS);
+  std::string_view version;
+  REQUIRE(log["version"].get(version) == simdjson::SUCCESS);
+  CHECK(version == "2.1.0");
+  simdjson::dom::array results;
+  REQUIRE(log["runs"].at(0)["results"].get(results) == simdjson::SUCCESS);
+  CHECK(results.size() == findings.size());
+}
+
+TEST_CASE("heimdall scan reports bad input clearly with exit 2", "[scan][cli]") {
+  fs::path root = scratch_dir("scan-cli-bad");
+  fs::create_directories(root / "plain");
+  auto missing = run_heimdall({"scan", (root / "nope").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("cannot scan") != std::string::npos);
+  auto not_git = run_heimdall({"scan", (root / "plain").string(), "--quiet"});
+  CHECK(not_git.exit_code == 2);
+  CHECK(not_git.err.find("checkout") != std::string::npos);
+  CHECK(run_heimdall({"scan", (root / "plain").string(), "--format", "xml"}).exit_code == 2);
+  CHECK(run_heimdall({"scan", (root / "plain").string(), "--fail-on", "severe"}).exit_code == 2);
+  CHECK(run_heimdall({"scan"}).exit_code == 2);
+}

@@ -1,0 +1,59 @@
+#include "tools/scan_options.h"
+
+#include <cstdlib>
+#include <sstream>
+
+namespace heimdall::tools {
+namespace {
+
+std::vector<std::string> split_colon(const char* text) {
+  std::vector<std::string> out;
+  std::stringstream in(text ? text : "");
+  for (std::string part; std::getline(in, part, ':');) {
+    if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* const kScanOptionsHelp =
+    "  --repo-root DIR     a directory local-path and file:// sources may live in\n"
+    "                      (repeatable; also HEIMDALL_REPO_ROOTS, colon-separated)\n"
+    "  --rules DIR         the rule pack (default: the one built in, or\n"
+    "                      HEIMDALL_RULES_DIR)\n"
+    "  --max-scans N       scans run at once (default: the number of cores)\n"
+    "  --stage-timeout S   seconds a stage may take (default 1800)\n"
+    "  --scan-timeout S    seconds a whole scan may take (default 7200)\n";
+
+std::set<std::string> scan_option_names() {
+  return {"--repo-root", "--rules", "--max-scans", "--stage-timeout", "--scan-timeout"};
+}
+
+std::optional<std::string> parse_scan_options(const args& a, const std::string& data_dir,
+                                              actors::scan_service_options& out) {
+  const char* rules_env = std::getenv("HEIMDALL_RULES_DIR");
+  out.rules_dir = a.get_or("--rules", rules_env && *rules_env ? rules_env : HEIMDALL_RULES_DIR);
+  out.settings.workspaces_dir = std::filesystem::path(data_dir) / "workspaces";
+  for (const auto& root : split_colon(std::getenv("HEIMDALL_REPO_ROOTS"))) out.settings.allowed_roots.emplace_back(root);
+  for (const auto& root : a.all("--repo-root")) out.settings.allowed_roots.emplace_back(root);
+  struct numeric {
+    const char* name;
+    std::function<void(std::uint64_t)> set;
+  };
+  const numeric numbers[] = {
+      {"--max-scans", [&](std::uint64_t n) { out.max_concurrent_scans = n; }},
+      {"--stage-timeout", [&](std::uint64_t n) { out.stage_time_limit = std::chrono::seconds(n); }},
+      {"--scan-timeout", [&](std::uint64_t n) { out.scan_time_limit = std::chrono::seconds(n); }},
+  };
+  for (const auto& n : numbers) {
+    auto text = a.get(n.name);
+    if (!text) continue;
+    auto value = parse_u64(*text);
+    if (!value || *value == 0) return std::string(n.name) + " takes a positive whole number, not '" + *text + "'";
+    n.set(*value);
+  }
+  return std::nullopt;
+}
+
+}  // namespace heimdall::tools
