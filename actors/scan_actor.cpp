@@ -89,9 +89,10 @@ void next_stage(self_ptr self) {
     next = it + 1 == kStages.end() ? std::nullopt : std::optional<stage>(*(it + 1));
   }
   if (next) return start_stage(self, *next);
+  // Done: the workspace goes first, so a completed scan has left nothing
+  // behind; scan.completed follows once it is removed (see cleaned_atom).
   st.current.reset();
-  st.ending = true;
-  append(self, {completed_event(st.pipeline->final_counts())}, terminal);
+  st.ending = st.completing = true;
   clean_up(self);
 }
 
@@ -164,6 +165,10 @@ caf::behavior scan_actor(self_ptr self, std::shared_ptr<scan_pipeline> pipeline,
         st.cleaned = true;
         if (st.cancelling && !st.terminal_durable) {
           append(self, {cancelled_event("cancelled by request")}, cancelled);
+          return;
+        }
+        if (st.completing) {
+          append(self, {completed_event(st.pipeline->final_counts())}, terminal);
           return;
         }
         quit_if_finished(self);

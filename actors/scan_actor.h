@@ -42,6 +42,7 @@ struct scan_state {
   bool worker_busy = false;
   bool ending = false;            // a terminal event is queued or a cancel is under way
   bool cancelling = false;
+  bool completing = false;        // every stage done; scan.completed follows the clean-up
   bool terminal_durable = false;
   bool cleaned = false;
   std::vector<caf::response_promise> cancel_replies;

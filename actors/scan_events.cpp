@@ -294,9 +294,28 @@ result<ingest_summary> parse_ingested(std::string_view data) {
   s.bytes = static_cast<std::uint64_t>(r.integer("bytes"));
   s.notes_total = static_cast<std::uint64_t>(r.integer("notes_total"));
   simdjson::dom::element changed = r.element("changed_files");
+  simdjson::dom::element notes = r.element("notes");
+  simdjson::dom::element languages = r.element("languages");
   if (!r.ok()) return r.error("scan.ingested");
   std::uint64_t n;
   if (changed.get(n) == simdjson::SUCCESS) s.changed_files = n;
+  simdjson::dom::array note_list;
+  simdjson::dom::object language_counts;
+  if (notes.get(note_list) != simdjson::SUCCESS || languages.get(language_counts) != simdjson::SUCCESS) {
+    return status(errc::invalid_argument, "scan.ingested: notes must be an array and languages an object");
+  }
+  for (auto note : note_list) {
+    std::string_view path, reason;
+    if (note["path"].get(path) != simdjson::SUCCESS || note["reason"].get(reason) != simdjson::SUCCESS) {
+      return status(errc::invalid_argument, "scan.ingested: a note needs path and reason");
+    }
+    s.notes.push_back({std::string(path), std::string(reason)});
+  }
+  for (auto [name, count] : language_counts) {
+    std::int64_t c;
+    if (count.get(c) != simdjson::SUCCESS) return status(errc::invalid_argument, "scan.ingested: language counts must be integers");
+    s.languages[std::string(name)] = static_cast<int>(c);
+  }
   return s;
 }
 

@@ -10,9 +10,11 @@ packages=(
   libboost1.81-dev      # Beast (HTTP/SSE)
   libre2-dev            # rule matching
   libgit2-dev           # repositories (ingest)
+  libcaf-dev            # actors (CAF 0.17)
   libssl-dev            # SHA-256 of detected secrets (libcrypto)
   catch2                # tests (Catch2 v2, header-only)
   python3-jsonschema    # schema validation of the events the tests produce
+  bandit flawfinder     # peers scan_bench measures against
 )
 
 missing=()
