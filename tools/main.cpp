@@ -12,6 +12,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  serve   run the server (data under ./data by default)\n"
+    "  scan    scan one repository in-process and print its findings\n"
     "  log     inspect, verify and rebuild the event log\n"
     "\n"
     "`heimdall <command> --help` describes a command.\n";
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   words.erase(words.begin());
   if (command == "serve") return heimdall::tools::run_serve(words);
   if (command == "log") return heimdall::tools::run_log(words);
+  if (command == "scan") return heimdall::tools::run_scan(words);
   std::fprintf(stderr, "heimdall: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -99,9 +99,9 @@ class progress_watch {
       std::uint64_t files = 0, bytes = 0;
       std::string_view sha;
       // Each stays at its default when missing; the line is only progress.
-      (void)data["files"].get(files);
-      (void)data["bytes"].get(bytes);
-      (void)data["commit_sha"].get(sha);
+      if (data["files"].get(files) != simdjson::SUCCESS) files = 0;
+      if (data["bytes"].get(bytes) != simdjson::SUCCESS) bytes = 0;
+      if (data["commit_sha"].get(sha) != simdjson::SUCCESS) sha = "?";
       std::fprintf(stderr, "[ingest] commit %.12s: %llu files, %.1f MB\n", std::string(sha).c_str(),
                    static_cast<unsigned long long>(files), bytes / 1e6);
     }

@@ -12,26 +12,29 @@
 #include <utility>
 #include <vector>
 
+#include "actors/scan_service.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/event_log.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/scan_options.h"
 
 namespace heimdall::tools {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: heimdall serve [--data DIR] [--listen HOST:PORT]\n"
+const std::string kUsage = std::string(
+    "usage: heimdall serve [--data DIR] [--listen HOST:PORT] [options]\n"
     "\n"
-    "Serves the HTTP API over the event log in DIR until SIGINT or SIGTERM.\n"
+    "Serves the HTTP API over the event log in DIR and runs its scans until\n"
+    "SIGINT or SIGTERM. Scans a previous run left unfinished are resumed.\n"
     "\n"
     "options:\n"
-    "  --data DIR          the data directory (default ./data); a new log is\n"
-    "                      created when DIR does not exist or is empty\n"
+    "  --data DIR          the data directory (default ./data): the event log,\n"
+    "                      and scan workspaces in DIR/workspaces\n"
     "  --listen HOST:PORT  the address to serve on (default 127.0.0.1:8080);\n"
-    "                      PORT 0 picks a free port; an IPv6 HOST goes in [ ]\n"
-    "  --help              show this help\n";
+    "                      PORT 0 picks a free port; an IPv6 HOST goes in [ ]\n") +
+    kScanOptionsHelp + "  --help              show this help\n";
 
 struct listen_address {
   std::string host;
@@ -55,17 +58,19 @@ std::string url_host(const std::string& host) {
 }
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "heimdall: %s\n%s", message.c_str(), kUsage);
+  std::fprintf(stderr, "heimdall: %s\n%s", message.c_str(), kUsage.c_str());
   return 2;
 }
 
 }  // namespace
 
 int run_serve(const std::vector<std::string>& words) {
-  args a({"--data", "--listen"}, {"--help"});
+  auto valued = scan_option_names();
+  valued.insert({"--data", "--listen"});
+  args a(valued, {"--help"});
   if (auto err = a.parse(words)) return usage_error(*err);
   if (a.has("--help")) {
-    std::fputs(kUsage, stdout);
+    std::fputs(kUsage.c_str(), stdout);
     return 0;
   }
   if (!a.positional().empty()) {
@@ -78,6 +83,8 @@ int run_serve(const std::vector<std::string>& words) {
     return usage_error("--listen expects HOST:PORT with PORT in 0-65535, not '" + listen_text +
                        "'");
   }
+  actors::scan_service_options scan_options;
+  if (auto err = parse_scan_options(a, dir, scan_options)) return usage_error(*err);
 
   // Blocked before the log and the server start their threads, which inherit
   // the mask: the signals then wait for sigwait() below instead of landing
@@ -102,6 +109,17 @@ int run_serve(const std::vector<std::string>& words) {
     return 2;
   }
   std::unique_ptr<event_log> log = std::move(opened).value();
+  auto scans = actors::scan_service::start(*log, scan_options);
+  if (!scans) {
+    std::fprintf(stderr, "heimdall: %s\n", scans.error().to_string().c_str());
+    return 2;
+  }
+  std::unique_ptr<actors::scan_service> scan_service = std::move(scans).value();
+  const auto& recovered = scan_service->recovered();
+  if (!recovered.requeued.empty() || !recovered.resumed.empty()) {
+    std::fprintf(stderr, "heimdall: recovering %zu queued and %zu interrupted scans\n", recovered.requeued.size(),
+                 recovered.resumed.size());
+  }
 
   http::router router([&log = *log] { return log.last_seq(); });
   http::server_options options;
@@ -126,6 +144,7 @@ int run_serve(const std::vector<std::string>& words) {
                signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   // The server stops first (finishing its requests): they read the log.
   server.reset();
+  scan_service.reset();  // interrupted scans resume on the next start
   log.reset();
   return 0;
 }
