@@ -40,6 +40,7 @@ TEST_CASE("heimdall scan prints findings as text, JSON or SARIF and exits by --f
   simdjson::dom::array findings;
   REQUIRE(doc["findings"].get(findings) == simdjson::SUCCESS);
   REQUIRE(findings.size() >= 1);
+  const std::size_t json_findings = findings.size();
   REQUIRE(findings.at(0)["file_path"].get(path) == simdjson::SUCCESS);
   CHECK(path == "run.py");
 
@@ -47,14 +48,15 @@ TEST_CASE("heimdall scan prints findings as text, JSON or SARIF and exits by --f
   auto sarif = run_heimdall({"scan", vuln, "--format", "sarif", "--output", sarif_file, "--quiet"});
   REQUIRE(sarif.exit_code == 0);
   CHECK(sarif.out.empty());
+  simdjson::dom::parser sarif_parser;
   simdjson::dom::element log;
-  REQUIRE(parser.load(sarif_file).get(log) == simdjson::SUCCESS);
+  REQUIRE(sarif_parser.load(sarif_file).get(log) == simdjson::SUCCESS);
   std::string_view version;
   REQUIRE(log["version"].get(version) == simdjson::SUCCESS);
   CHECK(version == "2.1.0");
   simdjson::dom::array results;
   REQUIRE(log["runs"].at(0)["results"].get(results) == simdjson::SUCCESS);
-  CHECK(results.size() == findings.size());
+  CHECK(results.size() == json_findings);
 }
 
 TEST_CASE("heimdall scan reports bad input clearly with exit 2", "[scan][cli]") {

@@ -241,6 +241,10 @@ TEST_CASE("a stage over its time limit fails the scan, and the service goes on",
   scan_record slow = fx.wait(fx.trigger(repo));
   CHECK(slow.status == "failed");
   CHECK(slow.error_message.value_or("") == "ingest: the stage exceeded its time limit of 1 ms");
+  // A failed scan's worker may still be stopping: its workspace goes once it has.
+  for (int i = 0; i < 1000 && fs::exists(root / "workspaces" / slow.id); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   CHECK_FALSE(fs::exists(root / "workspaces" / slow.id));
 
   // A later scan on the same log, with room to finish, completes.
