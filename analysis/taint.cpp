@@ -14,11 +14,7 @@
 // TypeScript, half-written code) while following the flows that matter.
 #include "analysis/taint.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cstring>
 #include <map>
@@ -28,6 +24,7 @@
 
 #include "analysis/rule_pack.h"
 #include "analysis/snippet.h"
+#include "analysis/source_read.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
@@ -1458,27 +1455,6 @@ class file_analyzer {
   bool aborted_ = false;
 };
 
-// Reads a whole file without following a symlink; errno-style error or 0.
-int read_no_follow(const std::filesystem::path& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return errno;
-  out.clear();
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return err;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return 0;
-}
-
 }  // namespace
 
 result<taint_summary> run_taint_analysis(const std::filesystem::path& root, const inventory& files,
@@ -1494,7 +1470,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
                 file.lang != language::typescript)) {
       continue;
     }
-    if (int err = read_no_follow(root / file.path, content); err != 0) {
+    if (int err = read_source_file(root / file.path, content); err != 0) {
       summary.notes.push_back({file.path, std::string("skipped: cannot read: ") + std::strerror(err)});
       continue;
     }

@@ -6,17 +6,13 @@
 // the same model whatever order the inventory lists it in.
 #include "analysis/threat_model.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <map>
 #include <set>
 #include <tuple>
 
+#include "analysis/source_read.h"
 #include "analysis/threat_model_rules.h"
 
 namespace heimdall::analysis {
@@ -44,41 +40,6 @@ const char* risk_name(risk_level r) {
     case risk_level::critical: return "critical";
   }
   return "low";
-}
-
-// Reads a whole regular file without following a symlink, refusing one
-// larger than `max_bytes`; 0 or an errno value.
-int read_no_follow(const std::filesystem::path& path, std::uint64_t max_bytes, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return errno;
-  struct stat st {};
-  int refused = ::fstat(fd, &st) != 0                                  ? errno
-                : !S_ISREG(st.st_mode)                                 ? EINVAL
-                : static_cast<std::uint64_t>(st.st_size) > max_bytes ? EFBIG
-                                                                       : 0;
-  if (refused != 0) {
-    ::close(fd);
-    return refused;
-  }
-  out.clear();
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return err;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > max_bytes) {  // grew while being read
-      ::close(fd);
-      return EFBIG;
-    }
-  }
-  ::close(fd);
-  return 0;
 }
 
 // An entry point with what its file says about it.
@@ -246,7 +207,7 @@ result<threat_model> build_threat_model(const std::filesystem::path& root, const
   for (const source_file& file : files.files) {
     if (cancelled && cancelled()) return status(errc::closed, "threat model cancelled");
     if (file.bytes > kMaxFileBytes || !may_apply(rules, file)) continue;
-    if (read_no_follow(root / file.path, kMaxFileBytes, content) != 0) {
+    if (read_source_file(root / file.path, content, kMaxFileBytes) != 0) {
       ++unreadable;
       continue;
     }
