@@ -135,4 +135,51 @@ language detect_language(std::string_view path, std::string_view head) {
   return language_by_shebang(head);
 }
 
+std::span<const comment_delimiter> comment_delimiters(language lang) {
+  static constexpr comment_delimiter kHash[] = {{"#", ""}};
+  static constexpr comment_delimiter kIni[] = {{"#", ""}, {";", ""}};
+  static constexpr comment_delimiter kCStyle[] = {{"//", ""}, {"/*", "*/"}};
+  static constexpr comment_delimiter kHashAndCStyle[] = {{"#", ""}, {"//", ""}, {"/*", "*/"}};
+  static constexpr comment_delimiter kXml[] = {{"<!--", "-->"}};
+  switch (lang) {
+    case language::python:
+    case language::ruby:
+    case language::shell:
+    case language::yaml:
+    case language::dockerfile:
+    case language::dotenv:
+      return kHash;
+    case language::properties:  // .properties and TOML use '#', .ini also ';'
+      return kIni;
+    case language::javascript:
+    case language::typescript:
+    case language::java:
+    case language::go:
+    case language::c:
+    case language::cpp:
+      return kCStyle;
+    case language::php:
+    case language::terraform:
+      return kHashAndCStyle;
+    case language::xml:
+      return kXml;
+    case language::json:  // JSON has no comments
+    case language::unknown:
+      break;
+  }
+  return {};
+}
+
+bool is_comment_line(language lang, std::string_view text) {
+  bool block = false;
+  for (const comment_delimiter& d : comment_delimiters(lang)) {
+    block = block || d.open == "/*";
+    if (!text.starts_with(d.open)) continue;
+    if (lang == language::php && text.starts_with("#[")) continue;
+    return true;
+  }
+  return block && !text.empty() && text.front() == '*' &&
+         (text.size() == 1 || text[1] == ' ' || text[1] == '\t' || text[1] == '/');
+}
+
 }  // namespace heimdall::analysis

@@ -5,6 +5,7 @@
 // thread-safe.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 namespace heimdall::analysis {
@@ -39,5 +40,23 @@ language language_from_name(std::string_view name);
 // start of the file's content (a shebang is looked for in its first line);
 // it may be empty.
 language detect_language(std::string_view path, std::string_view head);
+
+// A comment: from `open` to `close`, or to the end of the line when
+// `close` is empty.
+struct comment_delimiter {
+  std::string_view open;
+  std::string_view close;
+};
+
+// How `lang` writes comments ('#', "//", "/* */", "<!-- -->", ';' in .ini);
+// none for JSON and for language::unknown.
+std::span<const comment_delimiter> comment_delimiters(language lang);
+
+// Whether `text`, a trimmed non-empty line, is wholly a comment in `lang`:
+// it starts with a delimiter, or continues a block comment (" * text",
+// " */"; "*p = x" is code). Whole lines only: a trailing comment cannot be
+// told from a '#' or "//" inside a string without a parser. A PHP
+// attribute ("#[Route]") is code.
+bool is_comment_line(language lang, std::string_view text);
 
 }  // namespace heimdall::analysis

@@ -89,43 +89,6 @@ bool is_config_language(language lang) {
 }
 
 
-// `text` is a trimmed, non-empty line. Whole-line comments only: a trailing
-// comment cannot be told from a '#' or "//" inside a string without a
-// parser, so such lines are matched in full.
-bool is_comment(language lang, std::string_view text) {
-  bool hash = false, slash = false;
-  switch (lang) {
-    case language::python:
-    case language::ruby:
-    case language::shell:
-    case language::yaml:
-    case language::dockerfile:
-    case language::properties:
-    case language::dotenv:
-      hash = true;
-      break;
-    case language::javascript:
-    case language::typescript:
-    case language::java:
-    case language::go:
-    case language::c:
-    case language::cpp:
-      slash = true;
-      break;
-    case language::php:
-    case language::terraform:
-      hash = slash = true;
-      break;
-    default:
-      break;
-  }
-  if (hash && text.front() == '#') return true;
-  if (!slash) return false;
-  if (text.starts_with("//") || text.starts_with("/*")) return true;
-  // Inside a block comment (" * text", " */"); "*p = x" is code.
-  return text.front() == '*' &&
-         (text.size() == 1 || text[1] == ' ' || text[1] == '\t' || text[1] == '/');
-}
 
 
 
@@ -196,7 +159,7 @@ class file_lines {
 // The trimmed code on a line, or empty for a blank or comment line.
 std::string_view code_of(language lang, std::string_view line) {
   std::string_view text = trim(line);
-  return text.empty() || is_comment(lang, text) ? std::string_view() : text;
+  return text.empty() || is_comment_line(lang, text) ? std::string_view() : text;
 }
 
 // The rule's exact, per-line semantics.

@@ -41,34 +41,6 @@ bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// Whole-line comments only, as in rule_pack.cpp; '#[' is a PHP attribute.
-bool is_comment(language lang, std::string_view text) {
-  bool hash = false, slash = false;
-  switch (lang) {
-    case language::python:
-    case language::ruby:
-    case language::shell:
-      hash = true;
-      break;
-    case language::javascript:
-    case language::typescript:
-    case language::java:
-    case language::go:
-    case language::c:
-    case language::cpp:
-      slash = true;
-      break;
-    case language::php:
-      hash = slash = true;
-      break;
-    default:
-      break;
-  }
-  if (hash && text.front() == '#' && !(lang == language::php && text.starts_with("#["))) return true;
-  if (!slash) return false;
-  if (text.starts_with("//") || text.starts_with("/*")) return true;
-  return text.front() == '*' && (text.size() == 1 || text[1] == ' ' || text[1] == '\t' || text[1] == '/');
-}
 
 std::string shown(std::string_view text) { return make_snippet(trim(text), kMaxShownBytes); }
 
@@ -153,7 +125,7 @@ class file_scanner {
                  const std::vector<sensitive_read>& reads);
   bool code_line(std::size_t i) const {
     std::string_view text = trim(lines_.lines[i]);
-    return !text.empty() && !is_comment(file_.lang, text);
+    return !text.empty() && !is_comment_line(file_.lang, text);
   }
 
   const threat_model_rules& rules_;
@@ -263,7 +235,7 @@ std::pair<int, std::string> file_scanner::next_declaration(std::size_t i, const 
   const std::size_t end = std::min(lines_.lines.size(), i + 1 + kHandlerLookahead);
   for (std::size_t j = i + 1; j < end; ++j) {
     std::string_view text = trim(lines_.lines[j]);
-    if (text.empty() || is_comment(file_.lang, text)) continue;
+    if (text.empty() || is_comment_line(file_.lang, text)) continue;
     if (text.front() == '@' || text.starts_with("#[") || text.front() == '[') continue;
     if (declaration < 0) declaration = static_cast<int>(j);
     re2::StringPiece name;

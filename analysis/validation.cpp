@@ -91,48 +91,10 @@ bool read_prefix_no_follow(const std::filesystem::path& root, std::string_view r
 
 // ---- suppression comments ---------------------------------------------------
 
-// Where a comment may start in a language, and where a block comment ends.
-struct comment_opener {
-  std::string_view open;
-  std::string_view close;  // "" for a comment that runs to the end of the line
-};
-
-constexpr comment_opener kHash{"#", ""};
-constexpr comment_opener kSlashes{"//", ""};
-constexpr comment_opener kBlock{"/*", "*/"};
-constexpr comment_opener kXml{"<!--", "-->"};
-constexpr comment_opener kSemicolon{";", ""};
-
-std::vector<comment_opener> comment_syntax(language lang) {
-  switch (lang) {
-    case language::python:
-    case language::ruby:
-    case language::shell:
-    case language::yaml:
-    case language::dockerfile:
-    case language::dotenv:
-      return {kHash};
-    case language::properties:  // .properties and TOML use '#', .ini also ';'
-      return {kHash, kSemicolon};
-    case language::javascript:
-    case language::typescript:
-    case language::java:
-    case language::go:
-    case language::c:
-    case language::cpp:
-      return {kSlashes, kBlock};
-    case language::php:
-    case language::terraform:
-      return {kHash, kSlashes, kBlock};
-    case language::xml:
-      return {kXml};
-    case language::json:
-      return {};  // JSON has no comments
-    case language::unknown:
-      break;
-  }
-  // Unrecognised files (C#, Kotlin, Rust, ...) mostly use one of these.
-  return {kHash, kSlashes, kBlock};
+// The comments a suppression may sit in. Unrecognised files (C#, Kotlin,
+// Rust, ...) mostly write theirs like PHP.
+std::span<const comment_delimiter> suppression_comments(language lang) {
+  return lang == language::unknown ? comment_delimiters(language::php) : comment_delimiters(lang);
 }
 
 // Whether `word` occurs in `text` (any case) at position `at` as a whole
@@ -190,8 +152,8 @@ bool comment_suppresses(std::string_view comment, std::string_view rule) {
 // Whether a comment on `line` suppresses `rule`. Every opener is tried: a
 // '#' or "//" inside a string literal cannot be told from a comment without
 // a parser, and a directive word inside a string is rare enough.
-bool line_suppresses(std::string_view line, const std::vector<comment_opener>& syntax, std::string_view rule) {
-  for (const comment_opener& c : syntax) {
+bool line_suppresses(std::string_view line, std::span<const comment_delimiter> syntax, std::string_view rule) {
+  for (const comment_delimiter& c : syntax) {
     for (std::size_t at = line.find(c.open); at != std::string_view::npos; at = line.find(c.open, at + 1)) {
       std::string_view comment = line.substr(at + c.open.size());
       if (!c.close.empty()) comment = comment.substr(0, comment.find(c.close));
@@ -285,7 +247,7 @@ bool finding_validator::is_suppressed(const finding& f) {
     return scanned_line(std::string_view(text_).substr(
         line_starts_[i], end == std::string::npos ? std::string_view::npos : end - line_starts_[i]));
   };
-  auto syntax = comment_syntax(detect_language(f.file_path, line(0)));
+  auto syntax = suppression_comments(detect_language(f.file_path, line(0)));
   std::size_t at = static_cast<std::size_t>(f.line_start) - 1;
   // On line 1 there is no line above: at - 1 wraps and fails the bound.
   for (std::size_t i : {at, at - 1}) {
