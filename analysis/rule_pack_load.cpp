@@ -8,6 +8,7 @@
 #include <map>
 #include <system_error>
 
+#include "analysis/json_fields.h"
 #include "analysis/rule_pack.h"
 
 namespace heimdall::analysis {
@@ -18,86 +19,20 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-// Where a problem is, for messages: "python.json: rule 'python.x' (#3)".
-struct where {
-  std::string file;
-  std::size_t index = 0;  // 1-based position in the file's "rules"
-  std::string id;
-
-  status error(const std::string& what) const {
-    std::string at = file;
-    if (index > 0) {
-      at += ": rule ";
-      at += id.empty() ? "#" + std::to_string(index) : "'" + id + "' (#" + std::to_string(index) + ")";
-    }
-    return status(errc::invalid_argument, at + ": " + what);
-  }
-};
-
-status read_string(const where& at, std::string_view field, element value, std::string& out) {
-  std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) {
-    return at.error("field '" + std::string(field) + "' must be a string");
-  }
-  if (text.empty()) return at.error("field '" + std::string(field) + "' is empty");
-  out.assign(text);
-  return status::ok();
+// A rule's place in messages: "rule #3" until its id is read, then
+// "rule 'python.x' (#3)".
+std::string rule_item(std::size_t index, const std::string& id = "") {
+  return id.empty() ? "rule #" + std::to_string(index) : "rule '" + id + "' (#" + std::to_string(index) + ")";
 }
 
-status read_strings(const where& at, std::string_view field, element value,
-                    std::vector<std::string>& out) {
-  array items;
-  if (value.get_array().get(items) != simdjson::SUCCESS) {
-    return at.error("field '" + std::string(field) + "' must be an array of strings");
-  }
-  for (element item : items) {
-    std::string text;
-    if (status s = read_string(at, field, item, text); !s.is_ok()) return s;
-    out.push_back(std::move(text));
-  }
-  if (out.empty()) return at.error("field '" + std::string(field) + "' is an empty array");
-  return status::ok();
-}
-
-// Examples are single lines: the matcher never sees a line break inside one.
-status read_examples(const where& at, element value, rule_examples& out) {
-  object fields;
-  if (value.get_object().get(fields) != simdjson::SUCCESS) {
-    return at.error("field 'examples' must be an object");
-  }
-  for (auto [key, item] : fields) {
-    status s;
-    if (key == "positive") {
-      s = read_strings(at, "examples.positive", item, out.positive);
-    } else if (key == "negative") {
-      s = read_strings(at, "examples.negative", item, out.negative);
-    } else if (key == "path") {
-      s = read_string(at, "examples.path", item, out.path);
-    } else {
-      s = at.error("unknown field 'examples." + std::string(key) + "'");
-    }
-    if (!s.is_ok()) return s;
-  }
-  if (out.positive.empty()) return at.error("missing field 'examples.positive'");
-  if (out.negative.empty()) return at.error("missing field 'examples.negative'");
-  for (const auto* list : {&out.positive, &out.negative}) {
-    for (const std::string& line : *list) {
-      if (line.find_first_of("\r\n") != std::string::npos) {
-        return at.error("an example contains a line break; examples are single lines");
-      }
-    }
-  }
-  return status::ok();
-}
-
-status read_rule(where& at, element value, rule& out) {
+status read_rule(json_place& at, std::size_t index, element value, rule& out) {
   object fields;
   if (value.get_object().get(fields) != simdjson::SUCCESS) return at.error("must be an object");
   // The id first, so every later message can name the rule.
   element id;
   if (fields["id"].get(id) != simdjson::SUCCESS) return at.error("missing field 'id'");
   if (status s = read_string(at, "id", id, out.id); !s.is_ok()) return s;
-  at.id = out.id;
+  at.item = rule_item(index, out.id);
 
   bool has_cwe = false, has_severity = false, has_confidence = false;
   for (auto [key, item] : fields) {
@@ -156,7 +91,7 @@ status read_rule(where& at, element value, rule& out) {
     } else if (key == "not_pattern") {
       s = read_string(at, "not_pattern", item, out.not_pattern);
     } else if (key == "examples") {
-      s = read_examples(at, item, out.examples);
+      s = read_examples(at, item, out.examples.positive, out.examples.negative, &out.examples.path);
     } else {
       s = at.error("unknown field '" + std::string(key) + "'");
     }
@@ -186,7 +121,7 @@ bool is_fragment_name(std::string_view name) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
-status read_fragments(const where& at, element value, fragment_map& out) {
+status read_fragments(const json_place& at, element value, fragment_map& out) {
   object fields;
   if (value.get_object().get(fields) != simdjson::SUCCESS) {
     return at.error("'fragments' must be an object of strings");
@@ -204,7 +139,7 @@ status read_fragments(const where& at, element value, fragment_map& out) {
 
 // Replaces every {{name}} in `pattern`; a name no fragment has is an error.
 // Braces around anything but a name stay as they are (RE2 syntax).
-status expand(const where& at, std::string_view field, const fragment_map& fragments, std::string& pattern) {
+status expand(const json_place& at, std::string_view field, const fragment_map& fragments, std::string& pattern) {
   std::string out;
   std::size_t pos = 0;
   for (std::size_t open; (open = pattern.find("{{", pos)) != std::string::npos;) {
@@ -231,7 +166,7 @@ status expand(const where& at, std::string_view field, const fragment_map& fragm
 }
 
 status read_file(const fs::path& file, std::vector<rule>& out) {
-  where at{file.filename().string(), 0, {}};
+  json_place at{file.filename().string(), {}};
   simdjson::padded_string text;
   if (simdjson::padded_string::load(file.string()).get(text) != simdjson::SUCCESS) {
     return status(errc::io_error, at.file + ": cannot read " + file.string());
@@ -264,10 +199,10 @@ status read_file(const fs::path& file, std::vector<rule>& out) {
   if (!has_rules) return at.error("missing the 'rules' array");
   std::size_t index = 0;
   for (element item : rules) {
-    where rule_at{at.file, ++index, {}};
+    json_place rule_at{at.file, rule_item(++index)};
     rule parsed;
     parsed.file = at.file;
-    if (status s = read_rule(rule_at, item, parsed); !s.is_ok()) return s;
+    if (status s = read_rule(rule_at, index, item, parsed); !s.is_ok()) return s;
     for (std::string& pattern : parsed.patterns) {
       if (status s = expand(rule_at, "pattern", fragments, pattern); !s.is_ok()) return s;
     }

@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "analysis/json_fields.h"
 #include "analysis/threat_model_rules.h"
 
 namespace heimdall::analysis {
@@ -16,61 +17,7 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-// Where a problem is, for messages: "entry_points.json: rules #3 'flask.route'".
-struct where {
-  std::string file;
-  std::string item;  // "" for the top level
-
-  status error(const std::string& what) const {
-    return status(errc::invalid_argument, file + (item.empty() ? "" : ": " + item) + ": " + what);
-  }
-  where at(const std::string& sub) const { return where{file, item.empty() ? sub : item + ": " + sub}; }
-};
-
-// The members of an object, each once, or an error.
-status members(const where& at, element value, const char* what, std::vector<std::pair<std::string_view, element>>& out) {
-  object fields;
-  if (value.get_object().get(fields) != simdjson::SUCCESS) return at.error(std::string(what) + " must be an object");
-  std::set<std::string_view> seen;
-  for (auto [key, item] : fields) {
-    if (!seen.insert(key).second) return at.error("field '" + std::string(key) + "' appears twice");
-    out.emplace_back(key, item);
-  }
-  return status::ok();
-}
-
-status read_string(const where& at, std::string_view field, element value, std::string& out) {
-  std::string_view text;
-  if (value.get_string().get(text) != simdjson::SUCCESS) {
-    return at.error("field '" + std::string(field) + "' must be a string");
-  }
-  if (text.empty()) return at.error("field '" + std::string(field) + "' is empty");
-  out.assign(text);
-  return status::ok();
-}
-
-status read_strings(const where& at, std::string_view field, element value, std::vector<std::string>& out) {
-  array items;
-  if (value.get_array().get(items) != simdjson::SUCCESS) {
-    return at.error("field '" + std::string(field) + "' must be an array of strings");
-  }
-  for (element item : items) {
-    std::string text;
-    if (status s = read_string(at, field, item, text); !s.is_ok()) return s;
-    out.push_back(std::move(text));
-  }
-  if (out.empty()) return at.error("field '" + std::string(field) + "' is an empty array");
-  return status::ok();
-}
-
-status read_bool(const where& at, std::string_view field, element value, bool& out) {
-  if (value.get_bool().get(out) != simdjson::SUCCESS) {
-    return at.error("field '" + std::string(field) + "' must be true or false");
-  }
-  return status::ok();
-}
-
-status read_languages(const where& at, element value, std::vector<language>& out) {
+status read_languages(const json_place& at, element value, std::vector<language>& out) {
   std::vector<std::string> names;
   if (status s = read_strings(at, "languages", value, names); !s.is_ok()) return s;
   for (const std::string& name : names) {
@@ -81,44 +28,17 @@ status read_languages(const where& at, element value, std::vector<language>& out
   return status::ok();
 }
 
-// Examples are single lines (or names): the matcher never sees a line break.
-status read_examples(const where& at, element value, pattern_examples& out) {
-  std::vector<std::pair<std::string_view, element>> fields;
-  if (status s = members(at, value, "'examples'", fields); !s.is_ok()) return s;
-  for (auto [key, item] : fields) {
-    status s;
-    if (key == "positive") {
-      s = read_strings(at, "examples.positive", item, out.positive);
-    } else if (key == "negative") {
-      s = read_strings(at, "examples.negative", item, out.negative);
-    } else {
-      s = at.error("unknown field 'examples." + std::string(key) + "'");
-    }
-    if (!s.is_ok()) return s;
-  }
-  if (out.positive.empty()) return at.error("missing field 'examples.positive'");
-  if (out.negative.empty()) return at.error("missing field 'examples.negative'");
-  for (const auto* list : {&out.positive, &out.negative}) {
-    for (const std::string& line : *list) {
-      if (line.find_first_of("\r\n") != std::string::npos) {
-        return at.error("an example contains a line break; examples are single lines");
-      }
-    }
-  }
-  return status::ok();
-}
-
 // Items of an array of objects, each read by `read` with its position and
 // (once known) its id in messages.
 template <class T, class Read>
-status read_items(const where& at, std::string_view field, element value, std::vector<T>& out, Read read) {
+status read_items(const json_place& at, std::string_view field, element value, std::vector<T>& out, Read read) {
   array items;
   if (value.get_array().get(items) != simdjson::SUCCESS) {
     return at.error("'" + std::string(field) + "' must be an array");
   }
   std::size_t index = 0;
   for (element item : items) {
-    where item_at = at.at(std::string(field) + " #" + std::to_string(++index));
+    json_place item_at = at.at(std::string(field) + " #" + std::to_string(++index));
     T parsed;
     if (status s = read(item_at, item, parsed); !s.is_ok()) return s;
     out.push_back(std::move(parsed));
@@ -128,7 +48,7 @@ status read_items(const where& at, std::string_view field, element value, std::v
 }
 
 // The "id" member first, so every later message can name the item.
-status read_id(where& at, element value, std::string& out) {
+status read_id(json_place& at, element value, std::string& out) {
   object fields;
   if (value.get_object().get(fields) != simdjson::SUCCESS) return at.error("must be an object");
   element id;
@@ -138,10 +58,10 @@ status read_id(where& at, element value, std::string& out) {
   return status::ok();
 }
 
-status read_entry_rule(where at, element value, entry_rule& out) {
+status read_entry_rule(json_place at, element value, entry_rule& out) {
   if (status s = read_id(at, value, out.id); !s.is_ok()) return s;
   std::vector<std::pair<std::string_view, element>> fields;
-  if (status s = members(at, value, "a rule", fields); !s.is_ok()) return s;
+  if (status s = object_members(at, value, "a rule", fields); !s.is_ok()) return s;
   for (auto [key, item] : fields) {
     status s;
     if (key == "id") {
@@ -166,7 +86,7 @@ status read_entry_rule(where at, element value, entry_rule& out) {
       s = read_string(at, key, item, out.method);
     } else if (key == "method_map") {
       std::vector<std::pair<std::string_view, element>> map;
-      s = members(at, item, "'method_map'", map);
+      s = object_members(at, item, "'method_map'", map);
       for (std::size_t i = 0; s.is_ok() && i < map.size(); ++i) {
         s = read_string(at, "method_map." + std::string(map[i].first), map[i].second,
                         out.method_map[std::string(map[i].first)]);
@@ -186,7 +106,7 @@ status read_entry_rule(where at, element value, entry_rule& out) {
     } else if (key == "in_comments") {
       s = read_bool(at, key, item, out.in_comments);
     } else if (key == "examples") {
-      s = read_examples(at, item, out.examples);
+      s = read_examples(at, item, out.examples.positive, out.examples.negative);
     } else {
       s = at.error("unknown field '" + std::string(key) + "'");
     }
@@ -198,14 +118,14 @@ status read_entry_rule(where at, element value, entry_rule& out) {
   return status::ok();
 }
 
-status read_kinds(const where& at, element value, std::map<std::string, entry_kind_info>& out) {
+status read_kinds(const json_place& at, element value, std::map<std::string, entry_kind_info>& out) {
   std::vector<std::pair<std::string_view, element>> kinds;
-  if (status s = members(at, value, "'kinds'", kinds); !s.is_ok()) return s;
+  if (status s = object_members(at, value, "'kinds'", kinds); !s.is_ok()) return s;
   for (auto [name, item] : kinds) {
-    where kind_at = at.at("kinds." + std::string(name));
+    json_place kind_at = at.at("kinds." + std::string(name));
     entry_kind_info info;
     std::vector<std::pair<std::string_view, element>> fields;
-    if (status s = members(kind_at, item, "a kind", fields); !s.is_ok()) return s;
+    if (status s = object_members(kind_at, item, "a kind", fields); !s.is_ok()) return s;
     for (auto [key, field] : fields) {
       status s;
       if (key == "surface") {
@@ -227,9 +147,9 @@ status read_kinds(const where& at, element value, std::map<std::string, entry_ki
   return status::ok();
 }
 
-status read_markers(const where& at, element value, entry_markers& out) {
+status read_markers(const json_place& at, element value, entry_markers& out) {
   std::vector<std::pair<std::string_view, element>> fields;
-  if (status s = members(at, value, "'markers'", fields); !s.is_ok()) return s;
+  if (status s = object_members(at, value, "'markers'", fields); !s.is_ok()) return s;
   for (auto [key, item] : fields) {
     std::string* target = key == "admin_route" ? &out.admin_route
                           : key == "auth"      ? &out.auth
@@ -246,7 +166,7 @@ status read_markers(const where& at, element value, entry_markers& out) {
 }
 
 status read_entry_points(std::string_view name, std::string_view json, threat_model_rule_set& out) {
-  where at{std::string(name), {}};
+  json_place at{std::string(name), {}};
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   element root;
@@ -254,7 +174,7 @@ status read_entry_points(std::string_view name, std::string_view json, threat_mo
     return at.error(std::string("invalid JSON: ") + simdjson::error_message(code));
   }
   std::vector<std::pair<std::string_view, element>> fields;
-  if (status s = members(at, root, "the top level", fields); !s.is_ok()) return s;
+  if (status s = object_members(at, root, "the top level", fields); !s.is_ok()) return s;
   for (auto [key, item] : fields) {
     status s;
     if (key == "description") {
@@ -262,7 +182,7 @@ status read_entry_points(std::string_view name, std::string_view json, threat_mo
       s = read_string(at, key, item, ignored);
     } else if (key == "definitions") {
       std::vector<std::pair<std::string_view, element>> defs;
-      s = members(at, item, "'definitions'", defs);
+      s = object_members(at, item, "'definitions'", defs);
       for (std::size_t i = 0; s.is_ok() && i < defs.size(); ++i) {
         s = read_string(at, "definitions." + std::string(defs[i].first), defs[i].second,
                         out.definitions[std::string(defs[i].first)]);
@@ -284,9 +204,9 @@ status read_entry_points(std::string_view name, std::string_view json, threat_mo
   return status::ok();
 }
 
-status read_data_kind(where at, element value, sensitive_data_kind& out) {
+status read_data_kind(json_place at, element value, sensitive_data_kind& out) {
   std::vector<std::pair<std::string_view, element>> fields;
-  if (status s = members(at, value, "a data kind", fields); !s.is_ok()) return s;
+  if (status s = object_members(at, value, "a data kind", fields); !s.is_ok()) return s;
   for (auto [key, item] : fields) {
     status s;
     if (key == "kind") {
@@ -295,7 +215,7 @@ status read_data_kind(where at, element value, sensitive_data_kind& out) {
     } else if (key == "pattern") {
       s = read_string(at, key, item, out.pattern);
     } else if (key == "examples") {
-      s = read_examples(at, item, out.examples);
+      s = read_examples(at, item, out.examples.positive, out.examples.negative);
     } else {
       s = at.error("unknown field '" + std::string(key) + "'");
     }
@@ -307,15 +227,15 @@ status read_data_kind(where at, element value, sensitive_data_kind& out) {
   return status::ok();
 }
 
-status read_sink_kinds(const where& at, element value, std::map<std::string, sink_kind_info>& out) {
+status read_sink_kinds(const json_place& at, element value, std::map<std::string, sink_kind_info>& out) {
   std::vector<std::pair<std::string_view, element>> kinds;
-  if (status s = members(at, value, "'sink_kinds'", kinds); !s.is_ok()) return s;
+  if (status s = object_members(at, value, "'sink_kinds'", kinds); !s.is_ok()) return s;
   for (auto [name, item] : kinds) {
-    where kind_at = at.at("sink_kinds." + std::string(name));
+    json_place kind_at = at.at("sink_kinds." + std::string(name));
     sink_kind_info info;
     bool has_flows = false, has_dangerous = false;
     std::vector<std::pair<std::string_view, element>> fields;
-    if (status s = members(kind_at, item, "a sink kind", fields); !s.is_ok()) return s;
+    if (status s = object_members(kind_at, item, "a sink kind", fields); !s.is_ok()) return s;
     for (auto [key, field] : fields) {
       status s;
       if (key == "label") {
@@ -346,10 +266,10 @@ status read_sink_kinds(const where& at, element value, std::map<std::string, sin
   return status::ok();
 }
 
-status read_source(where at, element value, data_source_rule& out) {
+status read_source(json_place at, element value, data_source_rule& out) {
   if (status s = read_id(at, value, out.id); !s.is_ok()) return s;
   std::vector<std::pair<std::string_view, element>> fields;
-  if (status s = members(at, value, "a source", fields); !s.is_ok()) return s;
+  if (status s = object_members(at, value, "a source", fields); !s.is_ok()) return s;
   for (auto [key, item] : fields) {
     status s;
     if (key == "id") {
@@ -365,7 +285,7 @@ status read_source(where at, element value, data_source_rule& out) {
     } else if (key == "binds_key") {
       s = read_bool(at, key, item, out.binds_key);
     } else if (key == "examples") {
-      s = read_examples(at, item, out.examples);
+      s = read_examples(at, item, out.examples.positive, out.examples.negative);
     } else {
       s = at.error("unknown field '" + std::string(key) + "'");
     }
@@ -377,10 +297,10 @@ status read_source(where at, element value, data_source_rule& out) {
   return status::ok();
 }
 
-status read_sink(where at, element value, data_sink_rule& out) {
+status read_sink(json_place at, element value, data_sink_rule& out) {
   if (status s = read_id(at, value, out.id); !s.is_ok()) return s;
   std::vector<std::pair<std::string_view, element>> fields;
-  if (status s = members(at, value, "a sink", fields); !s.is_ok()) return s;
+  if (status s = object_members(at, value, "a sink", fields); !s.is_ok()) return s;
   for (auto [key, item] : fields) {
     status s;
     if (key == "id") {
@@ -396,7 +316,7 @@ status read_sink(where at, element value, data_sink_rule& out) {
     } else if (key == "not_pattern") {
       s = read_string(at, key, item, out.not_pattern);
     } else if (key == "examples") {
-      s = read_examples(at, item, out.examples);
+      s = read_examples(at, item, out.examples.positive, out.examples.negative);
     } else {
       s = at.error("unknown field '" + std::string(key) + "'");
     }
@@ -409,7 +329,7 @@ status read_sink(where at, element value, data_sink_rule& out) {
 }
 
 status read_data_flows(std::string_view name, std::string_view json, threat_model_rule_set& out) {
-  where at{std::string(name), {}};
+  json_place at{std::string(name), {}};
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   element root;
@@ -417,7 +337,7 @@ status read_data_flows(std::string_view name, std::string_view json, threat_mode
     return at.error(std::string("invalid JSON: ") + simdjson::error_message(code));
   }
   std::vector<std::pair<std::string_view, element>> fields;
-  if (status s = members(at, root, "the top level", fields); !s.is_ok()) return s;
+  if (status s = object_members(at, root, "the top level", fields); !s.is_ok()) return s;
   for (auto [key, item] : fields) {
     status s;
     if (key == "description") {
