@@ -60,6 +60,23 @@ class reader {
     if (ok() && object_[key].get(v) != simdjson::SUCCESS) fail(key, "a number");
     return v;
   }
+  std::vector<std::string> strings(const char* key) {
+    std::vector<std::string> out;
+    simdjson::dom::array items;
+    if (!ok() || object_[key].get(items) != simdjson::SUCCESS) {
+      fail(key, "an array of strings");
+      return out;
+    }
+    for (auto item : items) {
+      std::string_view text;
+      if (item.get(text) != simdjson::SUCCESS) {
+        fail(key, "an array of strings");
+        return {};
+      }
+      out.emplace_back(text);
+    }
+    return out;
+  }
   simdjson::dom::element element(const char* key) {
     simdjson::dom::element e;
     if (ok() && object_[key].get(e) != simdjson::SUCCESS) fail(key, "present");
@@ -78,8 +95,8 @@ class reader {
   std::string error_;
 };
 
-void write_counts(json_writer& w, const scan_counts& c) {
-  w.key("finding_count").value(c.total());
+void write_counts(json_writer& w, const analysis::severity_counts& c) {
+  w.key("finding_count").value(c.total);
   w.key("critical_count").value(c.critical);
   w.key("high_count").value(c.high);
   w.key("medium_count").value(c.medium);
@@ -104,15 +121,6 @@ std::optional<stage> parse_stage(std::string_view name) {
     if (stage_name(s) == name) return s;
   }
   return std::nullopt;
-}
-
-void scan_counts::add(analysis::severity s) {
-  switch (s) {
-    case analysis::severity::critical: ++critical; break;
-    case analysis::severity::high: ++high; break;
-    case analysis::severity::medium: ++medium; break;
-    case analysis::severity::low: ++low; break;
-  }
 }
 
 std::string scan_stream(std::string_view scan_id) { return "scan-" + std::string(scan_id); }
@@ -212,7 +220,7 @@ new_event validated_event(const validation_summary& s) {
   return make("scan.findings_validated", w.take());
 }
 
-new_event report_event(const std::vector<std::string>& ranking, const scan_counts& counts) {
+new_event report_event(const std::vector<std::string>& ranking, const analysis::severity_counts& counts) {
   json_writer w;
   w.begin_object();
   write_counts(w, counts);
@@ -222,7 +230,7 @@ new_event report_event(const std::vector<std::string>& ranking, const scan_count
   return make("scan.report_generated", w.take());
 }
 
-new_event completed_event(const scan_counts& counts) {
+new_event completed_event(const analysis::severity_counts& counts) {
   json_writer w;
   w.begin_object();
   write_counts(w, counts);
@@ -326,20 +334,16 @@ result<validation_summary> parse_validated(std::string_view data) {
   s.suppressed = static_cast<std::uint64_t>(r.integer("suppressed"));
   s.duplicates = static_cast<std::uint64_t>(r.integer("duplicates"));
   s.over_limit = static_cast<std::uint64_t>(r.integer("over_limit"));
-  simdjson::dom::element withdrawn = r.element("withdrawn");
+  s.withdrawn = r.strings("withdrawn");
   if (!r.ok()) return r.error("scan.findings_validated");
-  simdjson::dom::array ids;
-  if (withdrawn.get(ids) != simdjson::SUCCESS) {
-    return status(errc::invalid_argument, "scan.findings_validated: member 'withdrawn' must be an array");
-  }
-  for (auto id : ids) {
-    std::string_view text;
-    if (id.get(text) != simdjson::SUCCESS) {
-      return status(errc::invalid_argument, "scan.findings_validated: withdrawn ids must be strings");
-    }
-    s.withdrawn.emplace_back(text);
-  }
   return s;
+}
+
+result<std::vector<std::string>> parse_report_ranking(std::string_view data) {
+  reader r(data);
+  std::vector<std::string> ranking = r.strings("ranking");
+  if (!r.ok()) return r.error("scan.report_generated");
+  return ranking;
 }
 
 }  // namespace heimdall::actors

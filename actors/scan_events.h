@@ -24,6 +24,7 @@
 
 #include "analysis/finding.h"
 #include "analysis/inventory.h"
+#include "analysis/report.h"
 #include "base/result.h"
 #include "store/event.h"
 
@@ -73,12 +74,6 @@ struct validation_summary {
   std::vector<std::string> withdrawn;  // finding ids made redundant by another finding  // finding ids made redundant by another finding
 };
 
-struct scan_counts {
-  std::uint64_t critical = 0, high = 0, medium = 0, low = 0;
-  std::uint64_t total() const { return critical + high + medium + low; }
-  void add(analysis::severity s);
-};
-
 new_event queued_event(const scan_request& request);
 new_event status_event(std::string_view status);
 new_event stage_event(stage s, std::string_view stage_status, std::string_view error = {});
@@ -86,8 +81,8 @@ new_event finding_event(const recorded_finding& finding);
 new_event ingested_event(const ingest_summary& summary);
 new_event threat_modeled_event(std::string threat_model_json);
 new_event validated_event(const validation_summary& summary);
-new_event report_event(const std::vector<std::string>& ranking, const scan_counts& counts);
-new_event completed_event(const scan_counts& counts);
+new_event report_event(const std::vector<std::string>& ranking, const analysis::severity_counts& counts);
+new_event completed_event(const analysis::severity_counts& counts);
 new_event failed_event(std::string_view error);
 new_event cancelled_event(std::string_view reason);
 
@@ -97,6 +92,8 @@ result<scan_request> parse_queued(std::string_view data);
 result<recorded_finding> parse_finding(std::string_view data);
 result<ingest_summary> parse_ingested(std::string_view data);
 result<validation_summary> parse_validated(std::string_view data);
+// The finding ids of scan.report_generated, most urgent first.
+result<std::vector<std::string>> parse_report_ranking(std::string_view data);
 
 std::string scan_stream(std::string_view scan_id);  // "scan-<id>"
 std::string repo_stream(std::string_view repo_id);  // "repo-<id>"

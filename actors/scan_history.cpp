@@ -1,6 +1,7 @@
 #include "actors/scan_history.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include <simdjson.h>
 
@@ -18,6 +19,16 @@ std::optional<std::string> member(const std::string& json, const char* key) {
 
 bool scan_history::stage_done(stage s) const {
   return std::find(completed.begin(), completed.end(), s) != completed.end();
+}
+
+std::vector<const recorded_finding*> scan_history::kept_findings() const {
+  std::unordered_set<std::string_view> withdrawn;
+  if (validation) withdrawn.insert(validation->withdrawn.begin(), validation->withdrawn.end());
+  std::vector<const recorded_finding*> kept;
+  for (const auto& f : findings) {
+    if (!withdrawn.count(f.finding_id)) kept.push_back(&f);
+  }
+  return kept;
 }
 
 std::optional<stage> scan_history::next_stage() const {
@@ -70,6 +81,10 @@ result<scan_history> fold_scan_history(std::string_view scan_id, const std::vect
       auto s = parse_validated(e.data);
       if (!s) return bad(s.error());
       h.validation = std::move(s.value());
+    } else if (t == "scan.report_generated") {
+      auto ranking = parse_report_ranking(e.data);
+      if (!ranking) return bad(ranking.error());
+      h.ranking = std::move(ranking.value());
     } else if (t == "scan.completed" || t == "scan.failed" || t == "scan.cancelled") {
       h.terminal = true;
       h.status = t.substr(5);

@@ -8,7 +8,6 @@
 
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "actors/scan_events.h"
@@ -29,7 +28,12 @@ struct scan_history {
   std::optional<std::string> threat_model_json;
   std::optional<validation_summary> validation;
   std::vector<recorded_finding> findings;  // in recorded order
+  std::vector<std::string> ranking;        // from scan.report_generated: finding ids, most urgent first
   std::string created_at;
+
+  // The findings that count: recorded and not withdrawn by vidarr, in
+  // recorded order.
+  std::vector<const recorded_finding*> kept_findings() const;
 
   // The first stage not completed; nullopt when all are.
   std::optional<stage> next_stage() const;

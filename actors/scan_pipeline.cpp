@@ -1,9 +1,9 @@
 #include "actors/scan_pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <system_error>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "analysis/report.h"
@@ -70,7 +70,6 @@ scan_pipeline::scan_pipeline(scan_history history, std::shared_ptr<const scan_en
       workspace_(settings_->workspaces_dir / history_.scan_id),
       validator_(workspace_) {
   for (const auto& f : history_.findings) validator_.remember(f.f.fingerprint);
-  if (history_.validation) withdrawn_ = history_.validation->withdrawn;
 }
 
 result<std::vector<new_event>> scan_pipeline::run_stage(stage s, const emit_fn& emit, const std::atomic<bool>& stop) {
@@ -104,6 +103,18 @@ recorded_finding scan_pipeline::record(analysis::finding f, std::optional<std::s
   return r;
 }
 
+result<const scan_history*> scan_pipeline::parent() {
+  if (parent_) return &*parent_;
+  const std::string& id = *history_.request.parent_scan_id;
+  auto events = log_.read_stream(scan_stream(id), 1, SIZE_MAX);
+  if (!events) return events.error();
+  if (events.value().empty()) return status(errc::not_found, "parent scan " + id + " not found");
+  auto folded = fold_scan_history(id, events.value());
+  if (!folded) return folded.error();
+  parent_ = std::move(folded.value());
+  return &*parent_;
+}
+
 result<std::optional<std::string>> scan_pipeline::base_commit() {
   const scan_request& q = history_.request;
   if (q.base_commit_sha) return q.base_commit_sha;
@@ -113,41 +124,35 @@ result<std::optional<std::string>> scan_pipeline::base_commit() {
     }
     return std::optional<std::string>();
   }
-  auto events = log_.read_stream(scan_stream(*q.parent_scan_id), 1, SIZE_MAX);
-  if (!events) return events.error();
-  auto parent = fold_scan_history(*q.parent_scan_id, events.value());
-  if (!parent) return status(errc::not_found, "parent scan " + *q.parent_scan_id + " not found");
-  if (!parent.value().ingest) {
+  auto p = parent();
+  if (!p) return p.error();
+  if (!p.value()->ingest) {
     return status(errc::invalid_argument, "parent scan " + *q.parent_scan_id + " never checked out a commit");
   }
-  return std::optional<std::string>(parent.value().ingest->commit_sha);
+  return std::optional<std::string>(p.value()->ingest->commit_sha);
 }
 
 status scan_pipeline::carry_parent_findings(const changed_paths& changes, const emit_fn& emit) {
-  const std::string& parent_id = *history_.request.parent_scan_id;
-  auto events = log_.read_stream(scan_stream(parent_id), 1, SIZE_MAX);
-  if (!events) return events.error();
-  auto parent = fold_scan_history(parent_id, events.value());
-  if (!parent) return parent.error();
-  if (parent.value().status != "completed") {
-    return status(errc::invalid_argument, "parent scan " + parent_id + " is " + parent.value().status +
+  auto p = parent();
+  if (!p) return p.error();
+  const scan_history& old = *p.value();
+  if (old.status != "completed") {
+    return status(errc::invalid_argument, "parent scan " + old.scan_id + " is " + old.status +
                                               ", not completed: its findings cannot be carried forward");
   }
   std::unordered_set<std::string> touched(changes.changed.begin(), changes.changed.end());
   touched.insert(changes.deleted.begin(), changes.deleted.end());
-  std::unordered_set<std::string> withdrawn;
-  if (parent.value().validation) withdrawn.insert(parent.value().validation->withdrawn.begin(),
-                                                  parent.value().validation->withdrawn.end());
   finding_batcher batch(emit);
-  for (const auto& old : parent.value().findings) {
-    if (touched.count(old.f.file_path) || withdrawn.count(old.finding_id)) continue;
-    validator_.remember(old.f.fingerprint);
-    batch.add(record(old.f, old.finding_id));
+  for (const recorded_finding* f : old.kept_findings()) {
+    if (touched.count(f->f.file_path)) continue;
+    validator_.remember(f->f.fingerprint);
+    batch.add(record(f->f, f->finding_id));
   }
   return status::ok();
 }
 
-result<std::vector<new_event>> scan_pipeline::ingest(const emit_fn& emit, const std::atomic<bool>& stop) {
+result<scan_pipeline::checked_out> scan_pipeline::check_out(std::optional<std::string> commit,
+                                                            const std::atomic<bool>& stop) {
   auto repo = find_repo(log_, history_.request.repo_id);
   if (!repo) return repo.error();
   auto base = base_commit();
@@ -158,65 +163,65 @@ result<std::vector<new_event>> scan_pipeline::ingest(const emit_fn& emit, const 
   checkout_options options;
   options.source = repo.value().source_url;
   options.branch = repo.value().default_branch;
-  options.commit = history_.request.commit_sha;
+  options.commit = std::move(commit);
   options.allowed_roots = settings_->allowed_roots;
   options.credentials = settings_->credentials;
   options.cancelled = poll(stop);
   auto head = checkout(options, workspace_);
   if (!head) return stage_error("checkout", head.error());
-
   auto files = analysis::take_inventory(workspace_, settings_->limits, poll(stop));
   if (!files) return stage_error("inventory", files.error());
-  analysis::inventory& inv = files.value();
+
+  checked_out out{std::move(head.value()), std::move(files.value()), std::nullopt};
+  if (*base) {
+    auto changes = diff_commits(workspace_, **base, out.head.commit_sha);
+    if (!changes) return stage_error("diff against base commit " + **base, changes.error());
+    out.changes = std::move(changes.value());
+  }
+  return out;
+}
+
+void scan_pipeline::keep_changed_files(analysis::inventory inv, const std::optional<changed_paths>& changes) {
+  if (changes) {
+    std::unordered_set<std::string> changed(changes->changed.begin(), changes->changed.end());
+    std::erase_if(inv.files, [&](const analysis::source_file& f) { return !changed.count(f.path); });
+  }
+  inventory_ = std::move(inv);
+}
+
+result<std::vector<new_event>> scan_pipeline::ingest(const emit_fn& emit, const std::atomic<bool>& stop) {
+  auto tree = check_out(history_.request.commit_sha, stop);
+  if (!tree) return tree.error();
+  const analysis::inventory& inv = tree.value().inventory;
 
   ingest_summary summary;
-  summary.commit_sha = head.value().commit_sha;
-  if (!head.value().branch.empty()) summary.branch = head.value().branch;
+  summary.commit_sha = tree.value().head.commit_sha;
+  if (!tree.value().head.branch.empty()) summary.branch = tree.value().head.branch;
   summary.files = inv.files.size();
   summary.bytes = inv.total_bytes;
   summary.languages = inv.files_by_language;
   summary.notes_total = inv.notes.size();
   for (std::size_t i = 0; i < inv.notes.size() && i < kMaxRecordedNotes; ++i) summary.notes.push_back(inv.notes[i]);
 
-  if (*base) {
-    auto changes = diff_commits(workspace_, **base, summary.commit_sha);
-    if (!changes) return stage_error("diff against base commit " + **base, changes.error());
-    std::unordered_set<std::string> changed(changes.value().changed.begin(), changes.value().changed.end());
-    std::erase_if(inv.files, [&](const analysis::source_file& f) { return !changed.count(f.path); });
-    summary.changed_files = inv.files.size();
+  keep_changed_files(std::move(tree.value().inventory), tree.value().changes);
+  if (tree.value().changes) {
+    summary.changed_files = inventory_->files.size();
     if (history_.request.parent_scan_id) {
-      if (status s = carry_parent_findings(changes.value(), emit); !s.is_ok()) return s;
+      if (status s = carry_parent_findings(*tree.value().changes, emit); !s.is_ok()) return s;
     }
   }
-  inventory_ = std::move(inv);
   history_.ingest = summary;
   return std::vector<new_event>{ingested_event(summary)};
 }
 
+// A resumed scan's stages after ingest need the tree ingest saw: the same
+// commit, the same inventory, the same changed files.
 status scan_pipeline::restore_workspace(const std::atomic<bool>& stop) {
   if (inventory_) return status::ok();
   if (!history_.ingest) return status(errc::invalid_argument, "ingest recorded no commit");
-  auto repo = find_repo(log_, history_.request.repo_id);
-  if (!repo) return repo.error();
-  checkout_options options;
-  options.source = repo.value().source_url;
-  options.commit = history_.ingest->commit_sha;
-  options.allowed_roots = settings_->allowed_roots;
-  options.credentials = settings_->credentials;
-  options.cancelled = poll(stop);
-  auto head = checkout(options, workspace_);
-  if (!head) return stage_error("restoring the workspace", head.error());
-  auto files = analysis::take_inventory(workspace_, settings_->limits, poll(stop));
-  if (!files) return stage_error("inventory", files.error());
-  auto base = base_commit();
-  if (!base) return base.error();
-  if (*base) {
-    auto changes = diff_commits(workspace_, **base, history_.ingest->commit_sha);
-    if (!changes) return changes.error();
-    std::unordered_set<std::string> changed(changes.value().changed.begin(), changes.value().changed.end());
-    std::erase_if(files.value().files, [&](const analysis::source_file& f) { return !changed.count(f.path); });
-  }
-  inventory_ = std::move(files.value());
+  auto tree = check_out(history_.ingest->commit_sha, stop);
+  if (!tree) return tree.error();
+  keep_changed_files(std::move(tree.value().inventory), tree.value().changes);
   return status::ok();
 }
 
@@ -267,32 +272,24 @@ result<std::vector<new_event>> scan_pipeline::vidarr() {
   summary.duplicates = counts.duplicates;
   summary.over_limit = over_limit_;
   for (std::size_t i : analysis::redundant_findings(all)) summary.withdrawn.push_back(history_.findings[i].finding_id);
-  withdrawn_ = summary.withdrawn;
   history_.validation = summary;
   return std::vector<new_event>{validated_event(summary)};
 }
 
 result<std::vector<new_event>> scan_pipeline::report() {
-  std::unordered_set<std::string> withdrawn(withdrawn_.begin(), withdrawn_.end());
-  std::vector<analysis::finding> kept;
-  std::unordered_map<std::string, std::string> id_of;  // fingerprint -> finding id (unique per scan)
-  for (const auto& r : history_.findings) {
-    if (withdrawn.count(r.finding_id)) continue;
-    kept.push_back(r.f);
-    id_of.emplace(r.f.fingerprint, r.finding_id);
-  }
-  analysis::rank_findings(kept);
+  std::vector<const recorded_finding*> kept = history_.kept_findings();
+  std::stable_sort(kept.begin(), kept.end(), [](const recorded_finding* a, const recorded_finding* b) {
+    return analysis::ranks_before(a->f, b->f);
+  });
   std::vector<std::string> ranking;
-  for (const auto& f : kept) ranking.push_back(id_of[f.fingerprint]);
+  for (const recorded_finding* f : kept) ranking.push_back(f->finding_id);
+  history_.ranking = ranking;
   return std::vector<new_event>{report_event(ranking, final_counts())};
 }
 
-scan_counts scan_pipeline::final_counts() const {
-  std::unordered_set<std::string> withdrawn(withdrawn_.begin(), withdrawn_.end());
-  scan_counts counts;
-  for (const auto& r : history_.findings) {
-    if (!withdrawn.count(r.finding_id)) counts.add(r.f.severity);
-  }
+analysis::severity_counts scan_pipeline::final_counts() const {
+  analysis::severity_counts counts;
+  for (const recorded_finding* f : history_.kept_findings()) counts.add(f->f.severity);
   return counts;
 }
 

@@ -82,12 +82,23 @@ class scan_pipeline {
   result<std::vector<new_event>> run_stage(stage s, const emit_fn& emit, const std::atomic<bool>& stop);
 
   // Counts of the scan's findings, withdrawn ones left out.
-  scan_counts final_counts() const;
+  analysis::severity_counts final_counts() const;
 
   // Removes the workspace (blocking); safe to call more than once.
   void remove_workspace();
 
  private:
+  // The workspace checked out at `commit` (nullopt: the default branch's
+  // tip), the inventory of the whole tree and, for an incremental scan, what
+  // changed since the base commit.
+  struct checked_out {
+    checkout_result head;
+    analysis::inventory inventory;
+    std::optional<changed_paths> changes;
+  };
+  result<checked_out> check_out(std::optional<std::string> commit, const std::atomic<bool>& stop);
+  // inventory_ = `inv`, only the changed files when `changes` is set.
+  void keep_changed_files(analysis::inventory inv, const std::optional<changed_paths>& changes);
   result<std::vector<new_event>> ingest(const emit_fn& emit, const std::atomic<bool>& stop);
   status restore_workspace(const std::atomic<bool>& stop);
   result<std::vector<new_event>> tyr(const std::atomic<bool>& stop);
@@ -96,6 +107,8 @@ class scan_pipeline {
   result<std::vector<new_event>> report();
   status carry_parent_findings(const changed_paths& changes, const emit_fn& emit);
   result<std::optional<std::string>> base_commit();
+  // The parent scan's history, read from the log once.
+  result<const scan_history*> parent();
   recorded_finding record(analysis::finding f, std::optional<std::string> carried_from = {});
 
   scan_history history_;
@@ -106,7 +119,7 @@ class scan_pipeline {
   std::optional<analysis::inventory> inventory_;     // files to analyse
   std::optional<analysis::threat_model> model_;
   analysis::finding_validator validator_;
-  std::vector<std::string> withdrawn_;
+  std::optional<scan_history> parent_;
   std::uint64_t over_limit_ = 0;
 };
 

@@ -30,11 +30,11 @@ result<std::vector<scan_history>> unfinished_scans(const event_log& log) {
     for (const auto& [id, json] : page.value()) {
       auto record = scan_record_from_json(json);
       if (!record || record.value().is_terminal()) continue;
-      auto first = log.read_stream(scan_stream(id), 1, 1);
-      if (!first) return first.error();
-      auto h = load_history(log, id);
+      auto events = log.read_stream(scan_stream(id), 1, SIZE_MAX);
+      if (!events) return events.error();
+      auto h = fold_scan_history(id, events.value());
       if (!h) return h.error();
-      found.emplace_back(first.value().empty() ? 0 : first.value().front().seq, std::move(h.value()));
+      found.emplace_back(events.value().front().seq, std::move(h.value()));  // fold checked it exists
     }
     if (page.value().size() < 1000) break;
     after = page.value().back().first;

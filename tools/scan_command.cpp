@@ -12,14 +12,12 @@
 #include <fstream>
 #include <mutex>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <simdjson.h>
 
 #include "actors/repos.h"
 #include "actors/scan_history.h"
 #include "actors/scan_service.h"
-#include "analysis/report.h"
 #include "analysis/sarif.h"
 #include "base/json_writer.h"
 #include "base/uuid.h"
@@ -116,23 +114,18 @@ class progress_watch {
 };
 
 struct scan_output {
-  std::vector<actors::recorded_finding> findings;  // ranked, withdrawn ones out
+  std::vector<actors::recorded_finding> findings;  // as ranked by the report stage
   scan_record scan;
 };
 
+// The findings in the order the report stage ranked them.
 scan_output collect(const actors::scan_history& h, scan_record scan) {
-  std::unordered_set<std::string> withdrawn;
-  if (h.validation) withdrawn.insert(h.validation->withdrawn.begin(), h.validation->withdrawn.end());
-  std::vector<analysis::finding> kept;
-  std::unordered_map<std::string, const actors::recorded_finding*> by_fingerprint;
-  for (const auto& r : h.findings) {
-    if (withdrawn.count(r.finding_id)) continue;
-    kept.push_back(r.f);
-    by_fingerprint.emplace(r.f.fingerprint, &r);
-  }
-  analysis::rank_findings(kept);
+  std::unordered_map<std::string_view, const actors::recorded_finding*> by_id;
+  for (const auto& f : h.findings) by_id.emplace(f.finding_id, &f);
   scan_output out{{}, std::move(scan)};
-  for (const auto& f : kept) out.findings.push_back(*by_fingerprint.at(f.fingerprint));
+  for (const auto& id : h.ranking) {
+    if (auto it = by_id.find(id); it != by_id.end()) out.findings.push_back(*it->second);
+  }
   return out;
 }
 
