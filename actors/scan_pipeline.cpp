@@ -190,6 +190,9 @@ void scan_pipeline::keep_changed_files(analysis::inventory inv, const std::optio
 }
 
 result<std::vector<new_event>> scan_pipeline::ingest(const emit_fn& emit, const std::atomic<bool>& stop) {
+  // A workspace here is what an interrupted ingest left, possibly a clone
+  // cut short (no refs yet): start over rather than fetch into it.
+  remove_workspace();
   auto tree = check_out(history_.request.commit_sha, stop);
   if (!tree) return tree.error();
   const analysis::inventory& inv = tree.value().inventory;
