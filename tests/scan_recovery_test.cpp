@@ -3,7 +3,6 @@
 // twice, and `heimdall log verify` passes.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,26 +24,6 @@ using namespace heimdall::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Starts build/heimdall with `args`, output to `log_file`.
-pid_t spawn_heimdall(const std::vector<std::string>& args, const std::string& log_file) {
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<char*> argv;
-    std::string bin = HEIMDALL_BIN;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
 
 std::string member(const std::string& json, const char* key) {
   thread_local simdjson::dom::parser parser;
@@ -102,7 +81,8 @@ TEST_CASE("kill -9 during a scan; after a restart the scan resumes or ends inter
     std::string dir = log_dir("scan-kill-" + std::to_string(round));
     std::string output = root.string() + "/round" + std::to_string(round) + ".out";
     std::string stage = stages[round % 4];
-    pid_t scan = spawn_heimdall({"scan", (root / "repos" / "app").string(), "--data", dir, "--quiet"}, output);
+    pid_t scan = start_heimdall({"scan", (root / "repos" / "app").string(), "--data", dir, "--quiet"}, output);
+    REQUIRE(scan > 0);
     watch(dir, [&](const std::vector<event>& events) {
       for (const auto& e : events) {
         if (e.type == "scan.stage_updated" && member(e.data, "stage") == stage) return true;
@@ -114,8 +94,9 @@ TEST_CASE("kill -9 during a scan; after a restart the scan resumes or ends inter
     int wstatus = 0;
     waitpid(scan, &wstatus, 0);
 
-    pid_t server = spawn_heimdall({"serve", "--data", dir, "--listen", "127.0.0.1:0", "--repo-root",
+    pid_t server = start_heimdall({"serve", "--data", dir, "--listen", "127.0.0.1:0", "--repo-root",
                                    (root / "repos").string()}, output);
+    REQUIRE(server > 0);
     auto events = watch(dir, terminal, std::chrono::seconds(180));
     kill(server, SIGTERM);
     waitpid(server, &wstatus, 0);

@@ -1,5 +1,7 @@
 #include "tests/test_dirs.h"
 
+#include <fcntl.h>
+
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,6 +57,33 @@ new_event make_event(const std::string& type, const std::string& data) {
   return e;
 }
 
+namespace {
+
+// In a forked child: becomes build/heimdall with `args`.
+[[noreturn]] void exec_heimdall(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::string bin = HEIMDALL_BIN;
+  argv.push_back(bin.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv(bin.c_str(), argv.data());
+  _exit(127);
+}
+
+}  // namespace
+
+pid_t start_heimdall(const std::vector<std::string>& args, const std::string& output_file) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    exec_heimdall(args);
+  }
+  return pid;
+}
+
 command_result run_heimdall(const std::vector<std::string>& args) {
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
@@ -64,14 +93,7 @@ command_result run_heimdall(const std::vector<std::string>& args) {
     dup2(err_pipe[1], 2);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    std::vector<char*> argv;
-    std::string bin = HEIMDALL_BIN;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
+    exec_heimdall(args);
   }
   close(out_pipe[1]);
   close(err_pipe[1]);

@@ -2,6 +2,8 @@
 // binary, and snapshots of a directory's bytes.
 #pragma once
 
+#include <sys/types.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -28,6 +30,9 @@ struct command_result {
 };
 // Runs build/heimdall with `args` (no shell), capturing stdout and stderr.
 command_result run_heimdall(const std::vector<std::string>& args);
+// Starts build/heimdall with `args` in the background, stdout and stderr
+// appended to `output_file`; the caller waits for (or kills) the pid.
+pid_t start_heimdall(const std::vector<std::string>& args, const std::string& output_file);
 
 std::size_t count_lines(const std::string& text);
 
