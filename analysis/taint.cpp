@@ -810,6 +810,19 @@ class file_analyzer {
     return !aborted_;
   }
 
+  // `c` ? `a` : `b` in either language: the branch a constant condition
+  // picks, or both joined (and no longer a known number).
+  value eval_conditional(span c, span a, span b, frame& fr, int depth) {
+    eval(c, fr, depth + 1);
+    std::optional<bool> cv = fold_cond(c, fr);
+    if (cv == true) return eval(a, fr, depth + 1);
+    if (cv == false) return eval(b, fr, depth + 1);
+    value r = eval(a, fr, depth + 1);
+    r.t = join(r.t, eval(b, fr, depth + 1).t);
+    r.num.reset();
+    return r;
+  }
+
   value eval(span s, frame& fr, int depth) {
     if (s.empty() || !step() || depth > kMaxEvalDepth) return {};
     const auto kw = [](std::string_view k) { return [k](const token& t) { return is(t, k); }; };
@@ -821,14 +834,7 @@ class file_analyzer {
         auto elses = top_level(span{s.toks, ifs[0], s.e}, kw("else"));
         if (!elses.empty()) {
           span a{s.toks, s.b, ifs[0]}, c{s.toks, ifs[0] + 1, elses[0]}, b{s.toks, elses[0] + 1, s.e};
-          eval(c, fr, depth + 1);
-          std::optional<bool> cv = fold_cond(c, fr);
-          if (cv == true) return eval(a, fr, depth + 1);
-          if (cv == false) return eval(b, fr, depth + 1);
-          value r = eval(a, fr, depth + 1);
-          r.t = join(r.t, eval(b, fr, depth + 1).t);
-          r.num.reset();
-          return r;
+          return eval_conditional(c, a, b, fr, depth);
         }
       }
     } else {
@@ -845,13 +851,7 @@ class file_analyzer {
         }
         if (colon) {
           span c{s.toks, s.b, q[0]}, a{s.toks, q[0] + 1, colon}, b{s.toks, colon + 1, s.e};
-          eval(c, fr, depth + 1);
-          std::optional<bool> cv = fold_cond(c, fr);
-          if (cv == true) return eval(a, fr, depth + 1);
-          if (cv == false) return eval(b, fr, depth + 1);
-          value r = eval(a, fr, depth + 1);
-          r.t = join(r.t, eval(b, fr, depth + 1).t);
-          return r;
+          return eval_conditional(c, a, b, fr, depth);
         }
       }
     }
