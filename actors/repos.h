@@ -8,18 +8,12 @@
 #include <optional>
 #include <string>
 
+#include "actors/scan_events.h"
 #include "base/result.h"
 #include "store/event_log.h"
 
 namespace heimdall::actors {
 
-struct repo_info {
-  std::string id;
-  std::string owner_id;
-  std::string name;
-  std::string source_url;
-  std::optional<std::string> default_branch;  // nullopt: the remote's HEAD
-};
 
 // Appends repo.registered to a new stream and returns the repo (with its
 // new id). Errors: invalid_argument for an empty name or source, or an

@@ -126,6 +126,17 @@ std::optional<stage> parse_stage(std::string_view name) {
 std::string scan_stream(std::string_view scan_id) { return "scan-" + std::string(scan_id); }
 std::string repo_stream(std::string_view repo_id) { return "repo-" + std::string(repo_id); }
 
+new_event repo_registered_event(const repo_info& repo) {
+  json_writer w;
+  w.begin_object();
+  w.key("owner_id").value(repo.owner_id);
+  w.key("name").value(repo.name);
+  w.key("source_url").value(repo.source_url);
+  w.key("default_branch").value(repo.default_branch);
+  w.end_object();
+  return make("repo.registered", w.take());
+}
+
 new_event queued_event(const scan_request& r) {
   json_writer w;
   w.begin_object();
@@ -248,6 +259,18 @@ new_event cancelled_event(std::string_view reason) {
   json_writer w;
   w.begin_object().key("reason").value(reason).end_object();
   return make("scan.cancelled", w.take());
+}
+
+result<repo_info> parse_repo_registered(std::string_view repo_id, std::string_view data) {
+  reader r(data);
+  repo_info repo;
+  repo.id = std::string(repo_id);
+  repo.owner_id = r.str("owner_id");
+  repo.name = r.str("name");
+  repo.source_url = r.str("source_url");
+  repo.default_branch = r.opt_str("default_branch");
+  if (!r.ok()) return r.error("repo.registered");
+  return repo;
 }
 
 result<scan_request> parse_queued(std::string_view data) {

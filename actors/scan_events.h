@@ -1,5 +1,5 @@
-// scan_events: the data of every event a scan's stream holds, built and read
-// in one place so the writer (the scan actor), the reader (resume, the CLI,
+// scan_events: the data of every event the pipeline writes (a repo's
+// registration, everything in a scan's stream), built and read in one place so the writer (the scan actor), the reader (resume, the CLI,
 // the HTTP layer) and the schemas (schemas/events/) agree.
 //
 // A scan stream ("scan-<uuid>") reads, for a scan that completes:
@@ -38,6 +38,16 @@ std::string_view stage_name(stage s);           // "ingest", "tyr", ...
 std::string_view stage_scan_status(stage s);    // "ingesting", "modeling", ...
 std::optional<stage> parse_stage(std::string_view name);
 
+// A registered repository; repo.registered holds all but the id (its
+// stream's name).
+struct repo_info {
+  std::string id;
+  std::string owner_id;
+  std::string name;
+  std::string source_url;
+  std::optional<std::string> default_branch;  // nullopt: the remote's HEAD
+};
+
 // What a scan is asked to do; the data of scan.queued.
 struct scan_request {
   std::string repo_id;
@@ -74,6 +84,7 @@ struct validation_summary {
   std::vector<std::string> withdrawn;  // finding ids made redundant by another finding  // finding ids made redundant by another finding
 };
 
+new_event repo_registered_event(const repo_info& repo);
 new_event queued_event(const scan_request& request);
 new_event status_event(std::string_view status);
 new_event stage_event(stage s, std::string_view stage_status, std::string_view error = {});
@@ -88,6 +99,7 @@ new_event cancelled_event(std::string_view reason);
 
 // Readers for the events above (data at the current schema). Errors:
 // invalid_argument naming the missing or mistyped member.
+result<repo_info> parse_repo_registered(std::string_view repo_id, std::string_view data);
 result<scan_request> parse_queued(std::string_view data);
 result<recorded_finding> parse_finding(std::string_view data);
 result<ingest_summary> parse_ingested(std::string_view data);
