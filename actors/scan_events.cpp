@@ -286,6 +286,24 @@ result<scan_request> parse_queued(std::string_view data) {
   return q;
 }
 
+result<std::string> parse_status(std::string_view data) {
+  reader r(data);
+  std::string s = r.str("status");
+  if (!r.ok()) return r.error("scan.status_changed");
+  return s;
+}
+
+result<stage_update> parse_stage_update(std::string_view data) {
+  reader r(data);
+  std::string name = r.str("stage");
+  stage_update u{stage::ingest, r.str("status"), r.opt_str("error").value_or("")};
+  if (!r.ok()) return r.error("scan.stage_updated");
+  auto s = parse_stage(name);
+  if (!s) return status(errc::invalid_argument, "scan.stage_updated: unknown stage '" + name + "'");
+  u.s = *s;
+  return u;
+}
+
 result<recorded_finding> parse_finding(std::string_view data) {
   reader r(data);
   recorded_finding out;

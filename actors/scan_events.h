@@ -101,6 +101,13 @@ new_event cancelled_event(std::string_view reason);
 // invalid_argument naming the missing or mistyped member.
 result<repo_info> parse_repo_registered(std::string_view repo_id, std::string_view data);
 result<scan_request> parse_queued(std::string_view data);
+result<std::string> parse_status(std::string_view data);  // scan.status_changed
+struct stage_update {
+  stage s;
+  std::string status;  // pending | running | completed | failed
+  std::string error;
+};
+result<stage_update> parse_stage_update(std::string_view data);
 result<recorded_finding> parse_finding(std::string_view data);
 result<ingest_summary> parse_ingested(std::string_view data);
 result<validation_summary> parse_validated(std::string_view data);

@@ -3,20 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include <simdjson.h>
-
 namespace heimdall::actors {
-namespace {
-
-std::optional<std::string> member(const std::string& json, const char* key) {
-  thread_local simdjson::dom::parser parser;
-  std::string_view value;
-  if (parser.parse(json).get_object()[key].get(value) != simdjson::SUCCESS) return std::nullopt;
-  return std::string(value);
-}
-
-}  // namespace
-
 bool scan_history::stage_done(stage s) const {
   return std::find(completed.begin(), completed.end(), s) != completed.end();
 }
@@ -55,18 +42,15 @@ result<scan_history> fold_scan_history(std::string_view scan_id, const std::vect
       auto q = parse_queued(e.data);
       if (!q) return bad(q.error());
       h.request = std::move(q.value());
-      h.created_at = e.time;
     } else if (t == "scan.status_changed") {
-      if (auto s = member(e.data, "status")) {
-        h.status = *s;
-        if (*s == "running") ++h.starts;
-      }
+      auto s = parse_status(e.data);
+      if (!s) return bad(s.error());
+      h.status = s.value();
+      if (h.status == "running") ++h.starts;
     } else if (t == "scan.stage_updated") {
-      auto name = member(e.data, "stage");
-      auto st = member(e.data, "status");
-      auto s = name ? parse_stage(*name) : std::nullopt;
-      if (!s || !st) return bad(status(errc::invalid_argument, "scan.stage_updated without stage or status"));
-      if (*st == "completed" && !h.stage_done(*s)) h.completed.push_back(*s);
+      auto u = parse_stage_update(e.data);
+      if (!u) return bad(u.error());
+      if (u.value().status == "completed" && !h.stage_done(u.value().s)) h.completed.push_back(u.value().s);
     } else if (t == "scan.finding_added") {
       auto f = parse_finding(e.data);
       if (!f) return bad(f.error());

@@ -29,7 +29,6 @@ struct scan_history {
   std::optional<validation_summary> validation;
   std::vector<recorded_finding> findings;  // in recorded order
   std::vector<std::string> ranking;        // from scan.report_generated: finding ids, most urgent first
-  std::string created_at;
 
   // The findings that count: recorded and not withdrawn by vidarr, in
   // recorded order.

@@ -3,17 +3,16 @@
 // Progress goes to stderr as the log records it; findings go to stdout (or
 // --output) as text, JSON or SARIF. Exit: 0 clean, 1 a finding at or above
 // --fail-on, 2 usage error or the scan failed.
-#include <signal.h>
-#include <unistd.h>
-
+#include <cctype>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <unordered_map>
-
-#include <simdjson.h>
 
 #include "actors/repos.h"
 #include "actors/scan_history.h"
@@ -81,27 +80,20 @@ class progress_watch {
 
  private:
   void report(const event& e) {
-    thread_local simdjson::dom::parser parser;
-    simdjson::dom::element data;
-    if (parser.parse(e.data).get(data) != simdjson::SUCCESS) return;
-    std::string_view stage, status, text;
-    if (e.type == "scan.stage_updated" && data["stage"].get(stage) == simdjson::SUCCESS &&
-        data["status"].get(status) == simdjson::SUCCESS) {
-      std::string line = "[" + std::string(stage) + "] " + std::string(status);
-      if (status == "completed") line += " (" + std::to_string(findings_) + " findings so far)";
-      if (data["error"].get(text) == simdjson::SUCCESS) line += ": " + std::string(text);
+    if (e.type == "scan.stage_updated") {
+      auto u = actors::parse_stage_update(e.data);
+      if (!u) return;
+      std::string line = "[" + std::string(actors::stage_name(u.value().s)) + "] " + u.value().status;
+      if (u.value().status == "completed") line += " (" + std::to_string(findings_) + " findings so far)";
+      if (!u.value().error.empty()) line += ": " + u.value().error;
       std::fprintf(stderr, "%s\n", line.c_str());
     } else if (e.type == "scan.finding_added") {
       ++findings_;
     } else if (e.type == "scan.ingested") {
-      std::uint64_t files = 0, bytes = 0;
-      std::string_view sha;
-      // Each stays at its default when missing; the line is only progress.
-      if (data["files"].get(files) != simdjson::SUCCESS) files = 0;
-      if (data["bytes"].get(bytes) != simdjson::SUCCESS) bytes = 0;
-      if (data["commit_sha"].get(sha) != simdjson::SUCCESS) sha = "?";
-      std::fprintf(stderr, "[ingest] commit %.12s: %llu files, %.1f MB\n", std::string(sha).c_str(),
-                   static_cast<unsigned long long>(files), bytes / 1e6);
+      auto ingested = actors::parse_ingested(e.data);
+      if (!ingested) return;
+      std::fprintf(stderr, "[ingest] commit %.12s: %llu files, %.1f MB\n", ingested.value().commit_sha.c_str(),
+                   static_cast<unsigned long long>(ingested.value().files), ingested.value().bytes / 1e6);
     }
   }
 
@@ -151,17 +143,11 @@ std::string as_text(const scan_output& out) {
   return text;
 }
 
-std::string as_json(const scan_output& out, const std::vector<event>& events) {
-  std::unordered_map<std::string, const std::string*> data_of;
-  for (const auto& e : events) {
-    if (e.type != "scan.finding_added") continue;
-    thread_local simdjson::dom::parser parser;
-    std::string_view id;
-    if (parser.parse(e.data)["finding_id"].get(id) == simdjson::SUCCESS) data_of[std::string(id)] = &e.data;
-  }
+std::string as_json(const scan_output& out) {
   json_writer w;
   w.begin_object().key("scan").raw(to_json(out.scan)).key("findings").begin_array();
-  for (const auto& r : out.findings) w.raw(*data_of.at(r.finding_id));
+  // The finding object is exactly the data its scan.finding_added carries.
+  for (const auto& r : out.findings) w.raw(actors::finding_event(r).data);
   w.end_array().end_object();
   return w.take() + "\n";
 }
@@ -271,7 +257,7 @@ int run_scan(const std::vector<std::string>& words) {
   if (format == "text") {
     rendered = as_text(out);
   } else if (format == "json") {
-    rendered = as_json(out, events.value());
+    rendered = as_json(out);
   } else {
     std::vector<analysis::finding> findings;
     for (const auto& r : out.findings) findings.push_back(r.f);
