@@ -20,8 +20,8 @@ std::vector<std::string> split_colon(const char* text) {
 const char* const kScanOptionsHelp =
     "  --repo-root DIR     a directory local-path and file:// sources may live in\n"
     "                      (repeatable; also HEIMDALL_REPO_ROOTS, colon-separated)\n"
-    "  --rules DIR         the rule pack (default: the one built in, or\n"
-    "                      HEIMDALL_RULES_DIR)\n"
+    "  --rules DIR         the rule pack (default: HEIMDALL_RULES_DIR, else the\n"
+    "                      source tree's analysis/rules this binary was built from)\n"
     "  --max-scans N       scans run at once (default: the number of cores)\n"
     "  --stage-timeout S   seconds a stage may take (default 1800)\n"
     "  --scan-timeout S    seconds a whole scan may take (default 7200)\n";
