@@ -128,6 +128,7 @@ std::uint64_t tree_bytes(const fs::path& dir) {
 // Wall time of a peer tool over the tree (output discarded); -1 when it is
 // not installed or could not run.
 double run_peer(const std::vector<std::string>& argv) {
+  std::fflush(stdout);  // or the child would write our buffered lines again
   auto start = clock_type::now();
   pid_t pid = fork();
   if (pid < 0) return -1;
