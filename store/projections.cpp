@@ -7,41 +7,13 @@
 #include <map>
 #include <unordered_map>
 
+#include "store/data_fields.h"
 #include "store/keys.h"
 #include "store/projection.h"
 #include "store/scan_record.h"
 
 namespace heimdall {
 namespace {
-
-// Read access to an event's data object; absent or mistyped fields read as
-// nullopt, so a projection degrades to defaults instead of failing.
-class data_fields {
- public:
-  explicit data_fields(const std::string& json) {
-    ok_ = parser_.parse(json).get(object_) == simdjson::SUCCESS;
-  }
-  std::optional<std::string> string(const char* key) {
-    std::string_view text;
-    if (!ok_ || object_[key].get(text) != simdjson::SUCCESS) return std::nullopt;
-    return std::string(text);
-  }
-  std::optional<std::uint64_t> number(const char* key) {
-    std::uint64_t n;
-    if (!ok_ || object_[key].get(n) != simdjson::SUCCESS) return std::nullopt;
-    return n;
-  }
-
- private:
-  simdjson::dom::parser& parser_ = thread_parser();
-  simdjson::dom::object object_;
-  bool ok_ = false;
-
-  static simdjson::dom::parser& thread_parser() {
-    thread_local simdjson::dom::parser parser;
-    return parser;
-  }
-};
 
 std::optional<std::string_view> aggregate_id(std::string_view stream, std::string_view prefix) {
   if (stream.size() <= prefix.size() || stream.substr(0, prefix.size()) != prefix) return std::nullopt;
