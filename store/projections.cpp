@@ -2,6 +2,7 @@
 //   scans       scan id -> scan_record JSON (status, counts, timestamps)
 //   repo_scans  repo id '|' BE64(seq of scan.queued) -> scan id
 //               (a repo's scans in trigger order; iterate backwards for newest first)
+// and the user projections of user_projections.h.
 #include <simdjson.h>
 
 #include <map>
@@ -11,6 +12,7 @@
 #include "store/keys.h"
 #include "store/projection.h"
 #include "store/scan_record.h"
+#include "store/user_projections.h"
 
 namespace heimdall {
 namespace {
@@ -138,7 +140,8 @@ class repo_scans_projection : public projection {
 const std::vector<const projection*>& all_projections() {
   static const scans_projection scans;
   static const repo_scans_projection repo_scans;
-  static const std::vector<const projection*> list = {&scans, &repo_scans};
+  static const std::vector<const projection*> list = {&scans, &repo_scans, &users_projection(),
+                                                      &user_emails_projection(), &tokens_projection()};
   return list;
 }
 

@@ -244,6 +244,12 @@ MODEL = {"summary": "2 HTTP routes (flask).", "boundaries": [{"name": "internet 
          "surfaces": [{"name": "HTTP API (flask)", "risk": "high"}], "data_flows": []}
 VALIDATED = {"checked": 7, "suppressed": 1, "duplicates": 2, "over_limit": 0, "withdrawn": [U1]}
 
+HASH = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$OxkbqVbbGRJZzUqRk0qsPw9S5PwFZYRgNQQhBSP0bJE"
+REGISTERED = {"email": "Alice@Example.com", "role": "member", "password_hash": HASH}
+CLAIM = {"user_id": U1, "email": "alice@example.com"}
+ISSUED = {"token_sha256": SHA256, "expires_at": "2026-04-11T10:00:05.123Z"}
+KEY_STORED = {"provider": "openai", "nonce": "ab" * 24, "ciphertext": "cd" * 40}
+
 SAMPLES = {
     ENVELOPE: (
         [ENVELOPE_SAMPLE, variant(ENVELOPE_SAMPLE, stream="user:a.b_c-1", data={})],
@@ -351,6 +357,41 @@ SAMPLES = {
          ("missing actor", variant(TRIAGE, drop=["actor"])),
          ("actor not a uuid", variant(TRIAGE, actor="alice@example.com")),
          ("extra property", variant(TRIAGE, severity="low"))]),
+    ("user.registered", 1): (
+        [REGISTERED, variant(REGISTERED, role="admin")],
+        [("unknown role", variant(REGISTERED, role="owner")),
+         ("email without @", variant(REGISTERED, email="alice")),
+         ("password in clear", variant(REGISTERED, password_hash="hunter22")),
+         ("argon2i hash", variant(REGISTERED, password_hash=HASH.replace("argon2id", "argon2i"))),
+         ("extra property", variant(REGISTERED, password="hunter22"))]),
+    ("user.email_claimed", 1): (
+        [CLAIM],
+        [("email not lower-cased", variant(CLAIM, email="Alice@example.com")),
+         ("user_id not a uuid", variant(CLAIM, user_id="alice")),
+         ("missing email", variant(CLAIM, drop=["email"]))]),
+    ("user.token_issued", 1): (
+        [ISSUED],
+        [("token in clear", variant(ISSUED, token="ab" * 32)),
+         ("short hash", variant(ISSUED, token_sha256=SHA256[:40])),
+         ("expires_at without milliseconds", variant(ISSUED, expires_at="2026-04-11T10:00:05Z")),
+         ("missing expires_at", variant(ISSUED, drop=["expires_at"]))]),
+    ("user.token_revoked", 1): (
+        [{"token_sha256": SHA256}],
+        [("uppercase hash", {"token_sha256": SHA256.upper()}),
+         ("missing hash", {}),
+         ("extra property", {"token_sha256": SHA256, "token": "ab" * 32})]),
+    ("user.ai_provider_set", 1): (
+        [{"provider": "builtin", "base_url": None},
+         {"provider": "ollama", "base_url": "http://127.0.0.1:11434"}],
+        [("unknown provider", {"provider": "gemini", "base_url": None}),
+         ("base_url not http(s)", {"provider": "ollama", "base_url": "file:///etc/passwd"}),
+         ("missing base_url", {"provider": "openai"})]),
+    ("user.api_key_stored", 1): (
+        [KEY_STORED, variant(KEY_STORED, provider="anthropic")],
+        [("builtin needs no key", variant(KEY_STORED, provider="builtin")),
+         ("short nonce", variant(KEY_STORED, nonce="ab" * 12)),
+         ("ciphertext shorter than its authenticator", variant(KEY_STORED, ciphertext="cd" * 16)),
+         ("key in clear", variant(KEY_STORED, api_key="sk-123"))]),
 }
 
 
