@@ -12,6 +12,7 @@ packages=(
   libgit2-dev           # repositories (ingest)
   libcaf-dev            # actors (CAF 0.17)
   libssl-dev            # SHA-256 of detected secrets (libcrypto)
+  libsodium-dev         # password hashes (Argon2id), API keys encrypted at rest
   catch2                # tests (Catch2 v2, header-only)
   python3-jsonschema    # schema validation of the events the tests produce
   bandit flawfinder     # peers scan_bench measures against
