@@ -11,5 +11,6 @@ namespace heimdall::tools {
 int run_serve(const std::vector<std::string>& words);
 int run_log(const std::vector<std::string>& words);
 int run_scan(const std::vector<std::string>& words);
+int run_user(const std::vector<std::string>& words);
 
 }  // namespace heimdall::tools

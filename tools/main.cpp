@@ -14,6 +14,7 @@ constexpr const char* kUsage =
     "  serve   run the server (data under ./data by default)\n"
     "  scan    scan one repository in-process and print its findings\n"
     "  log     inspect, verify and rebuild the event log\n"
+    "  user    add a user and print an API token for it\n"
     "\n"
     "`heimdall <command> --help` describes a command.\n";
 
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return heimdall::tools::run_serve(words);
   if (command == "log") return heimdall::tools::run_log(words);
   if (command == "scan") return heimdall::tools::run_scan(words);
+  if (command == "user") return heimdall::tools::run_user(words);
   std::fprintf(stderr, "heimdall: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }
