@@ -84,19 +84,28 @@ pid_t start_heimdall(const std::vector<std::string>& args, const std::string& ou
   return pid;
 }
 
-command_result run_heimdall(const std::vector<std::string>& args) {
-  int out_pipe[2], err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
+command_result run_heimdall(const std::vector<std::string>& args) { return run_heimdall(args, ""); }
+
+command_result run_heimdall(const std::vector<std::string>& args, const std::string& input) {
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
   pid_t pid = fork();
   if (pid == 0) {
+    dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
+    close(in_pipe[1]);
     close(out_pipe[0]);
     close(err_pipe[0]);
     exec_heimdall(args);
   }
+  close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
+  // Fits in the pipe's buffer, so this does not wait for the child to read;
+  // a short write leaves the child a truncated input, which its test sees.
+  if (!input.empty()) (void)!write(in_pipe[1], input.data(), input.size());
+  close(in_pipe[1]);
   command_result r;
   // Drain both pipes together: a child that fills one while we block on
   // the other would never exit.

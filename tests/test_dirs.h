@@ -30,6 +30,8 @@ struct command_result {
 };
 // Runs build/heimdall with `args` (no shell), capturing stdout and stderr.
 command_result run_heimdall(const std::vector<std::string>& args);
+// The same with `input` on its stdin (at most a pipe's capacity, 64 KiB).
+command_result run_heimdall(const std::vector<std::string>& args, const std::string& input);
 // Starts build/heimdall with `args` in the background, stdout and stderr
 // appended to `output_file`; the caller waits for (or kills) the pid.
 pid_t start_heimdall(const std::vector<std::string>& args, const std::string& output_file);
