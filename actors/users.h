@@ -86,8 +86,8 @@ status set_ai_provider(event_log& log, const std::string& user_id, const std::st
 // (1 to 4096 bytes, no control characters). The key is encrypted with
 // crypto_secretbox_easy under the 32-byte master key in `master_key_file`
 // (created with mode 0600 on first use, e.g. <data dir>/secret.key; a file
-// that others may read, or of another size, is refused), and only the
-// nonce and ciphertext are recorded (user.api_key_stored).
+// that others may access, a symlink, or one of another size is refused), and
+// only the nonce and ciphertext are recorded (user.api_key_stored).
 // Errors: invalid_argument, not_found, io_error (the key file).
 status store_api_key(event_log& log, const std::filesystem::path& master_key_file, const std::string& user_id,
                      const std::string& provider, const std::string& api_key);

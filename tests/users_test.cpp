@@ -149,7 +149,8 @@ TEST_CASE("users: of two concurrent registrations of one email exactly one wins"
     CHECK(wins == 1);
   }
   CHECK(actors::count_users(*log).value() == kRounds);
-  // A loser that got as far as its user stream is an inactive user: absent.
+  // A loser that got as far as its user stream (both usually do: each hashes
+  // its password before appending) is an inactive user: absent.
   auto streams = list_streams(*log, "user-");
   REQUIRE(streams);
   CHECK(streams->size() >= kRounds);
@@ -159,6 +160,25 @@ TEST_CASE("users: of two concurrent registrations of one email exactly one wins"
   auto report = verify_log(*log);
   REQUIRE(report);
   CHECK(report->ok());
+}
+
+TEST_CASE("users: a registration cut short before its email claim leaves the email free", "[users]") {
+  auto log = open_log(test::log_dir("users-cut-short"));
+  // What a process that died between register_user's two appends leaves:
+  // user.registered and no user.email_claimed.
+  std::string orphan = uuid::v7().to_string();
+  new_event registered{uuid::v7(), "user.registered", 1,
+                       R"({"email":"pat@example.com","role":"admin","password_hash":"$argon2id$v=19$m=65536,t=2,p=1$)"
+                       R"(c29tZXNhbHRzb21lc2FsdA$OxkbqVbbGRJZzUqRk0qsPw9S5PwFZYRgNQQhBSP0bJE"})"};
+  REQUIRE(log->append("user-" + orphan, expected_version::no_stream(), {registered}));
+  CHECK(actors::find_user(*log, orphan).error().code() == errc::not_found);
+  CHECK(actors::issue_token(*log, orphan, 1h).error().code() == errc::not_found);
+  CHECK(actors::count_users(*log).value() == 0);
+
+  auto pat = must_register(*log, "pat@example.com");
+  CHECK(pat.id != orphan);
+  CHECK(actors::check_password(*log, "pat@example.com", "correct horse battery")->id == pat.id);
+  CHECK(actors::count_users(*log).value() == 1);
 }
 
 TEST_CASE("users: check_password accepts the password and refuses the rest alike", "[users]") {
