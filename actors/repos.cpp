@@ -1,9 +1,31 @@
 #include "actors/repos.h"
 
 #include "actors/scan_events.h"
+#include "base/json_writer.h"
 #include "base/uuid.h"
 
 namespace heimdall::actors {
+namespace {
+
+status not_found(const std::string& repo_id) {
+  return status(errc::not_found, "Repo '" + repo_id + "' not found");
+}
+
+// The repo's stream, checked to be a live repo; its first event is
+// repo.registered.
+result<std::vector<event>> live_stream(const event_log& log, const std::string& repo_id) {
+  if (!uuid::parse(repo_id)) return not_found(repo_id);
+  auto events = log.read_stream(repo_stream(repo_id), 1, 1000);
+  if (!events) return events.error();
+  const auto& list = events.value();
+  if (list.empty() || list.front().type != "repo.registered") return not_found(repo_id);
+  for (const auto& e : list) {
+    if (e.type == "repo.deleted") return not_found(repo_id);
+  }
+  return events;
+}
+
+}  // namespace
 
 result<repo_info> register_repo(event_log& log, const std::string& owner_id, const std::string& name,
                                 const std::string& source_url, std::optional<std::string> default_branch) {
@@ -11,25 +33,70 @@ result<repo_info> register_repo(event_log& log, const std::string& owner_id, con
   if (name.empty()) return status(errc::invalid_argument, "a repository needs a name");
   if (source_url.empty()) return status(errc::invalid_argument, "a repository needs a source");
   if (default_branch && default_branch->empty()) default_branch.reset();
-  repo_info repo{uuid::v7().to_string(), owner_id, name, source_url, std::move(default_branch)};
+  repo_info repo{uuid::v7().to_string(), owner_id, name, source_url, std::move(default_branch), {}};
   auto appended = log.append(repo_stream(repo.id), expected_version::no_stream(), {repo_registered_event(repo)});
   if (!appended) return appended.error();
+  if (auto stored = log.read_stream(repo_stream(repo.id), 1, 1); stored && !stored->empty()) {
+    repo.created_at = stored->front().time;
+  }
   return repo;
 }
 
 result<repo_info> find_repo(const event_log& log, const std::string& repo_id) {
-  auto events = log.read_stream(repo_stream(repo_id), 1, 1000);
+  auto events = live_stream(log, repo_id);
   if (!events) return events.error();
-  const auto& list = events.value();
-  if (list.empty() || list.front().type != "repo.registered") {
-    return status(errc::not_found, "Repo '" + repo_id + "' not found");
-  }
-  for (const auto& e : list) {
-    if (e.type == "repo.deleted") return status(errc::not_found, "Repo '" + repo_id + "' not found");
-  }
-  auto repo = parse_repo_registered(repo_id, list.front().data);
+  const event& registered = events->front();
+  auto repo = parse_repo_registered(repo_id, registered.data);
   if (!repo) return status(errc::corruption, "repo " + repo_id + ": " + repo.error().message());
+  repo->created_at = registered.time;
   return repo;
+}
+
+result<repo_page> list_repos(const event_log& log, const std::string& owner_id, std::uint64_t page,
+                             std::uint64_t per_page) {
+  const std::string prefix = "o|" + owner_id + '|';
+  const std::uint64_t first = (page - 1) * per_page;
+  repo_page out;
+  std::string after;
+  for (;;) {
+    auto batch = log.projection_scan("repos", prefix, after, 512);
+    if (!batch) return batch.error();
+    for (const auto& [key, repo_id] : batch.value()) {
+      if (out.total >= first && out.repos.size() < per_page) {
+        auto repo = find_repo(log, repo_id);
+        if (!repo) return repo.error();
+        out.repos.push_back(std::move(repo).value());
+      }
+      ++out.total;
+    }
+    if (batch->size() < 512) break;
+    after = batch->back().first;
+  }
+  return out;
+}
+
+status delete_repo(event_log& log, const std::string& repo_id) {
+  auto events = live_stream(log, repo_id);
+  if (!events) return events.error();
+  new_event deleted;
+  deleted.id = uuid::v7();
+  deleted.type = "repo.deleted";
+  deleted.data = "{}";
+  auto appended = log.append(repo_stream(repo_id), expected_version::exact(events->back().version), {deleted});
+  return appended ? status::ok() : appended.error();
+}
+
+std::string repo_json(const repo_info& repo) {
+  json_writer w;
+  w.begin_object();
+  w.key("id").value(repo.id);
+  w.key("owner_id").value(repo.owner_id);
+  w.key("name").value(repo.name);
+  w.key("source_url").value(repo.source_url);
+  w.key("default_branch").value(repo.default_branch);
+  w.key("created_at").value(repo.created_at);
+  w.end_object();
+  return w.take();
 }
 
 }  // namespace heimdall::actors

@@ -123,6 +123,8 @@ std::optional<stage> parse_stage(std::string_view name) {
   return std::nullopt;
 }
 
+std::string finding_stream(std::string_view finding_id) { return "finding-" + std::string(finding_id); }
+
 std::string scan_stream(std::string_view scan_id) { return "scan-" + std::string(scan_id); }
 std::string repo_stream(std::string_view repo_id) { return "repo-" + std::string(repo_id); }
 
@@ -378,6 +380,30 @@ result<validation_summary> parse_validated(std::string_view data) {
   s.withdrawn = r.strings("withdrawn");
   if (!r.ok()) return r.error("scan.findings_validated");
   return s;
+}
+
+result<analysis::severity_counts> parse_completed(std::string_view data) {
+  reader r(data);
+  analysis::severity_counts c;
+  c.total = static_cast<std::uint64_t>(r.integer("finding_count"));
+  c.critical = static_cast<std::uint64_t>(r.integer("critical_count"));
+  c.high = static_cast<std::uint64_t>(r.integer("high_count"));
+  c.medium = static_cast<std::uint64_t>(r.integer("medium_count"));
+  c.low = static_cast<std::uint64_t>(r.integer("low_count"));
+  if (!r.ok()) return r.error("scan.completed");
+  return c;
+}
+
+result<std::string> parse_ending(std::string_view type, std::string_view data) {
+  reader r(data);
+  if (type == "scan.cancelled") {
+    std::string reason = r.str("reason");
+    if (!r.ok()) return r.error("scan.cancelled");
+    return "Scan cancelled: " + reason;
+  }
+  std::string error = r.str("error");
+  if (!r.ok()) return r.error("scan.failed");
+  return error;
 }
 
 result<std::vector<std::string>> parse_report_ranking(std::string_view data) {

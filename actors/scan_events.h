@@ -46,6 +46,7 @@ struct repo_info {
   std::string name;
   std::string source_url;
   std::optional<std::string> default_branch;  // nullopt: the remote's HEAD
+  std::string created_at;  // when repo.registered was appended (its envelope's time)
 };
 
 // What a scan is asked to do; the data of scan.queued.
@@ -111,10 +112,16 @@ result<stage_update> parse_stage_update(std::string_view data);
 result<recorded_finding> parse_finding(std::string_view data);
 result<ingest_summary> parse_ingested(std::string_view data);
 result<validation_summary> parse_validated(std::string_view data);
+// scan.completed's counts.
+result<analysis::severity_counts> parse_completed(std::string_view data);
+// What ended a scan, for a reader: scan.failed's error, or "Scan cancelled:
+// <reason>" for scan.cancelled.
+result<std::string> parse_ending(std::string_view type, std::string_view data);
 // The finding ids of scan.report_generated, most urgent first.
 result<std::vector<std::string>> parse_report_ranking(std::string_view data);
 
 std::string scan_stream(std::string_view scan_id);  // "scan-<id>"
+std::string finding_stream(std::string_view finding_id);  // "finding-<id>"
 std::string repo_stream(std::string_view repo_id);  // "repo-<id>"
 
 }  // namespace heimdall::actors

@@ -5,18 +5,24 @@
 #include "http/server.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <deque>
+#include <sstream>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <array>
+#include <cctype>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -123,10 +129,12 @@ struct server::impl {
 
 class server::impl::http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(tcp::socket&& socket, impl& owner) : stream_(std::move(socket)), owner_(owner) {
+  http_session(tcp::socket&& socket, impl& owner)
+      : stream_(std::move(socket)), owner_(owner), stream_timer_(stream_.get_executor()) {
     beast::error_code ec;
     tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? std::string("unknown peer") : endpoint_name(peer);
+    peer_address_ = ec ? std::string() : peer.address().to_string();
   }
 
   ~http_session() {
@@ -145,15 +153,50 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
                   beast::bind_front_handler(&http_session::do_read, shared_from_this()));
   }
 
-  // From stop(): closes the connection if it is waiting for a request. One
-  // busy with a request finishes it and then sees owner_.stopping.
+  // From stop(): closes the connection if it is waiting for a request, and
+  // ends an event stream once its queue is sent. One busy with a request
+  // finishes it and then sees owner_.stopping.
   void shut_down() {
     net::post(stream_.get_executor(),
               beast::bind_front_handler(&http_session::on_shut_down, shared_from_this()));
   }
 
+  // The exchange's answers, posted to this session's strand from any thread.
+  void answer(response out, unsigned version, bool keep_alive) {
+    net::post(stream_.get_executor(),
+              [self = shared_from_this(), out = std::move(out), version, keep_alive]() mutable {
+                self->do_write(std::move(out), version, keep_alive && !self->owner_.stopping);
+              });
+  }
+  void start_stream(response head, stream_options options, unsigned version) {
+    net::post(stream_.get_executor(), [self = shared_from_this(), head = std::move(head),
+                                       options = std::move(options), version]() mutable {
+      self->on_start_stream(std::move(head), std::move(options), version);
+    });
+  }
+  void stream_write(std::string bytes) {
+    net::post(stream_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
+      self->enqueue(std::move(bytes));
+    });
+  }
+  void stream_end() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->end_stream(); });
+  }
+  void stream_on_close(std::function<void()> closed) {
+    net::post(stream_.get_executor(), [self = shared_from_this(), closed = std::move(closed)]() mutable {
+      if (self->stream_closed_) return closed();
+      self->on_stream_closed_ = std::move(closed);
+    });
+  }
+  // Read by event_stream::write() on other threads for a cheap early answer.
+  std::atomic<bool> stream_gone{false};
+
  private:
+  class exchange_impl;
+  class stream_impl;
+
   void on_shut_down() {
+    if (streaming_) return end_stream();
     if (closing_ || !awaiting_request_) return;
     closing_ = true;
     stream_.close();
@@ -203,24 +246,7 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     fail(ec, peer_, "read");
   }
 
-  void handle_request() {
-    bhttp::request<bhttp::string_body> msg = parser_->release();
-    request req{std::string(msg.method_string()), std::string(msg.target()),
-                std::move(msg.body())};
-    response out;
-    // An exception must not unwind through the io thread (it would end the
-    // process); it fails this request alone.
-    try {
-      out = owner_.handle(req);
-    } catch (const std::exception& e) {
-      // The path only: a query string may carry a token.
-      std::string path = req.target.substr(0, req.target.find('?'));
-      std::fprintf(stderr, "heimdall: http: %s %s: %s\n", req.method.c_str(), path.c_str(),
-                   e.what());
-      out = error_response(500, "Internal server error");
-    }
-    do_write(std::move(out), msg.version(), msg.keep_alive() && !owner_.stopping);
-  }
+  void handle_request();
 
   // Answers a request that could not be read; what is left of it on the
   // connection cannot be parsed, so the connection closes after the answer.
@@ -229,6 +255,8 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
   }
 
   void do_write(response out, unsigned version, bool keep_alive) {
+    // No read is pending while a request is answered, so nothing else uses
+    // the stream's deadline.
     res_ = {};
     res_.version(version);
     res_.result(out.status);
@@ -238,6 +266,7 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     res_.body() = std::move(out.body);
     res_.keep_alive(keep_alive);
     res_.prepare_payload();
+    if (owner_.options.on_response) owner_.options.on_response(out.status);
     stream_.expires_after(kWriteTimeout);
     bhttp::async_write(stream_, res_,
                        beast::bind_front_handler(&http_session::on_write, shared_from_this()));
@@ -272,17 +301,231 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     do_linger();
   }
 
+  // Event streams. The header goes out as the first queued chunk; a read
+  // stays pending on the raw socket (outside the stream's deadline, which
+  // times the writes) so a client that goes away is noticed at once.
+  void on_start_stream(response head, stream_options options, unsigned version) {
+    streaming_ = true;
+    stream_options_ = std::move(options);
+    if (owner_.options.on_response) owner_.options.on_response(head.status);
+    bhttp::response<bhttp::empty_body> header;
+    header.version(version);
+    header.result(head.status);
+    header.set(bhttp::field::server, "heimdall");
+    header.set(bhttp::field::content_type, head.content_type);
+    for (const auto& [name, value] : head.headers) header.set(name, value);
+    header.keep_alive(false);
+    std::ostringstream text;
+    text << header.base();
+    // Released: an idle stream should hold as little as possible.
+    parser_.reset();
+    buffer_ = beast::flat_buffer();
+    res_ = {};
+    stream_.expires_never();
+    enqueue(text.str());
+    do_stream_read();
+    if (!stream_options_.keepalive.empty()) arm_keepalive();
+  }
+
+  void do_stream_read() {
+    stream_.socket().async_read_some(
+        net::buffer(discard_),
+        beast::bind_front_handler(&http_session::on_stream_read, shared_from_this()));
+  }
+
+  void on_stream_read(beast::error_code ec, std::size_t) {
+    if (stream_closed_) return;
+    // Whatever a client sends on an event stream is ignored; its end of the
+    // connection closing ends the stream.
+    if (ec) return close_stream();
+    do_stream_read();
+  }
+
+  void enqueue(std::string bytes) {
+    if (stream_closed_ || stream_ending_) return;
+    if (queued_bytes_ + bytes.size() > stream_options_.max_queued_bytes) {
+      // A reader too slow to drain its queue: dropping it protects everyone
+      // else; it resumes with Last-Event-ID.
+      return close_stream();
+    }
+    queued_bytes_ += bytes.size();
+    out_queue_.push_back(std::move(bytes));
+    last_stream_write_ = std::chrono::steady_clock::now();
+    if (!stream_writing_) do_stream_write();
+  }
+
+  void do_stream_write() {
+    stream_writing_ = true;
+    stream_.expires_after(kWriteTimeout);
+    net::async_write(stream_, net::buffer(out_queue_.front()),
+                     beast::bind_front_handler(&http_session::on_stream_write, shared_from_this()));
+  }
+
+  void on_stream_write(beast::error_code ec, std::size_t) {
+    stream_writing_ = false;
+    if (stream_closed_) return;
+    if (ec) {
+      fail(ec, peer_, "stream write");
+      return close_stream();
+    }
+    queued_bytes_ -= out_queue_.front().size();
+    out_queue_.pop_front();
+    if (!out_queue_.empty()) return do_stream_write();
+    stream_.expires_never();
+    if (stream_ending_) finish_stream();
+  }
+
+  void arm_keepalive() {
+    auto due = last_stream_write_ + stream_options_.keepalive_after;
+    stream_timer_.expires_at(due);
+    stream_timer_.async_wait(
+        beast::bind_front_handler(&http_session::on_keepalive, shared_from_this()));
+  }
+
+  void on_keepalive(beast::error_code ec) {
+    if (ec || stream_closed_ || stream_ending_) return;
+    if (std::chrono::steady_clock::now() - last_stream_write_ >= stream_options_.keepalive_after) {
+      enqueue(stream_options_.keepalive);
+    }
+    if (!stream_closed_) arm_keepalive();
+  }
+
+  void end_stream() {
+    if (stream_closed_ || stream_ending_) return;
+    stream_ending_ = true;
+    if (!stream_writing_) finish_stream();
+  }
+
+  // Everything queued is sent: half-close and let the pending read see the
+  // client close, within the linger bound.
+  void finish_stream() {
+    mark_stream_closed();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_timer_.expires_after(kLingerTimeout);
+    stream_timer_.async_wait([self = shared_from_this()](beast::error_code) { self->stream_.close(); });
+  }
+
+  void close_stream() {
+    if (stream_closed_) return;
+    mark_stream_closed();
+    stream_timer_.cancel();
+    stream_.close();
+  }
+
+  void mark_stream_closed() {
+    stream_closed_ = true;
+    stream_gone = true;
+    out_queue_.clear();
+    queued_bytes_ = 0;
+    if (auto closed = std::move(on_stream_closed_)) closed();
+  }
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;  // kept alive until its write ends
   impl& owner_;
   std::string peer_;  // "127.0.0.1:50312", for log lines
+  std::string peer_address_;  // "127.0.0.1", for the handler
   std::list<std::weak_ptr<http_session>>::iterator registration_;
   bool registered_ = false;
   bool awaiting_request_ = false;  // reading a header, which may have begun to arrive
   bool closing_ = false;
+
+  // Event stream state, on the strand.
+  bool streaming_ = false;
+  bool stream_writing_ = false;
+  bool stream_ending_ = false;
+  bool stream_closed_ = false;
+  stream_options stream_options_;
+  std::deque<std::string> out_queue_;
+  std::size_t queued_bytes_ = 0;
+  std::chrono::steady_clock::time_point last_stream_write_;
+  net::steady_timer stream_timer_;  // keepalive, then the linger bound
+  std::function<void()> on_stream_closed_;
+  std::array<char, 512> discard_{};
 };
+
+class server::impl::http_session::stream_impl : public event_stream {
+ public:
+  explicit stream_impl(std::weak_ptr<http_session> session) : session_(std::move(session)) {}
+  bool write(std::string bytes) override {
+    auto s = session_.lock();
+    if (!s || s->stream_gone) return false;
+    s->stream_write(std::move(bytes));
+    return true;
+  }
+  void end() override {
+    if (auto s = session_.lock()) s->stream_end();
+  }
+  void on_close(std::function<void()> closed) override {
+    if (auto s = session_.lock()) return s->stream_on_close(std::move(closed));
+    closed();  // the session is gone, so its stream closed long ago
+  }
+
+ private:
+  // Weak: the session lives as long as its socket operations, so a holder
+  // that forgets the stream cannot keep a dead connection open.
+  std::weak_ptr<http_session> session_;
+};
+
+class server::impl::http_session::exchange_impl : public exchange {
+ public:
+  exchange_impl(std::shared_ptr<http_session> session, unsigned version, bool keep_alive, std::string what)
+      : session_(std::move(session)),
+        work_(session_->owner_.ioc.get_executor()),
+        version_(version),
+        keep_alive_(keep_alive),
+        what_(std::move(what)) {}
+  ~exchange_impl() override {
+    if (answered_.exchange(true)) return;
+    std::fprintf(stderr, "heimdall: http: %s: the handler gave no answer\n", what_.c_str());
+    session_->answer(error_response(500, "Internal server error"), version_, false);
+  }
+  void send(response res) override {
+    if (answered_.exchange(true)) return;
+    session_->answer(std::move(res), version_, keep_alive_);
+  }
+  std::shared_ptr<event_stream> open_stream(response head, stream_options options) override {
+    auto stream = std::make_shared<stream_impl>(session_);
+    if (answered_.exchange(true)) return stream;
+    session_->start_stream(std::move(head), std::move(options), version_);
+    return stream;
+  }
+
+ private:
+  std::shared_ptr<http_session> session_;
+  // The io threads run until every exchange is answered: an answer posted
+  // by a worker thread must find them running.
+  net::executor_work_guard<net::io_context::executor_type> work_;
+  unsigned version_;
+  bool keep_alive_;
+  std::string what_;  // "GET /path", for the log line of an unanswered request
+  std::atomic<bool> answered_{false};
+};
+
+void server::impl::http_session::handle_request() {
+  bhttp::request<bhttp::string_body> msg = parser_->release();
+  request req{std::string(msg.method_string()), std::string(msg.target()), std::move(msg.body()), {},
+              peer_address_};
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  // The path only: a query string may carry a token.
+  std::string what = req.method + " " + req.target.substr(0, req.target.find('?'));
+  auto ex = std::make_shared<exchange_impl>(shared_from_this(), msg.version(), msg.keep_alive(), what);
+  // An exception must not unwind through the io thread (it would end the
+  // process); it fails this request alone.
+  try {
+    owner_.handle(std::move(req), ex);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "heimdall: http: %s: %s\n", what.c_str(), e.what());
+    ex->send(error_response(500, "Internal server error"));
+  }
+}
 
 status server::impl::listen() {
   const std::string where = options.host + ":" + std::to_string(options.port);
@@ -381,6 +624,17 @@ result<std::unique_ptr<server>> server::start(server_options options, handler ha
     raw->threads.emplace_back([raw] { raw->ioc.run(); });
   }
   return std::unique_ptr<server>(new server(std::move(state)));
+}
+
+std::optional<std::string_view> request::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return std::string_view(value);
+  }
+  return std::nullopt;
+}
+
+handler answer_with(std::function<response(const request&)> handle) {
+  return [handle = std::move(handle)](request req, std::shared_ptr<exchange> ex) { ex->send(handle(req)); };
 }
 
 server::server(std::unique_ptr<impl> state) : impl_(std::move(state)) {}

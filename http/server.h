@@ -1,9 +1,10 @@
 // http::server: the HTTP/1.1 front door (Boost.Beast): sockets and nothing else.
 //
-// start() binds host:port and answers each request by calling the handler,
-// which takes a request and returns a response and knows nothing of sockets
-// (router.h is the handler). Connections are persistent (keep-alive); the
-// requests on one connection are answered one at a time, in order.
+// start() binds host:port and passes each request to the handler with an
+// exchange to answer it through; the handler knows nothing of sockets
+// (router.h builds it). Connections are persistent (keep-alive); the
+// requests on one connection are answered one at a time, in order. An answer
+// may also be an event stream (open_stream), which then owns the connection.
 //
 // Bounds (named constants in server.cpp, each with its reason): header size
 // (larger → 431), body size (larger → 413), a read deadline on every request
@@ -14,7 +15,8 @@
 //
 // Thread-safety: the handler runs on the io threads, concurrently, so it must
 // be thread-safe; while it runs it occupies one of the few io threads that
-// serve every connection, so it must be quick. port() may be called from any thread. stop() and
+// serve every connection, so it must be quick (see `handler`). port() may be
+// called from any thread. stop() and
 // the destructor belong to the owner's thread and must never run on an io
 // thread (i.e. not from inside the handler): they join those threads.
 //
@@ -31,6 +33,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,12 +55,21 @@ struct server_options {
   int io_threads = 2;
   // Deadline for reading the header of a request, and again for its body.
   std::chrono::milliseconds read_timeout = kDefaultReadTimeout;
+  // Told the status of every response (and event stream) sent, on an io
+  // thread; for metrics. Must be thread-safe and quick.
+  std::function<void(unsigned status)> on_response;
 };
 
 struct request {
   std::string method;  // as sent: "GET"
   std::string target;  // as sent, query string included: "/health?verbose=1"
   std::string body;
+  // Header fields with lower-case names, in the order sent.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string peer;  // the client's address, without the port: "127.0.0.1"
+
+  // The first field named `name` (lower case), or nullopt.
+  std::optional<std::string_view> header(std::string_view name) const;
 };
 
 struct response {
@@ -68,7 +81,54 @@ struct response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-using handler = std::function<response(const request&)>;
+// The body of a response that is sent as it is produced (Server-Sent
+// Events): the connection carries nothing else and closes when it ends.
+// Thread-safe: write() and end() may be called from any thread.
+class event_stream {
+ public:
+  virtual ~event_stream() = default;
+  // Queues bytes to send. Returns false once the stream is closed: the
+  // client went away, the server is stopping, end() was called, or this
+  // write would take the queue past stream_options::max_queued_bytes (a
+  // reader too slow to keep up), which closes the stream. Never blocks.
+  virtual bool write(std::string bytes) = 0;
+  // Sends what is queued, then closes the connection.
+  virtual void end() = 0;
+  // `closed` runs once, on an io thread, when the stream closes for any
+  // reason; at once (on an io thread) if it already has. Call it once,
+  // before relying on it.
+  virtual void on_close(std::function<void()> closed) = 0;
+};
+
+struct stream_options {
+  // Sent when nothing else was sent for `keepalive_after` (an SSE comment
+  // such as ": keepalive\n\n"), so proxies and clients see a live link.
+  std::string keepalive;
+  std::chrono::milliseconds keepalive_after{std::chrono::seconds(15)};
+  // The most bytes a stream may hold unsent; past it the stream closes.
+  std::size_t max_queued_bytes = 256 * 1024;
+};
+
+// One request's answer. The handler (or whoever it hands the exchange to)
+// calls exactly one of send() or open_stream(), once, from any thread; an
+// exchange destroyed unanswered answers 500. The connection reads no
+// further request until the answer is sent.
+class exchange {
+ public:
+  virtual ~exchange() = default;
+  virtual void send(response res) = 0;
+  // Sends `head`'s status and header fields (no body, no Content-Length)
+  // and returns the stream the body is written to.
+  virtual std::shared_ptr<event_stream> open_stream(response head, stream_options options) = 0;
+};
+
+// Called on an io thread for every request; it must return quickly: work
+// that blocks (an fsync, a long read) belongs on another thread, which
+// answers through the exchange when done.
+using handler = std::function<void(request req, std::shared_ptr<exchange> ex)>;
+
+// A handler that answers every request at once with handle(req).
+handler answer_with(std::function<response(const request&)> handle);
 
 class server {
  public:
@@ -85,10 +145,12 @@ class server {
 
   // Stops accepting, closes idle connections (including ones whose request
   // header has not fully arrived), answers the requests whose header has
-  // arrived with `Connection: close`, and joins the io threads. Returns when
-  // every connection is closed: at once for idle ones, after its answer for a
-  // busy one, bounded by the read and write deadlines and by a 2 s linger for
-  // a client that keeps its end open after the answer. Idempotent.
+  // arrived with `Connection: close`, ends every event stream once what is
+  // queued on it is sent, and joins the io threads. Returns when every
+  // connection is closed: at once for idle ones, after its answer for a
+  // busy one, bounded by the read and write deadlines and by a 2 s linger
+  // for a client that keeps its end open after the answer. An exchange held
+  // elsewhere must be answered for stop() to return. Idempotent.
   void stop();
 
  private:

@@ -61,4 +61,11 @@ class data_fields {
   }
 };
 
+// The aggregate id of a stream named "<prefix><id>" ("scan-" + uuid), or
+// nullopt for a stream of another kind.
+inline std::optional<std::string_view> aggregate_id(std::string_view stream, std::string_view prefix) {
+  if (stream.size() <= prefix.size() || stream.substr(0, prefix.size()) != prefix) return std::nullopt;
+  return stream.substr(prefix.size());
+}
+
 }  // namespace heimdall

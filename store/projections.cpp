@@ -2,13 +2,15 @@
 //   scans       scan id -> scan_record JSON (status, counts, timestamps)
 //   repo_scans  repo id '|' BE64(seq of scan.queued) -> scan id
 //               (a repo's scans in trigger order; iterate backwards for newest first)
-// and the user projections of user_projections.h.
+// and those of user_projections.h (users, emails, tokens) and
+// finding_projections.h (repos, findings).
 #include <simdjson.h>
 
 #include <map>
 #include <unordered_map>
 
 #include "store/data_fields.h"
+#include "store/finding_projections.h"
 #include "store/keys.h"
 #include "store/projection.h"
 #include "store/scan_record.h"
@@ -16,11 +18,6 @@
 
 namespace heimdall {
 namespace {
-
-std::optional<std::string_view> aggregate_id(std::string_view stream, std::string_view prefix) {
-  if (stream.size() <= prefix.size() || stream.substr(0, prefix.size()) != prefix) return std::nullopt;
-  return stream.substr(prefix.size());
-}
 
 class scans_batch : public projection_batch {
  public:
@@ -141,7 +138,8 @@ const std::vector<const projection*>& all_projections() {
   static const scans_projection scans;
   static const repo_scans_projection repo_scans;
   static const std::vector<const projection*> list = {&scans, &repo_scans, &users_projection(),
-                                                      &user_emails_projection(), &tokens_projection()};
+                                                      &user_emails_projection(), &tokens_projection(),
+                                                      &repos_projection(),  &findings_projection()};
   return list;
 }
 

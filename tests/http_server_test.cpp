@@ -137,23 +137,31 @@ std::unique_ptr<server> start(heimdall::http::handler handle,
   return std::move(started).value();
 }
 
+std::shared_ptr<router> health_router(std::uint64_t seq) {
+  auto r = std::make_shared<router>();
+  heimdall::http::add_health_route(*r, [seq] { return seq; });
+  return r;
+}
+
 heimdall::http::handler router_at_seq(std::uint64_t seq) {
-  return [r = router([seq] { return seq; })](const request& req) { return r.handle(req); };
+  return [r = health_router(seq)](request req, std::shared_ptr<heimdall::http::exchange> ex) {
+    r->dispatch(std::move(req), std::move(ex));
+  };
 }
 
 }  // namespace
 
 TEST_CASE("router: GET /health reports last_seq; the query string plays no part", "[http]") {
-  router r([] { return std::uint64_t{7}; });
-  response res = r.handle({"GET", "/health?verbose=1", ""});
+  auto r = health_router(7);
+  response res = r->handle({"GET", "/health?verbose=1", ""});
   CHECK(res.status == 200);
   CHECK(res.content_type == "application/json");
   CHECK(res.body == R"({"success":true,"data":{"status":"ok","last_seq":7}})");
 }
 
 TEST_CASE("router: error messages are JSON-escaped", "[http]") {
-  router r([] { return std::uint64_t{0}; });
-  response res = r.handle({"GET", "/a\"b\\c", ""});
+  auto r = health_router(0);
+  response res = r->handle({"GET", "/a\"b\\c", ""});
   CHECK(res.status == 404);
   CHECK(res.body == envelope(404, R"(Route 'GET /a\"b\\c' not found)"));
 }
@@ -251,16 +259,15 @@ TEST_CASE("server: an idle keep-alive connection is dropped at the read timeout"
 TEST_CASE("server: stop() finishes the request in flight and closes idle connections", "[http]") {
   std::promise<void> entered, release;
   std::shared_future<void> released = release.get_future().share();
-  auto inner = router_at_seq(0);
+  auto inner = health_router(0);
   // A long read timeout: stop() must close the idle connection itself.
-  auto srv = start(
-      [&](const request& req) {
-        if (req.target != "/slow") return inner(req);
-        entered.set_value();
-        released.wait_for(10s);  // bounded, so a failed check cannot hang stop()
-        return response{200, "text/plain", "done", {}};
-      },
-      30s);
+  auto srv = start(heimdall::http::answer_with([&](const request& req) {
+                     if (req.target != "/slow") return inner->handle(req);
+                     entered.set_value();
+                     released.wait_for(10s);  // bounded, so a failed check cannot hang stop()
+                     return response{200, "text/plain", "done", {}};
+                   }),
+                   30s);
   const unsigned short port = srv->port();
 
   client idle(port);

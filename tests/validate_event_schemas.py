@@ -357,6 +357,17 @@ SAMPLES = {
          ("missing actor", variant(TRIAGE, drop=["actor"])),
          ("actor not a uuid", variant(TRIAGE, actor="alice@example.com")),
          ("extra property", variant(TRIAGE, severity="low"))]),
+    ("finding.severity_changed", 1): (
+        [{"severity": "low", "actor": TRIAGE["actor"]},
+         {"severity": "critical", "actor": TRIAGE["actor"], "comment": "reachable from the login form"}],
+        [("unknown severity", {"severity": "info", "actor": TRIAGE["actor"]}),
+         ("missing actor", {"severity": "low"}),
+         ("extra property", {"severity": "low", "actor": TRIAGE["actor"], "status": "open"})]),
+    ("finding.comment_added", 1): (
+        [{"comment": "confirmed on staging", "actor": TRIAGE["actor"]}],
+        [("empty comment", {"comment": "", "actor": TRIAGE["actor"]}),
+         ("missing comment", {"actor": TRIAGE["actor"]}),
+         ("actor not a uuid", {"comment": "x", "actor": "bob"})]),
     ("user.registered", 1): (
         [REGISTERED, variant(REGISTERED, role="admin")],
         [("unknown role", variant(REGISTERED, role="owner")),

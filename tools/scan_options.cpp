@@ -24,10 +24,16 @@ const char* const kScanOptionsHelp =
     "                      source tree's analysis/rules this binary was built from)\n"
     "  --max-scans N       scans run at once (default: the number of cores)\n"
     "  --stage-timeout S   seconds a stage may take (default 1800)\n"
-    "  --scan-timeout S    seconds a whole scan may take (default 7200)\n";
+    "  --scan-timeout S    seconds a whole scan may take (default 7200)\n"
+    "  --git-user NAME     the user for https (or ssh, when the URL names none)\n"
+    "  --git-ssh-key FILE  a private key for ssh sources (public key: FILE.pub\n"
+    "                      when present)\n"
+    "  Secrets come from the environment only, never from arguments (which\n"
+    "  other users can read): HEIMDALL_GIT_TOKEN (https password or token),\n"
+    "  HEIMDALL_GIT_SSH_PASSPHRASE; HEIMDALL_GIT_USER stands for --git-user.\n";
 
 std::set<std::string> scan_option_names() {
-  return {"--repo-root", "--rules", "--max-scans", "--stage-timeout", "--scan-timeout"};
+  return {"--repo-root", "--rules", "--max-scans", "--stage-timeout", "--scan-timeout", "--git-user", "--git-ssh-key"};
 }
 
 std::optional<std::string> parse_scan_options(const args& a, const std::string& data_dir,
@@ -37,6 +43,20 @@ std::optional<std::string> parse_scan_options(const args& a, const std::string& 
   out.settings.workspaces_dir = std::filesystem::path(data_dir) / "workspaces";
   for (const auto& root : split_colon(std::getenv("HEIMDALL_REPO_ROOTS"))) out.settings.allowed_roots.emplace_back(root);
   for (const auto& root : a.all("--repo-root")) out.settings.allowed_roots.emplace_back(root);
+  auto env = [](const char* name) {
+    const char* v = std::getenv(name);
+    return std::string(v ? v : "");
+  };
+  actors::git_credentials& cred = out.settings.credentials;
+  cred.username = a.get_or("--git-user", env("HEIMDALL_GIT_USER"));
+  cred.secret = env("HEIMDALL_GIT_TOKEN");
+  cred.ssh_passphrase = env("HEIMDALL_GIT_SSH_PASSPHRASE");
+  if (auto key = a.get("--git-ssh-key")) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*key, ec)) return "--git-ssh-key: no such file '" + *key + "'";
+    cred.ssh_private_key = *key;
+    if (std::filesystem::is_regular_file(*key + ".pub", ec)) cred.ssh_public_key = *key + ".pub";
+  }
   struct numeric {
     const char* name;
     std::function<void(std::uint64_t)> set;

@@ -12,7 +12,12 @@
 #include <utility>
 #include <vector>
 
+#include "actors/event_hub.h"
 #include "actors/scan_service.h"
+#include "actors/users.h"
+#include "base/worker_pool.h"
+#include "http/api.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/event_log.h"
@@ -33,7 +38,12 @@ const std::string kUsage = std::string(
     "  --data DIR          the data directory (default ./data): the event log,\n"
     "                      and scan workspaces in DIR/workspaces\n"
     "  --listen HOST:PORT  the address to serve on (default 127.0.0.1:8080);\n"
-    "                      PORT 0 picks a free port; an IPv6 HOST goes in [ ]\n") +
+    "                      PORT 0 picks a free port; an IPv6 HOST goes in [ ]\n"
+    "  --keepalive-ms N    a progress stream's ': keepalive' after N ms of\n"
+    "                      silence (default 15000)\n"
+    "\n"
+    "On the first start with no users, an admin user (admin@heimdall.local) is\n"
+    "created and its API token printed once on stdout.\n") +
     kScanOptionsHelp + "  --help              show this help\n";
 
 struct listen_address {
@@ -57,6 +67,23 @@ std::string url_host(const std::string& host) {
   return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
+// On a log with no users, creates admin@heimdall.local with a random password and
+// prints an API token for it once: the only way in on a fresh install.
+status bootstrap_admin(event_log& log) {
+  auto users = actors::count_users(log);
+  if (!users) return users.error();
+  if (users.value() > 0) return status::ok();
+  // Nobody is told this password: the token is the way in.
+  auto admin = actors::register_user(log, "admin@heimdall.local", actors::random_password(), "admin");
+  if (!admin) return admin.error();
+  auto token = actors::issue_token(log, admin->id, std::chrono::hours(24 * 365));
+  if (!token) return token.error();
+  std::printf("heimdall: created the admin user admin@heimdall.local; its API token (shown once):\n%s\n",
+              token->token.c_str());
+  std::fflush(stdout);
+  return status::ok();
+}
+
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "heimdall: %s\n%s", message.c_str(), kUsage.c_str());
   return 2;
@@ -66,7 +93,7 @@ int usage_error(const std::string& message) {
 
 int run_serve(const std::vector<std::string>& words) {
   auto valued = scan_option_names();
-  valued.insert({"--data", "--listen"});
+  valued.insert({"--data", "--listen", "--keepalive-ms"});
   args a(valued, {"--help"});
   if (auto err = a.parse(words)) return usage_error(*err);
   if (a.has("--help")) {
@@ -85,6 +112,14 @@ int run_serve(const std::vector<std::string>& words) {
   }
   actors::scan_service_options scan_options;
   if (auto err = parse_scan_options(a, dir, scan_options)) return usage_error(*err);
+  http::api_options api_options;
+  api_options.allowed_roots = scan_options.settings.allowed_roots;
+  api_options.master_key_file = std::filesystem::path(dir) / "secret.key";
+  if (auto text = a.get("--keepalive-ms")) {
+    auto ms = parse_u64(*text);
+    if (!ms || *ms == 0) return usage_error("--keepalive-ms takes a positive whole number, not '" + *text + "'");
+    api_options.keepalive_after = std::chrono::milliseconds(*ms);
+  }
 
   // Blocked before the log and the server start their threads, which inherit
   // the mask: the signals then wait for sigwait() below instead of landing
@@ -121,12 +156,33 @@ int run_serve(const std::vector<std::string>& words) {
                  recovered.resumed.size());
   }
 
-  http::router router([&log = *log] { return log.last_seq(); });
+  if (auto admin = bootstrap_admin(*log); !admin.is_ok()) {
+    std::fprintf(stderr, "heimdall: creating the first user: %s\n", admin.to_string().c_str());
+    return 2;
+  }
+  auto hub_started = actors::event_hub::start(*log);
+  if (!hub_started) {
+    std::fprintf(stderr, "heimdall: %s\n", hub_started.error().to_string().c_str());
+    return 2;
+  }
+  std::unique_ptr<actors::event_hub> hub = std::move(hub_started).value();
+
+  // Requests that wait for an fsync (or replay a stream) run here, never on
+  // the io threads. 4 threads: appends mostly wait on the disk, and group
+  // commit makes concurrent ones share an fsync. 1024 queued is a burst far
+  // beyond a team's use that still bounds memory.
+  auto pool = std::make_unique<worker_pool>(4, 1024);
+  http::api_metrics metrics;
+  http::router router(pool.get());
+  http::add_health_route(router, [&log = *log] { return log.last_seq(); });
+  http::add_metrics_route(router, metrics, *log);
+  http::add_api_routes(router, {*log, *scan_service, *hub, *pool, metrics, api_options});
   http::server_options options;
   options.host = listen->host;
   options.port = listen->port;
-  auto serve = [router = std::move(router)](const http::request& req) {
-    return router.handle(req);
+  options.on_response = [&metrics](unsigned status) { metrics.responded(status); };
+  auto serve = [&router](http::request req, std::shared_ptr<http::exchange> ex) {
+    router.dispatch(std::move(req), std::move(ex));
   };
   auto started = http::server::start(options, std::move(serve));
   if (!started) {
@@ -142,8 +198,12 @@ int run_serve(const std::vector<std::string>& words) {
   sigwait(&stop_signals, &signal_number);  // fails only for an invalid signal in the set
   std::fprintf(stderr, "heimdall: %s received: finishing requests in flight and closing the log\n",
                signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-  // The server stops first (finishing its requests): they read the log.
+  // The server stops first (finishing its requests and ending the progress
+  // streams): they read the log. The pool's queued requests run before it
+  // is destroyed; the hub feeds no stream after the server is gone.
   server.reset();
+  pool.reset();
+  hub.reset();
   scan_service.reset();  // interrupted scans resume on the next start
   log.reset();
   return 0;

@@ -1,0 +1,65 @@
+#include "http/metrics.h"
+
+#include <map>
+
+#include "store/scan_record.h"
+
+namespace heimdall::http {
+
+void api_metrics::responded(unsigned status) {
+  if (status < responses_.size()) ++responses_[status];
+}
+
+std::string api_metrics::render(const event_log& log) const {
+  std::string out;
+  auto line = [&out](const std::string& text) { out += text + "\n"; };
+  line("# HELP heimdall_http_responses_total HTTP responses sent, by status code.");
+  line("# TYPE heimdall_http_responses_total counter");
+  for (std::size_t code = 100; code < responses_.size(); ++code) {
+    if (auto n = responses_[code].load()) {
+      line("heimdall_http_responses_total{code=\"" + std::to_string(code) + "\"} " + std::to_string(n));
+    }
+  }
+  line("# HELP heimdall_sse_open_streams Progress streams open now.");
+  line("# TYPE heimdall_sse_open_streams gauge");
+  line("heimdall_sse_open_streams " + std::to_string(open_streams_.load()));
+  const log_metrics lm = log.metrics();
+  line("# HELP heimdall_events_appended_total Events appended and acknowledged since start.");
+  line("# TYPE heimdall_events_appended_total counter");
+  line("heimdall_events_appended_total " + std::to_string(lm.events_appended));
+  line("# HELP heimdall_group_commits_total Synced write batches (one fsync each) since start.");
+  line("# TYPE heimdall_group_commits_total counter");
+  line("heimdall_group_commits_total " + std::to_string(lm.groups_committed));
+  std::map<std::string, std::uint64_t> by_status;
+  for (const char* s : {"queued", "running", "ingesting", "modeling", "analyzing", "hunting", "validating", "reporting",
+                        "completed", "failed", "cancelled"}) {
+    by_status[s] = 0;
+  }
+  std::string after;
+  for (;;) {
+    auto page = log.projection_scan("scans", "", after, 1000);
+    if (!page) break;
+    for (const auto& [id, json] : page.value()) {
+      if (auto scan = scan_record_from_json(json)) ++by_status[scan->status];
+    }
+    if (page->size() < 1000) break;
+    after = page->back().first;
+  }
+  line("# HELP heimdall_scans Scans by status.");
+  line("# TYPE heimdall_scans gauge");
+  for (const auto& [status, n] : by_status) {
+    line("heimdall_scans{status=\"" + status + "\"} " + std::to_string(n));
+  }
+  return out;
+}
+
+void add_metrics_route(router& r, const api_metrics& metrics, const event_log& log) {
+  r.add("GET", "/metrics", route_kind::quick, [&metrics, &log](const request&, const path_params&) {
+    response out;
+    out.content_type = "text/plain; version=0.0.4";
+    out.body = metrics.render(log);
+    return out;
+  });
+}
+
+}  // namespace heimdall::http
