@@ -262,7 +262,8 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     res_.result(out.status);
     res_.set(bhttp::field::server, "heimdall");
     res_.set(bhttp::field::content_type, out.content_type);
-    for (const auto& [name, value] : out.headers) res_.set(name, value);
+    // insert, not set: a field may repeat (two Set-Cookie).
+    for (const auto& [name, value] : out.headers) res_.insert(name, value);
     res_.body() = std::move(out.body);
     res_.keep_alive(keep_alive);
     res_.prepare_payload();
@@ -313,7 +314,7 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     header.result(head.status);
     header.set(bhttp::field::server, "heimdall");
     header.set(bhttp::field::content_type, head.content_type);
-    for (const auto& [name, value] : head.headers) header.set(name, value);
+    for (const auto& [name, value] : head.headers) header.insert(name, value);
     header.keep_alive(false);
     std::ostringstream text;
     text << header.base();
@@ -473,8 +474,8 @@ class server::impl::http_session::stream_impl : public event_stream {
 class server::impl::http_session::exchange_impl : public exchange {
  public:
   exchange_impl(std::shared_ptr<http_session> session, unsigned version, bool keep_alive, std::string what)
-      : session_(std::move(session)),
-        work_(session_->owner_.ioc.get_executor()),
+      : work_(session->owner_.ioc.get_executor()),
+        session_(std::move(session)),
         version_(version),
         keep_alive_(keep_alive),
         what_(std::move(what)) {}
@@ -495,10 +496,11 @@ class server::impl::http_session::exchange_impl : public exchange {
   }
 
  private:
-  std::shared_ptr<http_session> session_;
-  // The io threads run until every exchange is answered: an answer posted
-  // by a worker thread must find them running.
+  // The io threads run until every exchange is gone: an answer posted by a
+  // worker thread must find them running. Declared before session_, so it
+  // is released after it: the session's destructor needs the server.
   net::executor_work_guard<net::io_context::executor_type> work_;
+  std::shared_ptr<http_session> session_;
   unsigned version_;
   bool keep_alive_;
   std::string what_;  // "GET /path", for the log line of an unanswered request
