@@ -16,6 +16,7 @@ packages=(
   catch2                # tests (Catch2 v2, header-only)
   python3-jsonschema    # schema validation of the events the tests produce
   bandit flawfinder     # peers scan_bench measures against
+  wrk curl              # load generator and client of bench/http_bench.sh
 )
 
 missing=()
