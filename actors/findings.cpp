@@ -84,27 +84,22 @@ result<finding_page> list_findings(const event_log& log, const std::string& scan
   }
   const std::uint64_t first = (page - 1) * per_page;
   finding_page out;
-  std::string after;
-  for (;;) {
-    auto batch = log.projection_scan("findings", prefix, after, 512);
-    if (!batch) return batch.error();
-    for (const auto& [key, finding_id] : batch.value()) {
-      // The status lives in the finding itself, so only a status filter
-      // needs each finding read before it can be counted.
-      bool wanted = out.total >= first && out.findings.size() < per_page;
-      if (!wanted && !filter.status) {
-        ++out.total;
-        continue;
-      }
-      auto finding = find_finding(log, finding_id);
-      if (!finding) continue;  // withdrawn between the two reads
-      if (filter.status && member(*finding, "status") != *filter.status) continue;
-      if (out.total >= first && out.findings.size() < per_page) out.findings.push_back(std::move(finding).value());
+  status walked = log.projection_for_each("findings", prefix, [&](std::string_view, std::string_view finding_id) {
+    // The status lives in the finding itself, so only a status filter
+    // needs each finding read before it can be counted.
+    const bool wanted = out.total >= first && out.findings.size() < per_page;
+    if (!wanted && !filter.status) {
       ++out.total;
+      return true;
     }
-    if (batch->size() < 512) break;
-    after = batch->back().first;
-  }
+    auto finding = find_finding(log, std::string(finding_id));
+    if (!finding) return true;  // withdrawn meanwhile
+    if (filter.status && member(*finding, "status") != *filter.status) return true;
+    if (wanted) out.findings.push_back(std::move(finding).value());
+    ++out.total;
+    return true;
+  });
+  if (!walked.is_ok()) return walked;
   return out;
 }
 

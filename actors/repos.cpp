@@ -54,24 +54,18 @@ result<repo_info> find_repo(const event_log& log, const std::string& repo_id) {
 
 result<repo_page> list_repos(const event_log& log, const std::string& owner_id, std::uint64_t page,
                              std::uint64_t per_page) {
-  const std::string prefix = "o|" + owner_id + '|';
   const std::uint64_t first = (page - 1) * per_page;
   repo_page out;
-  std::string after;
-  for (;;) {
-    auto batch = log.projection_scan("repos", prefix, after, 512);
-    if (!batch) return batch.error();
-    for (const auto& [key, repo_id] : batch.value()) {
-      if (out.total >= first && out.repos.size() < per_page) {
-        auto repo = find_repo(log, repo_id);
-        if (!repo) return repo.error();
-        out.repos.push_back(std::move(repo).value());
-      }
-      ++out.total;
-    }
-    if (batch->size() < 512) break;
-    after = batch->back().first;
-  }
+  status failed = status::ok();
+  status walked = log.projection_for_each("repos", "o|" + owner_id + '|', [&](std::string_view, std::string_view id) {
+    if (out.total++ < first || out.repos.size() >= per_page) return true;
+    auto repo = find_repo(log, std::string(id));
+    if (!repo) return (failed = repo.error()).is_ok();
+    out.repos.push_back(std::move(repo).value());
+    return true;
+  });
+  if (!walked.is_ok()) return walked;
+  if (!failed.is_ok()) return failed;
   return out;
 }
 

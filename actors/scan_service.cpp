@@ -23,22 +23,19 @@ result<scan_history> load_history(const event_log& log, const std::string& scan_
 // Scans a previous process left non-terminal, oldest trigger first.
 result<std::vector<scan_history>> unfinished_scans(const event_log& log) {
   std::vector<std::pair<std::uint64_t, scan_history>> found;
-  std::string after;
-  for (;;) {
-    auto page = log.projection_scan("scans", "", after, 1000);
-    if (!page) return page.error();
-    for (const auto& [id, json] : page.value()) {
-      auto record = scan_record_from_json(json);
-      if (!record || record.value().is_terminal()) continue;
-      auto events = log.read_stream(scan_stream(id), 1, SIZE_MAX);
-      if (!events) return events.error();
-      auto h = fold_scan_history(id, events.value());
-      if (!h) return h.error();
-      found.emplace_back(events.value().front().seq, std::move(h.value()));  // fold checked it exists
-    }
-    if (page.value().size() < 1000) break;
-    after = page.value().back().first;
-  }
+  status failed = status::ok();
+  status walked = log.projection_for_each("scans", "", [&](std::string_view id, std::string_view json) {
+    auto record = scan_record_from_json(json);
+    if (!record || record.value().is_terminal()) return true;
+    auto events = log.read_stream(scan_stream(id), 1, SIZE_MAX);
+    if (!events) return (failed = events.error()).is_ok();
+    auto h = fold_scan_history(id, events.value());
+    if (!h) return (failed = h.error()).is_ok();
+    found.emplace_back(events.value().front().seq, std::move(h.value()));  // fold checked it exists
+    return true;
+  });
+  if (!walked.is_ok()) return walked;
+  if (!failed.is_ok()) return failed;
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<scan_history> out;
   for (auto& [seq, h] : found) out.push_back(std::move(h));

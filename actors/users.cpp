@@ -32,8 +32,6 @@ constexpr std::size_t kMaxBaseUrlBytes = 2048;
 constexpr std::chrono::seconds kMaxTokenTtl{std::chrono::hours(24 * 3650)};
 constexpr std::size_t kMasterKeyBytes = crypto_secretbox_KEYBYTES;
 static_assert(kMasterKeyBytes == 32);
-// The user_emails projection is read in pages of this many keys.
-constexpr std::size_t kCountPage = 4096;
 
 const char* const kLoginFailed = "unknown email or wrong password";  // says neither which
 
@@ -374,14 +372,12 @@ result<user_info> find_user(const event_log& log, const std::string& user_id) {
 
 result<std::uint64_t> count_users(const event_log& log) {
   std::uint64_t count = 0;
-  std::string after;
-  for (;;) {
-    auto page = log.projection_scan("user_emails", "", after, kCountPage);
-    if (!page) return page.error();
-    count += page->size();
-    if (page->size() < kCountPage) return count;
-    after = page->back().first;
-  }
+  status walked = log.projection_for_each("user_emails", "", [&](std::string_view, std::string_view) {
+    ++count;
+    return true;
+  });
+  if (!walked.is_ok()) return walked;
+  return count;
 }
 
 status set_ai_provider(event_log& log, const std::string& user_id, const std::string& provider,

@@ -5,21 +5,12 @@
 #include "actors/findings.h"
 #include "actors/scan_service.h"
 #include "base/json_writer.h"
+#include "store/event_codec.h"
 
 namespace heimdall::http {
 namespace {
 
 bool unsafe_method(const std::string& m) { return m == "POST" || m == "PATCH" || m == "DELETE" || m == "PUT"; }
-
-std::optional<std::uint64_t> parse_count(const std::string& text) {
-  if (text.empty() || text.size() > 9) return std::nullopt;
-  std::uint64_t n = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return n;
-}
 
 // Constant-time comparison: the CSRF token is a secret of the session.
 bool same_secret(std::string_view a, std::string_view b) {
@@ -30,6 +21,24 @@ bool same_secret(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+std::optional<std::uint64_t> parse_decimal(std::string_view text, std::size_t max_digits) {
+  if (text.empty() || text.size() > max_digits) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+response events_response(const std::vector<event>& events) {
+  json_writer w;
+  w.begin_array();
+  for (const event& e : events) w.raw(encode_envelope(e));
+  w.end_array();
+  return data_response(w.take());
+}
 
 response error_from(const status& s) {
   switch (s.code()) {
@@ -61,12 +70,12 @@ std::optional<std::string> cookie_value(const request& req, std::string_view nam
 std::variant<paging, response> read_paging(const request& req) {
   paging p;
   if (auto page = query_value(req, "page")) {
-    auto n = parse_count(*page);
+    auto n = parse_decimal(*page, 9);
     if (!n || *n < 1) return error_response(400, "page must be a whole number from 1, not '" + *page + "'");
     p.page = *n;
   }
   if (auto per = query_value(req, "per_page")) {
-    auto n = parse_count(*per);
+    auto n = parse_decimal(*per, 9);
     if (!n || *n < 1 || *n > 100) return error_response(400, "per_page must be a whole number from 1 to 100, not '" + *per + "'");
     p.per_page = *n;
   }

@@ -36,6 +36,12 @@ struct caller {
   bool by_cookie = false;
 };
 
+// A decimal number of at most `max_digits` digits, nothing else.
+std::optional<std::uint64_t> parse_decimal(std::string_view text, std::size_t max_digits);
+
+// {"success":true,"data":[envelope...]}: events as stored, for audit.
+response events_response(const std::vector<event>& events);
+
 // page and per_page from the query (defaults 1 and 20, per_page at most
 // 100), or the 400 response.
 struct paging {

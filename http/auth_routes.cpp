@@ -53,6 +53,18 @@ response session_response(const actors::issued_token& token, const actors::user_
   return out;
 }
 
+struct credentials {
+  std::string email, password;
+};
+// {email, password}, or the 400 status.
+result<credentials> read_credentials(const request& req) {
+  json_body body;
+  body.parse(req.body);
+  credentials c{body.required_string("email"), body.required_string("password")};
+  if (!body.error().is_ok()) return body.error();
+  return c;
+}
+
 response too_many() {
   response out = error_response(429, "Too many attempts from this address; wait a minute");
   out.headers.emplace_back("Retry-After", "60");
@@ -64,11 +76,9 @@ response too_many() {
 void add_auth_routes(router& r, api_context& ctx) {
   r.add("POST", "/api/auth/register", route_kind::blocking, [&ctx](const request& req, const path_params&) {
     if (!ctx.allow_auth_attempt(req.peer)) return too_many();
-    json_body body;
-    body.parse(req.body);
-    std::string email = body.required_string("email"), password = body.required_string("password");
-    if (!body.error().is_ok()) return error_from(body.error());
-    auto user = actors::register_user(ctx.deps.log, email, password, "member");
+    auto c = read_credentials(req);
+    if (!c) return error_from(c.error());
+    auto user = actors::register_user(ctx.deps.log, c->email, c->password, "member");
     if (!user) return error_from(user.error());
     auto token = actors::issue_token(ctx.deps.log, user->id, ctx.deps.options.token_ttl);
     if (!token) return error_from(token.error());
@@ -76,11 +86,9 @@ void add_auth_routes(router& r, api_context& ctx) {
   });
   r.add("POST", "/api/auth/login", route_kind::blocking, [&ctx](const request& req, const path_params&) {
     if (!ctx.allow_auth_attempt(req.peer)) return too_many();
-    json_body body;
-    body.parse(req.body);
-    std::string email = body.required_string("email"), password = body.required_string("password");
-    if (!body.error().is_ok()) return error_from(body.error());
-    auto user = actors::check_password(ctx.deps.log, email, password);
+    auto c = read_credentials(req);
+    if (!c) return error_from(c.error());
+    auto user = actors::check_password(ctx.deps.log, c->email, c->password);
     if (!user) {
       if (user.error().code() == errc::not_found) return error_response(401, "Invalid email or password");
       return error_from(user.error());

@@ -4,7 +4,6 @@
 #include "base/json_writer.h"
 #include "http/api_context.h"
 #include "http/json_body.h"
-#include "store/event_codec.h"
 
 namespace heimdall::http {
 namespace {
@@ -63,11 +62,7 @@ void add_finding_routes(router& r, api_context& ctx) {
           if (!finding) return error_from(finding.error());
           auto events = actors::finding_history(ctx.deps.log, p["id"]);
           if (!events) return error_from(events.error());
-          json_writer w;
-          w.begin_array();
-          for (const event& e : *events) w.raw(encode_envelope(e));
-          w.end_array();
-          return data_response(w.take());
+          return events_response(*events);
         }));
 }
 

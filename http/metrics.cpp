@@ -35,16 +35,11 @@ std::string api_metrics::render(const event_log& log) const {
                         "completed", "failed", "cancelled"}) {
     by_status[s] = 0;
   }
-  std::string after;
-  for (;;) {
-    auto page = log.projection_scan("scans", "", after, 1000);
-    if (!page) break;
-    for (const auto& [id, json] : page.value()) {
-      if (auto scan = scan_record_from_json(json)) ++by_status[scan->status];
-    }
-    if (page->size() < 1000) break;
-    after = page->back().first;
-  }
+  // A read error leaves the counts partial; the scrape still answers.
+  (void)log.projection_for_each("scans", "", [&](std::string_view, std::string_view json) {
+    if (auto scan = scan_record_from_json(json)) ++by_status[scan->status];
+    return true;
+  });
   line("# HELP heimdall_scans Scans by status.");
   line("# TYPE heimdall_scans gauge");
   for (const auto& [status, n] : by_status) {

@@ -49,16 +49,6 @@ struct progress_subscriber : std::enable_shared_from_this<progress_subscriber> {
   bool is_closed = false;               // guarded by mu
 };
 
-std::optional<std::uint64_t> parse_seq(std::string_view text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  std::uint64_t n = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return n;
-}
-
 void open_progress(api_context& ctx, const std::string& scan_id, std::uint64_t after, const caller& who,
                    std::shared_ptr<exchange> ex) {
   auto scan = ctx.owned_scan(scan_id, who.user);
@@ -100,7 +90,7 @@ void add_progress_stream(router& r, api_context& ctx) {
                  if (auto* refusal = std::get_if<response>(&who)) return ex->send(std::move(*refusal));
                  std::uint64_t after = 0;
                  if (auto last = req.header("last-event-id")) {
-                   auto seq = parse_seq(*last);
+                   auto seq = parse_decimal(*last, 19);
                    if (!seq) return ex->send(error_response(400, "Last-Event-ID must be an event id (a log seq)"));
                    after = *seq;
                  }

@@ -13,15 +13,11 @@ namespace {
 // The repo's scan ids, newest first.
 result<std::vector<std::string>> repo_scan_ids(const event_log& log, const std::string& repo_id) {
   std::vector<std::string> ids;
-  std::string after;
-  const std::string prefix = repo_id + '|';
-  for (;;) {
-    auto batch = log.projection_scan("repo_scans", prefix, after, 1024);
-    if (!batch) return batch.error();
-    for (auto& [key, scan_id] : batch.value()) ids.push_back(std::move(scan_id));
-    if (batch->size() < 1024) break;
-    after = batch->back().first;
-  }
+  status walked = log.projection_for_each("repo_scans", repo_id + '|', [&](std::string_view, std::string_view scan_id) {
+    ids.emplace_back(scan_id);
+    return true;
+  });
+  if (!walked.is_ok()) return walked;
   std::reverse(ids.begin(), ids.end());
   return ids;
 }

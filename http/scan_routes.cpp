@@ -5,7 +5,6 @@
 #include "analysis/sarif.h"
 #include "base/json_writer.h"
 #include "http/api_context.h"
-#include "store/event_codec.h"
 
 namespace heimdall::http {
 namespace {
@@ -91,11 +90,7 @@ void add_scan_routes(router& r, api_context& ctx) {
           if (!scan) return error_from(scan.error());
           auto events = scan_events(ctx.deps.log, scan->id, data_form::stored);
           if (!events) return error_from(events.error());
-          json_writer w;
-          w.begin_array();
-          for (const event& e : *events) w.raw(encode_envelope(e));
-          w.end_array();
-          return data_response(w.take());
+          return events_response(*events);
         }));
 }
 

@@ -468,6 +468,24 @@ result<std::vector<std::pair<std::string, std::string>>> event_log::projection_s
   return out;
 }
 
+status event_log::projection_for_each(
+    std::string_view projection, std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+  auto* cf = impl_->st.projection_cf(projection);
+  if (cf == nullptr) return status(errc::not_found, "no projection named '" + std::string(projection) + "'");
+  std::shared_ptr<const rocksdb::Snapshot> hold;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->st.db->NewIterator(impl_->read_options(hold), cf));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    if (key.substr(0, prefix.size()) != prefix) break;
+    if (!visit(key, it->value().ToStringView())) break;
+  }
+  if (!it->status().ok()) {
+    return log_storage::from_rocksdb(it->status(), "reading projection " + std::string(projection));
+  }
+  return status::ok();
+}
+
 status event_log::catch_up() {
   if (!impl_->options.read_only) return status::ok();
   auto s = impl_->st.db->TryCatchUpWithPrimary();

@@ -136,6 +136,13 @@ class event_log {
       std::string_view projection, std::string_view prefix, std::string_view after_key,
       std::size_t max_count) const;
 
+  // Calls visit(key, value) for each pair of a projection whose key starts
+  // with `prefix`, in key order, from one consistent view, until visit
+  // returns false. For reads that want a whole range (counting, listing
+  // everything); projection_scan pages.
+  status projection_for_each(std::string_view projection, std::string_view prefix,
+                             const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
   // Delivers every event with seq > after_seq, in order and exactly once,
   // first from storage and then as appends are acknowledged. Any number of
   // subscribers may exist. Not available on a read-only log (poll with

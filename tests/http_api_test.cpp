@@ -151,6 +151,18 @@ std::string trigger(api_server& api, const api_server::user& u, const std::strin
   return at(r.body, "/data/id");
 }
 
+// The repo of vulnerable_repo() registered by `u` and scanned to the end.
+struct scanned {
+  std::string repo, scan;
+};
+scanned completed_scan(api_server& api, const api_server::user& u, const fs::path& root) {
+  vulnerable_repo(root / "app");
+  const std::string repo = register_repo(api, u, root / "app");
+  const std::string scan = trigger(api, u, repo);
+  REQUIRE(api.scans().wait(scan).status == "completed");
+  return {repo, scan};
+}
+
 // A scan that exists only in the log, queued, which no scheduler runs: its
 // events are appended by the test, so a stream's live part is under the
 // test's control.
@@ -323,13 +335,10 @@ TEST_CASE("api: repos are created, listed in pages, read and deleted by their ow
 
 TEST_CASE("api: a scan's record, findings, triage, threat model, SARIF and history", "[api]") {
   const fs::path root = test::scratch_dir("api-scan-root");
-  vulnerable_repo(root / "app");
   api_server api("api-scan", root);
   auto alice = api.add_user("alice@example.com");
   auto bob = api.add_user("bob@example.com");
-  const std::string repo = register_repo(api, alice, root / "app");
-  const std::string scan = trigger(api, alice, repo);
-  REQUIRE(api.scans().wait(scan).status == "completed");
+  const auto [repo, scan] = completed_scan(api, alice, root);
 
   reply record = api.call("GET", "/api/scans/" + scan, alice.auth());
   CHECK(record.status == 200);
@@ -474,13 +483,10 @@ TEST_CASE("api: register, login, cookies with CSRF, logout, rate limits", "[api]
 
 TEST_CASE("api: the progress stream replays a finished scan as the spec's events, then ends", "[api][sse]") {
   const fs::path root = test::scratch_dir("api-sse-root");
-  vulnerable_repo(root / "app");
   api_server api("api-sse", root);
   auto alice = api.add_user("alice@example.com");
   auto bob = api.add_user("bob@example.com");
-  const std::string repo = register_repo(api, alice, root / "app");
-  const std::string scan = trigger(api, alice, repo);
-  REQUIRE(api.scans().wait(scan).status == "completed");
+  const std::string scan = completed_scan(api, alice, root).scan;
   const std::string path = "/api/scans/" + scan + "/progress/stream";
 
   client c(api.port());
@@ -658,6 +664,26 @@ TEST_CASE("api: a subscriber that does not read is disconnected and slows neithe
   deadline = std::chrono::steady_clock::now() + 10s;
   while (api.metrics().open_streams() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
   CHECK(api.metrics().open_streams() == 0);
+}
+
+TEST_CASE("api: AI provider settings and API keys, never returned", "[api]") {
+  const fs::path root = test::scratch_dir("api-settings-root");
+  api_server api("api-settings", root);
+  auto alice = api.add_user("alice@example.com");
+  reply before = api.call("GET", "/api/settings", alice.auth());
+  CHECK(at(before.body, "/data/ai_provider") == "builtin");
+  CHECK(api.call("PATCH", "/api/settings/ai-provider", alice.auth(), R"({"provider":"skynet"})").status == 400);
+  CHECK(api.call("PATCH", "/api/settings/ai-provider", alice.auth(), R"({"provider":"ollama","base_url":"ftp://x"})").status == 400);
+  reply ollama = api.call("PATCH", "/api/settings/ai-provider", alice.auth(),
+                          R"({"provider":"ollama","base_url":"http://127.0.0.1:11434"})");
+  CHECK(ollama.status == 200);
+  CHECK(at(ollama.body, "/data/ai_base_url") == "http://127.0.0.1:11434");
+  CHECK(api.call("POST", "/api/settings/api-keys", alice.auth(), R"({"provider":"anthropic"})").status == 400);
+  CHECK(api.call("POST", "/api/settings/api-keys", alice.auth(), R"({"provider":"anthropic","api_key":"sk-ant-xyz"})").status == 201);
+  reply after = api.call("GET", "/api/settings", alice.auth());
+  CHECK(at(after.body, "/data/api_key_providers") == R"(["anthropic"])");
+  CHECK(after.body.find("sk-ant-xyz") == std::string::npos);
+  CHECK(api.call("GET", "/api/settings").status == 401);
 }
 
 TEST_CASE("api: /health and /metrics need no credentials", "[api]") {
