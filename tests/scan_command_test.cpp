@@ -1,5 +1,7 @@
 // `heimdall scan`: formats, --fail-on exit codes, progress on stderr, and
 // clear errors for bad input.
+#include <cstdlib>
+
 #include <catch2/catch.hpp>
 
 #include <simdjson.h>
@@ -71,4 +73,23 @@ TEST_CASE("heimdall scan reports bad input clearly with exit 2", "[scan][cli]") 
   CHECK(run_heimdall({"scan", (root / "plain").string(), "--format", "xml"}).exit_code == 2);
   CHECK(run_heimdall({"scan", (root / "plain").string(), "--fail-on", "severe"}).exit_code == 2);
   CHECK(run_heimdall({"scan"}).exit_code == 2);
+  auto no_key = run_heimdall({"scan", (root / "plain").string(), "--git-ssh-key", (root / "id_none").string()});
+  CHECK(no_key.exit_code == 2);
+  CHECK(no_key.err.find("--git-ssh-key: no such file") != std::string::npos);
+}
+
+TEST_CASE("heimdall scan takes git credentials from the environment and never prints them", "[scan][cli]") {
+  // Nothing listens on port 1 of the loopback: the clone fails at once, and
+  // its error must not carry the token that was offered.
+  const std::string secret = "hmdl-test-token-5f1c9a";
+  ::setenv("HEIMDALL_GIT_TOKEN", secret.c_str(), 1);
+  auto failed = run_heimdall({"scan", "https://127.0.0.1:1/team/app.git", "--git-user", "ci-bot"});
+  ::unsetenv("HEIMDALL_GIT_TOKEN");
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.err.find(secret) == std::string::npos);
+  CHECK(failed.out.find(secret) == std::string::npos);
+  // A token inside the URL is refused before anything is fetched.
+  auto in_url = run_heimdall({"scan", "https://ci-bot:" + secret + "@127.0.0.1:1/team/app.git"});
+  CHECK(in_url.exit_code == 2);
+  CHECK(in_url.err.find(secret) == std::string::npos);
 }
