@@ -1,13 +1,6 @@
 // http::server and http::router over real loopback HTTP, with a plain POSIX
-// socket client so this file does not pay for Beast.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
+// socket client (tests/http_client.h) so this file does not pay for Beast.
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -21,6 +14,7 @@
 
 #include "http/router.h"
 #include "http/server.h"
+#include "tests/http_client.h"
 
 namespace {
 
@@ -30,94 +24,8 @@ using heimdall::http::response;
 using heimdall::http::router;
 using heimdall::http::server;
 using heimdall::http::server_options;
-
-struct reply {
-  int status = 0;    // 0: the connection ended before a whole response
-  std::string head;  // status line and header fields
-  std::string body;
-};
-
-// A blocking loopback client. Every send and receive gives up after 5 s, so
-// a server that misbehaves fails the test instead of hanging it.
-class client {
- public:
-  explicit client(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    timeval limit{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~client() { ::close(fd_); }
-  client(const client&) = delete;
-  client& operator=(const client&) = delete;
-
-  bool connected() const { return connected_; }
-
-  bool send_all(std::string_view data) {
-    while (!data.empty()) {
-      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  // Reads one response framed by Content-Length.
-  reply read_reply() {
-    reply r;
-    std::size_t end;
-    while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
-      if (!fill()) return r;
-    }
-    std::string head = pending_.substr(0, end + 2);
-    pending_.erase(0, end + 4);
-    std::size_t length = 0;
-    if (auto at = head.find("Content-Length: "); at != std::string::npos) {
-      length = std::stoul(head.substr(at + 16));
-    }
-    while (pending_.size() < length) {
-      if (!fill()) return r;
-    }
-    r.body = pending_.substr(0, length);
-    pending_.erase(0, length);
-    r.status = std::stoi(head.substr(9, 3));  // "HTTP/1.1 200 OK"
-    r.head = std::move(head);
-    return r;
-  }
-
-  reply get(const std::string& target) {
-    send_all("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
-    return read_reply();
-  }
-
-  // True when the server closes the connection (orderly or by reset) before
-  // the 5 s receive limit; anything it sends first is discarded.
-  bool closed_by_server() {
-    char buf[4096];
-    for (;;) {
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n == 0) return true;
-      if (n < 0) return errno == ECONNRESET;
-    }
-  }
-
- private:
-  bool fill() {
-    char buf[65536];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n <= 0) return false;
-    pending_.append(buf, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  int fd_;
-  bool connected_ = false;
-  std::string pending_;
-};
+using heimdall::test::reply;
+using client = heimdall::test::http_client;
 
 std::string envelope(unsigned code, const std::string& message) {
   std::string c = std::to_string(code);
