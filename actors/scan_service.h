@@ -57,7 +57,8 @@ class scan_service {
 
   const recovery_report& recovered() const;
 
-  // Appends scan.queued and admits the scan. Errors: not_found (repo or
+  // Appends scan.queued and admits the scan; returns the scan as queued
+  // (never a later state it may already have reached). Errors: not_found (repo or
   // parent scan), invalid_argument (scan_type, a commit that is not a
   // sha, an incremental scan without base or parent, a parent of another
   // repo), the log's append errors.

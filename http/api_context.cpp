@@ -5,6 +5,7 @@
 #include "actors/findings.h"
 #include "actors/scan_service.h"
 #include "base/json_writer.h"
+#include "http/metrics.h"
 #include "store/event_codec.h"
 
 namespace heimdall::http {
@@ -182,6 +183,14 @@ void add_api_routes(router& r, api_deps deps) {
   add_scan_routes(r, *ctx);
   add_finding_routes(r, *ctx);
   add_progress_stream(r, *ctx);
+}
+
+std::unique_ptr<router> build_api_router(api_deps deps) {
+  auto r = std::make_unique<router>(&deps.pool);
+  add_health_route(*r, [&log = deps.log] { return log.last_seq(); });
+  add_metrics_route(*r, deps.metrics, deps.log);
+  add_api_routes(*r, std::move(deps));
+  return r;
 }
 
 }  // namespace heimdall::http

@@ -1,5 +1,5 @@
 // http::server and http::router over real loopback HTTP, with a plain POSIX
-// socket client (http_client.h) so this file does not pay for Beast.
+// socket client (tests/http_client.h) so this file does not pay for Beast.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -24,9 +24,9 @@ using heimdall::http::response;
 using heimdall::http::router;
 using heimdall::http::server;
 using heimdall::http::server_options;
-using heimdall::test::client;
 using heimdall::test::envelope;
 using heimdall::test::reply;
+using client = heimdall::test::http_client;
 
 // The read timeout is long by default so that a slow machine (or a sanitizer
 // build) cannot turn a test of something else into a timeout.
