@@ -46,15 +46,11 @@ using namespace std::chrono_literals;
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 // The API's request bodies (register a repo, comment on a finding) are a few
 // KiB; 1 MiB leaves wide room and still bounds what one request can pin
-// (and all of them, with kMaxConnections, at 1 GiB).
+// (and all of them, with the default connection cap, at 1 GiB).
 constexpr std::uint64_t kMaxBodyBytes = 1024 * 1024;
 // A client that does not take a response this long after it was sent is gone
 // or hostile; the bound also caps how long stop() waits for a response.
 constexpr auto kWriteTimeout = 30s;
-// Each connection costs a file descriptor and up to the two limits above in
-// memory; 1024 is far beyond what a self-hosted team uses, and bounds that
-// cost when a client opens connections in a loop.
-constexpr std::size_t kMaxConnections = 1024;
 // After answering with `Connection: close` we read and discard until the
 // client closes, for at most this long: closing a socket with unread input
 // resets the connection, and the reset can destroy the response before the
@@ -583,7 +579,7 @@ void server::impl::on_accept_retry(beast::error_code ec) {
 
 bool server::impl::enlist(const std::shared_ptr<http_session>& session) {
   std::lock_guard lock(sessions_mu);
-  if (sessions.size() >= kMaxConnections) return false;
+  if (sessions.size() >= options.max_connections) return false;
   session->registered(sessions.insert(sessions.end(), session));
   return true;
 }

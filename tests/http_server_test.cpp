@@ -217,3 +217,18 @@ TEST_CASE("server: a port in use fails start() with io_error naming the address"
   CHECK_THAT(second.error().message(),
              Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(first->port())));
 }
+
+TEST_CASE("server: connections past max_connections are closed at once; those within it are served", "[http]") {
+  server_options options;
+  options.port = 0;
+  options.max_connections = 2;
+  auto started = server::start(options, router_at_seq(3));
+  REQUIRE(started.is_ok());
+  auto srv = std::move(started).value();
+  client a(srv->port()), b(srv->port());
+  REQUIRE(a.get("/health").status == 200);
+  REQUIRE(b.get("/health").status == 200);
+  client over(srv->port());
+  CHECK(over.closed_by_server());
+  CHECK(a.get("/health").status == 200);
+}
