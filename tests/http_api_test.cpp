@@ -27,6 +27,7 @@
 #include "http/server.h"
 #include "tests/http_client.h"
 #include "tests/scan_fixture.h"
+#include "tests/scripted_scan.h"
 #include "tests/test_dirs.h"
 #include "tests/test_repo.h"
 
@@ -37,6 +38,7 @@ using client = heimdall::test::http_client;
 using heimdall::test::envelope;
 using heimdall::test::header_list;
 using heimdall::test::reply;
+using heimdall::test::scripted_scan;
 
 namespace {
 
@@ -159,49 +161,6 @@ scanned completed_scan(api_server& api, const api_server::user& u, const fs::pat
   REQUIRE(api.scans().wait(scan).status == "completed");
   return {repo, scan};
 }
-
-// A scan that exists only in the log, queued, which no scheduler runs: its
-// events are appended by the test, so a stream's live part is under the
-// test's control.
-struct scripted_scan {
-  event_log& log;
-  std::string id = uuid::v7().to_string();
-  std::uint64_t version = 0;
-
-  scripted_scan(event_log& l, const std::string& repo_id, const std::string& user_id) : log(l) {
-    actors::scan_request q;
-    q.repo_id = repo_id;
-    q.triggered_by = user_id;
-    append(actors::queued_event(q));
-  }
-  std::uint64_t append(new_event e) {
-    auto done = log.append(actors::scan_stream(id), expected_version::exact(version), {std::move(e)});
-    REQUIRE(done);
-    version = done->stream_version;
-    return done->last_seq;
-  }
-  // title_bytes > 0 pads the title, which the finding_added frame carries.
-  std::uint64_t finding(const std::string& severity, std::size_t title_bytes = 0) {
-    actors::recorded_finding f;
-    f.finding_id = uuid::v7().to_string();
-    f.scan_id = id;
-    f.repo_id = "r";
-    f.created_at = "2026-12-01T00:00:00.000Z";
-    f.f.rule_id = "test.rule";
-    f.f.title = "planted " + severity + std::string(title_bytes, 't');
-    f.f.severity = severity == "critical" ? analysis::severity::critical
-                   : severity == "high"   ? analysis::severity::high
-                   : severity == "medium" ? analysis::severity::medium
-                                          : analysis::severity::low;
-    f.f.description = "a planted finding";
-    f.f.file_path = "a.py";
-    f.f.line_start = f.f.line_end = 1;
-    f.f.cwe_id = 89;
-    f.f.source = "static";
-    f.f.fingerprint = f.finding_id;
-    return append(actors::finding_event(f));
-  }
-};
 
 }  // namespace
 
