@@ -101,7 +101,10 @@ class event_stream {
   // client went away, the server is stopping, end() was called, or this
   // write would take the queue past stream_options::max_queued_bytes (a
   // reader too slow to keep up), which closes the stream. Never blocks.
-  virtual bool write(std::string bytes) = 0;
+  virtual bool write(std::shared_ptr<const std::string> bytes) = 0;
+  // The same bytes may be queued on many streams (one event's frame for
+  // every subscriber); this overload is for bytes of this stream alone.
+  bool write(std::string bytes) { return write(std::make_shared<const std::string>(std::move(bytes))); }
   // Sends what is queued, then closes the connection.
   virtual void end() = 0;
   // `closed` runs once, on an io thread, when the stream closes for any
