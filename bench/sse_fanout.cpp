@@ -108,6 +108,14 @@ std::int64_t now_ns() {
 
 double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
+// CPU time (user + system) this process has used, in ms.
+double cpu_ms() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto to_ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+  return to_ms(u.ru_utime) + to_ms(u.ru_stime);
+}
+
 void raise_file_limit() {
   rlimit files{};
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
@@ -244,6 +252,7 @@ class client_run {
             deadline = std::chrono::steady_clock::now();  // the parent gave up (or died)
           } else if (!going) {
             going = true;  // "go": the appends begin
+            cpu_at_go_ = cpu_ms();
             deadline = std::chrono::steady_clock::now() + kDeliverDeadline;
           }
           continue;
@@ -265,7 +274,8 @@ class client_run {
     std::fwrite(arrivals_.data(), sizeof(arrival), arrivals_.size(), out);
     std::fclose(out);
     char line[160];
-    std::snprintf(line, sizeof line, "done %zu %zu %zu\n", arrivals_.size(), ended_, failed_);
+    std::snprintf(line, sizeof line, "done %zu %zu %zu %.0f\n", arrivals_.size(), ended_, failed_,
+                  going ? cpu_ms() - cpu_at_go_ : 0.0);
     write_line(to_parent_, line);
     return 0;
   }
@@ -345,6 +355,9 @@ class client_run {
       const std::int64_t at = now_ns();
       c.carry.append(buf_, static_cast<std::size_t>(n));
       if (!consume(i, at)) return;
+      // A short read drained the socket: epoll (level-triggered) reports
+      // the next bytes; another recv() would only say EAGAIN.
+      if (static_cast<std::size_t>(n) < sizeof buf_) return;
     }
   }
 
@@ -407,6 +420,7 @@ class client_run {
   int from_parent_, to_parent_;
   int epoll_ = -1;
   std::size_t in_setup_ = 0, replayed_ = 0, ended_ = 0, failed_ = 0;
+  double cpu_at_go_ = 0;
   char buf_[16384];
 };
 
@@ -540,6 +554,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
 
   // The live part: E events, one every interval.
   write_line(to_child, "go\n");
+  const double cpu_at_go = cpu_ms();
   std::map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> appended;  // seq -> (before append, returned)
   const char* severities[] = {"critical", "high", "medium", "low"};
   const std::int64_t t0 = now_ns();
@@ -561,8 +576,10 @@ int run_parent(const options& opt, int to_child, int from_child) {
   }
   const double append_span_ms = ms(now_ns() - t0);
   auto done = from.next(std::chrono::steady_clock::now() + kDeliverDeadline + std::chrono::seconds(5));
+  const double server_cpu = cpu_ms() - cpu_at_go;
   std::size_t records_n = 0, ended = 0, failed = 0;
-  if (!done || std::sscanf(done->c_str(), "done %zu %zu %zu", &records_n, &ended, &failed) != 3) {
+  double client_cpu = 0;
+  if (!done || std::sscanf(done->c_str(), "done %zu %zu %zu %lf", &records_n, &ended, &failed, &client_cpu) != 4) {
     std::fprintf(stderr, "sse_fanout: the client did not report its deliveries\n");
     write_line(to_child, "stop\n");
     return 1;
@@ -611,6 +628,9 @@ int run_parent(const options& opt, int to_child, int from_child) {
               delivered, expected, replayed, complete, opt.subscribers, ended, failed, out_of_order);
   std::printf("latency from append call: p50 %.2f / p99 %.2f / max %.2f ms\n", call.p50, call.p99, call.max);
   std::printf("latency from append return: p50 %.2f / p99 %.2f / max %.2f ms\n", ack.p50, ack.p99, ack.max);
+  std::printf("cpu from the first append to the last frame: server %.0f ms (%.2f us per frame), client %.0f ms (%.2f us per frame)\n",
+              server_cpu, delivered ? server_cpu * 1e3 / static_cast<double>(delivered) : 0.0, client_cpu,
+              delivered ? client_cpu * 1e3 / static_cast<double>(delivered) : 0.0);
   std::printf("per event, append call to its last subscriber: p50 %.2f / p99 %.2f / max %.2f ms\n", fan.p50, fan.p99, fan.max);
   std::fflush(stdout);
 
