@@ -581,6 +581,42 @@ TEST_CASE("api: a live stream sends keepalives in silence and every event exactl
   }
 }
 
+TEST_CASE("api: subscribers of one scan share its frames: one that joins late gets the same bytes and counts",
+          "[api][sse]") {
+  const fs::path root = test::scratch_dir("api-share-root");
+  api_server api("api-share", root);
+  auto alice = api.add_user("alice@example.com");
+  const std::string repo = register_repo(api, alice, root);
+  scripted_scan scan(api.log(), repo, alice.id);
+  const std::string path = "/api/scans/" + scan.id + "/progress/stream";
+
+  client early(api.port());
+  REQUIRE(early.open_stream(path, alice.auth()).status == 200);
+  auto first = early.next_frame();
+  REQUIRE(first);
+  scan.append(actors::status_event("running"));
+  scan.finding("high");
+  scan.finding("low");
+  // Joins with three frames already translated; reads them from the
+  // scan's shared frames while the early one goes on live.
+  client late(api.port());
+  REQUIRE(late.open_stream(path, alice.auth()).status == 200);
+  scan.finding("critical");
+  scan.append(actors::status_event("running"));
+  scan.append(actors::completed_event({}));
+  auto read_all = [](client& c) {
+    std::vector<std::string> frames;
+    while (auto f = c.next_frame()) frames.push_back(f->id + "|" + f->event + "|" + f->data);
+    return frames;
+  };
+  std::vector<std::string> early_frames = {first->id + "|" + first->event + "|" + first->data};
+  for (auto& f : read_all(early)) early_frames.push_back(std::move(f));
+  CHECK(early_frames.size() == 7);
+  CHECK(read_all(late) == early_frames);
+  // The second status_change counts the three findings folded before it.
+  CHECK(early_frames[5].find(R"("finding_count":3,"critical":1,"high":1,"medium":0,"low":1)") != std::string::npos);
+}
+
 TEST_CASE("api: a subscriber that does not read is disconnected and slows neither the scan nor others",
           "[api][sse]") {
   const fs::path root = test::scratch_dir("api-slow-root");
