@@ -522,16 +522,16 @@ int run_parent(const options& opt, int to_child, int from_child) {
   // As heimdall serve has it: 4 threads, 1024 queued.
   auto pool = std::make_unique<worker_pool>(4, 1024);
   http::api_metrics metrics;
-  http::router router(pool.get());
   http::api_options api_options;
   api_options.master_key_file = dir / "secret.key";
-  http::add_api_routes(router, {*log, *service, *hub, *pool, metrics, api_options});
+  // Every route heimdall serve has.
+  std::unique_ptr<http::router> router = http::build_api_router({*log, *service, *hub, *pool, metrics, api_options});
   http::server_options server_options;
   server_options.host = "127.0.0.1";
   server_options.port = 0;
   server_options.max_connections = opt.subscribers + 64;
   server_options.on_response = [&metrics](unsigned status) { metrics.responded(status); };
-  auto started = http::server::start(server_options, [&router](http::request req, std::shared_ptr<http::exchange> ex) {
+  auto started = http::server::start(server_options, [&router = *router](http::request req, std::shared_ptr<http::exchange> ex) {
     router.dispatch(std::move(req), std::move(ex));
   });
   if (!started) {
