@@ -151,7 +151,8 @@ result<actors::repo_info> api_context::owned_repo(const std::string& repo_id, co
 result<scan_record> api_context::owned_scan(const std::string& scan_id, const actors::user_info& user) const {
   auto scan = actors::get_scan(deps.log, scan_id);
   if (!scan) return status(errc::not_found, "Scan '" + scan_id + "' not found");
-  if (!owned_repo(scan->repo_id, user)) return status(errc::not_found, "Scan '" + scan_id + "' not found");
+  auto owner = actors::repo_owner(deps.log, scan->repo_id);
+  if (!owner || *owner != user.id) return status(errc::not_found, "Scan '" + scan_id + "' not found");
   return scan;
 }
 
@@ -160,8 +161,10 @@ result<std::string> api_context::owned_finding(const std::string& finding_id, co
   if (!finding) return finding.error();
   simdjson::dom::parser parser;
   std::string_view repo_id;
-  if (parser.parse(*finding).at_key("repo_id").get(repo_id) != simdjson::SUCCESS ||
-      !owned_repo(std::string(repo_id), user)) {
+  if (parser.parse(*finding).at_key("repo_id").get(repo_id) != simdjson::SUCCESS) {
+    return status(errc::not_found, "Finding '" + finding_id + "' not found");
+  }
+  if (auto owner = actors::repo_owner(deps.log, std::string(repo_id)); !owner || *owner != user.id) {
     return status(errc::not_found, "Finding '" + finding_id + "' not found");
   }
   return finding;
