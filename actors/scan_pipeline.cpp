@@ -6,6 +6,7 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "analysis/dependency_scan.h"
 #include "analysis/report.h"
 #include "analysis/static_analysis.h"
 #include "base/clock.h"
@@ -48,7 +49,8 @@ status stage_error(std::string_view what, const status& s) {
 
 }  // namespace
 
-result<std::shared_ptr<const scan_engine>> scan_engine::load(const std::filesystem::path& rules_dir) {
+result<std::shared_ptr<const scan_engine>> scan_engine::load(const std::filesystem::path& rules_dir,
+                                                            const std::filesystem::path& advisories_dir) {
   auto rules = analysis::load_rule_pack(rules_dir);
   if (!rules) return rules.error();
   auto secrets = analysis::load_secret_detectors(rules_dir / "secrets" / "secrets.json");
@@ -57,8 +59,15 @@ result<std::shared_ptr<const scan_engine>> scan_engine::load(const std::filesyst
   if (!taint) return taint.error();
   auto remediation = analysis::load_remediation_table(rules_dir / "remediation" / "remediation.json");
   if (!remediation) return remediation.error();
+  std::shared_ptr<const analysis::advisory_db> advisories;
+  if (!advisories_dir.empty()) {
+    auto db = analysis::load_advisory_db(advisories_dir);
+    if (!db && db.error().code() != errc::not_found) return db.error();
+    if (db) advisories = std::make_shared<const analysis::advisory_db>(std::move(db.value()));
+  }
   return std::shared_ptr<const scan_engine>(new scan_engine{std::move(rules.value()), std::move(secrets.value()),
-                                                            std::move(taint.value()), std::move(remediation.value())});
+                                                            std::move(taint.value()), std::move(remediation.value()),
+                                                            std::move(advisories)});
 }
 
 scan_pipeline::scan_pipeline(scan_history history, std::shared_ptr<const scan_engine> engine,
@@ -204,7 +213,13 @@ result<std::vector<new_event>> scan_pipeline::ingest(const emit_fn& emit, const 
   summary.bytes = inv.total_bytes;
   summary.languages = inv.files_by_language;
   summary.notes_total = inv.notes.size();
-  for (std::size_t i = 0; i < inv.notes.size() && i < kMaxRecordedNotes; ++i) summary.notes.push_back(inv.notes[i]);
+  if (auto note = analysis::missing_advisories_note(engine_->advisories.get(), inv)) {
+    summary.notes.push_back(*note);
+    ++summary.notes_total;
+  }
+  for (std::size_t i = 0; i < inv.notes.size() && summary.notes.size() < kMaxRecordedNotes; ++i) {
+    summary.notes.push_back(inv.notes[i]);
+  }
 
   keep_changed_files(std::move(tree.value().inventory), tree.value().changes);
   if (tree.value().changes) {
@@ -249,7 +264,7 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
   };
   if (s == stage::static_analysis) {
     auto done = analysis::run_static_analysis(workspace_, *inventory_, engine_->rules, engine_->secrets, on_finding,
-                                              poll(stop));
+                                              poll(stop), engine_->advisories.get());
     if (!done) return done.error();
   } else {
     if (!model_) {

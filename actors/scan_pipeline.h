@@ -33,6 +33,7 @@
 #include "actors/repos.h"
 #include "actors/scan_events.h"
 #include "actors/scan_history.h"
+#include "analysis/advisories.h"
 #include "analysis/inventory.h"
 #include "analysis/remediation.h"
 #include "analysis/rule_pack.h"
@@ -52,9 +53,14 @@ struct scan_engine {
   analysis::secret_detector secrets;
   analysis::taint_spec taint;
   analysis::remediation_table remediation;
-  // Loads rules/*.json, rules/secrets/secrets.json, rules/taint/ and
-  // rules/remediation/remediation.json.
-  static result<std::shared_ptr<const scan_engine>> load(const std::filesystem::path& rules_dir);
+  // Null when no advisory database was imported: no dependency findings.
+  std::shared_ptr<const analysis::advisory_db> advisories;
+  // Loads rules/*.json, rules/secrets/secrets.json, rules/taint/,
+  // rules/remediation/remediation.json and, when `advisories_dir` is set
+  // and holds an index (`heimdall advisories import`), the advisories; a
+  // missing index is no error, a corrupt one is.
+  static result<std::shared_ptr<const scan_engine>> load(const std::filesystem::path& rules_dir,
+                                                         const std::filesystem::path& advisories_dir = {});
 };
 
 // Service-wide settings a pipeline reads.
