@@ -172,10 +172,8 @@ std::optional<int> compare_in(const osv_range& r, ecosystem eco, std::string_vie
 
 status read_range(const json_place& at, element value, ecosystem eco, std::optional<osv_range>& out) {
   std::string type;
-  if (status s = read_string(at, "type", value["type"].value_unsafe(), type); !s.is_ok()) {
-    if (value["type"].error()) return at.error("missing field 'type'");
-    return s;
-  }
+  if (value["type"].error()) return at.error("missing field 'type'");
+  if (status s = read_string(at, "type", value["type"].value_unsafe(), type); !s.is_ok()) return s;
   if (type == "GIT") return status::ok();  // commits, not versions
   if (type != "SEMVER" && type != "ECOSYSTEM") return at.error("unknown range type '" + type + "'");
   osv_range range;
@@ -444,10 +442,11 @@ status index_error(const std::filesystem::path& file, std::size_t line, const st
   return status(errc::corruption, file.string() + ": line " + std::to_string(line) + ": " + what);
 }
 
-std::vector<std::string> string_list(element e) {
+// The strings of array member `key` ([] when absent or not an array).
+std::vector<std::string> string_list(element parent, std::string_view key) {
   std::vector<std::string> out;
   array list;
-  if (e.get_array().get(list) != simdjson::SUCCESS) return out;
+  if (parent[key].get_array().get(list) != simdjson::SUCCESS) return out;
   for (element item : list) {
     std::string_view s;
     if (item.get_string().get(s) == simdjson::SUCCESS) out.emplace_back(s);
@@ -495,8 +494,8 @@ result<advisory_db> load_advisory_db(const std::filesystem::path& dir) {
     entry.id = optional_string(e, "id");
     entry.name = optional_string(e, "name");
     entry.summary = optional_string(e, "summary");
-    entry.aliases = string_list(e["aliases"].value_unsafe());
-    entry.versions = string_list(e["versions"].value_unsafe());
+    entry.aliases = string_list(e, "aliases");
+    entry.versions = string_list(e, "versions");
     if (entry.id.empty() || entry.name.empty()) return index_error(file, number, "an entry without id or name");
     array ranges;
     if (e["ranges"].get_array().get(ranges)) return index_error(file, number, "an entry without ranges");

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <random>
 
 #include "analysis/advisories.h"
 #include "tests/analysis/scratch_tree.h"
@@ -212,4 +213,41 @@ TEST_CASE("the index round-trips and a damaged one is corruption", "[analysis][a
   CHECK(load_advisory_db(t.root() / "junk").error().code() == errc::corruption);
   t.write("empty/index.jsonl", "");
   CHECK(load_advisory_db(t.root() / "empty").error().code() == errc::corruption);
+}
+
+TEST_CASE("mutated records and indexes are errors, never crashes", "[analysis][advisories][fuzz]") {
+  std::mt19937 rng(11);
+  const std::string record_text = osv_fixture("other/multi.json");
+  const std::string structural = "{}[]\":,0.";
+  int accepted = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::string m = osv_fixture(round % 2 ? "PYSEC-2021-0003.json" : "npm/HEIM-2021-0002.json");
+    for (int e = 0; e < 1 + static_cast<int>(rng() % 6); ++e) {
+      std::size_t at = rng() % m.size();
+      if (rng() % 2) {
+        m[at] = structural[rng() % structural.size()];
+      } else {
+        m.erase(at, 1 + rng() % 8);
+      }
+    }
+    auto r = parse_osv_record(m);
+    if (r) {
+      ++accepted;
+      for (const auto& entry : r->entries) (void)match_entry(entry, "1.0.0");
+    } else {
+      CHECK(r.error().code() == errc::invalid_argument);
+    }
+  }
+  CHECK(accepted > 0);  // some mutations stay valid (e.g. in a summary)
+  test::scratch_tree t;
+  std::vector<advisory_entry> entries = {only_entry(osv_fixture("npm/HEIM-2021-0001.json"))};
+  const std::string index = advisory_index_text(entries);
+  for (int round = 0; round < 300; ++round) {
+    std::string m = index;
+    std::size_t at = rng() % m.size();
+    m[at] = structural[rng() % structural.size()];
+    t.write("fuzz/index.jsonl", m);
+    auto db = load_advisory_db(t.root() / "fuzz");
+    if (!db) CHECK(db.error().code() == errc::corruption);
+  }
 }
