@@ -419,7 +419,8 @@ void normalize(maven_item& list) {
 }
 
 // ComparableVersion.parseVersion: '.' separates items, '-' (and a change
-// between digits and letters) opens a sub-list.
+// between digits and letters) opens a sub-list. Maven 3.9's "combination"
+// items ("X-1" as "X.1") are not modelled; its trailing-qualifier rule is.
 maven_item parse_maven(std::string_view text) {
   std::string v = lower(trim(text));
   // Each new list is the last item of the one before: a chain, kept as
@@ -454,7 +455,12 @@ maven_item parse_maven(std::string_view text) {
       digit = false;
     }
   }
-  if (v.size() > start) add(maven_token(digit, v.substr(start)));
+  if (v.size() > start) {
+    // Maven 3.9: a trailing ".X" qualifier reads as "-X" ("1.0.0.X1 <
+    // 1.0.0-X2"); without it "1.0 < 1.x < 1.0-SNAPSHOT < 1.0" is a cycle.
+    if (!digit && !levels.back().empty()) levels.emplace_back();
+    add(maven_token(digit, v.substr(start)));
+  }
   maven_item inner;
   inner.items = std::move(levels.back());
   normalize(inner);

@@ -3,6 +3,7 @@
 // docs, Maven's ComparableVersionTest, PHP's version_compare manual).
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -95,11 +96,12 @@ TEST_CASE("Gem::Version ordering for RubyGems", "[analysis][versions]") {
 }
 
 TEST_CASE("ComparableVersion ordering for Maven", "[analysis][versions]") {
-  // ComparableVersionTest's VERSIONS_QUALIFIER and VERSIONS_NUMBER.
+  // ComparableVersionTest's VERSIONS_QUALIFIER and VERSIONS_NUMBER (as of
+  // Maven 3.9, where "2.0.a" sorts before "2-1").
   check_ascending(ecosystem::maven, {"1-alpha2snapshot", "1-alpha2", "1-alpha-123", "1-beta-2", "1-beta123", "1-m2",
                                      "1-m11", "1-rc", "1-cr2", "1-rc123", "1-SNAPSHOT", "1", "1-sp", "1-sp2",
                                      "1-sp123", "1-abc", "1-def", "1-pom-1", "1-1-snapshot", "1-1", "1-2", "1-123"});
-  check_ascending(ecosystem::maven, {"2.0", "2-1", "2.0.a", "2.0.0.a", "2.0.2", "2.0.123", "2.1.0", "2.1-a", "2.1b",
+  check_ascending(ecosystem::maven, {"2.0", "2.0.a", "2-1", "2.0.2", "2.0.123", "2.1.0", "2.1-a", "2.1b",
                                      "2.1-c", "2.1-1", "2.1.0.1", "2.2", "2.123", "11.a2", "11.a11", "11.b2",
                                      "11.b11", "11.m2", "11.m11", "11", "11.a", "11b", "11c", "11m"});
   // alpha < beta < milestone < rc = cr < snapshot < "" = ga = final < sp.
@@ -108,6 +110,7 @@ TEST_CASE("ComparableVersion ordering for Maven", "[analysis][versions]") {
   check_equal(ecosystem::maven, {"1", "1.0", "1.0.0", "1-ga", "1.0-final", "1.0.0-GA", "1-release"});
   check_equal(ecosystem::maven, {"1.0-rc1", "1.0-cr1", "1.0-RC1"});
   check_equal(ecosystem::maven, {"1a1", "1-alpha-1", "1alpha1"});
+  check_equal(ecosystem::maven, {"2.0.a", "2.0.0.a", "2-a", "2.0-a"});  // a trailing ".X" reads as "-X"
   // Real versions: Spring's RELEASE, Log4j, Guava flavours.
   check_ascending(ecosystem::maven, {"2.0.0.M1", "2.0.0.RC1", "2.0.0.RELEASE", "2.0.1.RELEASE"});
   check_ascending(ecosystem::maven, {"2.14.1", "2.15.0", "2.16.0", "2.17.0", "2.17.1"});
@@ -140,4 +143,41 @@ TEST_CASE("ecosystem names are OSV's and package names compare per ecosystem", "
   CHECK(normalize_package_name(ecosystem::pypi, "zope..interface") == "zope-interface");
   CHECK(normalize_package_name(ecosystem::packagist, "Symfony/HTTP-Kernel") == "symfony/http-kernel");
   CHECK(normalize_package_name(ecosystem::npm, "@Scope/Pkg") == "@Scope/Pkg");
+}
+
+TEST_CASE("every ordering is antisymmetric and transitive, and junk never throws", "[analysis][versions][fuzz]") {
+  const std::vector<std::pair<ecosystem, std::vector<std::string>>> pools = {
+      {ecosystem::npm, {"1.0.0", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-1", "0.9.9", "1.0.1", "1.0.0-rc.1", "2.0.0-0"}},
+      {ecosystem::pypi, {"1.0", "1.0a1", "1.0.dev1", "1.0.post1", "1.0+local.1", "1!0.5", "1.0rc1.post2.dev3", "0.9"}},
+      {ecosystem::rubygems, {"1.0", "1.0.a", "1.0.0.1", "1.0.b.2", "0.9.9", "1.0.0-rc1", "2", "1.a.1"}},
+      {ecosystem::maven, {"1.0", "1.0-SNAPSHOT", "1.0-sp", "1.0-foo", "1.0.1", "1-1", "1.0-alpha-1", "1.0.RELEASE", "1.x"}},
+      {ecosystem::packagist, {"1.0.0", "1.0.0-dev", "1.0.0-beta2", "1.0.0-patch1", "v0.9", "1.0.0-RC1", "1.0.1-alpha"}},
+  };
+  for (const auto& [e, pool] : pools) {
+    for (const auto& a : pool) {
+      for (const auto& b : pool) {
+        auto ab = compare_versions(e, a, b), ba = compare_versions(e, b, a);
+        REQUIRE(ab);
+        REQUIRE(ba);
+        INFO(std::string(ecosystem_name(e)) + ": " + a + " vs " + b);
+        CHECK((*ab > 0) - (*ab < 0) == -((*ba > 0) - (*ba < 0)));
+        for (const auto& c : pool) {
+          if (*ab <= 0 && *compare_versions(e, b, c) <= 0) CHECK(*compare_versions(e, a, c) <= 0);
+        }
+      }
+    }
+  }
+  std::mt19937 rng(7);
+  const std::string alphabet = "0123456789.-+_!abcdefrpv*~^=<> \t";
+  for (int round = 0; round < 20000; ++round) {
+    std::string a(rng() % 24, ' '), b(rng() % 24, ' ');
+    for (char& c : a) c = alphabet[rng() % alphabet.size()];
+    for (char& c : b) c = alphabet[rng() % alphabet.size()];
+    for (ecosystem e : {ecosystem::npm, ecosystem::pypi, ecosystem::go, ecosystem::crates_io, ecosystem::rubygems,
+                        ecosystem::packagist, ecosystem::maven}) {
+      auto ab = compare_versions(e, a, b);
+      CHECK(ab.has_value() == (valid_version(e, a) && valid_version(e, b)));
+      if (ab && *ab == 0) CHECK(compare_versions(e, b, a) == 0);
+    }
+  }
 }
