@@ -2,8 +2,8 @@
 // (PATH is one .json file or a directory searched recursively for them; a
 // file may hold one record or an array of records), validates each, and
 // replaces DIR/advisories/index.jsonl (analysis/advisories.h has the
-// format) with the valid ones. Rejected records are listed on stderr with
-// their file and reason; the counts go to stdout.
+// format) with the valid ones. Everything it says goes to stderr: each
+// rejected record with its file and reason, then the counts.
 //
 // The index is written to a temporary file beside it, synced and renamed
 // over the old one, so a reader (a server starting, a scan loading the
@@ -226,13 +226,13 @@ int run_import(const args& a) {
                           error)) {
     return fail(error);
   }
-  std::printf("imported %zu advisories (%zu package entries) from %zu files into %s\n", counts.imported, entry_count,
-              counts.files, (dir / analysis::kAdvisoryIndexFile).c_str());
+  std::fprintf(stderr, "imported %zu advisories (%zu package entries) from %zu files into %s\n", counts.imported,
+               entry_count, counts.files, (dir / analysis::kAdvisoryIndexFile).c_str());
   std::string by;
   for (const auto& [eco, n] : counts.entries_by_ecosystem) by += (by.empty() ? "" : ", ") + eco + " " + std::to_string(n);
-  std::printf("entries by ecosystem: %s\n", by.c_str());
-  std::printf("rejected %zu, withdrawn %zu, other ecosystems only %zu\n", counts.rejected, counts.withdrawn,
-              counts.other);
+  std::fprintf(stderr, "entries by ecosystem: %s\n", by.c_str());
+  std::fprintf(stderr, "rejected %zu, withdrawn %zu, other ecosystems only %zu\n", counts.rejected, counts.withdrawn,
+               counts.other);
   return 0;
 }
 
