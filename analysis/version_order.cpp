@@ -145,6 +145,13 @@ class cursor {
     while (is_digit(peek())) ++at_;
     return std::string(s_.substr(start, at_ - start));
   }
+  // ".N": true with the digits in `out`; nothing consumed otherwise.
+  bool dotted_number(std::string& out) {
+    if (peek() != '.' || at_ + 1 >= s_.size() || !is_digit(s_[at_ + 1])) return false;
+    ++at_;
+    out = digits();
+    return true;
+  }
   // PEP 440's "[sep]N" after a pre, post or dev label; "0" when absent.
   std::string implicit_number() {
     std::size_t start = at_;
@@ -175,14 +182,7 @@ std::optional<pep440> parse_pep440(std::string_view text) {
     if (first.empty()) return std::nullopt;
   }
   v.release.push_back(first);
-  for (;;) {
-    std::size_t p = c.pos();
-    if (!c.eat('.')) break;
-    std::string n = c.digits();
-    if (n.empty()) {
-      c.reset(p);
-      break;
-    }
+  for (std::string n; c.dotted_number(n);) {
     v.release.push_back(n);
   }
   while (v.release.size() > 1 && is_zero(v.release.back())) v.release.pop_back();
@@ -513,14 +513,7 @@ std::optional<std::string> composer_normalize(std::string_view text) {
   std::vector<std::string> numbers;
   numbers.push_back(c.digits());
   if (numbers[0].empty()) return std::nullopt;
-  while (numbers.size() < 4) {
-    std::size_t p = c.pos();
-    if (!c.eat('.')) break;
-    std::string n = c.digits();
-    if (n.empty()) {
-      c.reset(p);
-      break;
-    }
+  for (std::string n; numbers.size() < 4 && c.dotted_number(n);) {
     numbers.push_back(n);
   }
   while (numbers.size() < 4) numbers.push_back("0");
