@@ -59,11 +59,11 @@ result<std::shared_ptr<const scan_engine>> scan_engine::load(const std::filesyst
   if (!taint) return taint.error();
   auto remediation = analysis::load_remediation_table(rules_dir / "remediation" / "remediation.json");
   if (!remediation) return remediation.error();
-  std::shared_ptr<const analysis::advisory_db> advisories;
+  std::shared_ptr<const analysis::advisory_source> advisories;
   if (!advisories_dir.empty()) {
-    auto db = analysis::load_advisory_db(advisories_dir);
-    if (!db && db.error().code() != errc::not_found) return db.error();
-    if (db) advisories = std::make_shared<const analysis::advisory_db>(std::move(db.value()));
+    auto source = std::make_shared<const analysis::advisory_source>(advisories_dir);
+    if (status s = source->refresh(); !s.is_ok()) return s;
+    advisories = std::move(source);
   }
   return std::shared_ptr<const scan_engine>(new scan_engine{std::move(rules.value()), std::move(secrets.value()),
                                                             std::move(taint.value()), std::move(remediation.value()),
@@ -110,6 +110,10 @@ recorded_finding scan_pipeline::record(analysis::finding f, std::optional<std::s
   r.f = std::move(f);
   history_.findings.push_back(r);
   return r;
+}
+
+std::shared_ptr<const analysis::advisory_db> scan_pipeline::advisories() const {
+  return engine_->advisories ? engine_->advisories->current() : nullptr;
 }
 
 result<const scan_history*> scan_pipeline::parent() {
@@ -213,7 +217,7 @@ result<std::vector<new_event>> scan_pipeline::ingest(const emit_fn& emit, const 
   summary.bytes = inv.total_bytes;
   summary.languages = inv.files_by_language;
   summary.notes_total = inv.notes.size();
-  if (auto note = analysis::missing_advisories_note(engine_->advisories.get(), inv)) {
+  if (auto note = analysis::missing_advisories_note(advisories().get(), inv)) {
     summary.notes.push_back(*note);
     ++summary.notes_total;
   }
@@ -264,7 +268,7 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
   };
   if (s == stage::static_analysis) {
     auto done = analysis::run_static_analysis(workspace_, *inventory_, engine_->rules, engine_->secrets, on_finding,
-                                              poll(stop), engine_->advisories.get());
+                                              poll(stop), advisories().get());
     if (!done) return done.error();
   } else {
     if (!model_) {

@@ -1,6 +1,7 @@
 #include "analysis/advisories.h"
 
 #include <simdjson.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -528,6 +529,41 @@ result<advisory_db> load_advisory_db(const std::filesystem::path& dir) {
                                          std::to_string(entries.size()));
   }
   return advisory_db(std::move(entries));
+}
+
+advisory_source::stamp advisory_source::stamp_of(const std::filesystem::path& file) {
+  struct ::stat st {};
+  if (::stat(file.c_str(), &st) != 0) return {};
+  return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino),
+          static_cast<unsigned long long>(st.st_size),
+          static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
+              static_cast<unsigned long long>(st.st_mtim.tv_nsec)};
+}
+
+status advisory_source::refresh() const {
+  stamp now = stamp_of(dir_ / kAdvisoryIndexFile);
+  auto db = load_advisory_db(dir_);
+  std::lock_guard<std::mutex> lock(mu_);
+  tried_ = true;
+  loaded_ = now;
+  if (!db) {
+    if (db.error().code() != errc::not_found) return db.error();
+    db_.reset();
+    return status::ok();
+  }
+  db_ = std::make_shared<const advisory_db>(std::move(db.value()));
+  return status::ok();
+}
+
+std::shared_ptr<const advisory_db> advisory_source::current() const {
+  stamp now = stamp_of(dir_ / kAdvisoryIndexFile);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (tried_ && now == loaded_) return db_;
+  }
+  (void)refresh();  // a failed reload keeps what was loaded before
+  std::lock_guard<std::mutex> lock(mu_);
+  return db_;
 }
 
 }  // namespace heimdall::analysis

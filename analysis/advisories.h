@@ -25,8 +25,8 @@
 // else medium. CWE: the first of database_specific.cwe_ids, else
 // kVulnerableDependencyCwe.
 //
-// Pure functions but load_advisory_db (file I/O; the import command writes
-// the index, tools/advisories_command.cpp).
+// Pure functions but load_advisory_db and advisory_source (file I/O; the
+// import command writes the index, tools/advisories_command.cpp).
 // A loaded advisory_db is immutable and may be shared by any number of
 // threads. Errors are values: parse_osv_record returns invalid_argument
 // naming the field.
@@ -34,6 +34,8 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,5 +124,36 @@ std::string advisory_index_text(std::vector<advisory_entry> entries);
 // Reads `dir`/index.jsonl. Errors: not_found when there is none (no
 // database imported), io_error, corruption naming the line.
 result<advisory_db> load_advisory_db(const std::filesystem::path& dir);
+
+// The imported database as a long-running server sees it: current() loads
+// `dir`/index.jsonl at first use and again whenever the file has been
+// replaced since (another inode, size or modification time), so an import
+// takes effect at the next scan without a restart. The import renames a
+// whole new file into place, so a reload never sees part of one; should a
+// replacement still fail to load, the database loaded before is kept.
+// Thread-safe: any number of threads may call current() and refresh().
+class advisory_source {
+ public:
+  explicit advisory_source(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  // Loads now. Errors: load_advisory_db's, except not_found (nothing
+  // imported yet: current() is null until an import).
+  status refresh() const;
+  // The database as of the file's last change; null when none is imported.
+  std::shared_ptr<const advisory_db> current() const;
+
+ private:
+  struct stamp {
+    unsigned long long dev = 0, ino = 0, size = 0, mtime_ns = 0;
+    bool operator==(const stamp&) const = default;
+  };
+  static stamp stamp_of(const std::filesystem::path& file);
+
+  std::filesystem::path dir_;
+  mutable std::mutex mu_;
+  mutable std::shared_ptr<const advisory_db> db_;
+  mutable stamp loaded_;
+  mutable bool tried_ = false;
+};
 
 }  // namespace heimdall::analysis

@@ -3,6 +3,7 @@
 // patched lockfiles through the service; and a scan without a database.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -76,13 +77,39 @@ TEST_CASE("a scan reports vulnerable dependencies from the imported database and
   for (const auto& note : h.ingest->notes) CHECK(note.reason != analysis::kNoAdvisoryDatabase);
 }
 
-TEST_CASE("without an advisory database a scan records one note and no dependency findings", "[scan][deps]") {
+TEST_CASE("without an advisory database a scan records one note; an import counts from the next scan", "[scan][deps]") {
   fs::path root = scratch_dir("scan-deps-none");
   dependency_repo(root / "repos" / "shop");
-  auto h = scan_shop("scan-deps-none", root);  // nothing imported
-  for (const auto& r : h.findings) CHECK(r.f.source != "dependencies");
-  REQUIRE(h.ingest);
-  int notes = 0;
-  for (const auto& note : h.ingest->notes) notes += note.reason == analysis::kNoAdvisoryDatabase ? 1 : 0;
-  CHECK(notes == 1);
+  auto options = scan_options(root / "repos", root / "workspaces");
+  options.advisories_dir = root / "data" / "advisories";  // nothing imported yet
+  scan_fixture fx("scan-deps-none", options);
+  const std::string repo = fx.add_repo((root / "repos" / "shop").string());
+  auto scan = [&] {
+    std::string scan_id = fx.trigger(repo);
+    scan_record done = fx.wait(scan_id);
+    INFO(done.error_message.value_or(""));
+    REQUIRE(done.status == "completed");
+    return fx.history(scan_id);
+  };
+  auto dependency_findings = [](const actors::scan_history& h) {
+    return std::count_if(h.findings.begin(), h.findings.end(),
+                         [](const actors::recorded_finding& r) { return r.f.source == "dependencies"; });
+  };
+  auto notes = [](const actors::scan_history& h) {
+    REQUIRE(h.ingest);
+    return std::count_if(h.ingest->notes.begin(), h.ingest->notes.end(),
+                         [](const analysis::inventory_note& n) { return n.reason == analysis::kNoAdvisoryDatabase; });
+  };
+  auto before = scan();
+  CHECK(dependency_findings(before) == 0);
+  CHECK(notes(before) == 1);
+
+  // Imported while the service runs: the next scan uses it, no restart.
+  auto imported = run_heimdall({"advisories", "import",
+                                (fs::path(HEIMDALL_SOURCE_DIR) / "tests" / "analysis" / "fixtures" / "osv").string(),
+                                "--data", (root / "data").string()});
+  REQUIRE(imported.exit_code == 0);
+  auto after = scan();
+  CHECK(dependency_findings(after) == 2);
+  CHECK(notes(after) == 0);
 }

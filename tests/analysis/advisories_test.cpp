@@ -251,3 +251,34 @@ TEST_CASE("mutated records and indexes are errors, never crashes", "[analysis][a
     if (!db) CHECK(db.error().code() == errc::corruption);
   }
 }
+
+TEST_CASE("an advisory source reloads the index when an import replaces it", "[analysis][advisories]") {
+  test::scratch_tree t;
+  const fs::path dir = t.root() / "advisories";
+  advisory_source source(dir);
+  CHECK(source.refresh().is_ok());  // nothing imported: no error
+  CHECK(source.current() == nullptr);
+
+  std::vector<advisory_entry> one = {only_entry(osv_fixture("npm/HEIM-2021-0001.json"))};
+  t.write("advisories/index.jsonl", advisory_index_text(one));
+  auto first = source.current();
+  REQUIRE(first);
+  CHECK(first->size() == 1);
+  CHECK(source.current() == first);  // unchanged file: the same database
+
+  // Replaced the way the import does it: a new file renamed over the old.
+  std::vector<advisory_entry> two = one;
+  two.push_back(only_entry(osv_fixture("PYSEC-2021-0003.json")));
+  t.write("advisories/index.jsonl.tmp", advisory_index_text(two));
+  fs::rename(dir / "index.jsonl.tmp", dir / "index.jsonl");
+  auto second = source.current();
+  REQUIRE(second);
+  CHECK(second->size() == 2);
+  CHECK(first->size() == 1);  // a scan holding the old one keeps it whole
+
+  // A damaged replacement keeps the last good database; refresh says why.
+  t.write("advisories/index.jsonl.tmp", "{\"format\":\"heimdall-advisories\",\"version\":1,\"entries\":5}\n");
+  fs::rename(dir / "index.jsonl.tmp", dir / "index.jsonl");
+  CHECK(source.current() == second);
+  CHECK(source.refresh().code() == errc::corruption);
+}
