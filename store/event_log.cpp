@@ -336,7 +336,13 @@ event_log::event_log(std::unique_ptr<impl> state) : impl_(std::move(state)) {}
 event_log::~event_log() = default;
 
 log_metrics event_log::metrics() const {
-  return {impl_->events_appended.load(), impl_->groups_committed.load()};
+  log_metrics m;
+  m.events_appended = impl_->events_appended.load();
+  m.groups_committed = impl_->groups_committed.load();
+  m.syncs = impl_->syncs.load();
+  for (std::size_t i = 0; i < kSyncBuckets; ++i) m.sync_micros_buckets[i] = impl_->sync_micros_buckets[i].load();
+  m.sync_micros_max = impl_->sync_micros_max.load();
+  return m;
 }
 bool event_log::read_only() const { return impl_->options.read_only; }
 const std::string& event_log::dir() const { return impl_->dir; }
