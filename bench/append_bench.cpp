@@ -21,9 +21,19 @@
 //    under that load, to read the log's against.
 // 5. Replay: `rebuild` of every projection from the capacity run's log.
 //
+// Context for reading the latencies (measured alongside, changing nothing
+// in the phases above): the log phases also print the log's own WAL fsync
+// times (from event_log::metrics(), in doubling buckets, so p50/p99 are
+// upper bounds), and every timed phase prints others_cpu_cores, the CPU
+// that other processes on the machine used meanwhile (from /proc/stat, minus
+// this process). On a shared 2-core machine, a p99 measured while others
+// use most of both cores, or while the fsync tail is long, says more about
+// the neighbours than about the log.
+//
 // Last line: ratio=<log/raw> events_per_s=<capacity> p99_ack_ms=<p99 at R/s>
 #include <pthread.h>
 #include <rocksdb/db.h>
+#include <unistd.h>
 #include <rocksdb/perf_level.h>
 
 #include <algorithm>
@@ -32,7 +42,9 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +73,67 @@ double seconds_since(clock_type::time_point start) {
 
 double ms_between(clock_type::time_point a, clock_type::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// CPU used by everything on the machine and by this process (all its
+// threads, RocksDB's included), in clock ticks, to tell how much of the
+// machine the neighbours took during a phase. Zeros when /proc is missing.
+struct cpu_sample {
+  double machine_ticks = 0, own_ticks = 0;
+  clock_type::time_point at = clock_type::now();
+};
+
+cpu_sample sample_cpu() {
+  cpu_sample s;
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+  if (stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq) {
+    s.machine_ticks = user + nice + system + irq + softirq;  // busy; idle, iowait and steal excluded
+  }
+  std::ifstream self("/proc/self/stat");
+  std::string line;
+  std::getline(self, line);
+  // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
+  auto close = line.rfind(')');
+  if (close != std::string::npos) {
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::stod(field);
+      if (i == 15) stime = std::stod(field);
+    }
+    s.own_ticks = utime + stime;
+  }
+  return s;
+}
+
+// Cores' worth of CPU that other processes used between two samples.
+double others_cores(const cpu_sample& a, const cpu_sample& b) {
+  double secs = std::chrono::duration<double>(b.at - a.at).count();
+  double ticks = (b.machine_ticks - a.machine_ticks) - (b.own_ticks - a.own_ticks);
+  if (secs <= 0) return 0;
+  return std::max(0.0, ticks / static_cast<double>(sysconf(_SC_CLK_TCK)) / secs);
+}
+
+// The log's WAL fsync times: upper bounds of the p50 and p99 buckets, and
+// the maximum, in ms.
+std::string fsync_summary(const log_metrics& m) {
+  double max_ms = static_cast<double>(m.sync_micros_max) / 1000.0;
+  auto bound_ms = [&](double fraction) {
+    auto target = static_cast<std::uint64_t>(fraction * static_cast<double>(m.syncs));
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i + 1 < kSyncBuckets; ++i) {
+      seen += m.sync_micros_buckets[i];
+      if (seen > target) return std::min(max_ms, static_cast<double>(kSyncBucketMicros << i) / 1000.0);
+    }
+    return max_ms;
+  };
+  char out[160];
+  std::snprintf(out, sizeof out, "fsyncs=%llu fsync_p50_ms<=%.2f fsync_p99_ms<=%.2f fsync_max_ms=%.2f",
+                static_cast<unsigned long long>(m.syncs), bound_ms(0.5), bound_ms(0.99), max_ms);
+  return out;
 }
 
 // Open loop: when a producer's i-th event is due, sending one every
@@ -177,9 +250,11 @@ struct capacity_result {
 capacity_result run_capacity(const options& o, const std::string& dir) {
   auto log = std::move(event_log::open(dir).value());
   int errors = 0;
+  auto cpu_before = sample_cpu();
   auto start = clock_type::now();
   auto latencies = drive(*log, o, pacing{o.window, 0}, errors);
   double secs = seconds_since(start);
+  double others = others_cores(cpu_before, sample_cpu());
   auto lat = summarize(latencies);
   auto m = log->metrics();
   capacity_result r;
@@ -193,10 +268,10 @@ capacity_result run_capacity(const options& o, const std::string& dir) {
     r.envelope_bytes = bytes / sample->size();
   }
   std::printf("capacity: events=%llu errors=%d seconds=%.2f events_per_s=%.0f groups=%llu avg_group=%.1f "
-              "p50_ack_ms=%.2f p99_ack_ms=%.2f (closed loop, %d x %d in flight)\n",
+              "p50_ack_ms=%.2f p99_ack_ms=%.2f (closed loop, %d x %d in flight) %s others_cpu_cores=%.2f\n",
               static_cast<unsigned long long>(m.events_appended), errors, secs, r.events_per_s,
               static_cast<unsigned long long>(m.groups_committed), r.avg_group, lat.p50, lat.p99, o.producers,
-              o.window);
+              o.window, fsync_summary(m).c_str(), others);
   return r;
 }
 
@@ -217,6 +292,7 @@ double run_raw(const options& o, const std::string& dir, std::size_t batch_event
   sync.sync = true;
   std::uint64_t seq = 1;
   std::vector<double> batch_ms;
+  auto cpu_before = sample_cpu();
   auto start = clock_type::now();
   while (seq <= o.events) {
     rocksdb::WriteBatch wb;
@@ -229,27 +305,31 @@ double run_raw(const options& o, const std::string& dir, std::size_t batch_event
     batch_ms.push_back(ms_between(sent, clock_type::now()));
   }
   double secs = seconds_since(start);
+  double others = others_cores(cpu_before, sample_cpu());
   double eps = static_cast<double>(o.events) / secs;
   // The disk's own tail, for reading the log's p99 against.
   std::sort(batch_ms.begin(), batch_ms.end());
   std::printf("raw: events=%llu batch_events=%zu value_bytes=%zu seconds=%.2f events_per_s=%.0f "
-              "p50_batch_ms=%.2f p99_batch_ms=%.2f\n",
+              "p50_batch_ms=%.2f p99_batch_ms=%.2f others_cpu_cores=%.2f\n",
               static_cast<unsigned long long>(o.events), batch_events, value_bytes, secs, eps,
-              batch_ms[batch_ms.size() / 2], batch_ms[batch_ms.size() * 99 / 100]);
+              batch_ms[batch_ms.size() / 2], batch_ms[batch_ms.size() * 99 / 100], others);
   return eps;
 }
 
 double run_at_rate(const options& o, const std::string& dir) {
   auto log = std::move(event_log::open(dir).value());
   int errors = 0;
+  auto cpu_before = sample_cpu();
   auto start = clock_type::now();
   auto latencies = drive(*log, o, pacing{0, static_cast<double>(o.producers) / o.rate}, errors);
   double secs = seconds_since(start);
+  double others = others_cores(cpu_before, sample_cpu());
   auto lat = summarize(latencies);
+  auto m = log->metrics();
   std::printf("at_rate: offered_per_s=%.0f achieved_per_s=%.0f errors=%d p50_ack_ms=%.2f p99_ack_ms=%.2f "
-              "p999_ack_ms=%.2f (open loop)\n",
-              o.rate, static_cast<double>(log->metrics().events_appended) / secs, errors, lat.p50, lat.p99,
-              lat.p999);
+              "p999_ack_ms=%.2f (open loop) %s others_cpu_cores=%.2f\n",
+              o.rate, static_cast<double>(m.events_appended) / secs, errors, lat.p50, lat.p99, lat.p999,
+              fsync_summary(m).c_str(), others);
   return lat.p99;
 }
 
@@ -266,6 +346,7 @@ double run_raw_at_rate(const options& o, const std::string& dir, std::size_t val
   double interval_s = static_cast<double>(o.producers) / o.rate;
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(o.producers));
   std::atomic<std::uint64_t> next_key{1};
+  auto cpu_before = sample_cpu();
   auto start = clock_type::now();
   std::vector<std::thread> producers;
   for (int p = 0; p < o.producers; ++p) {
@@ -289,9 +370,11 @@ double run_raw_at_rate(const options& o, const std::string& dir, std::size_t val
     });
   }
   for (auto& t : producers) t.join();
+  double others = others_cores(cpu_before, sample_cpu());
   auto lat = summarize(latencies);
-  std::printf("raw_at_rate: offered_per_s=%.0f p50_ack_ms=%.2f p99_ack_ms=%.2f p999_ack_ms=%.2f (open loop)\n",
-              o.rate, lat.p50, lat.p99, lat.p999);
+  std::printf("raw_at_rate: offered_per_s=%.0f p50_ack_ms=%.2f p99_ack_ms=%.2f p999_ack_ms=%.2f (open loop) "
+              "others_cpu_cores=%.2f\n",
+              o.rate, lat.p50, lat.p99, lat.p999, others);
   return lat.p99;
 }
 

@@ -24,6 +24,8 @@
 // (append_async, subscribe) run on the log's own threads and must be quick.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -82,10 +84,23 @@ class subscription {
   virtual void cancel() = 0;
 };
 
+// How long the syncer's WAL fsyncs took, in buckets that double: bucket i
+// counts the fsyncs that took less than kSyncBucketMicros << i and at least
+// half that (bucket 0: anything shorter; the last bucket: anything longer).
+inline constexpr std::size_t kSyncBuckets = 16;
+inline constexpr std::uint64_t kSyncBucketMicros = 64;  // 64 us ... 1 s and more
+
 // Counters since open; cheap to read from any thread.
 struct log_metrics {
   std::uint64_t events_appended = 0;  // acknowledged, excluding duplicates
-  std::uint64_t groups_committed = 0; // synced WriteBatches (one fsync each)
+  std::uint64_t groups_committed = 0; // synced WriteBatches (group commits)
+  // One fsync covers every group written since the previous one, so there
+  // are at most as many syncs as groups. An acknowledgement waits for its
+  // own group's fsync and possibly the one before it: these are the disk's
+  // share of the append latency.
+  std::uint64_t syncs = 0;
+  std::array<std::uint64_t, kSyncBuckets> sync_micros_buckets{};
+  std::uint64_t sync_micros_max = 0;
 };
 
 class event_log {

@@ -13,7 +13,9 @@
 
 #include <rocksdb/db.h>
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -97,6 +99,9 @@ struct event_log::impl {
   std::shared_ptr<const rocksdb::Snapshot> view;  // the durable state; null on read-only logs
 
   std::atomic<std::uint64_t> events_appended{0}, groups_committed{0};
+  // Written by the syncer only, read by metrics().
+  std::atomic<std::uint64_t> syncs{0}, sync_micros_max{0};
+  std::array<std::atomic<std::uint64_t>, kSyncBuckets> sync_micros_buckets{};
 
   // --- subscriptions ---
   std::mutex sub_mu;
@@ -126,6 +131,7 @@ struct event_log::impl {
   written_group write_group(std::vector<queued_append> group);
   void syncer_loop();
   void wait_until_synced();
+  void record_sync(std::chrono::steady_clock::duration took);  // syncer thread
   status poison_status();
   void poison(const status& failure);
   std::shared_ptr<const rocksdb::Snapshot> take_snapshot();

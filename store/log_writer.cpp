@@ -70,8 +70,10 @@ void event_log::impl::syncer_loop() {
     bool any_written = std::any_of(batch.begin(), batch.end(),
                                    [](const written_group& g) { return !g.events.empty() && g.failure.is_ok(); });
     if (failure.is_ok() && any_written) {
+      auto started = std::chrono::steady_clock::now();
       failure = log_storage::from_rocksdb(st.db->SyncWAL(), "syncing the log in " + dir);
       if (!failure.is_ok()) poison(failure);
+      record_sync(std::chrono::steady_clock::now() - started);
     }
     std::shared_ptr<const rocksdb::Snapshot> durable;
     for (auto& g : batch) {
@@ -102,6 +104,15 @@ void event_log::impl::syncer_loop() {
     }
     sync_done_cv.notify_all();
   }
+}
+
+void event_log::impl::record_sync(std::chrono::steady_clock::duration took) {
+  auto micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+  std::size_t bucket = 0;
+  while (bucket + 1 < kSyncBuckets && micros >= (kSyncBucketMicros << bucket)) ++bucket;
+  sync_micros_buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  syncs.fetch_add(1, std::memory_order_relaxed);
+  if (micros > sync_micros_max.load(std::memory_order_relaxed)) sync_micros_max.store(micros, std::memory_order_relaxed);
 }
 
 void event_log::impl::wait_until_synced() {

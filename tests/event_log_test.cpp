@@ -207,6 +207,32 @@ TEST_CASE("concurrent producers get one gap-free order with streams in order", "
   CHECK(report->ok());
 }
 
+TEST_CASE("metrics count the fsyncs and how long they took", "[event_log]") {
+  auto log = open_or_fail(test::log_dir("metrics"));
+  CHECK(log->metrics().syncs == 0);
+  std::string stream = test::scan_stream();
+  new_event last = make_event("scan.stage_updated");
+  for (int i = 0; i < 4; ++i) REQUIRE(log->append(stream, expected_version::any(), {make_event("scan.stage_updated")}));
+  REQUIRE(log->append(stream, expected_version::any(), {last}));
+  // A duplicate is answered without writing, so it needs no fsync.
+  auto again = log->append(stream, expected_version::any(), {last});
+  REQUIRE(again);
+  CHECK(again->duplicate);
+  auto m = log->metrics();
+  CHECK(m.events_appended == 5);
+  // Each blocking append waits for its own fsync: one group, one sync each.
+  CHECK(m.groups_committed == 5);
+  CHECK(m.syncs == 5);
+  std::uint64_t counted = 0;
+  for (auto n : m.sync_micros_buckets) counted += n;
+  CHECK(counted == m.syncs);
+  // The slowest fsync lies in the highest non-empty bucket.
+  std::size_t top = kSyncBuckets - 1;
+  while (top > 0 && m.sync_micros_buckets[top] == 0) --top;
+  if (top + 1 < kSyncBuckets) CHECK(m.sync_micros_max < (kSyncBucketMicros << top));
+  if (top > 0) CHECK(m.sync_micros_max >= (kSyncBucketMicros << (top - 1)));
+}
+
 TEST_CASE("old schema versions are upcast on read and kept as stored", "[event_log]") {
   auto log = open_or_fail(test::log_dir("upcast"));
   auto old = make_event("scan.queued", R"({"repo_id":"01936d2f-8c4e-7890-b123-456789abcdef","scan_type":"full","triggered_by":"01936d2e-1234-5678-9abc-def012345678"})");
