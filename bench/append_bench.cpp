@@ -120,19 +120,19 @@ double others_cores(const cpu_sample& a, const cpu_sample& b) {
 // The log's WAL fsync times: upper bounds of the p50 and p99 buckets, and
 // the maximum, in ms.
 std::string fsync_summary(const log_metrics& m) {
-  double max_ms = static_cast<double>(m.sync_micros_max) / 1000.0;
+  double max_ms = static_cast<double>(m.syncs.micros_max) / 1000.0;
   auto bound_ms = [&](double fraction) {
-    auto target = static_cast<std::uint64_t>(fraction * static_cast<double>(m.syncs));
+    auto target = static_cast<std::uint64_t>(fraction * static_cast<double>(m.syncs.count));
     std::uint64_t seen = 0;
-    for (std::size_t i = 0; i + 1 < kSyncBuckets; ++i) {
-      seen += m.sync_micros_buckets[i];
-      if (seen > target) return std::min(max_ms, static_cast<double>(kSyncBucketMicros << i) / 1000.0);
+    for (std::size_t i = 0; i + 1 < kLatencyBuckets; ++i) {
+      seen += m.syncs.micros_buckets[i];
+      if (seen > target) return std::min(max_ms, static_cast<double>(kLatencyBucketMicros << i) / 1000.0);
     }
     return max_ms;
   };
   char out[160];
   std::snprintf(out, sizeof out, "fsyncs=%llu fsync_p50_ms<=%.2f fsync_p99_ms<=%.2f fsync_max_ms=%.2f",
-                static_cast<unsigned long long>(m.syncs), bound_ms(0.5), bound_ms(0.99), max_ms);
+                static_cast<unsigned long long>(m.syncs.count), bound_ms(0.5), bound_ms(0.99), max_ms);
   return out;
 }
 

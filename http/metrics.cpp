@@ -1,5 +1,6 @@
 #include "http/metrics.h"
 
+#include <cstdio>
 #include <map>
 
 #include "store/scan_record.h"
@@ -27,6 +28,25 @@ std::string api_metrics::render(const event_log& log) const {
   line("# HELP heimdall_events_appended_total Events appended and acknowledged since start.");
   line("# TYPE heimdall_events_appended_total counter");
   line("heimdall_events_appended_total " + std::to_string(lm.events_appended));
+  // Prometheus histograms: cumulative buckets (le, in seconds), sum, count.
+  auto histogram = [&line](const char* name, const char* help, const latency_counts& c) {
+    line(std::string("# HELP ") + name + " " + help);
+    line(std::string("# TYPE ") + name + " histogram");
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i + 1 < kLatencyBuckets; ++i) {
+      cumulative += c.micros_buckets[i];
+      char le[32];
+      std::snprintf(le, sizeof le, "%g", static_cast<double>(kLatencyBucketMicros << i) / 1e6);
+      line(std::string(name) + "_bucket{le=\"" + le + "\"} " + std::to_string(cumulative));
+    }
+    line(std::string(name) + "_bucket{le=\"+Inf\"} " + std::to_string(c.count));
+    char sum[32];
+    std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(c.micros_sum) / 1e6);
+    line(std::string(name) + "_sum " + sum);
+    line(std::string(name) + "_count " + std::to_string(c.count));
+  };
+  histogram("heimdall_append_latency_seconds", "From an append to its acknowledgement (after its fsync).", lm.acks);
+  histogram("heimdall_wal_sync_seconds", "The event log's WAL fsyncs.", lm.syncs);
   line("# HELP heimdall_group_commits_total Synced write batches (one fsync each) since start.");
   line("# TYPE heimdall_group_commits_total counter");
   line("heimdall_group_commits_total " + std::to_string(lm.groups_committed));

@@ -1,6 +1,7 @@
 // api_metrics: the counters /metrics reports in Prometheus' text format:
 // HTTP responses by status, open SSE streams, and (read when scraped) scans
-// by status and events appended. Thread-safe: counters are atomics.
+// by status, events appended, and histograms of append latency and of the
+// log's WAL fsyncs. Thread-safe: counters are atomics.
 #pragma once
 
 #include <array>

@@ -365,9 +365,8 @@ log_metrics event_log::metrics() const {
   log_metrics m;
   m.events_appended = impl_->events_appended.load();
   m.groups_committed = impl_->groups_committed.load();
-  m.syncs = impl_->syncs.load();
-  for (std::size_t i = 0; i < kSyncBuckets; ++i) m.sync_micros_buckets[i] = impl_->sync_micros_buckets[i].load();
-  m.sync_micros_max = impl_->sync_micros_max.load();
+  m.syncs = impl_->syncs.snapshot();
+  m.acks = impl_->acks.snapshot();
   return m;
 }
 bool event_log::read_only() const { return impl_->options.read_only; }
@@ -563,7 +562,8 @@ void event_log::append_async(std::string stream, expected_version expected, std:
     lock.unlock();
     return reject(errc::closed, "log '" + impl_->dir + "' is closing");
   }
-  impl_->queue.push_back({std::move(stream), expected, std::move(events), std::move(done)});
+  impl_->queue.push_back(
+      {std::move(stream), expected, std::move(events), std::move(done), std::chrono::steady_clock::now()});
   impl_->queued_events += n;
   lock.unlock();
   impl_->queue_cv.notify_one();

@@ -84,23 +84,31 @@ class subscription {
   virtual void cancel() = 0;
 };
 
-// How long the syncer's WAL fsyncs took, in buckets that double: bucket i
-// counts the fsyncs that took less than kSyncBucketMicros << i and at least
-// half that (bucket 0: anything shorter; the last bucket: anything longer).
-inline constexpr std::size_t kSyncBuckets = 16;
-inline constexpr std::uint64_t kSyncBucketMicros = 64;  // 64 us ... 1 s and more
+// Durations in buckets that double: bucket i counts those that took less
+// than kLatencyBucketMicros << i and at least half that (bucket 0: anything
+// shorter; the last bucket: anything longer).
+inline constexpr std::size_t kLatencyBuckets = 16;
+inline constexpr std::uint64_t kLatencyBucketMicros = 64;  // 64 us ... 1 s and more
+
+struct latency_counts {
+  std::uint64_t count = 0;
+  std::array<std::uint64_t, kLatencyBuckets> micros_buckets{};
+  std::uint64_t micros_max = 0;
+  std::uint64_t micros_sum = 0;
+};
 
 // Counters since open; cheap to read from any thread.
 struct log_metrics {
   std::uint64_t events_appended = 0;  // acknowledged, excluding duplicates
   std::uint64_t groups_committed = 0; // synced WriteBatches (group commits)
-  // One fsync covers every group written since the previous one, so there
-  // are at most as many syncs as groups. An acknowledgement waits for its
-  // own group's fsync and possibly the one before it: these are the disk's
-  // share of the append latency.
-  std::uint64_t syncs = 0;
-  std::array<std::uint64_t, kSyncBuckets> sync_micros_buckets{};
-  std::uint64_t sync_micros_max = 0;
+  // The syncer's WAL fsyncs. One covers every group written since the
+  // previous one, so there are at most as many syncs as groups. An
+  // acknowledgement waits for its own group's fsync and possibly the one
+  // before it: these are the disk's share of the append latency.
+  latency_counts syncs;
+  // Each acknowledged append (not each event), from append_async to its
+  // acknowledgement: what a producer waits.
+  latency_counts acks;
 };
 
 class event_log {

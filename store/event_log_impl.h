@@ -37,6 +37,16 @@ struct queued_append {
   expected_version expected;
   std::vector<new_event> events;
   event_log::append_callback done;
+  std::chrono::steady_clock::time_point queued_at;  // for log_metrics::acks
+};
+
+// The atomics behind a latency_counts: one thread records, any reads.
+struct latency_recorder {
+  std::atomic<std::uint64_t> count{0}, micros_max{0}, micros_sum{0};
+  std::array<std::atomic<std::uint64_t>, kLatencyBuckets> micros_buckets{};
+
+  void record(std::chrono::steady_clock::duration took);
+  latency_counts snapshot() const;
 };
 
 // A group the writer has written but the syncer has not yet made durable.
@@ -100,8 +110,7 @@ struct event_log::impl {
 
   std::atomic<std::uint64_t> events_appended{0}, groups_committed{0};
   // Written by the syncer only, read by metrics().
-  std::atomic<std::uint64_t> syncs{0}, sync_micros_max{0};
-  std::array<std::atomic<std::uint64_t>, kSyncBuckets> sync_micros_buckets{};
+  latency_recorder syncs, acks;
 
   // --- subscriptions ---
   std::mutex sub_mu;
@@ -131,7 +140,6 @@ struct event_log::impl {
   written_group write_group(std::vector<queued_append> group);
   void syncer_loop();
   void wait_until_synced();
-  void record_sync(std::chrono::steady_clock::duration took);  // syncer thread
   status poison_status();
   void poison(const status& failure);
   std::shared_ptr<const rocksdb::Snapshot> take_snapshot();

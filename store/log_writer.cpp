@@ -73,7 +73,7 @@ void event_log::impl::syncer_loop() {
       auto started = std::chrono::steady_clock::now();
       failure = log_storage::from_rocksdb(st.db->SyncWAL(), "syncing the log in " + dir);
       if (!failure.is_ok()) poison(failure);
-      record_sync(std::chrono::steady_clock::now() - started);
+      syncs.record(std::chrono::steady_clock::now() - started);
     }
     std::shared_ptr<const rocksdb::Snapshot> durable;
     for (auto& g : batch) {
@@ -96,7 +96,11 @@ void event_log::impl::syncer_loop() {
         ++groups_committed;
         publish(std::move(g.events));
       }
-      for (std::size_t i = 0; i < g.requests.size(); ++i) g.requests[i].done(std::move(*g.results[i]));
+      const auto acknowledged = std::chrono::steady_clock::now();
+      for (std::size_t i = 0; i < g.requests.size(); ++i) {
+        if (g.results[i]->is_ok()) acks.record(acknowledged - g.requests[i].queued_at);
+        g.requests[i].done(std::move(*g.results[i]));
+      }
     }
     {
       std::lock_guard<std::mutex> lock(sync_mu);
@@ -106,13 +110,23 @@ void event_log::impl::syncer_loop() {
   }
 }
 
-void event_log::impl::record_sync(std::chrono::steady_clock::duration took) {
+void latency_recorder::record(std::chrono::steady_clock::duration took) {
   auto micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
   std::size_t bucket = 0;
-  while (bucket + 1 < kSyncBuckets && micros >= (kSyncBucketMicros << bucket)) ++bucket;
-  sync_micros_buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-  syncs.fetch_add(1, std::memory_order_relaxed);
-  if (micros > sync_micros_max.load(std::memory_order_relaxed)) sync_micros_max.store(micros, std::memory_order_relaxed);
+  while (bucket + 1 < kLatencyBuckets && micros >= (kLatencyBucketMicros << bucket)) ++bucket;
+  micros_buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  count.fetch_add(1, std::memory_order_relaxed);
+  micros_sum.fetch_add(micros, std::memory_order_relaxed);
+  if (micros > micros_max.load(std::memory_order_relaxed)) micros_max.store(micros, std::memory_order_relaxed);
+}
+
+latency_counts latency_recorder::snapshot() const {
+  latency_counts c;
+  c.count = count.load();
+  for (std::size_t i = 0; i < kLatencyBuckets; ++i) c.micros_buckets[i] = micros_buckets[i].load();
+  c.micros_max = micros_max.load();
+  c.micros_sum = micros_sum.load();
+  return c;
 }
 
 void event_log::impl::wait_until_synced() {

@@ -689,4 +689,6 @@ TEST_CASE("api: /health and /metrics need no credentials", "[api]") {
   CHECK(m.body.find("heimdall_scans{status=\"completed\"} 0") != std::string::npos);
   CHECK(m.body.find("heimdall_sse_open_streams 0") != std::string::npos);
   CHECK(m.body.find("heimdall_events_appended_total") != std::string::npos);
+  CHECK(m.body.find("heimdall_append_latency_seconds_bucket{le=\"+Inf\"} ") != std::string::npos);
+  CHECK(m.body.find("heimdall_append_latency_seconds_count ") != std::string::npos);
 }
