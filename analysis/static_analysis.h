@@ -8,9 +8,11 @@
 // stage is still running. A file that cannot be read is a note, not an
 // error.
 //
-// Blocking (file I/O): run it on a worker thread. Thread-safety: the rule
-// pack and detectors may be shared; on_finding is called on the calling
-// thread.
+// Blocking (file I/O): run it on a worker thread. Files are read and
+// matched on `threads` threads (0: default_analysis_threads(), see
+// ordered_work.h); findings still come in inventory order, as with one.
+// Thread-safety: the rule pack and detectors may be shared; on_finding and
+// `cancelled` are called on the calling thread only.
 // Errors: errc::closed when `cancelled` returns true (checked per file).
 #pragma once
 
@@ -37,6 +39,7 @@ struct static_analysis_summary {
 result<static_analysis_summary> run_static_analysis(const std::filesystem::path& root, const inventory& files,
                                                     const rule_pack& rules, const secret_detector& secrets,
                                                     const std::function<void(finding)>& on_finding,
-                                                    const std::function<bool()>& cancelled = {});
+                                                    const std::function<bool()>& cancelled = {},
+                                                    unsigned threads = 0);
 
 }  // namespace heimdall::analysis

@@ -22,6 +22,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "analysis/ordered_work.h"
 #include "analysis/rule_pack.h"
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
@@ -1455,44 +1456,66 @@ class file_analyzer {
   bool aborted_ = false;
 };
 
+// What one file gave, kept until its turn to be reported.
+struct file_result {
+  bool analyzed = false;
+  std::optional<inventory_note> note;
+  std::uint64_t functions = 0;
+  std::vector<finding> found;
+};
+
+file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
+                         const threat_model& model) {
+  file_result r;
+  const language_spec* ls = spec.get().find(file.lang);
+  if (!ls || (file.lang != language::python && file.lang != language::javascript &&
+              file.lang != language::typescript)) {
+    return r;
+  }
+  std::string content;
+  if (int err = read_source_file(root / file.path, content); err != 0) {
+    r.note = inventory_note{file.path, std::string("skipped: cannot read: ") + std::strerror(err)};
+    return r;
+  }
+  // Entry points of this file (read from the surfaces directly).
+  std::vector<entry_point> eps;
+  for (const attack_surface& s : model.surfaces) {
+    for (const entry_point& ep : s.entry_points) {
+      if (ep.file_path == file.path) eps.push_back(ep);
+    }
+  }
+  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps));
+  bool complete = a.run();
+  r.analyzed = true;
+  r.functions = a.functions_analyzed();
+  if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
+  r.found = std::move(a.findings());
+  std::stable_sort(r.found.begin(), r.found.end(),
+                   [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
+  return r;
+}
+
 }  // namespace
 
 result<taint_summary> run_taint_analysis(const std::filesystem::path& root, const inventory& files,
                                          const taint_spec& spec, const threat_model& model,
                                          const std::function<void(finding)>& on_finding,
-                                         const std::function<bool()>& cancelled) {
+                                         const std::function<bool()>& cancelled, unsigned threads) {
   taint_summary summary;
-  std::string content;
-  for (const source_file& file : files.files) {
-    if (cancelled && cancelled()) return status(errc::closed, "taint analysis cancelled");
-    const language_spec* ls = spec.get().find(file.lang);
-    if (!ls || (file.lang != language::python && file.lang != language::javascript &&
-                file.lang != language::typescript)) {
-      continue;
-    }
-    if (int err = read_source_file(root / file.path, content); err != 0) {
-      summary.notes.push_back({file.path, std::string("skipped: cannot read: ") + std::strerror(err)});
-      continue;
-    }
-    // Entry points of this file (read from the surfaces directly).
-    std::vector<entry_point> eps;
-    for (const attack_surface& s : model.surfaces) {
-      for (const entry_point& ep : s.entry_points) {
-        if (ep.file_path == file.path) eps.push_back(ep);
-      }
-    }
-    file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps));
-    bool complete = a.run();
-    ++summary.files_analyzed;
-    summary.functions_analyzed += a.functions_analyzed();
-    if (!complete) summary.notes.push_back({file.path, "partial: taint analysis work bound reached"});
-    std::vector<finding>& found = a.findings();
-    std::stable_sort(found.begin(), found.end(),
-                     [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
-    for (finding& f : found) {
+  std::vector<file_result> results(files.files.size());
+  auto work = [&](std::size_t i) { results[i] = analyze_file(root, files.files[i], spec, model); };
+  auto done = [&](std::size_t i) {
+    file_result r = std::move(results[i]);
+    summary.files_analyzed += r.analyzed;
+    summary.functions_analyzed += r.functions;
+    if (r.note) summary.notes.push_back(std::move(*r.note));
+    for (finding& f : r.found) {
       ++summary.findings;
       on_finding(std::move(f));
     }
+  };
+  if (!run_in_order(files.files.size(), threads ? threads : default_analysis_threads(), work, done, cancelled)) {
+    return status(errc::closed, "taint analysis cancelled");
   }
   return summary;
 }

@@ -24,6 +24,15 @@ const secret_detector& shipped_secret_detectors() {
   return detector;
 }
 
+const taint_spec& shipped_taint_spec() {
+  static const taint_spec spec = [] {
+    auto loaded = load_taint_spec(HEIMDALL_SOURCE_DIR "/analysis/rules/taint");
+    if (!loaded) FAIL("shipped taint spec does not load: " << loaded.error().to_string());
+    return std::move(loaded).value();
+  }();
+  return spec;
+}
+
 bool fired(const std::vector<finding>& findings, const std::string& rule_id) {
   return std::any_of(findings.begin(), findings.end(), [&](const finding& f) { return f.rule_id == rule_id; });
 }

@@ -1,5 +1,5 @@
-// Test support for analysis/: the rule pack and secret detectors the
-// project ships, loaded once (a load failure fails the test that asked),
+// Test support for analysis/: the rule pack, secret detectors and taint
+// spec the project ships, loaded once (a load failure fails the test that asked),
 // and a finding lookup.
 #pragma once
 
@@ -8,11 +8,13 @@
 
 #include "analysis/rule_pack.h"
 #include "analysis/secrets.h"
+#include "analysis/taint.h"
 
 namespace heimdall::analysis::test {
 
 const rule_pack& shipped_rule_pack();
 const secret_detector& shipped_secret_detectors();
+const taint_spec& shipped_taint_spec();
 
 // Whether a finding of `rule_id` is among `findings`.
 bool fired(const std::vector<finding>& findings, const std::string& rule_id);
