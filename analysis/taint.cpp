@@ -27,6 +27,7 @@
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
 #include "analysis/taint_lexer.h"
+#include "analysis/taint_matches.h"
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
 
@@ -121,9 +122,6 @@ struct frame {
   std::string_view function;
 };
 
-bool is(const token& t, std::string_view text) { return t.text == text && t.kind != tok::string; }
-bool opens(const token& t) { return t.kind == tok::op && (t.text == "(" || t.text == "[" || t.text == "{"); }
-bool closes(const token& t) { return t.kind == tok::op && (t.text == ")" || t.text == "]" || t.text == "}"); }
 
 std::string cut(std::string s) {
   if (s.size() > kMaxTextBytes) s = make_snippet(s, kMaxTextBytes);
@@ -186,7 +184,7 @@ class file_analyzer {
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps)
       : spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), file_(file), content_(content),
-        eps_(std::move(eps)) {
+        eps_(std::move(eps)), matches_(ls) {
     line_starts_.push_back(0);
     for (std::size_t i = 0; i < content.size(); ++i) {
       if (content[i] == '\n') line_starts_.push_back(i + 1);
@@ -731,10 +729,8 @@ class file_analyzer {
       }
     }
     if (base.empty()) return;
-    for (const sink_rule& sink : ls_.assign_sinks) {
-      if (RE2::PartialMatch(path, *sink.target)) {
-        check_sink(sink.cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
-      }
+    for (int k : matches_.assign_sinks(path)) {
+      check_sink(ls_.assign_sinks[k].cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
     }
     value stored = v;
     if (stored.t.any() && (stored.t.via.empty() || stored.t.via.back() != key) && stored.t.via.size() < kMaxVia &&
@@ -1078,16 +1074,13 @@ class file_analyzer {
 
   void check_source(const std::string& path, value& v, bool& here) {
     if (v.t.src) return;
-    for (const source_rule& src : ls_.sources) {
-      if (RE2::PartialMatch(path, *src.path)) {
-        v.t.src = true;
-        v.t.sanitized = 0;
-        v.t.o.request = src.request;
-        v.num.reset();
-        here = true;
-        return;
-      }
-    }
+    int k = matches_.source(path);
+    if (k < 0) return;
+    v.t.src = true;
+    v.t.sanitized = 0;
+    v.t.o.request = ls_.sources[k].request;
+    v.num.reset();
+    here = true;
   }
 
   // The value of a call; reports the sinks it reaches.
@@ -1095,9 +1088,8 @@ class file_analyzer {
              const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth) {
     std::string last = callee.substr(callee.rfind('.') == std::string::npos ? 0 : callee.rfind('.') + 1);
     bool is_sink = false;
-    for (const sink_rule& sink : ls_.sinks) {
-      if (!RE2::PartialMatch(callee, *sink.callee)) continue;
-      if (sink.not_callee && RE2::PartialMatch(callee, *sink.not_callee)) continue;
+    for (int k : matches_.sinks(callee)) {
+      const sink_rule& sink = ls_.sinks[k];
       bool applies = true;
       for (const auto& [kw, re] : sink.require_kwarg) {
         auto it = std::find_if(args.begin(), args.end(), [&](const call_arg& a) { return a.keyword == kw; });
@@ -1129,8 +1121,8 @@ class file_analyzer {
     value result;
     if (receiver) result.t = receiver->t;
     for (const call_arg& a : args) result.t = join(result.t, a.v.t);
-    for (const sanitizer_rule& san : ls_.sanitizers) {
-      if (!RE2::PartialMatch(callee, *san.callee)) continue;
+    for (int k : matches_.sanitizers(callee)) {
+      const sanitizer_rule& san = ls_.sanitizers[k];
       if (san.arg0 && (args.empty() || !RE2::FullMatch(text_of(args[0].expr), *san.arg0))) continue;
       if (san.classes == 0) return value{};
       result.t.sanitized |= san.classes;
@@ -1442,6 +1434,7 @@ class file_analyzer {
   std::string_view content_;
   std::vector<entry_point> eps_;
   std::vector<std::size_t> line_starts_;
+  taint_matches matches_;
 
   lexed_file lexed_;
   std::vector<stmt> top_;
