@@ -22,12 +22,13 @@ constexpr auto kCancelPoll = std::chrono::milliseconds(50);
 
 class ordered_pool {
  public:
-  ordered_pool(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& work)
+  ordered_pool(std::size_t count, unsigned threads, const std::function<void(std::size_t, unsigned)>& work)
       : count_(count), window_(kWindowPerThread * threads), work_(work), finished_(count, 0) {}
 
-  // Starts `n` helpers; each takes the next item while it is in the window.
+  // Starts `n` helpers (workers 1 .. n); each takes the next item while it
+  // is in the window.
   void start_helpers(unsigned n) {
-    for (unsigned k = 0; k < n; ++k) helpers_.emplace_back([this] { help(); });
+    for (unsigned k = 1; k <= n; ++k) helpers_.emplace_back([this, k] { help(k); });
   }
 
   // Stops starting items and joins the helpers; safe to call more than once.
@@ -62,7 +63,7 @@ class ordered_pool {
       if (startable()) {
         std::size_t mine = next_++;
         lk.unlock();
-        run_item(mine);
+        run_item(mine, 0);
         continue;
       }
       cv_.wait_for(lk, kCancelPoll, [&] { return finished_[i] || error_ != nullptr; });
@@ -80,7 +81,7 @@ class ordered_pool {
   // Under m_: an item is left and the window has room for it.
   bool startable() const { return !stop_ && !error_ && next_ < count_ && next_ < consumed_ + window_; }
 
-  void help() {
+  void help(unsigned worker) {
     for (;;) {
       std::size_t i;
       {
@@ -90,7 +91,7 @@ class ordered_pool {
         i = next_++;
       }
       try {
-        run_item(i);
+        run_item(i, worker);
       } catch (...) {
         {
           std::lock_guard<std::mutex> lk(m_);
@@ -101,8 +102,8 @@ class ordered_pool {
     }
   }
 
-  void run_item(std::size_t i) {
-    work_(i);
+  void run_item(std::size_t i, unsigned worker) {
+    work_(i, worker);
     {
       std::lock_guard<std::mutex> lk(m_);
       finished_[i] = 1;
@@ -112,7 +113,7 @@ class ordered_pool {
 
   const std::size_t count_;
   const std::size_t window_;
-  const std::function<void(std::size_t)>& work_;
+  const std::function<void(std::size_t, unsigned)>& work_;
   std::mutex m_;
   std::condition_variable cv_;
   std::vector<char> finished_;  // under m_
@@ -130,12 +131,12 @@ unsigned default_analysis_threads() {
   return std::clamp(n, 1u, 8u);
 }
 
-bool run_in_order(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& work,
+bool run_in_order(std::size_t count, unsigned threads, const std::function<void(std::size_t, unsigned)>& work,
                   const std::function<void(std::size_t)>& done, const std::function<bool()>& cancelled) {
   if (threads <= 1 || count <= 1) {
     for (std::size_t i = 0; i < count; ++i) {
       if (cancelled && cancelled()) return false;
-      work(i);
+      work(i, 0);
       done(i);
     }
     return true;

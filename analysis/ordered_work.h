@@ -4,10 +4,12 @@
 // come out exactly as a single-threaded loop over the inventory would give
 // them, whatever the number of threads.
 //
-// run_in_order calls `work(i)` once for every i in [0, count), on the
-// calling thread or on one of `threads - 1` helper threads it starts and
-// joins before returning; then `done(i)` on the calling thread, in order
-// 0, 1, 2, ..., each after work(i) has returned. `work` typically fills
+// run_in_order calls `work(i, worker)` once for every i in [0, count), on
+// the calling thread (worker 0) or on one of `threads - 1` helper threads
+// (workers 1 ..) it starts and joins before returning; then `done(i)` on
+// the calling thread, in order 0, 1, 2, ..., each after work(i) has
+// returned. `worker` lets work keep state per thread (no two calls with
+// the same worker run at once). `work` typically fills
 // slot i of a vector the caller sized beforehand, and `done` consumes it;
 // the pool's lock orders the two, so the slot needs no locking of its own.
 // No item starts more than kWindowPerThread * threads items ahead of the
@@ -36,7 +38,7 @@ inline constexpr std::size_t kWindowPerThread = 32;
 // (at least 1, at most 8: past that the disk, not the CPU, is the limit).
 unsigned default_analysis_threads();
 
-bool run_in_order(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& work,
+bool run_in_order(std::size_t count, unsigned threads, const std::function<void(std::size_t, unsigned)>& work,
                   const std::function<void(std::size_t)>& done, const std::function<bool()>& cancelled);
 
 }  // namespace heimdall::analysis

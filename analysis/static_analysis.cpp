@@ -23,7 +23,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
                                                     const std::function<bool()>& cancelled, unsigned threads) {
   static_analysis_summary summary;
   std::vector<file_result> results(files.files.size());
-  auto work = [&](std::size_t i) {
+  auto work = [&](std::size_t i, unsigned) {
     const source_file& file = files.files[i];
     file_result& r = results[i];
     std::string content;

@@ -1496,7 +1496,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
                                          const std::function<bool()>& cancelled, unsigned threads) {
   taint_summary summary;
   std::vector<file_result> results(files.files.size());
-  auto work = [&](std::size_t i) { results[i] = analyze_file(root, files.files[i], spec, model); };
+  auto work = [&](std::size_t i, unsigned) { results[i] = analyze_file(root, files.files[i], spec, model); };
   auto done = [&](std::size_t i) {
     file_result r = std::move(results[i]);
     summary.files_analyzed += r.analyzed;

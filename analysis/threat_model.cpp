@@ -211,16 +211,24 @@ result<threat_model> build_threat_model(const std::filesystem::path& root, const
     file_scan scan;
   };
   std::vector<scanned> results(files.files.size());
-  auto work = [&](std::size_t i) {
+  unsigned n_threads = threads ? threads : default_analysis_threads();
+  // Worker k matches with copy k of the rules (see shipped_threat_model_rules).
+  std::vector<const threat_model_rules*> rules_of(n_threads, nullptr);
+  auto work = [&](std::size_t i, unsigned worker) {
+    const threat_model_rules*& mine = rules_of[worker];
+    if (!mine) {
+      const result<threat_model_rules>& copy = shipped_threat_model_rules(worker);
+      mine = copy ? &*copy : &rules;  // same data as copy 0, which loaded above
+    }
     const source_file& file = files.files[i];
-    if (file.bytes > kMaxFileBytes || !may_apply(rules, file)) return;
+    if (file.bytes > kMaxFileBytes || !may_apply(*mine, file)) return;
     std::string content;
     if (read_source_file(root / file.path, content, kMaxFileBytes) != 0) {
       results[i].unreadable = true;
       return;
     }
     results[i].read = true;
-    results[i].scan = scan_file(rules, file, content);
+    results[i].scan = scan_file(*mine, file, content);
   };
   auto done = [&](std::size_t i) {
     const source_file& file = files.files[i];
@@ -256,7 +264,7 @@ result<threat_model> build_threat_model(const std::filesystem::path& root, const
       flows.push_back(std::move(f));
     }
   };
-  if (!run_in_order(files.files.size(), threads ? threads : default_analysis_threads(), work, done, cancelled)) {
+  if (!run_in_order(files.files.size(), n_threads, work, done, cancelled)) {
     return status(errc::closed, "threat model cancelled");
   }
 

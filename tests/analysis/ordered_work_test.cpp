@@ -32,7 +32,7 @@ TEST_CASE("run_in_order hands results back in order on the calling thread", "[or
     std::atomic<std::size_t> consumed{0};
     const auto caller = std::this_thread::get_id();
     bool all_on_caller = true;
-    auto work = [&](std::size_t i) {
+    auto work = [&](std::size_t i, unsigned) {
       started++;
       std::size_t ahead = i - consumed.load();
       std::size_t seen = max_ahead.load();
@@ -61,7 +61,7 @@ TEST_CASE("run_in_order stops handing results on once cancelled", "[ordered_work
     int checks = 0;
     std::vector<std::size_t> order;
     bool complete = run_in_order(
-        100, threads, [](std::size_t) {}, [&](std::size_t i) { order.push_back(i); },
+        100, threads, [](std::size_t, unsigned) {}, [&](std::size_t i) { order.push_back(i); },
         [&] { return ++checks > 3; });
     CHECK_FALSE(complete);
     CHECK(order.size() <= 3);
@@ -72,7 +72,7 @@ TEST_CASE("run_in_order stops handing results on once cancelled", "[ordered_work
 TEST_CASE("run_in_order rethrows an exception from work on the calling thread", "[ordered_work]") {
   for (unsigned threads : {1u, 2u, 4u}) {
     std::vector<std::size_t> order;
-    auto work = [](std::size_t i) {
+    auto work = [](std::size_t i, unsigned) {
       if (i == 20) throw std::runtime_error("bad file");
     };
     CHECK_THROWS_WITH(run_in_order(50, threads, work, [&](std::size_t i) { order.push_back(i); }, {}), "bad file");
