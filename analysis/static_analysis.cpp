@@ -36,7 +36,8 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
   auto done = [&](std::size_t i) {
     file_result r = std::move(results[i]);
     if (r.read_error != 0) {
-      summary.notes.push_back({files.files[i].path, std::string("skipped: cannot read: ") + std::strerror(r.read_error)});
+      summary.notes.push_back(
+          {files.files[i].path, std::string("skipped: cannot read: ") + std::strerror(r.read_error)});
       return;
     }
     ++summary.files_scanned;

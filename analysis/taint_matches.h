@@ -3,9 +3,10 @@
 //
 // The engine asks after every step of every name chain whether the path so
 // far is a source, at every call which sinks and sanitizers its callee
-// names, and at every assignment whether its target is a sink. One file asks about the same few dozen paths (`json.dumps`, a
-// loop variable) thousands of times, and running every pattern each time
-// was a third of the hunt stage. The answers are those of the patterns
+// names, and at every assignment whether its target is a sink. One file
+// asks about the same few dozen paths (`json.dumps`, a loop variable)
+// thousands of times, and running every pattern each time was a third of
+// the hunt stage. The answers are those of the patterns
 // themselves, in the spec's order, so remembering them changes nothing.
 //
 // One object per file_analyzer (so per thread); memory grows with the
@@ -45,7 +46,8 @@ class taint_matches {
   // matches `callee` and whose not_callee pattern (if any) does not.
   const std::vector<int>& sinks(const std::string& callee) {
     return remembered(sinks_, callee, ls_.sinks, [&](const sink_rule& sink) {
-      return RE2::PartialMatch(callee, *sink.callee) && !(sink.not_callee && RE2::PartialMatch(callee, *sink.not_callee));
+      return RE2::PartialMatch(callee, *sink.callee) &&
+             !(sink.not_callee && RE2::PartialMatch(callee, *sink.not_callee));
     });
   }
 
