@@ -74,7 +74,7 @@ scan_service::~scan_service() = default;
 const recovery_report& scan_service::recovered() const { return impl_->recovered; }
 
 result<std::unique_ptr<scan_service>> scan_service::start(event_log& log, scan_service_options options) {
-  auto engine = scan_engine::load(options.rules_dir);
+  auto engine = scan_engine::load(options.rules_dir, options.advisories_dir);
   if (!engine) return engine.error();
   auto unfinished = unfinished_scans(log);
   if (!unfinished) return unfinished.error();

@@ -8,11 +8,17 @@
 // stage is still running. A file that cannot be read is a note, not an
 // error.
 //
+// With an advisory database, dependency manifests among the files (and ones
+// the inventory left out for their size, read up to kMaxManifestBytes) are
+// also checked for vulnerable packages (dependency_scan.h); without one
+// (nullptr) they are not, and the pipeline records kNoAdvisoryDatabase.
+//
 // Blocking (file I/O): run it on a worker thread. Files are read and
 // matched on `threads` threads (0: default_analysis_threads(), see
-// ordered_work.h); findings still come in inventory order, as with one.
-// Thread-safety: the rule pack and detectors may be shared; on_finding and
-// `cancelled` are called on the calling thread only.
+// ordered_work.h); findings and notes still come in inventory order, as
+// with one. Thread-safety: the rule pack, detectors and advisory database
+// may be shared; on_finding and `cancelled` are called on the calling
+// thread only.
 // Errors: errc::closed when `cancelled` returns true (checked per file).
 #pragma once
 
@@ -21,6 +27,7 @@
 #include <functional>
 #include <vector>
 
+#include "analysis/advisories.h"
 #include "analysis/finding.h"
 #include "analysis/inventory.h"
 #include "analysis/rule_pack.h"
@@ -33,6 +40,7 @@ struct static_analysis_summary {
   std::uint64_t files_scanned = 0;
   std::uint64_t bytes_scanned = 0;
   std::uint64_t findings = 0;
+  std::uint64_t manifests = 0;  // dependency manifests checked against the advisories
   std::vector<inventory_note> notes;  // files that could not be read, and why
 };
 
@@ -40,6 +48,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
                                                     const rule_pack& rules, const secret_detector& secrets,
                                                     const std::function<void(finding)>& on_finding,
                                                     const std::function<bool()>& cancelled = {},
+                                                    const advisory_db* advisories = nullptr,
                                                     unsigned threads = 0);
 
 }  // namespace heimdall::analysis

@@ -117,7 +117,7 @@ TEST_CASE("the stages give the same output on one thread and on several", "[orde
   auto statics = [&](unsigned threads) {
     return ids([&](auto on_finding) {
       return run_static_analysis(t.root(), *inv, test::shipped_rule_pack(), test::shipped_secret_detectors(),
-                                 on_finding, {}, threads);
+                                 on_finding, {}, nullptr, threads);
     });
   };
   auto static_one = statics(1);

@@ -1,6 +1,6 @@
 // Test support for analysis/: the rule pack, secret detectors and taint
-// spec the project ships, loaded once (a load failure fails the test that asked),
-// and a finding lookup.
+// spec the project ships, loaded once (a load failure fails the test that
+// asked), a finding lookup, and the fixture files under tests/analysis/fixtures/.
 #pragma once
 
 #include <string>
@@ -18,5 +18,8 @@ const taint_spec& shipped_taint_spec();
 
 // Whether a finding of `rule_id` is among `findings`.
 bool fired(const std::vector<finding>& findings, const std::string& rule_id);
+
+// The bytes of tests/analysis/fixtures/`rel` (a missing file fails the test).
+std::string fixture_text(const std::string& rel);
 
 }  // namespace heimdall::analysis::test
