@@ -11,9 +11,18 @@ namespace {
 
 // libgit2 keeps global state; initialise it once for the process and never
 // shut it down (other threads may still be using it at exit).
+//
+// Strict hash verification off: with it, libgit2 hashes every object again
+// on every read, which was a quarter of ingest (checkout reads each blob
+// once, with a collision-detecting SHA-1). Objects are checked where they
+// enter: a fetch's indexer hashes every object it receives, zlib checks
+// each loose object it inflates, and git itself does not re-hash on read.
 void ensure_libgit2() {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+  });
 }
 
 template <class T, void (*Free)(T*)>

@@ -6,6 +6,7 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "actors/remove_tree.h"
 #include "analysis/dependency_scan.h"
 #include "analysis/report.h"
 #include "analysis/static_analysis.h"
@@ -315,9 +316,6 @@ analysis::severity_counts scan_pipeline::final_counts() const {
   return counts;
 }
 
-void scan_pipeline::remove_workspace() {
-  std::error_code ec;
-  std::filesystem::remove_all(workspace_, ec);
-}
+void scan_pipeline::remove_workspace() { remove_tree(workspace_); }
 
 }  // namespace heimdall::actors

@@ -16,6 +16,9 @@
 //
 // Threads: one stage runs at a time, on one worker thread; the object may
 // move between threads between stages (the actor's messages order them).
+// tyr, static_analysis and hunt spread their per-file work over one
+// thread per core (analysis/ordered_work.h), but findings reach the
+// validator and `emit` on the stage's worker thread, in inventory order.
 // Errors: a stage returns the status that fails the scan (errc::closed when
 // cancelled); run_stage never throws — exceptions from below are caught
 // and reported as errors.

@@ -13,9 +13,12 @@
 // also checked for vulnerable packages (dependency_scan.h); without one
 // (nullptr) they are not, and the pipeline records kNoAdvisoryDatabase.
 //
-// Blocking (file I/O): run it on a worker thread. Thread-safety: the rule
-// pack and detectors may be shared; on_finding is called on the calling
-// thread.
+// Blocking (file I/O): run it on a worker thread. Files are read and
+// matched on `threads` threads (0: default_analysis_threads(), see
+// ordered_work.h); findings and notes still come in inventory order, as
+// with one. Thread-safety: the rule pack, detectors and advisory database
+// may be shared; on_finding and `cancelled` are called on the calling
+// thread only.
 // Errors: errc::closed when `cancelled` returns true (checked per file).
 #pragma once
 
@@ -45,6 +48,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
                                                     const rule_pack& rules, const secret_detector& secrets,
                                                     const std::function<void(finding)>& on_finding,
                                                     const std::function<bool()>& cancelled = {},
-                                                    const advisory_db* advisories = nullptr);
+                                                    const advisory_db* advisories = nullptr,
+                                                    unsigned threads = 0);
 
 }  // namespace heimdall::analysis

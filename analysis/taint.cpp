@@ -22,10 +22,12 @@
 #include <set>
 #include <unordered_map>
 
+#include "analysis/ordered_work.h"
 #include "analysis/rule_pack.h"
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
 #include "analysis/taint_lexer.h"
+#include "analysis/taint_matches.h"
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
 
@@ -120,9 +122,6 @@ struct frame {
   std::string_view function;
 };
 
-bool is(const token& t, std::string_view text) { return t.text == text && t.kind != tok::string; }
-bool opens(const token& t) { return t.kind == tok::op && (t.text == "(" || t.text == "[" || t.text == "{"); }
-bool closes(const token& t) { return t.kind == tok::op && (t.text == ")" || t.text == "]" || t.text == "}"); }
 
 std::string cut(std::string s) {
   if (s.size() > kMaxTextBytes) s = make_snippet(s, kMaxTextBytes);
@@ -185,7 +184,7 @@ class file_analyzer {
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps)
       : spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), file_(file), content_(content),
-        eps_(std::move(eps)) {
+        eps_(std::move(eps)), matches_(ls) {
     line_starts_.push_back(0);
     for (std::size_t i = 0; i < content.size(); ++i) {
       if (content[i] == '\n') line_starts_.push_back(i + 1);
@@ -730,10 +729,8 @@ class file_analyzer {
       }
     }
     if (base.empty()) return;
-    for (const sink_rule& sink : ls_.assign_sinks) {
-      if (RE2::PartialMatch(path, *sink.target)) {
-        check_sink(sink.cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
-      }
+    for (int k : matches_.assign_sinks(path)) {
+      check_sink(ls_.assign_sinks[k].cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
     }
     value stored = v;
     if (stored.t.any() && (stored.t.via.empty() || stored.t.via.back() != key) && stored.t.via.size() < kMaxVia &&
@@ -1077,16 +1074,13 @@ class file_analyzer {
 
   void check_source(const std::string& path, value& v, bool& here) {
     if (v.t.src) return;
-    for (const source_rule& src : ls_.sources) {
-      if (RE2::PartialMatch(path, *src.path)) {
-        v.t.src = true;
-        v.t.sanitized = 0;
-        v.t.o.request = src.request;
-        v.num.reset();
-        here = true;
-        return;
-      }
-    }
+    int k = matches_.source(path);
+    if (k < 0) return;
+    v.t.src = true;
+    v.t.sanitized = 0;
+    v.t.o.request = ls_.sources[k].request;
+    v.num.reset();
+    here = true;
   }
 
   // The value of a call; reports the sinks it reaches.
@@ -1094,9 +1088,8 @@ class file_analyzer {
              const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth) {
     std::string last = callee.substr(callee.rfind('.') == std::string::npos ? 0 : callee.rfind('.') + 1);
     bool is_sink = false;
-    for (const sink_rule& sink : ls_.sinks) {
-      if (!RE2::PartialMatch(callee, *sink.callee)) continue;
-      if (sink.not_callee && RE2::PartialMatch(callee, *sink.not_callee)) continue;
+    for (int k : matches_.sinks(callee)) {
+      const sink_rule& sink = ls_.sinks[k];
       bool applies = true;
       for (const auto& [kw, re] : sink.require_kwarg) {
         auto it = std::find_if(args.begin(), args.end(), [&](const call_arg& a) { return a.keyword == kw; });
@@ -1128,8 +1121,8 @@ class file_analyzer {
     value result;
     if (receiver) result.t = receiver->t;
     for (const call_arg& a : args) result.t = join(result.t, a.v.t);
-    for (const sanitizer_rule& san : ls_.sanitizers) {
-      if (!RE2::PartialMatch(callee, *san.callee)) continue;
+    for (int k : matches_.sanitizers(callee)) {
+      const sanitizer_rule& san = ls_.sanitizers[k];
       if (san.arg0 && (args.empty() || !RE2::FullMatch(text_of(args[0].expr), *san.arg0))) continue;
       if (san.classes == 0) return value{};
       result.t.sanitized |= san.classes;
@@ -1441,6 +1434,7 @@ class file_analyzer {
   std::string_view content_;
   std::vector<entry_point> eps_;
   std::vector<std::size_t> line_starts_;
+  taint_matches matches_;
 
   lexed_file lexed_;
   std::vector<stmt> top_;
@@ -1455,44 +1449,66 @@ class file_analyzer {
   bool aborted_ = false;
 };
 
+// What one file gave, kept until its turn to be reported.
+struct file_result {
+  bool analyzed = false;
+  std::optional<inventory_note> note;
+  std::uint64_t functions = 0;
+  std::vector<finding> found;
+};
+
+file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
+                         const threat_model& model) {
+  file_result r;
+  const language_spec* ls = spec.get().find(file.lang);
+  if (!ls || (file.lang != language::python && file.lang != language::javascript &&
+              file.lang != language::typescript)) {
+    return r;
+  }
+  std::string content;
+  if (int err = read_source_file(root / file.path, content); err != 0) {
+    r.note = inventory_note{file.path, std::string("skipped: cannot read: ") + std::strerror(err)};
+    return r;
+  }
+  // Entry points of this file (read from the surfaces directly).
+  std::vector<entry_point> eps;
+  for (const attack_surface& s : model.surfaces) {
+    for (const entry_point& ep : s.entry_points) {
+      if (ep.file_path == file.path) eps.push_back(ep);
+    }
+  }
+  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps));
+  bool complete = a.run();
+  r.analyzed = true;
+  r.functions = a.functions_analyzed();
+  if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
+  r.found = std::move(a.findings());
+  std::stable_sort(r.found.begin(), r.found.end(),
+                   [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
+  return r;
+}
+
 }  // namespace
 
 result<taint_summary> run_taint_analysis(const std::filesystem::path& root, const inventory& files,
                                          const taint_spec& spec, const threat_model& model,
                                          const std::function<void(finding)>& on_finding,
-                                         const std::function<bool()>& cancelled) {
+                                         const std::function<bool()>& cancelled, unsigned threads) {
   taint_summary summary;
-  std::string content;
-  for (const source_file& file : files.files) {
-    if (cancelled && cancelled()) return status(errc::closed, "taint analysis cancelled");
-    const language_spec* ls = spec.get().find(file.lang);
-    if (!ls || (file.lang != language::python && file.lang != language::javascript &&
-                file.lang != language::typescript)) {
-      continue;
-    }
-    if (int err = read_source_file(root / file.path, content); err != 0) {
-      summary.notes.push_back({file.path, std::string("skipped: cannot read: ") + std::strerror(err)});
-      continue;
-    }
-    // Entry points of this file (read from the surfaces directly).
-    std::vector<entry_point> eps;
-    for (const attack_surface& s : model.surfaces) {
-      for (const entry_point& ep : s.entry_points) {
-        if (ep.file_path == file.path) eps.push_back(ep);
-      }
-    }
-    file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps));
-    bool complete = a.run();
-    ++summary.files_analyzed;
-    summary.functions_analyzed += a.functions_analyzed();
-    if (!complete) summary.notes.push_back({file.path, "partial: taint analysis work bound reached"});
-    std::vector<finding>& found = a.findings();
-    std::stable_sort(found.begin(), found.end(),
-                     [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
-    for (finding& f : found) {
+  std::vector<file_result> results(files.files.size());
+  auto work = [&](std::size_t i, unsigned) { results[i] = analyze_file(root, files.files[i], spec, model); };
+  auto done = [&](std::size_t i) {
+    file_result r = std::move(results[i]);
+    summary.files_analyzed += r.analyzed;
+    summary.functions_analyzed += r.functions;
+    if (r.note) summary.notes.push_back(std::move(*r.note));
+    for (finding& f : r.found) {
       ++summary.findings;
       on_finding(std::move(f));
     }
+  };
+  if (!run_in_order(files.files.size(), threads ? threads : default_analysis_threads(), work, done, cancelled)) {
+    return status(errc::closed, "taint analysis cancelled");
   }
   return summary;
 }

@@ -21,9 +21,12 @@
 // are capped (see taint.cpp); a file past a cap is left out with a note,
 // never an error. Any bytes are accepted.
 //
-// Blocking (file I/O): run it on a worker thread. Thread-safety: a loaded
-// taint_spec is immutable and may be shared by any number of runs at once;
-// on_finding is called on the calling thread, once per (rule, sink line).
+// Blocking (file I/O): run it on a worker thread. Files are analysed on
+// `threads` threads (0: default_analysis_threads(), see ordered_work.h);
+// findings and notes still come in inventory order, as with one.
+// Thread-safety: a loaded taint_spec is immutable and may be shared by any
+// number of runs at once; on_finding and `cancelled` are called on the
+// calling thread only, on_finding once per (rule, sink line).
 // Errors: load_taint_spec as described there; run_taint_analysis returns
 // errc::closed when `cancelled()` returns true (checked per file).
 #pragma once
@@ -82,6 +85,6 @@ result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
 result<taint_summary> run_taint_analysis(const std::filesystem::path& root, const inventory& files,
                                          const taint_spec& spec, const threat_model& model,
                                          const std::function<void(finding)>& on_finding,
-                                         const std::function<bool()>& cancelled = {});
+                                         const std::function<bool()>& cancelled = {}, unsigned threads = 0);
 
 }  // namespace heimdall::analysis

@@ -21,7 +21,7 @@ int count_lines(std::string_view s) {
 // Longest operator at s[i] from `ops` (sorted longest first), else one byte.
 std::size_t op_length(std::string_view s, std::size_t i, const std::string_view* ops, std::size_t n_ops) {
   for (std::size_t k = 0; k < n_ops; ++k) {
-    if (s.substr(i, ops[k].size()) == ops[k]) return ops[k].size();
+    if (s[i] == ops[k][0] && s.substr(i, ops[k].size()) == ops[k]) return ops[k].size();
   }
   return 1;
 }

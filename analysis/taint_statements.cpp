@@ -5,10 +5,6 @@
 namespace heimdall::analysis::taint_detail {
 namespace {
 
-bool is(const token& t, std::string_view text) { return t.text == text && t.kind != tok::string; }
-bool opens(const token& t) { return t.kind == tok::op && (t.text == "(" || t.text == "[" || t.text == "{"); }
-bool closes(const token& t) { return t.kind == tok::op && (t.text == ")" || t.text == "]" || t.text == "}"); }
-
 // ---------------------------------------------------------------- Python
 
 struct logical_line {

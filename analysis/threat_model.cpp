@@ -12,6 +12,7 @@
 #include <set>
 #include <tuple>
 
+#include "analysis/ordered_work.h"
 #include "analysis/source_read.h"
 #include "analysis/threat_model_rules.h"
 
@@ -191,7 +192,7 @@ std::vector<entry_point> threat_model::entry_points() const {
 }
 
 result<threat_model> build_threat_model(const std::filesystem::path& root, const inventory& files,
-                                        const std::function<bool()>& cancelled) {
+                                        const std::function<bool()>& cancelled, unsigned threads) {
   const result<threat_model_rules>& loaded = shipped_threat_model_rules();
   if (!loaded) return loaded.error();
   const threat_model_rules& rules = *loaded;
@@ -202,17 +203,40 @@ result<threat_model> build_threat_model(const std::filesystem::path& root, const
   std::map<std::string, std::set<std::string>> boundary_files;
   bool entries_capped = false, flows_capped = false;
   std::size_t files_read = 0, unreadable = 0;
-  std::string content;
-
-  for (const source_file& file : files.files) {
-    if (cancelled && cancelled()) return status(errc::closed, "threat model cancelled");
-    if (file.bytes > kMaxFileBytes || !may_apply(rules, file)) continue;
-    if (read_source_file(root / file.path, content, kMaxFileBytes) != 0) {
-      ++unreadable;
-      continue;
+  // Files are read and scanned on several threads (ordered_work.h); what
+  // they contribute is merged here in inventory order, so the caps cut
+  // at the same file as a single-threaded walk would.
+  struct scanned {
+    bool read = false, unreadable = false;
+    file_scan scan;
+  };
+  std::vector<scanned> results(files.files.size());
+  unsigned n_threads = threads ? threads : default_analysis_threads();
+  // Worker k matches with copy k of the rules (see shipped_threat_model_rules).
+  std::vector<const threat_model_rules*> rules_of(n_threads, nullptr);
+  auto work = [&](std::size_t i, unsigned worker) {
+    const threat_model_rules*& mine = rules_of[worker];
+    if (!mine) {
+      const result<threat_model_rules>& copy = shipped_threat_model_rules(worker);
+      mine = copy ? &*copy : &rules;  // same data as copy 0, which loaded above
     }
+    const source_file& file = files.files[i];
+    if (file.bytes > kMaxFileBytes || !may_apply(*mine, file)) return;
+    std::string content;
+    if (read_source_file(root / file.path, content, kMaxFileBytes) != 0) {
+      results[i].unreadable = true;
+      return;
+    }
+    results[i].read = true;
+    results[i].scan = scan_file(*mine, file, content);
+  };
+  auto done = [&](std::size_t i) {
+    const source_file& file = files.files[i];
+    scanned r = std::move(results[i]);
+    unreadable += r.unreadable;
+    if (!r.read) return;
     ++files_read;
-    file_scan scan = scan_file(rules, file, content);
+    file_scan& scan = r.scan;
 
     std::string dangerous;  // the first dangerous sink of the file, by line
     int dangerous_line = 0;
@@ -224,13 +248,13 @@ result<threat_model> build_threat_model(const std::filesystem::path& root, const
         dangerous_line = line;
       }
     }
-    for (std::size_t i = 0; i < scan.entries.size(); ++i) {
+    for (std::size_t k = 0; k < scan.entries.size(); ++k) {
       if (entries.size() >= kMaxEntryPoints) {
         entries_capped = true;
         break;
       }
-      boundary_files[data.kinds.at(scan.entries[i].kind).boundary].insert(file.path);
-      entries.push_back(found_entry{std::move(scan.entries[i]), scan.unauthenticated_admin[i], scan.uploads, dangerous});
+      boundary_files[data.kinds.at(scan.entries[k].kind).boundary].insert(file.path);
+      entries.push_back(found_entry{std::move(scan.entries[k]), scan.unauthenticated_admin[k], scan.uploads, dangerous});
     }
     for (data_flow& f : scan.flows) {
       if (flows.size() >= kMaxDataFlows) {
@@ -239,6 +263,9 @@ result<threat_model> build_threat_model(const std::filesystem::path& root, const
       }
       flows.push_back(std::move(f));
     }
+  };
+  if (!run_in_order(files.files.size(), n_threads, work, done, cancelled)) {
+    return status(errc::closed, "threat model cancelled");
   }
 
   threat_model model;

@@ -16,8 +16,11 @@
 // first) and capped (2000 entry points, 1000 flows, 1000 files per
 // boundary; the summary says when a cap was reached).
 //
-// Blocking (file I/O): run it on a worker thread. Thread-safe: no shared
-// state (the compiled rules are shared read-only). Errors: errc::closed
+// Blocking (file I/O): run it on a worker thread. Files are read and
+// matched on `threads` threads (0: default_analysis_threads(), see
+// ordered_work.h); the model is the same as with one. Thread-safe: no
+// shared state (the compiled rules are shared read-only); `cancelled` is
+// called on the calling thread only. Errors: errc::closed
 // when `cancelled()` returns true (checked per file); a file that cannot be
 // read is skipped and counted in the summary, never an error;
 // invalid_argument only if the compiled-in rule data is broken (the tests
@@ -78,7 +81,7 @@ struct threat_model {
 };
 
 result<threat_model> build_threat_model(const std::filesystem::path& root, const inventory& files,
-                                        const std::function<bool()>& cancelled = {});
+                                        const std::function<bool()>& cancelled = {}, unsigned threads = 0);
 
 // The event form: {"summary", "boundaries": [...], "surfaces": [...],
 // "data_flows": [...]}, minified, members named as the fields above.

@@ -180,8 +180,14 @@ result<threat_model_rules> build_threat_model_rules(threat_model_rule_set set);
 std::string_view shipped_entry_points_json();
 std::string_view shipped_data_flows_json();
 // The shipped rules, built on first use; an error only if the shipped data
-// is broken (the tests load it first).
-const result<threat_model_rules>& shipped_threat_model_rules();
+// is broken (the tests load it first). `copy` picks one of
+// kShippedRuleCopies identical, separately compiled sets (modulo): an RE2
+// object takes a lock on its DFA cache at every match, and two threads
+// matching millions of lines against the same objects spent more time
+// passing that lock between cores than matching. Threads that scan many
+// files each take their own copy; any copy may still be shared.
+inline constexpr unsigned kShippedRuleCopies = 8;
+const result<threat_model_rules>& shipped_threat_model_rules(unsigned copy = 0);
 
 // Whether any pattern can apply to `file` (its language and path), so a
 // file no pattern could read (README.md, a PNG) is never opened.

@@ -5,6 +5,9 @@
 // matches. Regexes, ids and examples are checked by build_threat_model_rules.
 #include <simdjson.h>
 
+#include <array>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "analysis/json_fields.h"
@@ -378,11 +381,18 @@ result<threat_model_rules> load_threat_model_rules(std::string_view entry_points
   return build_threat_model_rules(std::move(set));
 }
 
-const result<threat_model_rules>& shipped_threat_model_rules() {
-  // Built once (thread-safe static initialisation); immutable afterwards.
-  static const result<threat_model_rules> rules =
-      load_threat_model_rules(shipped_entry_points_json(), shipped_data_flows_json());
-  return rules;
+const result<threat_model_rules>& shipped_threat_model_rules(unsigned copy) {
+  // Each copy is built once, under the lock, and immutable afterwards; the
+  // returned reference stays valid for the life of the process.
+  static std::mutex mutex;
+  static std::array<std::unique_ptr<const result<threat_model_rules>>, kShippedRuleCopies> copies;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& rules = copies[copy % kShippedRuleCopies];
+  if (!rules) {
+    rules = std::make_unique<const result<threat_model_rules>>(
+        load_threat_model_rules(shipped_entry_points_json(), shipped_data_flows_json()));
+  }
+  return *rules;
 }
 
 }  // namespace heimdall::analysis

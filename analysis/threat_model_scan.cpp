@@ -167,6 +167,11 @@ void file_scanner::scan_line(const compiled_rules::language_index& index, const 
   const bool code = code_line(i);
   hits.clear();
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  // Most lines match nothing. Asked only whether anything matches, the Set
+  // stops at the first match and allocates nothing; asked which, it builds
+  // a set of every pattern per call, which was a tenth of this stage.
+  if (!index.set.Match(line, nullptr, &error) && error.kind == RE2::Set::kNoError) return;
+  error.kind = RE2::Set::kNoError;
   if (!index.set.Match(line, &hits, &error) && error.kind != RE2::Set::kNoError) {
     // The Set's DFA gave up on this line: let each pattern, whose own
     // matching cannot fail, decide.

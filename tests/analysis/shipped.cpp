@@ -26,6 +26,15 @@ const secret_detector& shipped_secret_detectors() {
   return detector;
 }
 
+const taint_spec& shipped_taint_spec() {
+  static const taint_spec spec = [] {
+    auto loaded = load_taint_spec(HEIMDALL_SOURCE_DIR "/analysis/rules/taint");
+    if (!loaded) FAIL("shipped taint spec does not load: " << loaded.error().to_string());
+    return std::move(loaded).value();
+  }();
+  return spec;
+}
+
 std::string fixture_text(const std::string& rel) {
   std::ifstream in(HEIMDALL_SOURCE_DIR "/tests/analysis/fixtures/" + rel, std::ios::binary);
   if (!in) FAIL("no fixture tests/analysis/fixtures/" << rel);

@@ -1,6 +1,6 @@
-// Test support for analysis/: the rule pack and secret detectors the
-// project ships, loaded once (a load failure fails the test that asked),
-// a finding lookup, and the fixture files under tests/analysis/fixtures/.
+// Test support for analysis/: the rule pack, secret detectors and taint
+// spec the project ships, loaded once (a load failure fails the test that
+// asked), a finding lookup, and the fixture files under tests/analysis/fixtures/.
 #pragma once
 
 #include <string>
@@ -8,11 +8,13 @@
 
 #include "analysis/rule_pack.h"
 #include "analysis/secrets.h"
+#include "analysis/taint.h"
 
 namespace heimdall::analysis::test {
 
 const rule_pack& shipped_rule_pack();
 const secret_detector& shipped_secret_detectors();
+const taint_spec& shipped_taint_spec();
 
 // Whether a finding of `rule_id` is among `findings`.
 bool fired(const std::vector<finding>& findings, const std::string& rule_id);

@@ -12,6 +12,7 @@
 
 #include "analysis/taint.h"
 #include "tests/analysis/scratch_tree.h"
+#include "tests/analysis/shipped.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
@@ -20,14 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const taint_spec& shipped_spec() {
-  static const taint_spec spec = [] {
-    auto loaded = load_taint_spec(HEIMDALL_SOURCE_DIR "/analysis/rules/taint");
-    if (!loaded) FAIL("shipped taint spec does not load: " << loaded.error().to_string());
-    return std::move(loaded).value();
-  }();
-  return spec;
-}
+const taint_spec& shipped_spec() { return heimdall::analysis::test::shipped_taint_spec(); }
 
 // Findings for one file `name` holding `code`.
 std::vector<finding> scan(const std::string& name, const std::string& code, const threat_model& model = {}) {
