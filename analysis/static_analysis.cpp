@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "analysis/config_checks.h"
 #include "analysis/source_read.h"
 
 namespace heimdall::analysis {
@@ -25,7 +26,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
         on_finding(std::move(f));
       }
     };
-    report(match(rules, file.path, file.lang, content));
+    report(match_with_config(rules, file.path, file.lang, content, summary.notes));
     report(find_secrets(secrets, file.path, content));
   }
   return summary;
