@@ -423,6 +423,45 @@ std::vector<subject> subjects(const config_rule& r, const config_node& root) {
   return out;
 }
 
+// Names the subject in a finding's snippet ("aws_security_group.admin",
+// "Deployment/web", "job build"), so that two resources reported on
+// identical lines ("ingress {") keep distinct fingerprints.
+std::string subject_label(const config_rule& r, const subject& s) {
+  const config_node& n = *s.node;
+  auto text_of = [](const config_node* c) { return c && c->is_scalar() ? c->text : std::string(); };
+  switch (r.kind) {
+    case config_kind::terraform: {
+      std::string label;
+      for (const std::string& l : n.labels) label += (label.empty() ? "" : ".") + l;
+      return label;
+    }
+    case config_kind::cloudformation:
+    case config_kind::compose:
+    case config_kind::gitlab_ci:
+      return n.key;
+    case config_kind::kubernetes: {
+      const config_node* meta = s.document->find("metadata");
+      std::string label = text_of(s.document->find("kind")) + "/" + text_of(meta ? meta->find("name") : nullptr);
+      if (r.scope == "container") label += " container " + text_of(n.find("name"));
+      return label;
+    }
+    case config_kind::dockerfile: {
+      const config_node* from = n.find("FROM");
+      return from ? "FROM " + text_of(from->find("ref")) : std::string();
+    }
+    case config_kind::github_actions:
+      if (r.scope == "job") return "job " + n.key;
+      if (r.scope == "step") {
+        std::string step = text_of(n.find("name"));
+        if (step.empty()) step = text_of(n.find("uses"));
+        return "job " + s.context->key + " step " + step;
+      }
+      return {};
+    default:
+      return {};
+  }
+}
+
 std::string_view line_text(std::string_view content, int line) {
   std::size_t pos = 0;
   for (int i = 1; i < line; ++i) {
@@ -462,7 +501,9 @@ std::vector<finding> evaluate(const config_rule_set& rules, const config_documen
       f.cwe_id = r.cwe;
       f.file_path.assign(path);
       f.line_start = f.line_end = line;
-      f.code_snippet = make_snippet(trim(line_text(content, line)), kMaxSnippetBytes);
+      std::string label = subject_label(r, s);
+      std::string code(trim(line_text(content, line)));
+      f.code_snippet = make_snippet(label.empty() ? code : label + ": " + code, kMaxSnippetBytes);
       f.remediation = r.remediation;
       out.push_back(std::move(f));
     }

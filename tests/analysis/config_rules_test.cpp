@@ -185,3 +185,22 @@ TEST_CASE("config conditions: public CIDRs and where a finding is reported", "[a
   CHECK(lines(load(each, "block"), doc) == std::vector<int>{2});
   CHECK(lines(load(each, "match"), doc) == std::vector<int>{3});
 }
+
+TEST_CASE("config findings name their subject in the snippet, so equal lines keep distinct fingerprints",
+          "[analysis][config]") {
+  const auto& rules = shipped_config_rules();
+  REQUIRE(rules.is_ok());
+  const std::string text =
+      "resource \"aws_security_group\" \"a\" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n"
+      "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n"
+      "resource \"aws_security_group\" \"b\" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n"
+      "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
+  config_document doc;
+  doc.kind = config_kind::terraform;
+  REQUIRE_FALSE(parse_hcl(text, doc.root));
+  std::vector<std::string> snippets;
+  for (const finding& f : evaluate(*rules, doc, "main.tf", text)) {
+    if (f.rule_id == "config.tf.aws.sg.admin-port-open") snippets.push_back(f.code_snippet);
+  }
+  CHECK(snippets == std::vector<std::string>{"aws_security_group.a: ingress {", "aws_security_group.b: ingress {"});
+}
