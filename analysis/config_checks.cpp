@@ -107,6 +107,20 @@ bool parse_config(config_kind kind, std::string_view path, std::string_view cont
         config_document doc;
         doc.kind = by_path != config_kind::none ? by_path : detect_document_kind(root);
         if (doc.kind == config_kind::none) continue;
+        // A Kubernetes List (what `kubectl get -o yaml` prints) holds its
+        // manifests under items: each is checked as a document of its own.
+        const config_node* list_kind = root.find("kind");
+        const config_node* items = root.find("items");
+        if (doc.kind == config_kind::kubernetes && list_kind && list_kind->text == "List" && items && items->is_list()) {
+          for (const config_node& item : items->children) {
+            if (!item.is_map() || !item.find("kind")) continue;
+            config_document manifest;
+            manifest.kind = config_kind::kubernetes;
+            manifest.root = item;
+            out.push_back(std::move(manifest));
+          }
+          continue;
+        }
         doc.root = std::move(root);
         out.push_back(std::move(doc));
       }

@@ -2,6 +2,7 @@
 // own examples, the loader's errors, and the condition language's semantics.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "analysis/config_checks.h"
@@ -203,4 +204,21 @@ TEST_CASE("config findings name their subject in the snippet, so equal lines kee
     if (f.rule_id == "config.tf.aws.sg.admin-port-open") snippets.push_back(f.code_snippet);
   }
   CHECK(snippets == std::vector<std::string>{"aws_security_group.a: ingress {", "aws_security_group.b: ingress {"});
+}
+
+TEST_CASE("a Kubernetes List is checked item by item", "[analysis][config]") {
+  const std::string text =
+      "apiVersion: v1\nkind: List\nitems:\n"
+      "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p\n  spec:\n    containers:\n    - name: a\n"
+      "      image: a:1\n      securityContext:\n        privileged: true\n";
+  std::vector<config_document> docs;
+  config_parse_error error;
+  REQUIRE(parse_config(config_kind::kubernetes, "list.yaml", text, docs, error));
+  REQUIRE(docs.size() == 1);
+  const auto& rules = shipped_config_rules();
+  REQUIRE(rules.is_ok());
+  auto found = evaluate(*rules, docs[0], "list.yaml", text);
+  CHECK(std::any_of(found.begin(), found.end(), [](const finding& f) {
+    return f.rule_id == "config.k8s.container.privileged" && f.line_start == 13;
+  }));
 }
