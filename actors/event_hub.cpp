@@ -1,7 +1,7 @@
 #include "actors/event_hub.h"
 
 #include <atomic>
-#include <map>
+#include <list>
 #include <thread>
 #include <mutex>
 #include <unordered_map>
@@ -14,6 +14,7 @@ namespace heimdall::actors {
 // the seam between the history read and the live feed.
 struct watcher {
   std::string stream;
+  std::list<std::shared_ptr<watcher>>::iterator at;  // its place in the hub's list; guarded by the hub's mu
   event_hub::on_event_fn on_event;
   std::uint64_t delivered = 0;  // the last seq handed to on_event
   bool replaying = true;
@@ -26,7 +27,11 @@ struct watcher {
 struct event_hub::impl {
   event_log& log;
   mutable std::mutex mu;
-  std::unordered_multimap<std::string, std::shared_ptr<watcher>> by_stream;  // guarded by mu
+  // Each stream's watchers, in a list so that a watcher leaves in O(1):
+  // 10,000 subscribers of one scan leaving at its end must not cost
+  // 10,000 scans of 10,000 entries under the lock the feed needs.
+  std::unordered_map<std::string, std::list<std::shared_ptr<watcher>>> by_stream;  // guarded by mu
+  std::size_t count = 0;  // watchers in by_stream; guarded by mu
   std::uint64_t position = 0;  // the last seq the hub's subscription delivered; guarded by mu
   std::unique_ptr<subscription> feed;
 
@@ -37,12 +42,14 @@ struct event_hub::impl {
     {
       std::lock_guard lock(mu);
       position = e.seq;
-      auto [first, last] = by_stream.equal_range(e.stream);
-      for (auto it = first; it != last; ++it) {
-        if (it->second->replaying) {
-          it->second->pending.push_back(e);
+      auto found = by_stream.find(e.stream);
+      if (found == by_stream.end()) return;
+      live.reserve(found->second.size());
+      for (const auto& w : found->second) {
+        if (w->replaying) {
+          w->pending.push_back(e);
         } else {
-          live.push_back(it->second);
+          live.push_back(w);
         }
       }
     }
@@ -58,15 +65,20 @@ struct event_hub::impl {
     w.delivering_thread = std::thread::id();
   }
 
+  void add(const std::shared_ptr<watcher>& w) {  // with mu held
+    auto& list = by_stream[w->stream];
+    w->at = list.insert(list.end(), w);
+    ++count;
+  }
+
+  // Once per watcher (hub_watch::cancel).
   void remove(const std::shared_ptr<watcher>& w) {
     std::lock_guard lock(mu);
-    auto [first, last] = by_stream.equal_range(w->stream);
-    for (auto it = first; it != last; ++it) {
-      if (it->second == w) {
-        by_stream.erase(it);
-        break;
-      }
-    }
+    auto found = by_stream.find(w->stream);
+    if (found == by_stream.end()) return;
+    found->second.erase(w->at);
+    --count;
+    if (found->second.empty()) by_stream.erase(found);
   }
 };
 
@@ -121,7 +133,7 @@ event_hub::~event_hub() {
 
 std::size_t event_hub::watchers() const {
   std::lock_guard lock(impl_->mu);
-  return impl_->by_stream.size();
+  return impl_->count;
 }
 
 result<std::unique_ptr<subscription>> event_hub::watch(std::string stream, std::uint64_t after_seq,
@@ -134,7 +146,7 @@ result<std::unique_ptr<subscription>> event_hub::watch(std::string stream, std::
   {
     std::lock_guard lock(impl_->mu);
     seen = impl_->position;
-    impl_->by_stream.emplace(stream, w);
+    impl_->add(w);
   }
   auto handle = std::make_unique<hub_watch>(impl_, w);
   // History: everything up to `seen` is durable and readable; later events

@@ -52,6 +52,17 @@ result<repo_info> find_repo(const event_log& log, const std::string& repo_id) {
   return repo;
 }
 
+result<std::string> repo_owner(const event_log& log, const std::string& repo_id) {
+  // The "repos" projection keeps "r|<repo>" -> "o|<owner>|<seq>" for live repos.
+  auto listing = log.projection_get("repos", "r|" + repo_id);
+  if (!listing) return listing.error();
+  const auto& key = listing.value();
+  if (!key || key->size() < 3 || key->compare(0, 2, "o|") != 0) return not_found(repo_id);
+  auto bar = key->find('|', 2);
+  if (bar == std::string::npos) return not_found(repo_id);
+  return key->substr(2, bar - 2);
+}
+
 result<repo_page> list_repos(const event_log& log, const std::string& owner_id, std::uint64_t page,
                              std::uint64_t per_page) {
   const std::uint64_t first = (page - 1) * per_page;

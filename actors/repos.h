@@ -25,6 +25,10 @@ result<repo_info> register_repo(event_log& log, const std::string& owner_id, con
 // Errors: not_found when the repo was never registered or was deleted.
 result<repo_info> find_repo(const event_log& log, const std::string& repo_id);
 
+// The owner of a live repo, from one projection read (the ownership check
+// every scan and finding request makes). Errors: not_found, as find_repo.
+result<std::string> repo_owner(const event_log& log, const std::string& repo_id);
+
 struct repo_page {
   std::vector<repo_info> repos;  // registration order
   std::uint64_t total = 0;       // the owner's repos on every page

@@ -6,6 +6,7 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "analysis/dependency_scan.h"
 #include "analysis/report.h"
 #include "analysis/static_analysis.h"
 #include "base/clock.h"
@@ -48,7 +49,8 @@ status stage_error(std::string_view what, const status& s) {
 
 }  // namespace
 
-result<std::shared_ptr<const scan_engine>> scan_engine::load(const std::filesystem::path& rules_dir) {
+result<std::shared_ptr<const scan_engine>> scan_engine::load(const std::filesystem::path& rules_dir,
+                                                            const std::filesystem::path& advisories_dir) {
   auto rules = analysis::load_rule_pack(rules_dir);
   if (!rules) return rules.error();
   auto secrets = analysis::load_secret_detectors(rules_dir / "secrets" / "secrets.json");
@@ -57,8 +59,15 @@ result<std::shared_ptr<const scan_engine>> scan_engine::load(const std::filesyst
   if (!taint) return taint.error();
   auto remediation = analysis::load_remediation_table(rules_dir / "remediation" / "remediation.json");
   if (!remediation) return remediation.error();
+  std::shared_ptr<const analysis::advisory_source> advisories;
+  if (!advisories_dir.empty()) {
+    auto source = std::make_shared<const analysis::advisory_source>(advisories_dir);
+    if (status s = source->refresh(); !s.is_ok()) return s;
+    advisories = std::move(source);
+  }
   return std::shared_ptr<const scan_engine>(new scan_engine{std::move(rules.value()), std::move(secrets.value()),
-                                                            std::move(taint.value()), std::move(remediation.value())});
+                                                            std::move(taint.value()), std::move(remediation.value()),
+                                                            std::move(advisories)});
 }
 
 scan_pipeline::scan_pipeline(scan_history history, std::shared_ptr<const scan_engine> engine,
@@ -101,6 +110,10 @@ recorded_finding scan_pipeline::record(analysis::finding f, std::optional<std::s
   r.f = std::move(f);
   history_.findings.push_back(r);
   return r;
+}
+
+std::shared_ptr<const analysis::advisory_db> scan_pipeline::advisories() const {
+  return engine_->advisories ? engine_->advisories->current() : nullptr;
 }
 
 result<const scan_history*> scan_pipeline::parent() {
@@ -204,7 +217,13 @@ result<std::vector<new_event>> scan_pipeline::ingest(const emit_fn& emit, const 
   summary.bytes = inv.total_bytes;
   summary.languages = inv.files_by_language;
   summary.notes_total = inv.notes.size();
-  for (std::size_t i = 0; i < inv.notes.size() && i < kMaxRecordedNotes; ++i) summary.notes.push_back(inv.notes[i]);
+  if (auto note = analysis::missing_advisories_note(advisories().get(), inv)) {
+    summary.notes.push_back(*note);
+    ++summary.notes_total;
+  }
+  for (std::size_t i = 0; i < inv.notes.size() && summary.notes.size() < kMaxRecordedNotes; ++i) {
+    summary.notes.push_back(inv.notes[i]);
+  }
 
   keep_changed_files(std::move(tree.value().inventory), tree.value().changes);
   if (tree.value().changes) {
@@ -249,7 +268,7 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
   };
   if (s == stage::static_analysis) {
     auto done = analysis::run_static_analysis(workspace_, *inventory_, engine_->rules, engine_->secrets, on_finding,
-                                              poll(stop));
+                                              poll(stop), advisories().get());
     if (!done) return done.error();
   } else {
     if (!model_) {

@@ -33,6 +33,7 @@
 #include "actors/repos.h"
 #include "actors/scan_events.h"
 #include "actors/scan_history.h"
+#include "analysis/advisories.h"
 #include "analysis/inventory.h"
 #include "analysis/remediation.h"
 #include "analysis/rule_pack.h"
@@ -52,9 +53,15 @@ struct scan_engine {
   analysis::secret_detector secrets;
   analysis::taint_spec taint;
   analysis::remediation_table remediation;
-  // Loads rules/*.json, rules/secrets/secrets.json, rules/taint/ and
-  // rules/remediation/remediation.json.
-  static result<std::shared_ptr<const scan_engine>> load(const std::filesystem::path& rules_dir);
+  // The imported advisories (reloaded when an import replaces them); null
+  // without an advisories_dir. No database: no dependency findings.
+  std::shared_ptr<const analysis::advisory_source> advisories;
+  // Loads rules/*.json, rules/secrets/secrets.json, rules/taint/,
+  // rules/remediation/remediation.json and, when `advisories_dir` is set,
+  // the advisories `heimdall advisories import` wrote there; none imported
+  // is no error, a corrupt index is.
+  static result<std::shared_ptr<const scan_engine>> load(const std::filesystem::path& rules_dir,
+                                                         const std::filesystem::path& advisories_dir = {});
 };
 
 // Service-wide settings a pipeline reads.
@@ -110,6 +117,7 @@ class scan_pipeline {
   // The parent scan's history, read from the log once.
   result<const scan_history*> parent();
   recorded_finding record(analysis::finding f, std::optional<std::string> carried_from = {});
+  std::shared_ptr<const analysis::advisory_db> advisories() const;
 
   scan_history history_;
   std::shared_ptr<const scan_engine> engine_;

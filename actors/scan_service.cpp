@@ -74,7 +74,7 @@ scan_service::~scan_service() = default;
 const recovery_report& scan_service::recovered() const { return impl_->recovered; }
 
 result<std::unique_ptr<scan_service>> scan_service::start(event_log& log, scan_service_options options) {
-  auto engine = scan_engine::load(options.rules_dir);
+  auto engine = scan_engine::load(options.rules_dir, options.advisories_dir);
   if (!engine) return engine.error();
   auto unfinished = unfinished_scans(log);
   if (!unfinished) return unfinished.error();
@@ -130,8 +130,11 @@ result<scan_record> scan_service::trigger(const scan_request& request) {
   if (!appended) return appended.error();
   auto h = load_history(impl_->log, id);
   if (!h) return h.error();
+  // Read before the scheduler has it: the caller is answered with the scan
+  // as queued (the spec's 202 says "queued"), not with however far it got.
+  auto queued = get_scan(impl_->log, id);
   caf::anon_send(impl_->scheduler, admit_atom::value, std::move(h.value()));
-  return get_scan(impl_->log, id);
+  return queued;
 }
 
 status scan_service::cancel(const std::string& scan_id) {

@@ -36,6 +36,9 @@ struct scan_limits;
 
 struct scan_service_options {
   std::filesystem::path rules_dir;  // rules/*.json, rules/secrets/, rules/taint/
+  // The advisory database `heimdall advisories import` writes (its
+  // index.jsonl), loaded at start; empty or absent: no dependency findings.
+  std::filesystem::path advisories_dir;
   scan_settings settings;           // workspaces, allowed roots, credentials, inventory limits
   std::size_t max_concurrent_scans = 0;  // 0: the number of cores
   std::chrono::milliseconds stage_time_limit{std::chrono::minutes(30)};
@@ -57,7 +60,8 @@ class scan_service {
 
   const recovery_report& recovered() const;
 
-  // Appends scan.queued and admits the scan. Errors: not_found (repo or
+  // Appends scan.queued and admits the scan; returns the scan as queued
+  // (never a later state it may already have reached). Errors: not_found (repo or
   // parent scan), invalid_argument (scan_type, a commit that is not a
   // sha, an incremental scan without base or parent, a parent of another
   // repo), the log's append errors.

@@ -8,6 +8,11 @@
 // stage is still running. A file that cannot be read is a note, not an
 // error.
 //
+// With an advisory database, dependency manifests among the files (and ones
+// the inventory left out for their size, read up to kMaxManifestBytes) are
+// also checked for vulnerable packages (dependency_scan.h); without one
+// (nullptr) they are not, and the pipeline records kNoAdvisoryDatabase.
+//
 // Blocking (file I/O): run it on a worker thread. Thread-safety: the rule
 // pack and detectors may be shared; on_finding is called on the calling
 // thread.
@@ -19,6 +24,7 @@
 #include <functional>
 #include <vector>
 
+#include "analysis/advisories.h"
 #include "analysis/finding.h"
 #include "analysis/inventory.h"
 #include "analysis/rule_pack.h"
@@ -31,12 +37,14 @@ struct static_analysis_summary {
   std::uint64_t files_scanned = 0;
   std::uint64_t bytes_scanned = 0;
   std::uint64_t findings = 0;
+  std::uint64_t manifests = 0;  // dependency manifests checked against the advisories
   std::vector<inventory_note> notes;  // files that could not be read, and why
 };
 
 result<static_analysis_summary> run_static_analysis(const std::filesystem::path& root, const inventory& files,
                                                     const rule_pack& rules, const secret_detector& secrets,
                                                     const std::function<void(finding)>& on_finding,
-                                                    const std::function<bool()>& cancelled = {});
+                                                    const std::function<bool()>& cancelled = {},
+                                                    const advisory_db* advisories = nullptr);
 
 }  // namespace heimdall::analysis

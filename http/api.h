@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 
 #include "actors/event_hub.h"
 #include "actors/scan_service.h"
@@ -49,5 +50,11 @@ struct api_deps {
 };
 
 void add_api_routes(router& r, api_deps deps);
+
+// Every route `heimdall serve` has: GET /health, GET /metrics and the API
+// above, on a router whose blocking routes run on deps.pool. serve and the
+// test that holds schemas/openapi.yaml to the routes both build it here, so
+// the document is checked against the routes as served.
+std::unique_ptr<router> build_api_router(api_deps deps);
 
 }  // namespace heimdall::http

@@ -5,6 +5,7 @@
 #include "actors/findings.h"
 #include "actors/scan_service.h"
 #include "base/json_writer.h"
+#include "http/metrics.h"
 #include "store/event_codec.h"
 
 namespace heimdall::http {
@@ -150,7 +151,8 @@ result<actors::repo_info> api_context::owned_repo(const std::string& repo_id, co
 result<scan_record> api_context::owned_scan(const std::string& scan_id, const actors::user_info& user) const {
   auto scan = actors::get_scan(deps.log, scan_id);
   if (!scan) return status(errc::not_found, "Scan '" + scan_id + "' not found");
-  if (!owned_repo(scan->repo_id, user)) return status(errc::not_found, "Scan '" + scan_id + "' not found");
+  auto owner = actors::repo_owner(deps.log, scan->repo_id);
+  if (!owner || *owner != user.id) return status(errc::not_found, "Scan '" + scan_id + "' not found");
   return scan;
 }
 
@@ -159,8 +161,10 @@ result<std::string> api_context::owned_finding(const std::string& finding_id, co
   if (!finding) return finding.error();
   simdjson::dom::parser parser;
   std::string_view repo_id;
-  if (parser.parse(*finding).at_key("repo_id").get(repo_id) != simdjson::SUCCESS ||
-      !owned_repo(std::string(repo_id), user)) {
+  if (parser.parse(*finding).at_key("repo_id").get(repo_id) != simdjson::SUCCESS) {
+    return status(errc::not_found, "Finding '" + finding_id + "' not found");
+  }
+  if (auto owner = actors::repo_owner(deps.log, std::string(repo_id)); !owner || *owner != user.id) {
     return status(errc::not_found, "Finding '" + finding_id + "' not found");
   }
   return finding;
@@ -182,6 +186,14 @@ void add_api_routes(router& r, api_deps deps) {
   add_scan_routes(r, *ctx);
   add_finding_routes(r, *ctx);
   add_progress_stream(r, *ctx);
+}
+
+std::unique_ptr<router> build_api_router(api_deps deps) {
+  auto r = std::make_unique<router>(&deps.pool);
+  add_health_route(*r, [&log = deps.log] { return log.last_seq(); });
+  add_metrics_route(*r, deps.metrics, deps.log);
+  add_api_routes(*r, std::move(deps));
+  return r;
 }
 
 }  // namespace heimdall::http

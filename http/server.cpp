@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <list>
@@ -46,15 +47,11 @@ using namespace std::chrono_literals;
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
 // The API's request bodies (register a repo, comment on a finding) are a few
 // KiB; 1 MiB leaves wide room and still bounds what one request can pin
-// (and all of them, with kMaxConnections, at 1 GiB).
+// (and all of them, with the default connection cap, at 1 GiB).
 constexpr std::uint64_t kMaxBodyBytes = 1024 * 1024;
 // A client that does not take a response this long after it was sent is gone
 // or hostile; the bound also caps how long stop() waits for a response.
 constexpr auto kWriteTimeout = 30s;
-// Each connection costs a file descriptor and up to the two limits above in
-// memory; 1024 is far beyond what a self-hosted team uses, and bounds that
-// cost when a client opens connections in a loop.
-constexpr std::size_t kMaxConnections = 1024;
 // After answering with `Connection: close` we read and discard until the
 // client closes, for at most this long: closing a socket with unread input
 // resets the connection, and the reset can destroy the response before the
@@ -64,6 +61,10 @@ constexpr std::size_t kLingerReadBytes = 4096;
 // accept() fails when the process is out of file descriptors; retrying at
 // once would spin, and giving up would leave the server deaf.
 constexpr auto kAcceptRetryDelay = 100ms;
+// The most queued chunks of an event stream written in one system call
+// (writev takes up to 1024); 64 frames of a few hundred bytes fill a
+// socket buffer's worth.
+constexpr std::size_t kMaxGatherWrite = 64;
 
 // The expected endings of a connection are silent: we closed it
 // (operation_aborted), the client closed it (end_of_stream), or a deadline
@@ -174,7 +175,7 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
       self->on_start_stream(std::move(head), std::move(options), version);
     });
   }
-  void stream_write(std::string bytes) {
+  void stream_write(std::shared_ptr<const std::string> bytes) {
     net::post(stream_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
       self->enqueue(std::move(bytes));
     });
@@ -323,7 +324,7 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     buffer_ = beast::flat_buffer();
     res_ = {};
     stream_.expires_never();
-    enqueue(text.str());
+    enqueue(std::make_shared<const std::string>(text.str()));
     do_stream_read();
     if (!stream_options_.keepalive.empty()) arm_keepalive();
   }
@@ -342,35 +343,51 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     do_stream_read();
   }
 
-  void enqueue(std::string bytes) {
+  void enqueue(std::shared_ptr<const std::string> bytes) {
     if (stream_closed_ || stream_ending_) return;
-    if (queued_bytes_ + bytes.size() > stream_options_.max_queued_bytes) {
+    if (queued_bytes_ + bytes->size() > stream_options_.max_queued_bytes) {
       // A reader too slow to drain its queue: dropping it protects everyone
       // else; it resumes with Last-Event-ID.
       return close_stream();
     }
-    queued_bytes_ += bytes.size();
+    queued_bytes_ += bytes->size();
     out_queue_.push_back(std::move(bytes));
     last_stream_write_ = std::chrono::steady_clock::now();
     if (!stream_writing_) do_stream_write();
   }
 
+  // Everything queued goes out in one write (up to kMaxGatherWrite chunks):
+  // a stream that fell behind catches up in one system call, not one per
+  // frame.
   void do_stream_write() {
     stream_writing_ = true;
+    std::vector<net::const_buffer> chunks;
+    chunks.reserve(std::min(out_queue_.size(), kMaxGatherWrite));
+    for (const auto& bytes : out_queue_) {
+      if (chunks.size() == kMaxGatherWrite) break;
+      chunks.push_back(net::buffer(*bytes));
+    }
+    writing_chunks_ = chunks.size();
     stream_.expires_after(kWriteTimeout);
-    net::async_write(stream_, net::buffer(out_queue_.front()),
+    net::async_write(stream_, std::move(chunks),
                      beast::bind_front_handler(&http_session::on_stream_write, shared_from_this()));
   }
 
   void on_stream_write(beast::error_code ec, std::size_t) {
     stream_writing_ = false;
-    if (stream_closed_) return;
+    if (stream_closed_) {
+      out_queue_.clear();  // what mark_stream_closed() left for this write
+      writing_chunks_ = 0;
+      return;
+    }
     if (ec) {
       fail(ec, peer_, "stream write");
       return close_stream();
     }
-    queued_bytes_ -= out_queue_.front().size();
-    out_queue_.pop_front();
+    for (; writing_chunks_ > 0; --writing_chunks_) {
+      queued_bytes_ -= out_queue_.front()->size();
+      out_queue_.pop_front();
+    }
     if (!out_queue_.empty()) return do_stream_write();
     stream_.expires_never();
     if (stream_ending_) finish_stream();
@@ -386,7 +403,7 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
   void on_keepalive(beast::error_code ec) {
     if (ec || stream_closed_ || stream_ending_) return;
     if (std::chrono::steady_clock::now() - last_stream_write_ >= stream_options_.keepalive_after) {
-      enqueue(stream_options_.keepalive);
+      enqueue(std::make_shared<const std::string>(stream_options_.keepalive));
     }
     if (!stream_closed_) arm_keepalive();
   }
@@ -417,7 +434,9 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
   void mark_stream_closed() {
     stream_closed_ = true;
     stream_gone = true;
-    out_queue_.clear();
+    // A write in flight still reads its chunks: they go when it ends.
+    out_queue_.erase(out_queue_.begin() + static_cast<std::ptrdiff_t>(stream_writing_ ? writing_chunks_ : 0),
+                     out_queue_.end());
     queued_bytes_ = 0;
     if (auto closed = std::move(on_stream_closed_)) closed();
   }
@@ -440,7 +459,8 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
   bool stream_ending_ = false;
   bool stream_closed_ = false;
   stream_options stream_options_;
-  std::deque<std::string> out_queue_;
+  std::deque<std::shared_ptr<const std::string>> out_queue_;
+  std::size_t writing_chunks_ = 0;  // the front of out_queue_ being written
   std::size_t queued_bytes_ = 0;
   std::chrono::steady_clock::time_point last_stream_write_;
   net::steady_timer stream_timer_;  // keepalive, then the linger bound
@@ -451,7 +471,7 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
 class server::impl::http_session::stream_impl : public event_stream {
  public:
   explicit stream_impl(std::weak_ptr<http_session> session) : session_(std::move(session)) {}
-  bool write(std::string bytes) override {
+  bool write(std::shared_ptr<const std::string> bytes) override {
     auto s = session_.lock();
     if (!s || s->stream_gone) return false;
     s->stream_write(std::move(bytes));
@@ -583,7 +603,7 @@ void server::impl::on_accept_retry(beast::error_code ec) {
 
 bool server::impl::enlist(const std::shared_ptr<http_session>& session) {
   std::lock_guard lock(sessions_mu);
-  if (sessions.size() >= kMaxConnections) return false;
+  if (sessions.size() >= options.max_connections) return false;
   session->registered(sessions.insert(sessions.end(), session));
   return true;
 }

@@ -9,8 +9,9 @@
 // Bounds (named constants in server.cpp, each with its reason): header size
 // (larger → 431), body size (larger → 413), a read deadline on every request
 // (server_options::read_timeout; a client trickling its request is dropped),
-// a write deadline, and a cap on open connections (connections beyond it are
-// accepted and closed at once). A request Beast cannot parse gets 400. These
+// a write deadline, and a cap on open connections
+// (server_options::max_connections; connections beyond it are accepted and
+// closed at once). A request Beast cannot parse gets 400. These
 // answers use the error envelope of router.h's error_response().
 //
 // Thread-safety: the handler runs on the io threads, concurrently, so it must
@@ -31,6 +32,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -48,6 +50,12 @@ namespace heimdall::http {
 // client on a slow link, and bounds how long an idle or trickling client holds
 // one of the capped connection slots.
 inline constexpr std::chrono::milliseconds kDefaultReadTimeout = std::chrono::seconds(30);
+// Each connection costs a file descriptor and up to the header and body
+// limits in memory; 1024 is far beyond what a self-hosted team uses, and
+// bounds that cost when a client opens connections in a loop. A deployment
+// (or the SSE fan-out benchmark) that expects more idle event streams raises
+// it, along with RLIMIT_NOFILE.
+inline constexpr std::size_t kDefaultMaxConnections = 1024;
 
 struct server_options {
   std::string host = "127.0.0.1";
@@ -55,6 +63,8 @@ struct server_options {
   int io_threads = 2;
   // Deadline for reading the header of a request, and again for its body.
   std::chrono::milliseconds read_timeout = kDefaultReadTimeout;
+  // Connections beyond this many open ones are accepted and closed at once.
+  std::size_t max_connections = kDefaultMaxConnections;
   // Told the status of every response (and event stream) sent, on an io
   // thread; for metrics. Must be thread-safe and quick.
   std::function<void(unsigned status)> on_response;
@@ -91,7 +101,10 @@ class event_stream {
   // client went away, the server is stopping, end() was called, or this
   // write would take the queue past stream_options::max_queued_bytes (a
   // reader too slow to keep up), which closes the stream. Never blocks.
-  virtual bool write(std::string bytes) = 0;
+  virtual bool write(std::shared_ptr<const std::string> bytes) = 0;
+  // The same bytes may be queued on many streams (one event's frame for
+  // every subscriber); this overload is for bytes of this stream alone.
+  bool write(std::string bytes) { return write(std::make_shared<const std::string>(std::move(bytes))); }
   // Sends what is queued, then closes the connection.
   virtual void end() = 0;
   // `closed` runs once, on an io thread, when the stream closes for any

@@ -16,6 +16,8 @@ packages=(
   libsodium-dev         # password hashes (Argon2id), API keys encrypted at rest
   catch2                # tests (Catch2 v2, header-only)
   python3-jsonschema    # schema validation of the events the tests produce
+  python3-yaml          # tests/check_openapi.py reads schemas/openapi.yaml
+  git                   # check_openapi.py builds its sample repository with it
   bandit flawfinder     # peers scan_bench measures against
   wrk curl              # load generator and client of bench/http_bench.sh
 )

@@ -27,16 +27,18 @@
 #include "http/server.h"
 #include "tests/http_client.h"
 #include "tests/scan_fixture.h"
+#include "tests/scripted_scan.h"
 #include "tests/test_dirs.h"
 #include "tests/test_repo.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using namespace heimdall;
-using heimdall::test::client;
+using client = heimdall::test::http_client;
 using heimdall::test::envelope;
 using heimdall::test::header_list;
 using heimdall::test::reply;
+using heimdall::test::scripted_scan;
 
 namespace {
 
@@ -67,15 +69,12 @@ class api_server {
     REQUIRE(hub);
     hub_ = std::move(hub).value();
     pool_ = std::make_unique<worker_pool>(4, 1024);
-    router_ = std::make_unique<http::router>(pool_.get());
     http::api_options options;
     options.allowed_roots = {repo_root};
     options.master_key_file = fs::path(test::scratch_dir(name + "-key")) / "secret.key";
     options.keepalive_after = keepalive;
     options.auth_attempts_per_minute = 8;
-    http::add_health_route(*router_, [this] { return scans_.log().last_seq(); });
-    http::add_metrics_route(*router_, metrics_, scans_.log());
-    http::add_api_routes(*router_, {scans_.log(), scans_.service(), *hub_, *pool_, metrics_, options});
+    router_ = http::build_api_router({scans_.log(), scans_.service(), *hub_, *pool_, metrics_, options});
     http::server_options so;
     so.port = 0;
     so.on_response = [this](unsigned status) { metrics_.responded(status); };
@@ -163,49 +162,6 @@ scanned completed_scan(api_server& api, const api_server::user& u, const fs::pat
   return {repo, scan};
 }
 
-// A scan that exists only in the log, queued, which no scheduler runs: its
-// events are appended by the test, so a stream's live part is under the
-// test's control.
-struct scripted_scan {
-  event_log& log;
-  std::string id = uuid::v7().to_string();
-  std::uint64_t version = 0;
-
-  scripted_scan(event_log& l, const std::string& repo_id, const std::string& user_id) : log(l) {
-    actors::scan_request q;
-    q.repo_id = repo_id;
-    q.triggered_by = user_id;
-    append(actors::queued_event(q));
-  }
-  std::uint64_t append(new_event e) {
-    auto done = log.append(actors::scan_stream(id), expected_version::exact(version), {std::move(e)});
-    REQUIRE(done);
-    version = done->stream_version;
-    return done->last_seq;
-  }
-  // title_bytes > 0 pads the title, which the finding_added frame carries.
-  std::uint64_t finding(const std::string& severity, std::size_t title_bytes = 0) {
-    actors::recorded_finding f;
-    f.finding_id = uuid::v7().to_string();
-    f.scan_id = id;
-    f.repo_id = "r";
-    f.created_at = "2026-12-01T00:00:00.000Z";
-    f.f.rule_id = "test.rule";
-    f.f.title = "planted " + severity + std::string(title_bytes, 't');
-    f.f.severity = severity == "critical" ? analysis::severity::critical
-                   : severity == "high"   ? analysis::severity::high
-                   : severity == "medium" ? analysis::severity::medium
-                                          : analysis::severity::low;
-    f.f.description = "a planted finding";
-    f.f.file_path = "a.py";
-    f.f.line_start = f.f.line_end = 1;
-    f.f.cwe_id = 89;
-    f.f.source = "static";
-    f.f.fingerprint = f.finding_id;
-    return append(actors::finding_event(f));
-  }
-};
-
 }  // namespace
 
 TEST_CASE("api: POST /api/repos/{id}/scan answers exactly as the spec page", "[api]") {
@@ -227,7 +183,7 @@ TEST_CASE("api: POST /api/repos/{id}/scan answers exactly as the spec page", "[a
                         R"("critical_count":0,"high_count":0,"medium_count":0,"low_count":0,"started_at":null,)"
                         R"("completed_at":null,"error_message":null,"created_at":")" +
                         created + R"(","updated_at":")" + created + R"("}})");
-    CHECK(r.header("HX-Redirect").empty());
+    CHECK_FALSE(r.header("HX-Redirect"));
     api.scans().wait(id);
   }
   SECTION("HX-Request adds HX-Redirect: /scans/{id}") {
@@ -625,6 +581,42 @@ TEST_CASE("api: a live stream sends keepalives in silence and every event exactl
   }
 }
 
+TEST_CASE("api: subscribers of one scan share its frames: one that joins late gets the same bytes and counts",
+          "[api][sse]") {
+  const fs::path root = test::scratch_dir("api-share-root");
+  api_server api("api-share", root);
+  auto alice = api.add_user("alice@example.com");
+  const std::string repo = register_repo(api, alice, root);
+  scripted_scan scan(api.log(), repo, alice.id);
+  const std::string path = "/api/scans/" + scan.id + "/progress/stream";
+
+  client early(api.port());
+  REQUIRE(early.open_stream(path, alice.auth()).status == 200);
+  auto first = early.next_frame();
+  REQUIRE(first);
+  scan.append(actors::status_event("running"));
+  scan.finding("high");
+  scan.finding("low");
+  // Joins with three frames already translated; reads them from the
+  // scan's shared frames while the early one goes on live.
+  client late(api.port());
+  REQUIRE(late.open_stream(path, alice.auth()).status == 200);
+  scan.finding("critical");
+  scan.append(actors::status_event("running"));
+  scan.append(actors::completed_event({}));
+  auto read_all = [](client& c) {
+    std::vector<std::string> frames;
+    while (auto f = c.next_frame()) frames.push_back(f->id + "|" + f->event + "|" + f->data);
+    return frames;
+  };
+  std::vector<std::string> early_frames = {first->id + "|" + first->event + "|" + first->data};
+  for (auto& f : read_all(early)) early_frames.push_back(std::move(f));
+  CHECK(early_frames.size() == 7);
+  CHECK(read_all(late) == early_frames);
+  // The second status_change counts the three findings folded before it.
+  CHECK(early_frames[5].find(R"("finding_count":3,"critical":1,"high":1,"medium":0,"low":1)") != std::string::npos);
+}
+
 TEST_CASE("api: a subscriber that does not read is disconnected and slows neither the scan nor others",
           "[api][sse]") {
   const fs::path root = test::scratch_dir("api-slow-root");
@@ -692,7 +684,7 @@ TEST_CASE("api: /health and /metrics need no credentials", "[api]") {
   CHECK(api.call("GET", "/health").status == 200);
   reply m = api.call("GET", "/metrics");
   CHECK(m.status == 200);
-  CHECK(m.header("Content-Type").rfind("text/plain", 0) == 0);
+  CHECK(m.header("Content-Type").value_or("").rfind("text/plain", 0) == 0);
   CHECK(m.body.find("heimdall_http_responses_total{code=\"200\"} 1") != std::string::npos);
   CHECK(m.body.find("heimdall_scans{status=\"completed\"} 0") != std::string::npos);
   CHECK(m.body.find("heimdall_sse_open_streams 0") != std::string::npos);

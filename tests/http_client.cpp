@@ -2,16 +2,18 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <strings.h>
+
 #include <cerrno>
+#include <string>
 
 namespace heimdall::test {
 
-std::string reply::header(std::string_view name) const {
+std::optional<std::string> reply::header(std::string_view name) const {
   std::size_t at = head.find("\r\n");
   while (at != std::string::npos && at + 2 < head.size()) {
     std::size_t end = head.find("\r\n", at + 2);
@@ -24,15 +26,15 @@ std::string reply::header(std::string_view name) const {
     }
     at = end;
   }
-  return "";
+  return std::nullopt;
 }
 
-client::client(unsigned short port, std::chrono::milliseconds timeout, int receive_buffer)
+http_client::http_client(unsigned short port, std::chrono::milliseconds limit, int receive_buffer)
     : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
   if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-  timeval limit{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+  timeval tv{static_cast<time_t>(limit.count() / 1000), static_cast<suseconds_t>((limit.count() % 1000) * 1000)};
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -40,9 +42,9 @@ client::client(unsigned short port, std::chrono::milliseconds timeout, int recei
   connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
 }
 
-client::~client() { ::close(fd_); }
+http_client::~http_client() { ::close(fd_); }
 
-bool client::send_all(std::string_view data) {
+bool http_client::send_all(std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
     if (n <= 0) return false;
@@ -51,97 +53,124 @@ bool client::send_all(std::string_view data) {
   return true;
 }
 
-bool client::read_head(reply& r) {
+reply http_client::read_head() {
+  reply r;
   std::size_t end;
   while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
-    if (!fill()) return false;
+    if (!fill()) return r;
   }
   r.head = pending_.substr(0, end + 2);
   pending_.erase(0, end + 4);
   r.status = std::stoi(r.head.substr(9, 3));  // "HTTP/1.1 200 OK"
-  return true;
+  return r;
 }
 
-reply client::read_reply() {
-  reply r;
-  if (!read_head(r)) return {};
+reply http_client::read_reply() {
+  reply r = read_head();
+  if (r.status == 0) return r;
   std::size_t length = 0;
-  if (std::string len = r.header("Content-Length"); !len.empty()) length = std::stoul(len);
+  if (auto len = r.header("Content-Length")) length = std::stoul(*len);
   while (pending_.size() < length) {
-    if (!fill()) return {};
+    if (!fill()) return reply{};
   }
   r.body = pending_.substr(0, length);
   pending_.erase(0, length);
   return r;
 }
 
-reply client::get(const std::string& target) {
+reply http_client::get(const std::string& target) {
   send_all("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
   return read_reply();
 }
 
-namespace {
-
-std::string request_text(const std::string& method, const std::string& target, const header_list& headers,
-                         const std::string& body) {
-  std::string text = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n";
-  for (const auto& [name, value] : headers) text += name + ": " + value + "\r\n";
+reply http_client::send_request(const std::string& method, const std::string& target, const std::string& headers,
+                                const std::string& body) {
+  std::string text = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + headers;
   if (!body.empty() || method == "POST" || method == "PATCH") {
-    text += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    text += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
-  return text + "\r\n" + body;
-}
-
-}  // namespace
-
-reply client::call(const std::string& method, const std::string& target, const header_list& headers,
-                   const std::string& body) {
-  if (!send_all(request_text(method, target, headers, body))) return {};
+  text += "\r\n" + body;
+  if (!send_all(text)) return {};
   return read_reply();
 }
 
-reply client::open_stream(const std::string& target, const header_list& headers) {
-  reply r;
-  if (!send_all(request_text("GET", target, headers, ""))) return r;
-  if (!read_head(r)) return {};
-  // A refusal is an ordinary response with a body.
-  if (std::string len = r.header("Content-Length"); !len.empty()) {
-    while (pending_.size() < std::stoul(len)) {
-      if (!fill()) break;
+reply http_client::call(const std::string& method, const std::string& target, const header_list& headers,
+                         const std::string& body) {
+  std::string lines;
+  for (const auto& [name, value] : headers) lines += name + ": " + value + "\r\n";
+  return send_request(method, target, lines, body);
+}
+
+reply http_client::open_stream(const std::string& target, const header_list& headers) {
+  std::string text = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n";
+  for (const auto& [name, value] : headers) text += name + ": " + value + "\r\n";
+  if (!send_all(text + "\r\n")) return {};
+  reply r = read_head();
+  if (auto len = r.header("Content-Length")) {
+    const std::size_t length = std::stoul(*len);
+    while (pending_.size() < length && fill()) {
     }
-    r.body = pending_.substr(0, std::stoul(len));
+    r.body = pending_.substr(0, length);
     pending_.erase(0, r.body.size());
   }
   return r;
 }
 
-std::optional<sse_frame> client::next_frame() {
+std::optional<sse_frame> http_client::next_frame() {
   std::size_t end;
   while ((end = pending_.find("\n\n")) == std::string::npos) {
     if (!fill()) return std::nullopt;
   }
-  std::string text = pending_.substr(0, end + 1);
-  pending_.erase(0, end + 2);
+  std::string_view text = std::string_view(pending_).substr(0, end + 1);
   sse_frame f;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t nl = text.find('\n', at);
-    std::string line = text.substr(at, nl - at);
-    at = nl + 1;
-    if (line.rfind(":", 0) == 0) {
-      f.comment = line.substr(line.size() > 1 && line[1] == ' ' ? 2 : 1);
-    } else if (line.rfind("id: ", 0) == 0) {
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl + 1);
+    auto field = [&line](std::string_view name) { return line.substr(0, name.size()) == name; };
+    if (field(": ")) {
+      f.comment = line.substr(2);
+    } else if (field("id: ")) {
       f.id = line.substr(4);
-    } else if (line.rfind("event: ", 0) == 0) {
+    } else if (field("event: ")) {
       f.event = line.substr(7);
-    } else if (line.rfind("data: ", 0) == 0) {
+    } else if (field("data: ")) {
       f.data = line.substr(6);
     }
   }
+  pending_.erase(0, end + 2);
   return f;
 }
 
-bool client::closed_by_server() {
+bool http_client::read_until(std::string_view needle, std::string& got) {
+  bool found = true;
+  while (pending_.find(needle) == std::string::npos) {
+    if (!fill()) {
+      found = false;
+      break;
+    }
+  }
+  got += pending_;
+  pending_.clear();
+  return found;
+}
+
+stream_end http_client::read_to_end() {
+  stream_end out;
+  for (;;) {
+    ssize_t n = 0;
+    int err = 0;
+    if (fill(&n, &err)) continue;
+    out.orderly = n == 0;
+    out.timed_out = n < 0 && (err == EAGAIN || err == EWOULDBLOCK);
+    break;
+  }
+  out.bytes = std::move(pending_);
+  pending_.clear();
+  return out;
+}
+
+bool http_client::closed_by_server() {
   char buf[4096];
   for (;;) {
     ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
@@ -150,9 +179,11 @@ bool client::closed_by_server() {
   }
 }
 
-bool client::fill() {
+bool http_client::fill(ssize_t* result, int* err) {
   char buf[65536];
   ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+  if (result) *result = n;
+  if (err) *err = n < 0 ? errno : 0;
   if (n <= 0) return false;
   pending_.append(buf, static_cast<std::size_t>(n));
   return true;

@@ -1,5 +1,5 @@
 // http::server and http::router over real loopback HTTP, with a plain POSIX
-// socket client (http_client.h) so this file does not pay for Beast.
+// socket client (tests/http_client.h) so this file does not pay for Beast.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -24,9 +24,9 @@ using heimdall::http::response;
 using heimdall::http::router;
 using heimdall::http::server;
 using heimdall::http::server_options;
-using heimdall::test::client;
 using heimdall::test::envelope;
 using heimdall::test::reply;
+using client = heimdall::test::http_client;
 
 // The read timeout is long by default so that a slow machine (or a sanitizer
 // build) cannot turn a test of something else into a timeout.
@@ -216,4 +216,19 @@ TEST_CASE("server: a port in use fails start() with io_error naming the address"
   CHECK(second.error().code() == heimdall::errc::io_error);
   CHECK_THAT(second.error().message(),
              Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(first->port())));
+}
+
+TEST_CASE("server: connections past max_connections are closed at once; those within it are served", "[http]") {
+  server_options options;
+  options.port = 0;
+  options.max_connections = 2;
+  auto started = server::start(options, router_at_seq(3));
+  REQUIRE(started.is_ok());
+  auto srv = std::move(started).value();
+  client a(srv->port()), b(srv->port());
+  REQUIRE(a.get("/health").status == 200);
+  REQUIRE(b.get("/health").status == 200);
+  client over(srv->port());
+  CHECK(over.closed_by_server());
+  CHECK(a.get("/health").status == 200);
 }

@@ -74,11 +74,17 @@ namespace {
 }  // namespace
 
 pid_t start_heimdall(const std::vector<std::string>& args, const std::string& output_file) {
+  return start_heimdall(args, output_file, output_file);
+}
+
+pid_t start_heimdall(const std::vector<std::string>& args, const std::string& stdout_file,
+                     const std::string& stderr_file) {
   pid_t pid = fork();
   if (pid == 0) {
-    int fd = open(output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
+    int out = open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int err = stderr_file == stdout_file ? out : open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(out, 1);
+    dup2(err, 2);
     exec_heimdall(args);
   }
   return pid;

@@ -35,6 +35,9 @@ command_result run_heimdall(const std::vector<std::string>& args, const std::str
 // Starts build/heimdall with `args` in the background, stdout and stderr
 // appended to `output_file`; the caller waits for (or kills) the pid.
 pid_t start_heimdall(const std::vector<std::string>& args, const std::string& output_file);
+// The same with stdout and stderr appended to files of their own.
+pid_t start_heimdall(const std::vector<std::string>& args, const std::string& stdout_file,
+                     const std::string& stderr_file);
 
 std::size_t count_lines(const std::string& text);
 

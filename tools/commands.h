@@ -12,5 +12,6 @@ int run_serve(const std::vector<std::string>& words);
 int run_log(const std::vector<std::string>& words);
 int run_scan(const std::vector<std::string>& words);
 int run_user(const std::vector<std::string>& words);
+int run_advisories(const std::vector<std::string>& words);
 
 }  // namespace heimdall::tools

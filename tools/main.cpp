@@ -11,10 +11,11 @@ constexpr const char* kUsage =
     "usage: heimdall <command> [options]\n"
     "\n"
     "commands:\n"
-    "  serve   run the server (data under ./data by default)\n"
-    "  scan    scan one repository in-process and print its findings\n"
-    "  log     inspect, verify and rebuild the event log\n"
-    "  user    add a user and print an API token for it\n"
+    "  serve       run the server (data under ./data by default)\n"
+    "  scan        scan one repository in-process and print its findings\n"
+    "  log         inspect, verify and rebuild the event log\n"
+    "  user        add a user and print an API token for it\n"
+    "  advisories  import an offline advisory database (OSV JSON)\n"
     "\n"
     "`heimdall <command> --help` describes a command.\n";
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   if (command == "log") return heimdall::tools::run_log(words);
   if (command == "scan") return heimdall::tools::run_scan(words);
   if (command == "user") return heimdall::tools::run_user(words);
+  if (command == "advisories") return heimdall::tools::run_advisories(words);
   std::fprintf(stderr, "heimdall: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }

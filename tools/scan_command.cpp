@@ -209,6 +209,9 @@ int run_scan(const std::vector<std::string>& words) {
 
   actors::scan_service_options options;
   if (auto err = parse_scan_options(a, data_dir, options)) return usage_error(*err);
+  // A temporary log holds no advisories: use the ones imported into the
+  // default data directory (`heimdall advisories import` without --data).
+  if (temporary && !a.has("--advisories")) options.advisories_dir = fs::path("./data") / "advisories";
   // The path named on the command line is where the user wants to look.
   if (!local_root.empty()) options.settings.allowed_roots.push_back(local_root);
   if (!options.max_concurrent_scans) options.max_concurrent_scans = 1;

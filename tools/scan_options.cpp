@@ -22,6 +22,9 @@ const char* const kScanOptionsHelp =
     "                      (repeatable; also HEIMDALL_REPO_ROOTS, colon-separated)\n"
     "  --rules DIR         the rule pack (default: HEIMDALL_RULES_DIR, else the\n"
     "                      source tree's analysis/rules this binary was built from)\n"
+    "  --advisories DIR    the advisory database (default: advisories/ under the\n"
+    "                      data directory, ./data for a scan with a temporary\n"
+    "                      log); fill it with heimdall advisories import\n"
     "  --max-scans N       scans run at once (default: the number of cores)\n"
     "  --stage-timeout S   seconds a stage may take (default 1800)\n"
     "  --scan-timeout S    seconds a whole scan may take (default 7200)\n"
@@ -33,7 +36,7 @@ const char* const kScanOptionsHelp =
     "  HEIMDALL_GIT_SSH_PASSPHRASE; HEIMDALL_GIT_USER stands for --git-user.\n";
 
 std::set<std::string> scan_option_names() {
-  return {"--repo-root", "--rules", "--max-scans", "--stage-timeout", "--scan-timeout", "--git-user", "--git-ssh-key"};
+  return {"--repo-root", "--rules", "--advisories", "--max-scans", "--stage-timeout", "--scan-timeout", "--git-user", "--git-ssh-key"};
 }
 
 std::optional<std::string> parse_scan_options(const args& a, const std::string& data_dir,
@@ -41,6 +44,7 @@ std::optional<std::string> parse_scan_options(const args& a, const std::string& 
   const char* rules_env = std::getenv("HEIMDALL_RULES_DIR");
   out.rules_dir = a.get_or("--rules", rules_env && *rules_env ? rules_env : HEIMDALL_RULES_DIR);
   out.settings.workspaces_dir = std::filesystem::path(data_dir) / "workspaces";
+  out.advisories_dir = a.get_or("--advisories", (std::filesystem::path(data_dir) / "advisories").string());
   for (const auto& root : split_colon(std::getenv("HEIMDALL_REPO_ROOTS"))) out.settings.allowed_roots.emplace_back(root);
   for (const auto& root : a.all("--repo-root")) out.settings.allowed_roots.emplace_back(root);
   auto env = [](const char* name) {

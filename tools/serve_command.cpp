@@ -173,15 +173,13 @@ int run_serve(const std::vector<std::string>& words) {
   // beyond a team's use that still bounds memory.
   auto pool = std::make_unique<worker_pool>(4, 1024);
   http::api_metrics metrics;
-  http::router router(pool.get());
-  http::add_health_route(router, [&log = *log] { return log.last_seq(); });
-  http::add_metrics_route(router, metrics, *log);
-  http::add_api_routes(router, {*log, *scan_service, *hub, *pool, metrics, api_options});
+  std::unique_ptr<http::router> router =
+      http::build_api_router({*log, *scan_service, *hub, *pool, metrics, api_options});
   http::server_options options;
   options.host = listen->host;
   options.port = listen->port;
   options.on_response = [&metrics](unsigned status) { metrics.responded(status); };
-  auto serve = [&router](http::request req, std::shared_ptr<http::exchange> ex) {
+  auto serve = [&router = *router](http::request req, std::shared_ptr<http::exchange> ex) {
     router.dispatch(std::move(req), std::move(ex));
   };
   auto started = http::server::start(options, std::move(serve));

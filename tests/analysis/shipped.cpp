@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace heimdall::analysis::test {
 
@@ -22,6 +24,14 @@ const secret_detector& shipped_secret_detectors() {
     return std::move(loaded).value();
   }();
   return detector;
+}
+
+std::string fixture_text(const std::string& rel) {
+  std::ifstream in(HEIMDALL_SOURCE_DIR "/tests/analysis/fixtures/" + rel, std::ios::binary);
+  if (!in) FAIL("no fixture tests/analysis/fixtures/" << rel);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 bool fired(const std::vector<finding>& findings, const std::string& rule_id) {
