@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "analysis/config_checks.h"
 #include "analysis/dependency_scan.h"
 #include "analysis/ordered_work.h"
 #include "analysis/source_read.h"
@@ -13,9 +14,9 @@ namespace {
 struct file_result {
   int read_error = 0;
   std::uint64_t bytes = 0;
-  std::vector<finding> found;  // rules, then secrets, then dependencies
+  std::vector<finding> found;  // line and config rules, then secrets, then dependencies
   bool manifest = false;       // checked against the advisories
-  std::vector<inventory_note> notes;  // what the dependency check left out
+  std::vector<inventory_note> notes;  // config parse errors, what the dependency check left out
 };
 
 void append(std::vector<finding>& to, std::vector<finding> more) {
@@ -56,7 +57,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     std::string content;
     if ((r.read_error = read_source_file(root / file.path, content)) != 0) return;
     r.bytes = content.size();
-    r.found = match(rules, file.path, file.lang, content);
+    r.found = match_with_config(rules, file.path, file.lang, content, r.notes);
     append(r.found, find_secrets(secrets, file.path, content));
     check_dependencies(file.path, content, r);
   };

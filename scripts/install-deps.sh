@@ -9,6 +9,7 @@ packages=(
   libsimdjson-dev       # JSON parsing
   libboost1.81-dev      # Beast (HTTP/SSE)
   libre2-dev            # rule matching
+  libyaml-dev           # YAML configuration files (Kubernetes, compose, CI, CloudFormation)
   libgit2-dev           # repositories (ingest)
   libcaf-dev            # actors (CAF 0.17)
   libssl-dev            # SHA-256 of detected secrets (libcrypto)

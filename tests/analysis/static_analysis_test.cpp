@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -126,4 +127,49 @@ TEST_CASE("static analysis stops when cancelled", "[analysis][static]") {
   auto summary = analyze(root, *inv, found, [&] { return ++checks > 2; });
   REQUIRE_FALSE(summary);
   CHECK(summary.error().code() == errc::closed);
+}
+
+TEST_CASE("static analysis runs parsed config checks and notes files that do not parse", "[analysis][static][config]") {
+  scratch_tree t;
+  fs::path root = t.root();
+  t.write("infra/main.tf",
+          "resource \"aws_security_group\" \"admin\" {\n"
+          "  description = \"admin\"\n"
+          "  ingress {\n"
+          "    from_port   = 22\n"
+          "    to_port     = 22\n"
+          "    protocol    = \"tcp\"\n"
+          "    cidr_blocks = [\"0.0.0.0/0\"]\n"
+          "  }\n"
+          "}\n");
+  t.write("deploy/pod.yaml",
+          "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: a:1\n"
+          "    securityContext:\n      privileged: true\n");
+  t.write("Dockerfile", "FROM alpine:3.19\nUSER root\n");
+  t.write("broken/bad.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n");
+  auto inv = take_inventory(root, inventory_limits{});
+  REQUIRE(inv.is_ok());
+  std::vector<finding> found;
+  auto summary = analyze(root, *inv, found);
+  REQUIRE(summary.is_ok());
+  auto has = [&](const std::string& id, const std::string& path, int line) {
+    return std::any_of(found.begin(), found.end(), [&](const finding& f) {
+      return f.rule_id == id && f.file_path == path && f.line_start == line && f.source == "config";
+    });
+  };
+  CHECK(has("config.tf.aws.sg.admin-port-open", "infra/main.tf", 3));  // the ingress block
+  CHECK(has("config.k8s.container.privileged", "deploy/pod.yaml", 10));
+  CHECK(has("config.docker.user.last-root", "Dockerfile", 2));
+  // Superseded line rules are not reported a second time on parsed files...
+  for (const finding& f : found) {
+    CHECK(f.rule_id != "k8s.privileged");
+    CHECK(f.rule_id != "docker.user.root");
+    CHECK(!(f.rule_id == "tf.network.open-cidr" && f.file_path == "infra/main.tf"));
+  }
+  // ...but a file that fails to parse keeps its line rules and gets a note.
+  CHECK(std::any_of(found.begin(), found.end(),
+                    [](const finding& f) { return f.file_path == "broken/bad.tf" && f.rule_id == "tf.storage.public-acl"; }));
+  CHECK(std::any_of(summary->notes.begin(), summary->notes.end(), [](const inventory_note& n) {
+    return n.path == "broken/bad.tf" && n.reason.find("config: broken/bad.tf: parse error at line 1") == 0;
+  }));
 }
