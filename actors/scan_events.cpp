@@ -77,6 +77,27 @@ class reader {
     }
     return out;
   }
+  // An optional array of {line, note}; absent reads as empty.
+  std::vector<analysis::flow_step> flow_steps(const char* key) {
+    std::vector<analysis::flow_step> out;
+    simdjson::dom::element e;
+    if (!ok() || object_[key].get(e) != simdjson::SUCCESS) return out;
+    simdjson::dom::array items;
+    if (e.get(items) != simdjson::SUCCESS) {
+      fail(key, "an array of steps");
+      return out;
+    }
+    for (auto item : items) {
+      std::int64_t line = 0;
+      std::string_view note;
+      if (item["line"].get(line) != simdjson::SUCCESS || item["note"].get(note) != simdjson::SUCCESS) {
+        fail(key, "an array of {line, note}");
+        return {};
+      }
+      out.push_back({static_cast<int>(line), std::string(note)});
+    }
+    return out;
+  }
   simdjson::dom::element element(const char* key) {
     simdjson::dom::element e;
     if (ok() && object_[key].get(e) != simdjson::SUCCESS) fail(key, "present");
@@ -192,6 +213,11 @@ new_event finding_event(const recorded_finding& r) {
   w.key("status").value(r.status);
   w.key("created_at").value(r.created_at);
   w.key("carried_from").value(r.carried_from);
+  if (!f.path.empty()) {
+    w.key("path").begin_array();
+    for (const auto& step : f.path) w.begin_object().key("line").value(step.line).key("note").value(step.note).end_object();
+    w.end_array();
+  }
   w.end_object();
   return make("scan.finding_added", w.take());
 }
@@ -329,6 +355,7 @@ result<recorded_finding> parse_finding(std::string_view data) {
   f.code_snippet = r.str("code_snippet");
   f.fingerprint = r.str("fingerprint");
   f.remediation = r.str("remediation");
+  f.path = r.flow_steps("path");
   if (!r.ok()) return r.error("scan.finding_added");
   if (!analysis::parse_severity(severity, f.severity)) {
     return status(errc::invalid_argument, "scan.finding_added: unknown severity '" + severity + "'");

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace heimdall::analysis {
 
@@ -13,6 +14,12 @@ enum class severity { low, medium, high, critical };
 std::string_view severity_name(severity s);  // "low" ... "critical"
 // False (and `out` untouched) for anything but the four names.
 bool parse_severity(std::string_view name, severity& out);
+
+// One step of a taint finding's path through its file.
+struct flow_step {
+  int line = 0;      // 1-based
+  std::string note;  // what happens there: "source: request.args", "sink: os.system"
+};
 
 struct finding {
   std::string rule_id;       // e.g. "python.sqli.string-format"
@@ -30,6 +37,9 @@ struct finding {
   // Stable identity across commits (rule, file, normalized code; never the
   // line number), filled in by validation (vidarr); empty before.
   std::string fingerprint;
+  // Taint findings: source -> ... -> sink, in order (SARIF codeFlows);
+  // empty for the other kinds.
+  std::vector<flow_step> path;
 };
 
 }  // namespace heimdall::analysis

@@ -92,6 +92,17 @@ void write_rule(json_writer& w, const std::string& id, const rule_info& r) {
   w.end_object();
 }
 
+// An artifactLocation's members: an absolute file:// URI under the source
+// root, or a relative one against SRCROOT.
+void write_uri(json_writer& w, const std::string& path, const sarif_run_info& run, const std::string& root_uri) {
+  if (run.absolute_uris && !root_uri.empty()) {
+    w.key("uri").value(root_uri + uri_path(path));
+  } else {
+    w.key("uri").value(uri_path(path));
+    w.key("uriBaseId").value(kRootId);
+  }
+}
+
 void write_result(json_writer& w, const finding& f, std::size_t rule_index, const sarif_run_info& run,
                   const std::string& root_uri) {
   w.begin_object();
@@ -103,12 +114,7 @@ void write_result(json_writer& w, const finding& f, std::size_t rule_index, cons
   if (!f.file_path.empty()) {
     w.key("locations").begin_array().begin_object().key("physicalLocation").begin_object();
     w.key("artifactLocation").begin_object();
-    if (run.absolute_uris && !root_uri.empty()) {
-      w.key("uri").value(root_uri + uri_path(f.file_path));
-    } else {
-      w.key("uri").value(uri_path(f.file_path));
-      w.key("uriBaseId").value(kRootId);
-    }
+    write_uri(w, f.file_path, run, root_uri);
     w.end_object();
     if (f.line_start >= 1) {  // SARIF lines start at 1; 0 means "the whole file"
       w.key("region").begin_object();
@@ -118,6 +124,23 @@ void write_result(json_writer& w, const finding& f, std::size_t rule_index, cons
       w.end_object();
     }
     w.end_object().end_object().end_array();
+  }
+  if (!f.path.empty() && !f.file_path.empty()) {
+    // One thread flow through the file, source first.
+    w.key("codeFlows").begin_array().begin_object().key("threadFlows").begin_array().begin_object();
+    w.key("locations").begin_array();
+    for (const flow_step& step : f.path) {
+      w.begin_object().key("location").begin_object();
+      w.key("physicalLocation").begin_object().key("artifactLocation").begin_object();
+      write_uri(w, f.file_path, run, root_uri);
+      w.end_object();
+      if (step.line >= 1) w.key("region").begin_object().key("startLine").value(step.line).end_object();
+      w.end_object();
+      w.key("message").begin_object().key("text").value(utf8(step.note)).end_object();
+      w.end_object().end_object();
+    }
+    w.end_array();
+    w.end_object().end_array().end_object().end_array();
   }
   w.key("partialFingerprints").begin_object();
   w.key(kFingerprintKey).value(f.fingerprint.empty() ? fingerprint_of(f) : f.fingerprint);

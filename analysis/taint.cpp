@@ -1288,6 +1288,10 @@ class file_analyzer {
       flow += " ";
     }
     f.description = flow + "into " + sink + " (line " + std::to_string(line) + ").";
+    f.path.push_back({t.o.line, "source: " + t.o.text});
+    std::string through;
+    for (std::size_t i = 0; i < t.via.size(); ++i) through += (i ? " -> " : " via ") + t.via[i];
+    f.path.push_back({line, "sink: " + sink + through});
     f.cwe_id = c.cwe;
     f.file_path = file_.path;
     f.line_start = f.line_end = line;

@@ -307,11 +307,13 @@ SAMPLES = {
          ("error not a string", variant(STAGE, status="failed", error=None)),
          ("extra property", variant(STAGE, scan_id=U3))]),
     ("scan.finding_added", 1): (
-        [FINDING, variant(FINDING, severity="low", file="src/db.py", line=42, cwe=["CWE-89"])],
+        [FINDING, variant(FINDING, severity="low", file="src/db.py", line=42, cwe=["CWE-89"]),
+         variant(FINDING, path=[{"line": 3, "note": "source: request.args"}, {"line": 9, "note": "sink: cursor.execute"}])],
         [("unknown severity", variant(FINDING, severity="info")),
          ("missing title", variant(FINDING, drop=["title"])),
          ("empty title", variant(FINDING, title="")),
-         ("finding_id not a uuid", variant(FINDING, finding_id="F-1"))]),
+         ("finding_id not a uuid", variant(FINDING, finding_id="F-1")),
+         ("path step without a line", variant(FINDING, path=[{"note": "sink: eval"}]))]),
     ("scan.completed", 1): (
         [COUNTS, {k: 0 for k in COUNTS}],
         [("negative count", variant(COUNTS, low_count=-1)),

@@ -187,6 +187,25 @@ TEST_CASE("SARIF URIs can be absolute file URIs, and provenance is optional", "[
   CHECK_FALSE(has(r, "/originalUriBaseIds"));
 }
 
+TEST_CASE("a taint finding's path becomes the result's codeFlows, source first", "[analysis][sarif]") {
+  finding f = make("python.taint.sqli", severity::critical, "app/views.py", 9, 89);
+  f.path = {{3, "source: request.args['id']"}, {9, "sink: cursor.execute"}};
+  std::vector<finding> all = {f, make("python.eval", severity::high, "app/views.py", 12, 95)};
+  simdjson::dom::parser parser;
+  element log;
+  REQUIRE(parser.parse(to_sarif(all, {})).get(log) == simdjson::SUCCESS);
+  element r = log.at_pointer("/runs/0").value_unsafe();
+  const std::string flow = "/results/0/codeFlows/0/threadFlows/0/locations";
+  CHECK(str(r, flow + "/0/location/physicalLocation/artifactLocation/uri") == "app/views.py");
+  CHECK(str(r, flow + "/0/location/physicalLocation/artifactLocation/uriBaseId") == "SRCROOT");
+  CHECK(r.at_pointer(flow + "/0/location/physicalLocation/region/startLine").get_int64().value_unsafe() == 3);
+  CHECK(str(r, flow + "/0/location/message/text") == "source: request.args['id']");
+  CHECK(r.at_pointer(flow + "/1/location/physicalLocation/region/startLine").get_int64().value_unsafe() == 9);
+  CHECK_FALSE(has(r, flow + "/2"));
+  // A pattern finding has no path, so no codeFlows.
+  CHECK_FALSE(has(r, "/results/1/codeFlows"));
+}
+
 TEST_CASE("SARIF text is escaped and repaired, and an empty scan is a valid log", "[analysis][sarif]") {
   finding f = make("x.y", severity::medium, "a.py", 1, 94);
   f.code_snippet = std::string("say(\"hi\\n\")\t\x01 \xff end");

@@ -101,6 +101,12 @@ TEST_CASE("a finding names source, path and sink", "[taint]") {
   CHECK(f.description.find("request.args['id'] (line 4)") != std::string::npos);
   CHECK(f.description.find("`q`") != std::string::npos);
   CHECK(f.description.find("cursor.execute (line 6)") != std::string::npos);
+  // The path: source line first, sink line last.
+  REQUIRE(f.path.size() == 2);
+  CHECK(f.path[0].line == 4);
+  CHECK(f.path[0].note == "source: request.args['id']");
+  CHECK(f.path[1].line == 6);
+  CHECK(f.path[1].note.rfind("sink: cursor.execute", 0) == 0);
 }
 
 TEST_CASE("python propagation: f-strings, format, join, methods, containers", "[taint]") {
