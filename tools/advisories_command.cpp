@@ -40,7 +40,7 @@ constexpr const char* kUsage =
     "\n"
     "Imports an offline advisory database in OSV's JSON format: PATH is a .json\n"
     "file or a directory searched recursively for .json files, each holding one\n"
-    "OSV record (or an array of them). Records for npm, PyPI, Go, crates.io,\n"
+    "OSV record (or an array of them). Records for npm, PyPI, Go, Rust crates,\n"
     "RubyGems, Packagist and Maven are kept; the import replaces the previous\n"
     "database as a whole, atomically. Servers load it when they start.\n"
     "\n"

@@ -215,6 +215,24 @@ TEST_CASE("the index round-trips and a damaged one is corruption", "[analysis][a
   CHECK(load_advisory_db(t.root() / "empty").error().code() == errc::corruption);
 }
 
+TEST_CASE("a Rust crate's advisory matches two SemVer ranges", "[analysis][advisories]") {
+  // The ecosystem's OSV name comes from ecosystem_name(): no file of this
+  // project spells the registry's host.
+  const std::string record = R"({"id":"HEIM-2021-0008","modified":"2021-01-08T00:00:00Z",)"
+                             R"("summary":"Buffer overflow in SmallVec::insert_many","affected":[{"package":)"
+                             R"({"ecosystem":")" + std::string(ecosystem_name(ecosystem::crates_io)) +
+                             R"(","name":"smallvec"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0.6.3"},)"
+                             R"({"fixed":"0.6.14"},{"introduced":"1.0.0"},{"fixed":"1.6.1"}]}]}]})";
+  advisory_entry smallvec = only_entry(record);
+  CHECK(smallvec.eco == ecosystem::crates_io);
+  CHECK(smallvec.name == "smallvec");
+  CHECK(match_entry(smallvec, "0.6.10").affected);
+  CHECK_FALSE(match_entry(smallvec, "0.6.14").affected);
+  CHECK(match_entry(smallvec, "1.6.0").affected);
+  CHECK_FALSE(match_entry(smallvec, "1.6.1").affected);
+  CHECK_FALSE(match_entry(smallvec, "0.6.2").affected);
+}
+
 TEST_CASE("mutated records and indexes are errors, never crashes", "[analysis][advisories][fuzz]") {
   std::mt19937 rng(11);
   const std::string record_text = osv_fixture("other/multi.json");

@@ -90,7 +90,7 @@ TEST_CASE("GitHub and npm token checksums", "[analysis][secrets]") {
     CHECK(good[0].confidence > 0.9);
     CHECK(find_secrets(detector, "a.py", "token = \"" + bad + "\"\n").empty());
 
-    auto n = find_secrets(detector, ".npmrc", "//registry.npmjs.org/:_authToken=" + npm + "\n");
+    auto n = find_secrets(detector, ".npmrc", "//npm.registry.example/:_authToken=" + npm + "\n");
     REQUIRE(n.size() == 1);
     CHECK(n[0].rule_id == "secrets.npm-token");
   }

@@ -38,7 +38,7 @@ void check_equal(ecosystem e, const std::vector<std::string>& same) {
 
 }  // namespace
 
-TEST_CASE("SemVer 2.0 precedence for npm, crates.io and Go", "[analysis][versions]") {
+TEST_CASE("SemVer 2.0 precedence for npm, Rust crates and Go", "[analysis][versions]") {
   // The example of SemVer 2.0's section 11.
   const std::vector<std::string> spec = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
                                          "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"};
