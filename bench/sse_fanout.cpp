@@ -64,16 +64,11 @@
 #include <thread>
 #include <vector>
 
-#include "actors/event_hub.h"
 #include "actors/repos.h"
 #include "actors/scan_events.h"
 #include "actors/scan_service.h"
 #include "actors/users.h"
-#include "base/worker_pool.h"
-#include "http/api.h"
-#include "http/metrics.h"
-#include "http/router.h"
-#include "http/server.h"
+#include "http/api_stack.h"
 #include "store/event_log.h"
 #include "tests/scripted_scan.h"
 
@@ -513,32 +508,19 @@ int run_parent(const options& opt, int to_child, int from_child) {
     return 2;
   }
   std::unique_ptr<actors::scan_service> service = std::move(scans).value();
-  auto hub_started = actors::event_hub::start(*log);
-  if (!hub_started) {
-    std::fprintf(stderr, "sse_fanout: %s\n", hub_started.error().to_string().c_str());
-    return 2;
-  }
-  std::unique_ptr<actors::event_hub> hub = std::move(hub_started).value();
-  // As heimdall serve has it: 4 threads, 1024 queued.
-  auto pool = std::make_unique<worker_pool>(4, 1024);
-  http::api_metrics metrics;
-  http::api_options api_options;
-  api_options.master_key_file = dir / "secret.key";
-  // Every route heimdall serve has.
-  std::unique_ptr<http::router> router = http::build_api_router({*log, *service, *hub, *pool, metrics, api_options});
-  http::server_options server_options;
-  server_options.host = "127.0.0.1";
-  server_options.port = 0;
-  server_options.max_connections = opt.subscribers + 64;
-  server_options.on_response = [&metrics](unsigned status) { metrics.responded(status); };
-  auto started = http::server::start(server_options, [&router = *router](http::request req, std::shared_ptr<http::exchange> ex) {
-    router.dispatch(std::move(req), std::move(ex));
-  });
+  http::api_stack_options stack_options;  // as heimdall serve has it
+  stack_options.api.master_key_file = dir / "secret.key";
+  stack_options.server.host = "127.0.0.1";
+  stack_options.server.port = 0;
+  stack_options.server.max_connections = opt.subscribers + 64;
+  const int io_threads = stack_options.server.io_threads;
+  auto started = http::api_stack::start(*log, *service, std::move(stack_options));
   if (!started) {
     std::fprintf(stderr, "sse_fanout: %s\n", started.error().to_string().c_str());
     return 2;
   }
-  std::unique_ptr<http::server> server = std::move(started).value();
+  std::unique_ptr<http::api_stack> server = std::move(started).value();
+  const http::api_metrics& metrics = server->metrics();
 
   auto user = actors::register_user(*log, "bench@heimdall.local", actors::random_password(), "member");
   if (!user) return std::fprintf(stderr, "sse_fanout: %s\n", user.error().to_string().c_str()), 2;
@@ -552,7 +534,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
   const std::uint64_t tcp_before = tcp_mem_pages();
   const std::string records = (dir / "arrivals.bin").string();
   std::printf("stack: 127.0.0.1:%u, %d io threads, scan %s; RSS before subscribers %.1f MiB\n",
-              static_cast<unsigned>(server->port()), server_options.io_threads, scan.id.c_str(), rss_before / 1024.0);
+              static_cast<unsigned>(server->port()), io_threads, scan.id.c_str(), rss_before / 1024.0);
   std::fflush(stdout);
   if (!write_line(to_child, "start " + std::to_string(server->port()) + " " + token->token + " " + scan.id + " " +
                                 records + "\n")) {
@@ -571,7 +553,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
   // The hub's watches are taken after the replay the client has seen; wait
   // for all of them, then let the server go idle.
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (hub->watchers() < connected && std::chrono::steady_clock::now() < until) {
+  while (server->hub().watchers() < connected && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const double cpu_before_settle = cpu_ms();
@@ -579,7 +561,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
   const double idle_cpu = cpu_ms() - cpu_before_settle;
   const std::uint64_t rss_after = rss_kib();
   const std::uint64_t tcp_after = tcp_mem_pages();
-  const std::size_t watchers = hub->watchers();
+  const std::size_t watchers = server->hub().watchers();
   const double kib_per_sub = connected ? static_cast<double>(rss_after - rss_before) / static_cast<double>(connected) : 0;
   std::printf("connect: %zu of %zu subscribers streaming in %.0f ms (%zu gave up), hub watchers %zu, open streams %" PRId64 "\n",
               connected, opt.subscribers, connect_ms, refused, watchers, metrics.open_streams());
@@ -674,8 +656,6 @@ int run_parent(const options& opt, int to_child, int from_child) {
   std::fflush(stdout);
 
   server.reset();
-  pool.reset();
-  hub.reset();
   service.reset();
   log.reset();
   if (opt.dir.empty()) fs::remove_all(dir);

@@ -16,15 +16,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "actors/event_hub.h"
 #include "actors/scan_events.h"
 #include "actors/users.h"
 #include "base/uuid.h"
-#include "base/worker_pool.h"
-#include "http/api.h"
+#include "http/api_stack.h"
 #include "http/metrics.h"
-#include "http/router.h"
-#include "http/server.h"
 #include "tests/http_client.h"
 #include "tests/scan_fixture.h"
 #include "tests/scripted_scan.h"
@@ -65,35 +61,21 @@ class api_server {
  public:
   api_server(const std::string& name, const fs::path& repo_root, std::chrono::milliseconds keepalive = 15s)
       : scans_(name, test::scan_options(repo_root, fs::path(test::scratch_dir(name + "-ws")))) {
-    auto hub = actors::event_hub::start(scans_.log());
-    REQUIRE(hub);
-    hub_ = std::move(hub).value();
-    pool_ = std::make_unique<worker_pool>(4, 1024);
-    http::api_options options;
-    options.allowed_roots = {repo_root};
-    options.master_key_file = fs::path(test::scratch_dir(name + "-key")) / "secret.key";
-    options.keepalive_after = keepalive;
-    options.auth_attempts_per_minute = 8;
-    router_ = http::build_api_router({scans_.log(), scans_.service(), *hub_, *pool_, metrics_, options});
-    http::server_options so;
-    so.port = 0;
-    so.on_response = [this](unsigned status) { metrics_.responded(status); };
-    auto started = http::server::start(so, [this](http::request req, std::shared_ptr<http::exchange> ex) {
-      router_->dispatch(std::move(req), std::move(ex));
-    });
+    http::api_stack_options options;
+    options.server.port = 0;
+    options.api.allowed_roots = {repo_root};
+    options.api.master_key_file = fs::path(test::scratch_dir(name + "-key")) / "secret.key";
+    options.api.keepalive_after = keepalive;
+    options.api.auth_attempts_per_minute = 8;
+    auto started = http::api_stack::start(scans_.log(), scans_.service(), std::move(options));
     REQUIRE(started);
-    server_ = std::move(started).value();
-  }
-  ~api_server() {
-    server_.reset();
-    pool_.reset();
-    hub_.reset();
+    stack_ = std::move(started).value();
   }
 
-  unsigned short port() const { return server_->port(); }
+  unsigned short port() const { return stack_->port(); }
   event_log& log() { return scans_.log(); }
   test::scan_fixture& scans() { return scans_; }
-  const http::api_metrics& metrics() const { return metrics_; }
+  const http::api_metrics& metrics() const { return stack_->metrics(); }
 
   struct user {
     std::string id, token;
@@ -116,11 +98,7 @@ class api_server {
 
  private:
   test::scan_fixture scans_;
-  std::unique_ptr<actors::event_hub> hub_;
-  std::unique_ptr<worker_pool> pool_;
-  http::api_metrics metrics_;
-  std::unique_ptr<http::router> router_;
-  std::unique_ptr<http::server> server_;
+  std::unique_ptr<http::api_stack> stack_;  // declared after scans_: stops first
 };
 
 // A repository with findings of several severities and a clean file.

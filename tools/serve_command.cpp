@@ -12,14 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "actors/event_hub.h"
 #include "actors/scan_service.h"
 #include "actors/users.h"
-#include "base/worker_pool.h"
 #include "http/api.h"
-#include "http/metrics.h"
-#include "http/router.h"
-#include "http/server.h"
+#include "http/api_stack.h"
 #include "store/event_log.h"
 #include "tools/args.h"
 #include "tools/commands.h"
@@ -160,34 +156,16 @@ int run_serve(const std::vector<std::string>& words) {
     std::fprintf(stderr, "heimdall: creating the first user: %s\n", admin.to_string().c_str());
     return 2;
   }
-  auto hub_started = actors::event_hub::start(*log);
-  if (!hub_started) {
-    std::fprintf(stderr, "heimdall: %s\n", hub_started.error().to_string().c_str());
-    return 2;
-  }
-  std::unique_ptr<actors::event_hub> hub = std::move(hub_started).value();
-
-  // Requests that wait for an fsync (or replay a stream) run here, never on
-  // the io threads. 4 threads: appends mostly wait on the disk, and group
-  // commit makes concurrent ones share an fsync. 1024 queued is a burst far
-  // beyond a team's use that still bounds memory.
-  auto pool = std::make_unique<worker_pool>(4, 1024);
-  http::api_metrics metrics;
-  std::unique_ptr<http::router> router =
-      http::build_api_router({*log, *scan_service, *hub, *pool, metrics, api_options});
-  http::server_options options;
-  options.host = listen->host;
-  options.port = listen->port;
-  options.on_response = [&metrics](unsigned status) { metrics.responded(status); };
-  auto serve = [&router = *router](http::request req, std::shared_ptr<http::exchange> ex) {
-    router.dispatch(std::move(req), std::move(ex));
-  };
-  auto started = http::server::start(options, std::move(serve));
+  http::api_stack_options stack_options;
+  stack_options.server.host = listen->host;
+  stack_options.server.port = listen->port;
+  stack_options.api = api_options;
+  auto started = http::api_stack::start(*log, *scan_service, std::move(stack_options));
   if (!started) {
     std::fprintf(stderr, "heimdall: %s\n", started.error().to_string().c_str());
     return 2;
   }
-  std::unique_ptr<http::server> server = std::move(started).value();
+  std::unique_ptr<http::api_stack> server = std::move(started).value();
   std::fprintf(stderr, "heimdall: serving on http://%s:%u (data: %s, log at seq %llu)\n",
                url_host(listen->host).c_str(), static_cast<unsigned>(server->port()), dir.c_str(),
                static_cast<unsigned long long>(log->last_seq()));
@@ -196,12 +174,9 @@ int run_serve(const std::vector<std::string>& words) {
   sigwait(&stop_signals, &signal_number);  // fails only for an invalid signal in the set
   std::fprintf(stderr, "heimdall: %s received: finishing requests in flight and closing the log\n",
                signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-  // The server stops first (finishing its requests and ending the progress
-  // streams): they read the log. The pool's queued requests run before it
-  // is destroyed; the hub feeds no stream after the server is gone.
+  // The HTTP side stops first (finishing its requests and ending the
+  // progress streams, see api_stack.h): it reads the log.
   server.reset();
-  pool.reset();
-  hub.reset();
   scan_service.reset();  // interrupted scans resume on the next start
   log.reset();
   return 0;
