@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "actors/scan_events.h"
 #include "store/scan_record.h"
 
 namespace heimdall::http {
@@ -51,10 +52,10 @@ std::string api_metrics::render(const event_log& log) const {
   line("# TYPE heimdall_group_commits_total counter");
   line("heimdall_group_commits_total " + std::to_string(lm.groups_committed));
   std::map<std::string, std::uint64_t> by_status;
-  for (const char* s : {"queued", "running", "ingesting", "modeling", "analyzing", "hunting", "validating", "reporting",
-                        "completed", "failed", "cancelled"}) {
-    by_status[s] = 0;
-  }
+  // Every status of the lifecycle is reported, also at zero, so a dashboard
+  // sees the series before the first scan reaches it.
+  for (const char* s : {"queued", "running", "completed", "failed", "cancelled"}) by_status[s] = 0;
+  for (actors::stage st : actors::kStages) by_status[std::string(actors::stage_scan_status(st))] = 0;
   // A read error leaves the counts partial; the scrape still answers.
   (void)log.projection_for_each("scans", "", [&](std::string_view, std::string_view json) {
     if (auto scan = scan_record_from_json(json)) ++by_status[scan->status];
