@@ -12,13 +12,6 @@ namespace {
 
 status not_found(const std::string& id) { return status(errc::not_found, "Finding '" + id + "' not found"); }
 
-std::optional<std::string> member(const std::string& json, const char* key) {
-  thread_local simdjson::dom::parser parser;
-  std::string_view v;
-  if (parser.parse(json).at_key(key).get(v) != simdjson::SUCCESS) return std::nullopt;
-  return std::string(v);
-}
-
 status check_comment(const std::optional<std::string>& comment) {
   if (!comment) return status::ok();
   if (comment->empty()) return status(errc::invalid_argument, "comment must not be empty");
@@ -50,6 +43,13 @@ status append_triage(event_log& log, const std::string& finding_id, const char* 
 }
 
 }  // namespace
+
+std::optional<std::string> finding_member(const std::string& json, const char* key) {
+  thread_local simdjson::dom::parser parser;
+  std::string_view v;
+  if (parser.parse(json).at_key(key).get(v) != simdjson::SUCCESS) return std::nullopt;
+  return std::string(v);
+}
 
 bool is_finding_status(std::string_view s) {
   for (const char* known : kFindingStatuses) {
@@ -94,7 +94,7 @@ result<finding_page> list_findings(const event_log& log, const std::string& scan
     }
     auto finding = find_finding(log, std::string(finding_id));
     if (!finding) return true;  // withdrawn meanwhile
-    if (filter.status && member(*finding, "status") != *filter.status) return true;
+    if (filter.status && finding_member(*finding, "status") != *filter.status) return true;
     if (wanted) out.findings.push_back(std::move(finding).value());
     ++out.total;
     return true;

@@ -22,6 +22,10 @@ inline constexpr const char* kSeverities[] = {"critical", "high", "medium", "low
 bool is_finding_status(std::string_view s);
 bool is_severity(std::string_view s);
 
+// A string member of a finding object ("status", "repo_id", ...), nullopt
+// when absent or not a string.
+std::optional<std::string> finding_member(const std::string& finding_json, const char* key);
+
 // The finding object (JSON) of the API. Errors: not_found.
 result<std::string> find_finding(const event_log& log, const std::string& finding_id);
 

@@ -1,7 +1,5 @@
 #include "http/api_context.h"
 
-#include <simdjson.h>
-
 #include "actors/findings.h"
 #include "actors/scan_service.h"
 #include "base/json_writer.h"
@@ -159,12 +157,9 @@ result<scan_record> api_context::owned_scan(const std::string& scan_id, const ac
 result<std::string> api_context::owned_finding(const std::string& finding_id, const actors::user_info& user) const {
   auto finding = actors::find_finding(deps.log, finding_id);
   if (!finding) return finding.error();
-  simdjson::dom::parser parser;
-  std::string_view repo_id;
-  if (parser.parse(*finding).at_key("repo_id").get(repo_id) != simdjson::SUCCESS) {
-    return status(errc::not_found, "Finding '" + finding_id + "' not found");
-  }
-  if (auto owner = actors::repo_owner(deps.log, std::string(repo_id)); !owner || *owner != user.id) {
+  auto repo_id = actors::finding_member(*finding, "repo_id");
+  if (!repo_id) return status(errc::not_found, "Finding '" + finding_id + "' not found");
+  if (auto owner = actors::repo_owner(deps.log, *repo_id); !owner || *owner != user.id) {
     return status(errc::not_found, "Finding '" + finding_id + "' not found");
   }
   return finding;
