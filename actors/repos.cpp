@@ -1,5 +1,6 @@
 #include "actors/repos.h"
 
+#include "actors/git_checkout.h"
 #include "actors/scan_events.h"
 #include "base/json_writer.h"
 #include "base/uuid.h"
@@ -32,6 +33,12 @@ result<repo_info> register_repo(event_log& log, const std::string& owner_id, con
   if (!uuid::parse(owner_id)) return status(errc::invalid_argument, "owner id '" + owner_id + "' is not a uuid");
   if (name.empty()) return status(errc::invalid_argument, "a repository needs a name");
   if (source_url.empty()) return status(errc::invalid_argument, "a repository needs a source");
+  // A network source is checked before it is recorded: one carrying a
+  // password must never reach the log. (Local paths are checked against
+  // the allowed roots where the caller knows them, and again at checkout.)
+  if (source_url.find("://") != std::string::npos && source_url.rfind("file://", 0) != 0) {
+    if (auto accepted = classify_source(source_url, {}); !accepted) return accepted.error();
+  }
   if (default_branch && default_branch->empty()) default_branch.reset();
   repo_info repo{uuid::v7().to_string(), owner_id, name, source_url, std::move(default_branch), {}};
   auto appended = log.append(repo_stream(repo.id), expected_version::no_stream(), {repo_registered_event(repo)});

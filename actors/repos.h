@@ -17,8 +17,10 @@
 namespace heimdall::actors {
 
 // Appends repo.registered to a new stream and returns the repo (with its
-// new id). Errors: invalid_argument for an empty name or source, or an
-// owner that is not a uuid; the log's append errors.
+// new id). Errors: invalid_argument for an empty name or source, an owner
+// that is not a uuid, or a network source classify_source refuses (one
+// carrying a password, say; the message does not repeat it); the log's
+// append errors.
 result<repo_info> register_repo(event_log& log, const std::string& owner_id, const std::string& name,
                                 const std::string& source_url, std::optional<std::string> default_branch);
 

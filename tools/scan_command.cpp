@@ -14,7 +14,6 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "actors/git_checkout.h"
 #include "actors/repos.h"
 #include "actors/scan_history.h"
 #include "actors/scan_service.h"
@@ -182,10 +181,6 @@ int run_scan(const std::vector<std::string>& words) {
     local_root = fs::canonical(source, ec);
     if (ec) return failure("cannot scan '" + source + "': " + ec.message());
     source = local_root.string();
-  } else if (auto accepted = actors::classify_source(source, {}); !accepted) {
-    // Before the source is printed or recorded anywhere: a refused URL may
-    // carry a password, and the refusal does not repeat it.
-    return failure(accepted.error().message());
   }
 
   // A temporary log unless --data keeps it.
