@@ -49,8 +49,6 @@ struct api_deps {
   api_options options;
 };
 
-void add_api_routes(router& r, api_deps deps);
-
 // Every route `heimdall serve` has: GET /health, GET /metrics and the API
 // above, on a router whose blocking routes run on deps.pool. serve and the
 // test that holds schemas/openapi.yaml to the routes both build it here, so

@@ -173,21 +173,18 @@ answer_fn authed(const api_context& ctx, authed_fn f) {
   };
 }
 
-void add_api_routes(router& r, api_deps deps) {
-  auto ctx = std::make_shared<api_context>(std::move(deps));
-  r.own(ctx);
-  add_auth_routes(r, *ctx);
-  add_repo_routes(r, *ctx);
-  add_scan_routes(r, *ctx);
-  add_finding_routes(r, *ctx);
-  add_progress_stream(r, *ctx);
-}
-
 std::unique_ptr<router> build_api_router(api_deps deps) {
   auto r = std::make_unique<router>(&deps.pool);
   add_health_route(*r, [&log = deps.log] { return log.last_seq(); });
   add_metrics_route(*r, deps.metrics, deps.log);
-  add_api_routes(*r, std::move(deps));
+  // The context lives as long as the routes that refer to it.
+  auto ctx = std::make_shared<api_context>(std::move(deps));
+  r->own(ctx);
+  add_auth_routes(*r, *ctx);
+  add_repo_routes(*r, *ctx);
+  add_scan_routes(*r, *ctx);
+  add_finding_routes(*r, *ctx);
+  add_progress_stream(*r, *ctx);
   return r;
 }
 

@@ -479,26 +479,6 @@ result<std::optional<std::string>> event_log::projection_get(std::string_view pr
   return std::optional<std::string>(std::move(value));
 }
 
-result<std::vector<std::pair<std::string, std::string>>> event_log::projection_scan(
-    std::string_view projection, std::string_view prefix, std::string_view after_key, std::size_t max_count) const {
-  auto* cf = impl_->st.projection_cf(projection);
-  if (cf == nullptr) return status(errc::not_found, "no projection named '" + std::string(projection) + "'");
-  std::shared_ptr<const rocksdb::Snapshot> hold;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->st.db->NewIterator(impl_->read_options(hold), cf));
-  std::vector<std::pair<std::string, std::string>> out;
-  std::string start = after_key.empty() ? std::string(prefix) : std::string(after_key);
-  for (it->Seek(start); it->Valid() && out.size() < max_count; it->Next()) {
-    std::string_view key = it->key().ToStringView();
-    if (key.substr(0, prefix.size()) != prefix) break;
-    if (!after_key.empty() && key == after_key) continue;
-    out.emplace_back(std::string(key), it->value().ToString());
-  }
-  if (!it->status().ok()) {
-    return log_storage::from_rocksdb(it->status(), "scanning projection " + std::string(projection));
-  }
-  return out;
-}
-
 status event_log::projection_for_each(
     std::string_view projection, std::string_view prefix,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) const {

@@ -152,17 +152,9 @@ class event_log {
   result<std::optional<std::string>> projection_get(std::string_view projection,
                                                     std::string_view key) const;
 
-  // Up to max_count (key, value) pairs of a projection whose keys start with
-  // `prefix`, in key order, from the first key after `after_key` ("" = from
-  // the start of the prefix): page through with the last key returned.
-  result<std::vector<std::pair<std::string, std::string>>> projection_scan(
-      std::string_view projection, std::string_view prefix, std::string_view after_key,
-      std::size_t max_count) const;
-
   // Calls visit(key, value) for each pair of a projection whose key starts
   // with `prefix`, in key order, from one consistent view, until visit
-  // returns false. For reads that want a whole range (counting, listing
-  // everything); projection_scan pages.
+  // returns false.
   status projection_for_each(std::string_view projection, std::string_view prefix,
                              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 

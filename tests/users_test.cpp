@@ -45,9 +45,12 @@ bool stored_anywhere(const std::string& dir, const std::string& needle) {
 }
 
 std::map<std::string, std::string> contents(const event_log& log, const char* projection) {
-  auto page = log.projection_scan(projection, "", "", SIZE_MAX);
-  REQUIRE(page);
-  return {page->begin(), page->end()};
+  std::map<std::string, std::string> out;
+  REQUIRE(log.projection_for_each(projection, "", [&](std::string_view key, std::string_view value) {
+                out.emplace(key, value);
+                return true;
+              }).is_ok());
+  return out;
 }
 
 // The whole log as text, one envelope per line.
