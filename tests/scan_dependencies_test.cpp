@@ -77,7 +77,7 @@ TEST_CASE("a scan reports vulnerable dependencies from the imported database and
   for (const auto& note : h.ingest->notes) CHECK(note.reason != analysis::kNoAdvisoryDatabase);
 }
 
-TEST_CASE("without an advisory database a scan records one note; an import counts from the next scan", "[scan][deps]") {
+TEST_CASE("without an advisory database a scan records one note, an import counts from the next scan", "[scan][deps]") {
   fs::path root = scratch_dir("scan-deps-none");
   dependency_repo(root / "repos" / "shop");
   auto options = scan_options(root / "repos", root / "workspaces");

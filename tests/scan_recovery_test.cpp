@@ -65,7 +65,7 @@ bool terminal(const std::vector<event>& events) {
 
 }  // namespace
 
-TEST_CASE("kill -9 during a scan; after a restart the scan resumes or ends interrupted", "[scan][crash]") {
+TEST_CASE("kill -9 during a scan, after a restart the scan resumes or ends interrupted", "[scan][crash]") {
   fs::path root = scratch_dir("scan-kill");
   std::map<std::string, std::string> files;
   std::string body;

@@ -136,7 +136,7 @@ TEST_CASE("ranges with several introduced events, in any order", "[analysis][adv
   CHECK_FALSE(affected(rack, "3.0.0.beta1"));
 }
 
-TEST_CASE("a versions list matches exactly; unparseable versions match nothing else", "[analysis][advisories]") {
+TEST_CASE("a versions list matches exactly, unparseable versions match nothing else", "[analysis][advisories]") {
   advisory_entry e = only_entry(record("PyPI", "Requests", "[]", R"(["2.19.0","2.19.1"])"));
   CHECK(affected(e, "2.19.1"));
   CHECK(affected(e, "2.19.1.0"));  // the same version under PEP 440

@@ -129,7 +129,7 @@ TEST_CASE("YAML: documents, tags, anchors and merge keys, lines", "[analysis][co
   CHECK(parse_yaml(laughs, bad));
 }
 
-TEST_CASE("JSON: objects with lines; errors", "[analysis][config][json]") {
+TEST_CASE("JSON: objects with lines, errors", "[analysis][config][json]") {
   config_node root;
   REQUIRE_FALSE(parse_json_config("{\n  \"Resources\": {\n    \"B\": {\"Type\": \"AWS::S3::Bucket\", \"n\": 1.5}\n  }\n}", root));
   const config_node* b = root.find("Resources")->find("B");

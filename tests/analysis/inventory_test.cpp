@@ -169,7 +169,7 @@ TEST_CASE("a sparse 100 MB file is noted as too large without being read", "[ana
   }
 }
 
-TEST_CASE("binary files are noted; non-UTF-8 text is listed", "[analysis][inventory]") {
+TEST_CASE("binary files are noted, non-UTF-8 text is listed", "[analysis][inventory]") {
   scratch_tree t;
   t.write("logo.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
   t.write("lib.so", std::string("\x7f" "ELF\x02\x01\x01\0", 8));
