@@ -167,10 +167,10 @@ std::string admin_token(const served& s) {
 // A repository big enough that a scan takes a few seconds here: 2500
 // modules of 200 small functions, every 25th with a planted command
 // injection, and app.py with one more.
-fs::path big_repo(const fs::path& root) {
+fs::path big_repo(const fs::path& root, int functions_per_file = 200) {
   std::map<std::string, std::string> files;
   std::string body;
-  for (int line = 0; line < 200; ++line) body += "def f" + std::to_string(line) + "(v):\n    return v\n";
+  for (int line = 0; line < functions_per_file; ++line) body += "def f" + std::to_string(line) + "(v):\n    return v\n";
   for (int i = 0; i < 2500; ++i) {
     std::string text = body;
     if (i % 25 == 0) text += "\nimport os\ndef run" + std::to_string(i) + "():\n    os.system(input())\n";
@@ -272,7 +272,8 @@ TEST_CASE("serve: a fresh data dir prints the admin token once and it works on /
 
 TEST_CASE("serve: SIGTERM ends progress streams cleanly, answers the request in flight, exits 0", "[serve][http]") {
   const fs::path root = scratch_dir("serve-drain");
-  const fs::path source = big_repo(root);
+  // ~40 MB: the scan must still be running at the SIGTERM, a few seconds on.
+  const fs::path source = big_repo(root, 800);
   const std::string dir = log_dir("serve-drain");
   served server(dir, {"--max-scans", "1", "--repo-root", (root / "repos").string()});
   const std::string token = admin_token(server);
