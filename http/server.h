@@ -15,8 +15,9 @@
 // answers use the error envelope of router.h's error_response().
 //
 // Thread-safety: the handler runs on the io threads, concurrently, so it must
-// be thread-safe; while it runs it occupies one of the few io threads that
-// serve every connection, so it must be quick (see `handler`). port() may be
+// be thread-safe; while it runs it occupies one of the few io threads, each
+// serving its share of the connections (assigned in turn as they are
+// accepted), so it must be quick (see `handler`). port() may be
 // called from any thread. stop() and
 // the destructor belong to the owner's thread and must never run on an io
 // thread (i.e. not from inside the handler): they join those threads.
@@ -122,6 +123,39 @@ struct stream_options {
   std::size_t max_queued_bytes = 256 * 1024;
 };
 
+// A broadcast queues the same bytes on many event streams of one server
+// (every subscriber of one scan's progress). A write costs one post per io
+// thread, not one per stream: each io thread queues the bytes on the members
+// it serves and then sends what each member has pending in one system call,
+// so writes that arrive while an io thread is busy reach each member in one
+// send, not one each.
+//
+// Order: a stream that joins receives `backlog`, then every write() made
+// after join() returned, in order. end() ends every member once its queue is
+// sent, and every stream that joins later once its backlog is; writes after
+// end() are dropped. A member leaves when its stream closes (the slow-reader
+// bound of stream_options applies to each member alone).
+//
+// Thread-safety: all methods from any thread; calls are applied in the order
+// they return. Streams must come from http::server (open_stream); others are
+// ended at once. Calls made after that server is destroyed are dropped.
+class broadcast {
+ public:
+  broadcast();
+  ~broadcast();
+  broadcast(const broadcast&) = delete;
+  broadcast& operator=(const broadcast&) = delete;
+
+  void join(const std::shared_ptr<event_stream>& stream, std::vector<std::shared_ptr<const std::string>> backlog);
+  void write(std::shared_ptr<const std::string> bytes);
+  void end();
+
+  struct impl;  // public only so server.cpp's sessions can name it
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
 // One request's answer. The handler (or whoever it hands the exchange to)
 // calls exactly one of send() or open_stream(), once, from any thread; an
 // exchange destroyed unanswered answers 500. The connection reads no
@@ -166,8 +200,9 @@ class server {
   // elsewhere must be answered for stop() to return. Idempotent.
   void stop();
 
+  struct impl;  // public only so server.cpp's broadcast can name its sessions
+
  private:
-  struct impl;
   explicit server(std::unique_ptr<impl> state);
   std::unique_ptr<impl> impl_;
 };

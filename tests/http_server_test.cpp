@@ -54,7 +54,7 @@ heimdall::http::handler router_at_seq(std::uint64_t seq) {
 
 }  // namespace
 
-TEST_CASE("router: GET /health reports last_seq; the query string plays no part", "[http]") {
+TEST_CASE("router: GET /health reports last_seq, the query string plays no part", "[http]") {
   auto r = health_router(7);
   response res = r->handle({"GET", "/health?verbose=1", ""});
   CHECK(res.status == 200);
@@ -218,7 +218,7 @@ TEST_CASE("server: a port in use fails start() with io_error naming the address"
              Catch::Contains("cannot listen on 127.0.0.1:" + std::to_string(first->port())));
 }
 
-TEST_CASE("server: connections past max_connections are closed at once; those within it are served", "[http]") {
+TEST_CASE("server: connections past max_connections are closed at once, those within it are served", "[http]") {
   server_options options;
   options.port = 0;
   options.max_connections = 2;
@@ -231,4 +231,84 @@ TEST_CASE("server: connections past max_connections are closed at once; those wi
   client over(srv->port());
   CHECK(over.closed_by_server());
   CHECK(a.get("/health").status == 200);
+}
+
+TEST_CASE("broadcast: members get their backlog, then every write in order, across io threads, end() ends them all",
+          "[http]") {
+  auto live = std::make_shared<heimdall::http::broadcast>();
+  auto srv = start([live](request req, std::shared_ptr<heimdall::http::exchange> ex) {
+    response head;
+    head.content_type = "text/plain";
+    auto stream = ex->open_stream(std::move(head), {});
+    // The backlog names the member, so each can tell its own from the rest.
+    live->join(stream, {std::make_shared<const std::string>("backlog " + req.target + "\n")});
+  });
+  // Connections are spread over the io threads in turn: 4 cover both.
+  std::vector<std::unique_ptr<client>> members;
+  for (int i = 0; i < 4; ++i) {
+    members.push_back(std::make_unique<client>(srv->port()));
+    REQUIRE(members.back()->open_stream("/m" + std::to_string(i)).status == 200);
+  }
+  live->write(std::make_shared<const std::string>("one\n"));
+  live->write(std::make_shared<const std::string>("two\n"));
+  for (int i = 0; i < 4; ++i) {
+    std::string got;
+    REQUIRE(members[i]->read_until("two\n", got));
+    CHECK(got == "backlog /m" + std::to_string(i) + "\none\ntwo\n");
+  }
+
+  // One member leaves; the others go on. A member joining now gets its
+  // backlog and only what is written after it joined.
+  members.pop_back();
+  client late(srv->port());
+  REQUIRE(late.open_stream("/late").status == 200);
+  live->write(std::make_shared<const std::string>("three\n"));
+  std::string late_got;
+  REQUIRE(late.read_until("three\n", late_got));
+  CHECK(late_got == "backlog /late\nthree\n");
+
+  live->end();
+  live->write(std::make_shared<const std::string>("after the end\n"));
+  for (auto& m : members) {
+    auto rest = m->read_to_end();
+    CHECK(rest.orderly);
+    CHECK(rest.bytes == "three\n");
+  }
+  auto late_rest = late.read_to_end();
+  CHECK(late_rest.orderly);
+  CHECK(late_rest.bytes.empty());
+
+  // Joining an ended broadcast sends the backlog and ends the stream.
+  client after(srv->port());
+  REQUIRE(after.open_stream("/after").status == 200);
+  auto after_rest = after.read_to_end();
+  CHECK(after_rest.orderly);
+  CHECK(after_rest.bytes == "backlog /after\n");
+}
+
+TEST_CASE("broadcast: a member too slow to drain its queue is cut off, the others get every write", "[http]") {
+  auto live = std::make_shared<heimdall::http::broadcast>();
+  auto srv = start([live](request, std::shared_ptr<heimdall::http::exchange> ex) {
+    response head;
+    head.content_type = "text/plain";
+    heimdall::http::stream_options options;
+    options.max_queued_bytes = 64 * 1024;
+    live->join(ex->open_stream(std::move(head), std::move(options)), {});
+  });
+  client slow(srv->port(), 5s, 4096);  // reads nothing, with a small window
+  client reader(srv->port());
+  REQUIRE(slow.open_stream("/slow").status == 200);
+  REQUIRE(reader.open_stream("/reader").status == 200);
+  const std::string chunk(1024, 'x');
+  std::string got;
+  std::size_t expected = 0;
+  for (int i = 0; i < 4096; ++i) {  // 4 MiB: far past what the slow one's buffers and queue hold
+    live->write(std::make_shared<const std::string>(chunk));
+    expected += chunk.size();
+    if (i % 64 == 63) {
+      while (got.size() < expected) REQUIRE(reader.read_until(std::string(1, 'x'), got));
+    }
+  }
+  CHECK(got.size() == expected);
+  CHECK(slow.closed_by_server());
 }
