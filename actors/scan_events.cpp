@@ -222,6 +222,20 @@ new_event finding_event(const recorded_finding& r) {
   return make("scan.finding_added", w.take());
 }
 
+namespace {
+
+void write_notes(json_writer& w, const std::vector<analysis::inventory_note>& notes, std::size_t recorded,
+                 std::uint64_t total) {
+  w.key("notes").begin_array();
+  for (std::size_t i = 0; i < notes.size() && i < recorded; ++i) {
+    w.begin_object().key("path").value(notes[i].path).key("reason").value(notes[i].reason).end_object();
+  }
+  w.end_array();
+  w.key("notes_total").value(total);
+}
+
+}  // namespace
+
 new_event ingested_event(const ingest_summary& s) {
   json_writer w;
   w.begin_object();
@@ -232,10 +246,7 @@ new_event ingested_event(const ingest_summary& s) {
   w.key("languages").begin_object();
   for (const auto& [name, count] : s.languages) w.key(name).value(count);
   w.end_object();
-  w.key("notes").begin_array();
-  for (const auto& n : s.notes) w.begin_object().key("path").value(n.path).key("reason").value(n.reason).end_object();
-  w.end_array();
-  w.key("notes_total").value(s.notes_total);
+  write_notes(w, s.notes, s.notes.size(), s.notes_total);
   w.key("changed_files");
   if (s.changed_files) w.value(*s.changed_files); else w.null();
   w.end_object();
@@ -244,6 +255,24 @@ new_event ingested_event(const ingest_summary& s) {
 
 new_event threat_modeled_event(std::string threat_model_json) {
   return make("scan.threat_modeled", std::move(threat_model_json));
+}
+
+new_event static_analyzed_event(const analysis::static_analysis_summary& s) {
+  json_writer w;
+  w.begin_object();
+  w.key("files").value(s.files_scanned);
+  w.key("bytes").value(s.bytes_scanned);
+  w.key("findings").value(s.findings);
+  w.key("manifests").value(s.manifests);
+  w.key("files_parsed").value(s.files_parsed);
+  w.key("files_unparsable").value(s.files_unparsable);
+  w.key("matches_in_comments").value(s.matches_in_comments);
+  w.key("languages_without_grammar").begin_array();
+  for (const auto& name : s.languages_without_grammar) w.value(name);
+  w.end_array();
+  write_notes(w, s.notes, kMaxRecordedNotes, s.notes.size());
+  w.end_object();
+  return make("scan.static_analyzed", w.take());
 }
 
 new_event validated_event(const validation_summary& s) {

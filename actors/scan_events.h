@@ -9,7 +9,8 @@
 //     [the stage's output event], scan.stage_updated(completed),
 //   scan.completed.
 // Stage outputs: ingest -> scan.ingested, tyr -> scan.threat_modeled,
-// vidarr -> scan.findings_validated, report -> scan.report_generated.
+// static_analysis -> scan.static_analyzed, vidarr -> scan.findings_validated,
+// report -> scan.report_generated.
 // A failure ends with scan.stage_updated(failed, error) and scan.failed; a
 // cancel with scan.cancelled. Plain functions; thread-safe.
 #pragma once
@@ -25,6 +26,7 @@
 #include "analysis/finding.h"
 #include "analysis/inventory.h"
 #include "analysis/report.h"
+#include "analysis/static_analysis.h"
 #include "base/result.h"
 #include "store/event.h"
 
@@ -92,6 +94,8 @@ new_event stage_event(stage s, std::string_view stage_status, std::string_view e
 new_event finding_event(const recorded_finding& finding);
 new_event ingested_event(const ingest_summary& summary);
 new_event threat_modeled_event(std::string threat_model_json);
+// The first kMaxRecordedNotes of the summary's notes, with their total.
+new_event static_analyzed_event(const analysis::static_analysis_summary& summary);
 new_event validated_event(const validation_summary& summary);
 new_event report_event(const std::vector<std::string>& ranking, const analysis::severity_counts& counts);
 new_event completed_event(const analysis::severity_counts& counts);

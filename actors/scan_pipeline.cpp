@@ -271,6 +271,7 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
     auto done = analysis::run_static_analysis(workspace_, *inventory_, engine_->rules, engine_->secrets, on_finding,
                                               poll(stop), advisories().get());
     if (!done) return done.error();
+    return std::vector<new_event>{static_analyzed_event(done.value())};
   } else {
     if (!model_) {
       if (!history_.threat_model_json) return status(errc::invalid_argument, "no threat model recorded");

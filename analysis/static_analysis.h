@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "analysis/advisories.h"
@@ -41,7 +42,15 @@ struct static_analysis_summary {
   std::uint64_t bytes_scanned = 0;
   std::uint64_t findings = 0;
   std::uint64_t manifests = 0;  // dependency manifests checked against the advisories
-  std::vector<inventory_note> notes;  // files that could not be read, and why
+  // Files with a rule match are parsed (syntax.h) to drop matches inside
+  // comments; those the parser could not read keep every match and get a note.
+  std::uint64_t files_parsed = 0;
+  std::uint64_t files_unparsable = 0;
+  std::uint64_t matches_in_comments = 0;  // rule matches dropped
+  // Languages of files that met no grammar (grammar_name), the build having
+  // none for them: their matches all stand. Sorted.
+  std::vector<std::string> languages_without_grammar;
+  std::vector<inventory_note> notes;  // files that could not be read or parsed, and why
 };
 
 result<static_analysis_summary> run_static_analysis(const std::filesystem::path& root, const inventory& files,

@@ -45,7 +45,7 @@ std::string lifecycle_deviation(const std::vector<event>& events) {
   if (!(d = expect("scan.queued")).empty() || !(d = expect("scan.status_changed", "status", "running")).empty()) return d;
   const std::vector<std::tuple<std::string, std::string, std::string>> stages = {
       {"ingest", "ingesting", "scan.ingested"},       {"tyr", "modeling", "scan.threat_modeled"},
-      {"static_analysis", "analyzing", ""},           {"hunt", "hunting", ""},
+      {"static_analysis", "analyzing", "scan.static_analyzed"},           {"hunt", "hunting", ""},
       {"vidarr", "validating", "scan.findings_validated"}, {"report", "reporting", "scan.report_generated"}};
   for (const auto& [stage, status, output] : stages) {
     if (!(d = expect("scan.status_changed", "status", status)).empty()) return d;

@@ -242,6 +242,10 @@ INGESTED = {"commit_sha": SHA1, "branch": "main", "files": 12, "bytes": 40960,
             "changed_files": None}
 MODEL = {"summary": "2 HTTP routes (flask).", "boundaries": [{"name": "internet -> web application"}],
          "surfaces": [{"name": "HTTP API (flask)", "risk": "high"}], "data_flows": []}
+STATIC = {"files": 12, "bytes": 40960, "findings": 3, "manifests": 1, "files_parsed": 2, "files_unparsable": 1,
+          "matches_in_comments": 1, "languages_without_grammar": [],
+          "notes": [{"path": "gen/big.js", "reason": "pattern rules only: tree-sitter could not parse it"}],
+          "notes_total": 1}
 VALIDATED = {"checked": 7, "suppressed": 1, "duplicates": 2, "over_limit": 0, "withdrawn": [U1]}
 
 HASH = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$OxkbqVbbGRJZzUqRk0qsPw9S5PwFZYRgNQQhBSP0bJE"
@@ -343,6 +347,12 @@ SAMPLES = {
         [("missing summary", variant(MODEL, drop=["summary"])),
          ("surfaces not an array", variant(MODEL, surfaces={})),
          ("extra property", variant(MODEL, entry_points=[]))]),
+    ("scan.static_analyzed", 1): (
+        [STATIC, variant(STATIC, languages_without_grammar=["php"], notes=[], notes_total=0)],
+        [("missing files_parsed", variant(STATIC, drop=["files_parsed"])),
+         ("note without reason", variant(STATIC, notes=[{"path": "a"}])),
+         ("language not a string", variant(STATIC, languages_without_grammar=[1])),
+         ("extra property", variant(STATIC, parse_seconds=2))]),
     ("scan.findings_validated", 1): (
         [VALIDATED, variant(VALIDATED, withdrawn=[])],
         [("withdrawn id not a uuid", variant(VALIDATED, withdrawn=["F-1"])),

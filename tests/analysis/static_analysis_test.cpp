@@ -173,3 +173,33 @@ TEST_CASE("static analysis runs parsed config checks and notes files that do not
     return n.path == "broken/bad.tf" && n.reason.find("config: broken/bad.tf: parse error at line 1") == 0;
   }));
 }
+
+TEST_CASE("static analysis drops rule matches inside block comments, keeps secrets there, and counts the parses",
+          "[analysis][static][syntax]") {
+  scratch_tree t;
+  t.write("native/copy.c",
+          "#include <string.h>\n"
+          "/* The old way, kept for reference:\n"
+          "   strcpy(d, s);\n"
+          "*/\n"
+          "void f(char *d, const char *s) { strcpy(d, s); }\n");
+  const std::string key = "AKIA" + std::string("Q3EGRT7YHKX2M5ZB");
+  t.write("native/key.c", "/*\n  aws key: " + key + "\n*/\nint x;\n");
+  t.write("clean/none.c", "int add(int a, int b) { return a + b; }\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv.is_ok());
+  std::vector<finding> found;
+  auto summary = analyze(t.root(), inv.value(), found);
+  REQUIRE(summary.is_ok());
+  std::vector<int> copy_lines;
+  bool secret_in_comment = false;
+  for (const finding& f : found) {
+    if (f.rule_id == "c.buffer.unbounded-copy") copy_lines.push_back(f.line_start);
+    if (f.file_path == "native/key.c") secret_in_comment = true;
+  }
+  CHECK(copy_lines == std::vector<int>{5});
+  CHECK(secret_in_comment);
+  CHECK(summary->matches_in_comments == 1);
+  CHECK(summary->files_parsed == 1);  // copy.c: only files with a rule match are parsed
+  CHECK(summary->files_unparsable == 0);
+}

@@ -1,0 +1,93 @@
+#include "analysis/syntax.h"
+
+#include <string>
+
+#include "analysis/grammars.h"
+
+namespace heimdall::analysis {
+namespace {
+
+// A parse this slow is a pathological file; the pattern rules still run.
+constexpr std::uint64_t kParseTimeoutMicros = 5'000'000;
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Bytes under ERROR nodes, not counting ERROR nodes inside others.
+std::size_t error_bytes(TSNode node) {
+  if (std::string_view(ts_node_type(node)) == "ERROR") return ts_node_end_byte(node) - ts_node_start_byte(node);
+  if (!ts_node_has_error(node)) return 0;
+  std::size_t n = 0;
+  for (std::uint32_t i = 0, count = ts_node_child_count(node); i < count; ++i) n += error_bytes(ts_node_child(node, i));
+  return n;
+}
+
+// Every grammar names its comment nodes "comment", "line_comment" or
+// "block_comment".
+bool is_comment(TSNode node) { return std::string_view(ts_node_type(node)).find("comment") != std::string_view::npos; }
+
+}  // namespace
+
+std::string_view parse_outcome_name(parse_outcome outcome) {
+  switch (outcome) {
+    case parse_outcome::parsed: return "parsed";
+    case parse_outcome::no_grammar: return "no_grammar";
+    case parse_outcome::unparsable: return "unparsable";
+  }
+  return "unparsable";
+}
+
+std::string_view grammar_name(language lang, std::string_view path) {
+  switch (lang) {
+    case language::typescript: return ends_with(path, ".tsx") ? "tsx" : "typescript";
+    case language::python:
+    case language::javascript:
+    case language::java:
+    case language::go:
+    case language::php:
+    case language::ruby:
+    case language::c:
+    case language::cpp:
+      return language_name(lang);
+    default:
+      return {};
+  }
+}
+
+const TSLanguage* grammar_for(language lang, std::string_view path) {
+  std::string_view name = grammar_name(lang, path);
+  return name.empty() ? nullptr : compiled_grammar(name);
+}
+
+parse_result parse_source(language lang, std::string_view path, std::string_view content) {
+  parse_result out;
+  const TSLanguage* grammar = grammar_for(lang, path);
+  if (!grammar) return out;
+  std::unique_ptr<TSParser, void (*)(TSParser*)> parser(ts_parser_new(), ts_parser_delete);
+  out.outcome = parse_outcome::unparsable;
+  if (!ts_parser_set_language(parser.get(), grammar)) return out;  // an ABI the runtime does not load
+  ts_parser_set_timeout_micros(parser.get(), kParseTimeoutMicros);
+  TSTree* tree = ts_parser_parse_string(parser.get(), nullptr, content.data(), static_cast<std::uint32_t>(content.size()));
+  if (!tree) return out;
+  auto parsed = std::make_unique<syntax_tree>(tree);
+  // Most of the file in ERROR nodes: the grammar does not fit this code (a
+  // template, another dialect); what tree there is would mislead.
+  if (2 * error_bytes(parsed->root()) > content.size()) return out;
+  out.outcome = parse_outcome::parsed;
+  out.tree = std::move(parsed);
+  return out;
+}
+
+bool syntax_tree::in_comment(std::uint32_t start, std::uint32_t end) const {
+  if (end <= start) return false;
+  // The smallest node holding the whole range, then its ancestors: one of
+  // them is a comment exactly when the range lies inside one.
+  for (TSNode node = ts_node_descendant_for_byte_range(root(), start, end - 1); !ts_node_is_null(node);
+       node = ts_node_parent(node)) {
+    if (is_comment(node)) return true;
+  }
+  return false;
+}
+
+}  // namespace heimdall::analysis
