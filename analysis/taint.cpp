@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "analysis/ordered_work.h"
@@ -120,7 +121,37 @@ struct frame {
   std::vector<sink_hit>* hits = nullptr;
   bool html_handler = false;
   std::string_view function;
+  const stmt* handler_fn = nullptr;  // the request handler whose body this is (not in summaries)
 };
+
+// The last line a block's tokens reach.
+int last_line(const std::vector<stmt>& block);
+int last_line(const stmt& s) {
+  int l = s.line;
+  if (!s.head.empty()) l = std::max(l, s.head[s.head.e - 1].line);
+  if (!s.body_expr.empty()) l = std::max(l, s.body_expr[s.body_expr.e - 1].line);
+  l = std::max({l, last_line(s.body), last_line(s.orelse), last_line(s.final_body)});
+  for (const auto& h : s.handlers) l = std::max(l, last_line(h));
+  return l;
+}
+int last_line(const std::vector<stmt>& block) {
+  int l = 0;
+  for (const stmt& s : block) l = std::max(l, last_line(s));
+  return l;
+}
+
+// A function or class defined somewhere inside the block (not counting
+// what those contain).
+bool holds_definition(const std::vector<stmt>& block) {
+  for (const stmt& s : block) {
+    if (s.kind == stmt_kind::func || s.kind == stmt_kind::class_) return true;
+    if (holds_definition(s.body) || holds_definition(s.orelse) || holds_definition(s.final_body)) return true;
+    for (const auto& h : s.handlers) {
+      if (holds_definition(h)) return true;
+    }
+  }
+  return false;
+}
 
 
 std::string cut(std::string s) {
@@ -204,6 +235,25 @@ class file_analyzer {
   }
 
   std::vector<finding>& findings() { return findings_; }
+
+  // What the run proved safe (see taint_clearance); empty past a work bound.
+  std::vector<taint_clearance> clearances() const {
+    std::vector<taint_clearance> out;
+    if (aborted_) return out;
+    for (const auto& [key, tainted] : sink_seen_) {
+      const stmt* fn = key.first;
+      if (tainted || holds_definition(fn->body)) continue;
+      out.push_back({file_.path, fn->line, last_line(fn->body), spec_.classes[key.second].cwe});
+    }
+    for (const std::vector<stmt>* block : skipped_) {
+      if (ran_.count(block) || block->empty()) continue;
+      for (const vuln_class& c : spec_.classes) out.push_back({file_.path, block->front().line, last_line(*block), c.cwe});
+    }
+    std::sort(out.begin(), out.end(), [](const taint_clearance& a, const taint_clearance& b) {
+      return std::tie(a.line_start, a.line_end, a.cwe) < std::tie(b.line_start, b.line_end, b.cwe);
+    });
+    return out;
+  }
   std::uint64_t functions_analyzed() const { return analyzed_.size(); }
 
  private:
@@ -275,6 +325,7 @@ class file_analyzer {
       if (ls_.html_route_decorator && RE2::PartialMatch(path, *ls_.html_route_decorator)) fr.html_handler = true;
     }
     if (flask_entry_point(f)) fr.html_handler = true;
+    if (handler) fr.handler_fn = &f;
     std::vector<span> params = f.head.empty() ? std::vector<span>{} : split(f.head, ",");
     for (span p : params) {
       std::uint32_t i = p.b;
@@ -331,6 +382,7 @@ class file_analyzer {
 
   void exec_block(const std::vector<stmt>& block, frame& fr, int depth = 0) {
     if (depth > kMaxNesting) return;
+    if (!block.empty()) ran_.insert(&block);
     for (const stmt& s : block) {
       if (aborted_) return;
       exec(s, fr, depth);
@@ -357,8 +409,10 @@ class file_analyzer {
         std::optional<bool> c = fold_cond(s.head, fr);
         if (c == true) {
           exec_block(s.body, fr, depth + 1);
+          skipped_.insert(&s.orelse);
         } else if (c == false) {
           exec_block(s.orelse, fr, depth + 1);
+          skipped_.insert(&s.body);
         } else {
           env before = fr.vars;
           exec_block(s.body, fr, depth + 1);
@@ -482,7 +536,10 @@ class file_analyzer {
       c_parts = split(s.head, ";");
       exec_simple(c_parts[0], fr);
     }
-    if (s.loop == loop_form::while_ && fold_cond(s.head, fr) == false) return;
+    if (s.loop == loop_form::while_ && fold_cond(s.head, fr) == false) {
+      skipped_.insert(&s.body);
+      return;
+    }
     value items = iter.toks ? eval(iter, fr, 0) : value{};
     env before = fr.vars;
     for (int pass = 0; pass < 2 && !aborted_; ++pass) {
@@ -1253,6 +1310,10 @@ class file_analyzer {
                   const std::string& inner_sink = {}) {
     if (cls < 0 || static_cast<std::size_t>(cls) >= spec_.classes.size()) return;
     const vuln_class& c = spec_.classes[cls];
+    if (!fr.summary_mode && fr.handler_fn) {
+      bool& tainted = sink_seen_[{fr.handler_fn, cls}];
+      tainted = tainted || (t.any() && !(t.sanitized & c.bit));
+    }
     if (!t.any() || (t.sanitized & c.bit)) return;
     if (fr.summary_mode) {
       if (t.params && fr.hits && fr.hits->size() < 256) {
@@ -1448,6 +1509,11 @@ class file_analyzer {
   std::set<const stmt*> analyzed_;
   std::set<std::pair<int, int>> reported_;
   std::vector<finding> findings_;
+  // Proofs for clearances(): per (handler, class) whether any sink of the
+  // class got a tainted value; blocks a folded condition skipped, and
+  // blocks that ran at least once (in any context).
+  std::map<std::pair<const stmt*, int>, bool> sink_seen_;
+  std::set<const std::vector<stmt>*> skipped_, ran_;
   std::uint64_t steps_ = 0;
   int summary_depth_ = 0;
   bool aborted_ = false;
@@ -1459,6 +1525,7 @@ struct file_result {
   std::optional<inventory_note> note;
   std::uint64_t functions = 0;
   std::vector<finding> found;
+  std::vector<taint_clearance> cleared;
 };
 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
@@ -1487,6 +1554,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
   r.functions = a.functions_analyzed();
   if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
   r.found = std::move(a.findings());
+  r.cleared = a.clearances();
   std::stable_sort(r.found.begin(), r.found.end(),
                    [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
   return r;
@@ -1506,6 +1574,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
     summary.files_analyzed += r.analyzed;
     summary.functions_analyzed += r.functions;
     if (r.note) summary.notes.push_back(std::move(*r.note));
+    for (taint_clearance& c : r.cleared) summary.cleared.push_back(std::move(c));
     for (finding& f : r.found) {
       ++summary.findings;
       on_finding(std::move(f));

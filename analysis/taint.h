@@ -35,6 +35,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "analysis/finding.h"
@@ -44,11 +45,26 @@
 
 namespace heimdall::analysis {
 
+// Lines where the analysis proved a kind of sink safe: a request handler
+// whose every evaluated sink of one class (CWE `cwe`) received only values
+// that do not come from a source (or were sanitized for that class), or a
+// branch whose condition folds to a constant so it never runs (one
+// clearance per class). Pattern findings of the same weakness on these lines are
+// heuristics the flow analysis overrules (validation.h, redundant_findings).
+// Never given for a file past a work bound, nor for a handler holding a
+// nested function or class (its lines are another function's).
+struct taint_clearance {
+  std::string file_path;
+  int line_start = 0, line_end = 0;  // inclusive
+  int cwe = 0;
+};
+
 struct taint_summary {
   std::uint64_t files_analyzed = 0;  // files of a supported language that were read and analysed
   std::uint64_t functions_analyzed = 0;
   std::uint64_t findings = 0;
   std::vector<inventory_note> notes;  // files left out (unreadable, over a work bound), and why
+  std::vector<taint_clearance> cleared;  // in inventory order
 };
 
 // The vocabulary of the analysis, per language. Movable, not copyable;

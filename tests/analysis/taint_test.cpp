@@ -37,6 +37,24 @@ std::vector<finding> scan(const std::string& name, const std::string& code, cons
   return found;
 }
 
+// The clearances for one file `name` holding `code`.
+std::vector<taint_clearance> cleared(const std::string& name, const std::string& code) {
+  scratch_tree t;
+  t.write(name, code);
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  auto summary = run_taint_analysis(t.root(), *inv, shipped_spec(), threat_model{}, [](finding) {});
+  REQUIRE(summary);
+  return summary->cleared;
+}
+
+bool clears(const std::vector<taint_clearance>& all, int line, int cwe) {
+  for (const taint_clearance& c : all) {
+    if (c.cwe == cwe && c.line_start <= line && line <= c.line_end) return true;
+  }
+  return false;
+}
+
 bool has(const std::vector<finding>& found, const std::string& rule, int line = 0) {
   for (const finding& f : found) {
     if (f.rule_id == rule && (line == 0 || f.line_start == line)) return true;
@@ -297,4 +315,41 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
   auto r = run_taint_analysis(t.root(), *inv, shipped_spec(), threat_model{}, [&](finding) { ++count; });
   REQUIRE(r);
   CHECK(r->files_analyzed == inv->files.size());
+}
+
+TEST_CASE("a handler whose sinks get no request data is cleared for that class", "[taint]") {
+  const std::string code = kFlask +
+                           "@app.route('/a')\n"                      // 3
+                           "def a():\n"                              // 4
+                           "    q = request.args.get('q')\n"         // 5
+                           "    expr = 'x' + 'y'\n"                  // 6
+                           "    return eval(expr)\n"                 // 7
+                           "@app.route('/b')\n"                      // 8
+                           "def b():\n"                              // 9
+                           "    return eval(request.args['c'])\n"    // 10
+                           "def helper(s):\n"                        // 11
+                           "    return eval(s)\n";                   // 12
+  auto c = cleared("app.py", code);
+  CHECK(clears(c, 6, 94));         // a(): its eval sees only constants
+  CHECK_FALSE(clears(c, 10, 94));  // b(): request data reaches eval
+  CHECK_FALSE(clears(c, 12, 94));  // not a handler: its parameter could be anything
+  CHECK_FALSE(clears(c, 6, 89));   // no SQL sink was seen in a()
+}
+
+TEST_CASE("a branch a constant condition never takes is cleared", "[taint]") {
+  const std::string code = kFlask +
+                           "@app.route('/a')\n"                      // 3
+                           "def a():\n"                              // 4
+                           "    num = 86\n"                          // 5
+                           "    if (7 * 42) - num > 200:\n"          // 6
+                           "        bar = 'constant'\n"              // 7
+                           "    else:\n"                             // 8
+                           "        bar = request.args['x']\n"       // 9
+                           "        eval(bar)\n"                     // 10
+                           "    return bar\n";                       // 11
+  auto c = cleared("app.py", code);
+  CHECK(clears(c, 9, 94));
+  CHECK(clears(c, 10, 89));
+  CHECK_FALSE(clears(c, 7, 94));
+  CHECK(scan("app.py", code).empty());
 }
