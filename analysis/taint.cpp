@@ -74,6 +74,7 @@ taint_val join(const taint_val& a, const taint_val& b) {
 struct value {
   taint_val t;
   std::optional<long long> num;  // a known integer constant
+  std::optional<std::string> str;  // a known string constant (its characters, unquoted)
 };
 
 using env = std::unordered_map<std::string, value>;
@@ -87,6 +88,7 @@ env join(const env& a, const env& b) {
     } else {
       it->second.t = join(it->second.t, v.t);
       if (it->second.num != v.num) it->second.num.reset();
+      if (it->second.str != v.str) it->second.str.reset();
     }
   }
   return r;
@@ -210,11 +212,54 @@ std::optional<std::string> const_key(span s) {
   return std::nullopt;
 }
 
+// The characters of a plain string literal (no interpolation), unquoted.
+std::optional<std::string> literal_text(const token& t) {
+  if (t.kind != tok::string || t.part_end != t.part_begin) return std::nullopt;
+  std::string_view x = t.text;
+  while (!x.empty() && x.front() != '\'' && x.front() != '"' && x.front() != '`') x.remove_prefix(1);
+  if (x.size() < 2) return std::nullopt;
+  char q = x.front();
+  std::size_t n = (x.size() >= 6 && x[1] == q && x[2] == q) ? 3 : 1;
+  if (x.size() < 2 * n) return std::nullopt;
+  std::string_view body = x.substr(n, x.size() - 2 * n);
+  if (body.find('\\') != std::string_view::npos) return std::nullopt;  // escapes: not worth decoding
+  return std::string(body);
+}
+
+// Java generics: the indices of '<' '>' '>>' tokens of `s` that bracket
+// type arguments (`Map<String, List<T>>`), not comparisons.
+std::set<std::uint32_t> generic_brackets(span s) {
+  std::set<std::uint32_t> out;
+  for (std::uint32_t i = s.b; i < s.e; ++i) {
+    if (!is(s[i], "<") || i == s.b || (s[i - 1].kind != tok::name && !is(s[i - 1], "."))) continue;
+    int depth = 0;
+    std::vector<std::uint32_t> seen;
+    std::uint32_t j = i;
+    for (; j < s.e; ++j) {
+      const token& t = s[j];
+      if (is(t, "<")) ++depth, seen.push_back(j);
+      else if (is(t, ">")) --depth, seen.push_back(j);
+      else if (is(t, ">>")) depth -= 2, seen.push_back(j);
+      else if (!(t.kind == tok::name || is(t, ".") || is(t, ",") || is(t, "?") || is(t, "[") || is(t, "]") ||
+                 is(t, "&"))) {
+        break;
+      }
+      if (depth <= 0) break;
+    }
+    if (j < s.e && depth == 0) {
+      out.insert(seen.begin(), seen.end());
+      i = j;
+    }
+  }
+  return out;
+}
+
 class file_analyzer {
  public:
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps)
-      : spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), file_(file), content_(content),
+      : spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
+        file_(file), content_(content),
         eps_(std::move(eps)), matches_(ls) {
     line_starts_.push_back(0);
     for (std::size_t i = 0; i < content.size(); ++i) {
@@ -226,8 +271,8 @@ class file_analyzer {
   bool run() {
     lexed_ = py_ ? lex_python(content_) : lex_javascript(content_);
     if (lexed_.truncated) return false;
-    top_ = py_ ? parse_python(lexed_)
-               : parse_javascript(lexed_.tokens, 0, static_cast<std::uint32_t>(lexed_.tokens.size()));
+    const auto n = static_cast<std::uint32_t>(lexed_.tokens.size());
+    top_ = py_ ? parse_python(lexed_) : java_ ? parse_java(lexed_.tokens, 0, n) : parse_javascript(lexed_.tokens, 0, n);
     collect_functions(top_, 0);
     frame module;
     exec_block(top_, module);
@@ -259,9 +304,41 @@ class file_analyzer {
  private:
   // ------------------------------------------------------------ functions
 
+  // Java parameters `[final] [@A] Type<..>[] name`, split at the commas
+  // outside brackets and type arguments.
+  std::vector<span> java_params(span head) const {
+    std::vector<span> out;
+    if (head.empty()) return out;
+    auto generic = generic_brackets(head);
+    int depth = 0;
+    std::uint32_t start = head.b;
+    for (std::uint32_t i = head.b; i <= head.e; ++i) {
+      if (i < head.e && (opens(head[i]) || (generic.count(i) && is(head[i], "<")))) ++depth;
+      if (i < head.e && (closes(head[i]) || (generic.count(i) && is(head[i], ">")))) --depth;
+      if (i < head.e && generic.count(i) && is(head[i], ">>")) depth -= 2;
+      if (i == head.e || (depth == 0 && is(head[i], ","))) {
+        out.push_back(span{head.toks, start, i});
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+
+  // The name a Java parameter binds: its last name token.
+  static std::string java_param_name(span p) {
+    for (std::uint32_t i = p.e; i > p.b; --i) {
+      if (p[i - 1].kind == tok::name) return std::string(p[i - 1].text);
+    }
+    return "";
+  }
+
   std::vector<std::string> param_names(span head) const {
     std::vector<std::string> out;
     if (head.empty()) return out;
+    if (java_) {
+      for (span p : java_params(head)) out.push_back(java_param_name(p));
+      return out;
+    }
     for (span p : split(head, ",")) {
       std::uint32_t i = p.b;
       while (i < p.e && (is(p[i], "*") || is(p[i], "**") || is(p[i], "...") || is(p[i], "public") ||
@@ -319,6 +396,9 @@ class file_analyzer {
     fr.vars = closure;
     fr.function = f.name;
     bool handler = entry_point_for(f);
+    if (ls_.handler_function && !f.name.empty() && RE2::FullMatch(std::string(f.name), *ls_.handler_function)) {
+      handler = true;
+    }
     for (const span& d : f.decorators) {
       std::string path = decorator_path(d);
       if (ls_.route_decorator && RE2::PartialMatch(path, *ls_.route_decorator)) handler = true;
@@ -326,12 +406,13 @@ class file_analyzer {
     }
     if (flask_entry_point(f)) fr.html_handler = true;
     if (handler) fr.handler_fn = &f;
-    std::vector<span> params = f.head.empty() ? std::vector<span>{} : split(f.head, ",");
+    std::vector<span> params = f.head.empty() ? std::vector<span>{} : java_ ? java_params(f.head) : split(f.head, ",");
     for (span p : params) {
       std::uint32_t i = p.b;
       while (i < p.e && (p[i].kind == tok::op)) ++i;
       if (i >= p.e || p[i].kind != tok::name) continue;
-      std::string name(p[i].text);
+      std::string name = java_ ? java_param_name(p) : std::string(p[i].text);
+      if (name.empty()) continue;
       value v;
       bool clean = std::find(ls_.clean_params.begin(), ls_.clean_params.end(), name) != ls_.clean_params.end();
       if (ls_.clean_param_default && RE2::PartialMatch(text_of(p), *ls_.clean_param_default)) clean = true;
@@ -434,6 +515,9 @@ class file_analyzer {
       case stmt_kind::loop:
         exec_loop(s, fr, depth);
         break;
+      case stmt_kind::switch_:
+        exec_switch(s, fr, depth);
+        break;
       case stmt_kind::try_: {
         env before = fr.vars;
         exec_block(s.body, fr, depth + 1);
@@ -478,6 +562,60 @@ class file_analyzer {
         exec_block(s.body, fr, depth + 1);
         break;
     }
+  }
+
+  // A constant's spelling as a case label compares: 'A' / digits.
+  static std::optional<std::string> const_spelling(const value& v) {
+    if (v.t.any()) return std::nullopt;
+    if (v.str) return "'" + *v.str + "'";
+    if (v.num) return std::to_string(*v.num);
+    return std::nullopt;
+  }
+
+  // switch / match: with a constant discriminant and constant labels, only
+  // the matching case (or the default) runs and the others are dead;
+  // otherwise every case runs from the same state and the results join
+  // (with the state before, when there is no default).
+  void exec_switch(const stmt& s, frame& fr, int depth) {
+    value d = eval(s.head, fr, 0);
+    std::optional<std::string> key = const_spelling(d);
+    std::optional<std::size_t> pick;
+    bool decidable = key.has_value();
+    std::optional<std::size_t> fallback;
+    for (std::size_t c = 0; c < s.handlers.size() && decidable; ++c) {
+      if (s.case_labels[c].empty()) {
+        if (!fallback) fallback = c;
+        continue;
+      }
+      for (const span& l : s.case_labels[c]) {
+        auto lk = const_key(l);
+        if (!lk) {
+          decidable = false;
+          break;
+        }
+        if (*lk == *key && !pick) pick = c;
+      }
+    }
+    if (decidable) {
+      if (!pick) pick = fallback;
+      for (std::size_t c = 0; c < s.handlers.size(); ++c) {
+        if (pick && c == *pick) exec_block(s.handlers[c], fr, depth + 1);
+        else skipped_.insert(&s.handlers[c]);
+      }
+      return;
+    }
+    env before = fr.vars;
+    env out = before;
+    bool first = true, has_default = false;
+    for (std::size_t c = 0; c < s.handlers.size(); ++c) {
+      has_default = has_default || s.case_labels[c].empty();
+      fr.vars = before;
+      exec_block(s.handlers[c], fr, depth + 1);
+      if (exits(s.handlers[c])) continue;
+      out = first ? fr.vars : join(out, fr.vars);
+      first = false;
+    }
+    fr.vars = (has_default || first) ? (first ? before : out) : join(out, before);
   }
 
   static bool exits(const std::vector<stmt>& block) {
@@ -525,10 +663,11 @@ class file_analyzer {
   void exec_loop(const stmt& s, frame& fr, int depth) {
     span target{}, iter{};
     if (s.loop == loop_form::py_for || s.loop == loop_form::js_for_in_of) {
-      auto in = top_level(s.head, [](const token& t) { return is(t, "in") || is(t, "of"); });
+      auto in = top_level(s.head, [&](const token& t) { return is(t, "in") || is(t, "of") || (java_ && is(t, ":")); });
       if (!in.empty()) {
         target = span{s.head.toks, s.head.b, in[0]};
         iter = span{s.head.toks, in[0] + 1, s.head.e};
+        if (java_) target = java_declared(target);
       }
     }
     std::vector<span> c_parts;
@@ -654,9 +793,77 @@ class file_analyzer {
     return true;
   }
 
+  // A Java declaration's target `final Type<..>[] name` -> `name`; any
+  // other target unchanged.
+  static span java_declared(span t) {
+    while (!t.empty() && (is(t[t.b], "final") || is(t[t.b], "var"))) ++t.b;
+    if (t.e < t.b + 2 || t[t.e - 1].kind != tok::name) return t;
+    const token& before = t[t.e - 2];
+    if (before.kind == tok::name || is(before, ">") || is(before, ">>") || is(before, "]")) return span{t.toks, t.e - 1, t.e};
+    return t;
+  }
+
+  // Java: `import a.b.C;` makes C stand for a.b.C.
+  void java_import(span s) {
+    std::string dotted;
+    for (std::uint32_t i = s.b + 1; i < s.e; ++i) {
+      if (is(s[i], "static")) continue;
+      dotted += s[i].text;
+    }
+    std::size_t dot = dotted.rfind('.');
+    if (dot == std::string::npos || dotted.back() == '*') return;
+    aliases_[dotted.substr(dot + 1)] = dotted;
+  }
+
+  // Java: `T out = a.b().c();` — a name bound to a call chain's result
+  // stands for that chain in sink and source paths (`out.println` is
+  // `a.b().c().println`), as an import alias does. Only plain chains of
+  // names, dots and calls (after an optional `new`), of a clean value that
+  // is no source.
+  void java_path_alias(span target, span rhs, const value& v) {
+    if (target.e != target.b + 1 || target[target.b].kind != tok::name || rhs.empty() || v.t.any()) return;
+    std::uint32_t i = rhs.b;
+    if (is(rhs[i], "new")) ++i;
+    std::string path;
+    bool call = false;
+    while (i < rhs.e) {
+      const token& t = rhs[i];
+      if (t.kind == tok::name && (path.empty() || path.back() == '.')) {
+        path += t.text;
+        ++i;
+      } else if (is(t, ".") && !path.empty()) {
+        path += '.';
+        ++i;
+      } else if (is(t, "(") && !path.empty()) {
+        std::uint32_t close = matching(*rhs.toks, i, rhs.e);
+        if (close >= rhs.e) return;
+        path += "()";
+        call = true;
+        i = close + 1;
+      } else {
+        return;
+      }
+    }
+    if (!call || path.back() != ')') return;
+    path = canonical(path);
+    if (matches_.source(path) >= 0) return;
+    aliases_[std::string(target[target.b].text)] = path;
+  }
+
   void exec_simple(span s, frame& fr) {
     if (s.empty()) return;
     const token& first = s[s.b];
+    if (java_ && is(first, "import")) return java_import(s);
+    if (java_) {
+      // `Type name;`: a declaration without a value is a fresh, clean variable.
+      span d = java_declared(s);
+      if (d.e == d.b + 1 && d.b > s.b) {
+        std::string name(d[d.b].text);
+        erase_members(name, fr);
+        fr.vars[name] = value{};
+        return;
+      }
+    }
     if (py_ && (is(first, "import") || is(first, "from"))) return import_aliases(s);
     if (!py_ && is(first, "import") && !(s.e > s.b + 1 && is(s[s.b + 1], "("))) return import_aliases(s);
     if (py_ && (is(first, "global") || is(first, "nonlocal") || is(first, "pass") || is(first, "del"))) return;
@@ -688,13 +895,18 @@ class file_analyzer {
     std::uint32_t last = ops.back();
     span rhs{s.toks, last + 1, s.e};
     const token& op = s[last];
-    if (!py_ && ops.size() == 1 && require_aliases(span{s.toks, s.b, last}, rhs)) return;
+    if (!py_ && !java_ && ops.size() == 1 && require_aliases(span{s.toks, s.b, last}, rhs)) return;
     value v = eval(rhs, fr, 0);
     if (op.text == "=") {
       v.num = fold_num(rhs, fr);
       std::uint32_t start = s.b;
       for (std::uint32_t o : ops) {
-        assign(span{s.toks, start, o}, v, ops.size() == 1 ? rhs : span{}, fr);
+        span target{s.toks, start, o};
+        if (java_) {
+          target = java_declared(target);
+          if (ops.size() == 1) java_path_alias(target, rhs, v);
+        }
+        assign(target, v, ops.size() == 1 ? rhs : span{}, fr);
         start = o + 1;
       }
     } else {
@@ -923,6 +1135,11 @@ class file_analyzer {
       return t.kind == tok::name && (t.text == "in" || t.text == "is" || t.text == "instanceof" ||
                                      (py_ && t.text == "not"));
     });
+    if (java_ && !bools.empty()) {
+      auto generic = generic_brackets(s);
+      bools.erase(std::remove_if(bools.begin(), bools.end(), [&](std::uint32_t i) { return generic.count(i) > 0; }),
+                  bools.end());
+    }
     bool negated = !py_ && is(s[s.b], "!");
     value r = operands(s, fr, depth);
     if (!bools.empty() || negated) return value{};
@@ -978,7 +1195,25 @@ class file_analyzer {
           continue;
         }
       }
-      if (!py_) {
+      if (java_ && is(t, "(")) {
+        // A cast `(a.b.Type<T>[]) x` is not an operand of its own.
+        std::uint32_t close = matching(*s.toks, i, s.e);
+        bool type = close > i + 1 && close + 1 < s.e;
+        for (std::uint32_t k = i + 1; k < close && type; ++k) {
+          const token& x = s[k];
+          type = x.kind == tok::name || is(x, ".") || is(x, "<") || is(x, ">") || is(x, ",") || is(x, "[") ||
+                 is(x, "]") || is(x, "?");
+        }
+        if (type) {
+          const token& n = s[close + 1];
+          type = n.kind == tok::name || n.kind == tok::string || n.kind == tok::number || is(n, "(");
+        }
+        if (type) {
+          i = close + 1;
+          continue;
+        }
+      }
+      if (!py_ && !java_) {
         stmt fn;
         std::uint32_t end = js_function_expression(*s.toks, i, s.e, fn, depth);
         if (end > i) {
@@ -996,9 +1231,13 @@ class file_analyzer {
       i = next > i ? next : i + 1;
       acc.t = join(acc.t, v.t);
       acc.num = v.num;
+      acc.str = v.str;
       ++count;
     }
-    if (count != 1) acc.num.reset();
+    if (count != 1) {
+      acc.num.reset();
+      acc.str.reset();
+    }
     return acc;
   }
 
@@ -1045,6 +1284,7 @@ class file_analyzer {
         cur.t = join(cur.t, eval(span{&part, 0, static_cast<std::uint32_t>(part.size())}, fr, depth + 1).t);
       }
       path = "\"\"";
+      cur.str = literal_text(t);
       ++i;
     } else if (t.kind == tok::number) {
       if (t.text.find_first_not_of("0123456789") == std::string_view::npos && t.text.size() < 18) {
@@ -1076,6 +1316,7 @@ class file_analyzer {
           if (it != fr.vars.end()) cur = it->second;
         }
         cur.num.reset();
+        cur.str.reset();
         i += 2;
       } else if (is(p, "?.") ) {
         ++i;
@@ -1084,6 +1325,12 @@ class file_analyzer {
         span inner{s.toks, i + 1, close};
         eval(inner, fr, depth + 1);
         auto k = const_key(inner);
+        // A constant string indexed by a constant: its character.
+        std::optional<std::string> ch;
+        if (cur.str && !cur.t.any() && inner.e == inner.b + 1 && inner[inner.b].kind == tok::number) {
+          std::size_t at = std::strtoull(std::string(inner[inner.b].text).c_str(), nullptr, 10);
+          if (at < cur.str->size()) ch = cur.str->substr(at, 1);
+        }
         if (!key.empty() && k) {
           key += "[" + *k + "]";
           auto it = fr.vars.find(key);
@@ -1094,6 +1341,7 @@ class file_analyzer {
         has_receiver = false;
         path += "[]";
         cur.num.reset();
+        cur.str = ch;
         i = close < s.e ? close + 1 : s.e;
       } else if (is(p, "(") && !(p.nl_before && !py_)) {
         std::uint32_t close = matching(*s.toks, i, s.e);
@@ -1112,6 +1360,13 @@ class file_analyzer {
           }
         }
         cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth);
+        // A constant string's charAt(constant): its character.
+        if (has_receiver && receiver.str && !receiver.t.any() && args.size() == 1 && args[0].v.num &&
+            path.size() > 7 && path.compare(path.size() - 7, 7, ".charAt") == 0 && *args[0].v.num >= 0 &&
+            static_cast<std::size_t>(*args[0].v.num) < receiver.str->size()) {
+          cur = value{};
+          cur.str = receiver.str->substr(static_cast<std::size_t>(*args[0].v.num), 1);
+        }
         path += "()";
         key.clear();
         has_receiver = false;
@@ -1195,6 +1450,10 @@ class file_analyzer {
     if (name.find_first_of(".([") == std::string::npos && !fr.vars.count(name)) {
       auto it = functions_.find(name);
       if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
+    } else if (java_ && (!receiver || !receiver->t.any())) {
+      // Java: `new Helper().run(x)`, `helper.run(x)`: a method of a class of this file.
+      auto it = functions_.find(last);
+      if (it != functions_.end()) return call_local(it->second, true, line, args, fr);
     }
     // Keyed containers: x.set(k.., v) and x.get(k..) with constant keys
     // (dict.get, configparser, Map) are tracked per key like x['k'].
@@ -1449,6 +1708,17 @@ class file_analyzer {
     return std::nullopt;
   }
 
+  // A string constant: a plain literal or a name bound to one.
+  std::optional<std::string> fold_str(span s, const frame& fr) const {
+    if (s.e != s.b + 1) return std::nullopt;
+    const token& t = s[s.b];
+    if (t.kind == tok::string) return literal_text(t);
+    if (t.kind != tok::name) return std::nullopt;
+    auto it = fr.vars.find(std::string(t.text));
+    if (it == fr.vars.end() || it->second.t.any()) return std::nullopt;
+    return it->second.str;
+  }
+
   // A condition that folds to a constant: comparisons of folded integers,
   // not / and / or (! && || in JS), True / False.
   std::optional<bool> fold_cond(span s, const frame& fr, int depth = 0) const {
@@ -1472,6 +1742,14 @@ class file_analyzer {
       if (!a) return std::nullopt;
       return !*a;
     }
+    // Strings: == / != and Python's in / not in between constants.
+    auto ins = py_ ? top_level(s, [](const token& t) { return is(t, "in"); }) : std::vector<std::uint32_t>{};
+    if (ins.size() == 1) {
+      bool negated = ins[0] > s.b && is(s[ins[0] - 1], "not");
+      auto a = fold_str({s.toks, s.b, negated ? ins[0] - 1 : ins[0]}, fr);
+      auto b = fold_str({s.toks, ins[0] + 1, s.e}, fr);
+      if (a && b) return (b->find(*a) != std::string::npos) != negated;
+    }
     if (s.e == s.b + 1 && (is(s[s.b], "True") || is(s[s.b], "true"))) return true;
     if (s.e == s.b + 1 && (is(s[s.b], "False") || is(s[s.b], "false"))) return false;
     auto cmp = top_level(s, [](const token& t) {
@@ -1479,10 +1757,15 @@ class file_analyzer {
                                    t.text == "<" || t.text == ">" || t.text == "<=" || t.text == ">=");
     });
     if (cmp.size() != 1) return std::nullopt;
+    std::string_view op = s[cmp[0]].text;
+    if (op == "==" || op == "!=" || op == "===" || op == "!==") {
+      auto x = fold_str({s.toks, s.b, cmp[0]}, fr);
+      auto y = fold_str({s.toks, cmp[0] + 1, s.e}, fr);
+      if (x && y) return (*x == *y) == (op == "==" || op == "===");
+    }
     auto a = fold_num({s.toks, s.b, cmp[0]}, fr);
     auto b = fold_num({s.toks, cmp[0] + 1, s.e}, fr);
     if (!a || !b) return std::nullopt;
-    std::string_view op = s[cmp[0]].text;
     if (op == "==" || op == "===") return *a == *b;
     if (op == "!=" || op == "!==") return *a != *b;
     if (op == "<") return *a < *b;
@@ -1495,6 +1778,7 @@ class file_analyzer {
   const language_spec& ls_;
   language lang_;
   bool py_;
+  bool java_;
   const source_file& file_;
   std::string_view content_;
   std::vector<entry_point> eps_;
@@ -1533,7 +1817,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
   file_result r;
   const language_spec* ls = spec.get().find(file.lang);
   if (!ls || (file.lang != language::python && file.lang != language::javascript &&
-              file.lang != language::typescript)) {
+              file.lang != language::typescript && file.lang != language::java)) {
     return r;
   }
   std::string content;

@@ -71,7 +71,8 @@ struct language_spec {
   std::unique_ptr<RE2> mutators;     // methods that put their arguments into the receiver
   std::unique_ptr<RE2> reorderers;   // methods that move a container's elements (index facts dropped)
   std::vector<std::string> clean_params;  // handler parameters that are not user input (self, request, ...)
-  std::unique_ptr<RE2> clean_param_default;  // a parameter with such a default is injected, not input
+  std::unique_ptr<RE2> clean_param_default;  // a parameter whose text matches is injected, not input
+  std::unique_ptr<RE2> handler_function;     // a function name marking a request handler (servlet doGet)
 };
 
 }  // namespace heimdall::analysis::taint_detail

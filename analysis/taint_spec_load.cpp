@@ -286,6 +286,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.strs(key, field, spec->clean_params);
     } else if (key == "clean_param_default") {
       s = r.regex(key, field, spec->clean_param_default);
+    } else if (key == "handler_function") {
+      s = r.regex(key, field, spec->handler_function);
     } else {
       s = r.error("unknown field '" + std::string(key) + "'");
     }

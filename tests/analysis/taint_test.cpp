@@ -353,3 +353,20 @@ TEST_CASE("a branch a constant condition never takes is cleared", "[taint]") {
   CHECK_FALSE(clears(c, 7, 94));
   CHECK(scan("app.py", code).empty());
 }
+
+TEST_CASE("java servlet request data reaches sinks", "[taint][java]") {
+  const std::string head =
+      "package p;\n"
+      "public class Handler extends HttpServlet {\n"
+      "    @Override\n"
+      "    public void doPost(HttpServletRequest request, HttpServletResponse response)\n"
+      "            throws ServletException, IOException {\n";
+  const std::string tail = "    }\n}\n";
+  auto run = [&](const std::string& body) { return scan("src/Handler.java", head + body + tail); };
+  // line 6 onwards is the body
+  auto found = run("        String id = request.getParameter(\"id\");\n"
+                   "        String sql = \"SELECT * FROM t WHERE id='\" + id + \"'\";\n"
+                   "        java.sql.Statement st = Db.statement();\n"
+                   "        st.execute(sql);\n");
+  CHECK(has(found, "java.taint.sqli", 9));
+}
