@@ -369,4 +369,113 @@ TEST_CASE("java servlet request data reaches sinks", "[taint][java]") {
                    "        java.sql.Statement st = Db.statement();\n"
                    "        st.execute(sql);\n");
   CHECK(has(found, "java.taint.sqli", 9));
+  // A writer bound to a variable is still the response writer.
+  CHECK(has(run("        String q = request.getHeader(\"q\");\n"
+                "        java.io.PrintWriter out = response.getWriter();\n"
+                "        out.println(q);\n"),
+            "java.taint.xss", 8));
+  // Cookies, a for-each loop, a collection and a command.
+  CHECK(has(run("        String v = \"\";\n"
+                "        for (javax.servlet.http.Cookie c : request.getCookies()) v = c.getValue();\n"
+                "        java.util.List<String> cmd = new java.util.ArrayList<String>();\n"
+                "        cmd.add(\"sh\");\n"
+                "        cmd.add(v);\n"
+                "        new ProcessBuilder(cmd).start();\n"),
+            "java.taint.cmdi", 11));
+  // Session attributes and files.
+  auto more = run("        String n = request.getParameter(\"n\");\n"
+                  "        request.getSession().setAttribute(\"user\", n);\n"
+                  "        java.io.File f = new java.io.File(\"/srv/\", n);\n");
+  CHECK(has(more, "java.taint.trust", 7));
+  CHECK(has(more, "java.taint.path", 8));
+  // A helper method of the same file passes the value through.
+  CHECK(has(scan("src/H.java",
+                 head + "        String b = new Helper().pass(request.getParameter(\"x\"));\n"
+                        "        response.sendRedirect(b);\n" + tail +
+                     "class Helper {\n    String pass(String s) { return s + \"!\"; }\n}\n"),
+            "java.taint.redirect", 7));
+}
+
+TEST_CASE("java sanitizers, strong updates and keyed containers", "[taint][java]") {
+  const std::string head =
+      "public class H extends HttpServlet {\n"
+      "    public void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {\n"
+      "        String p = request.getParameter(\"p\");\n";
+  const std::string tail = "        response.getWriter().println(bar);\n    }\n}\n";
+  auto run = [&](const std::string& body) { return scan("src/H.java", head + body + tail); };
+  CHECK(run("        String bar = org.owasp.esapi.ESAPI.encoder().encodeForHTML(p);\n").empty());
+  CHECK(run("        String bar = String.valueOf(Integer.parseInt(p));\n").empty());
+  CHECK(run("        String bar = p;\n        bar = \"constant\";\n").empty());
+  CHECK(run("        java.util.Map<String, Object> m = new java.util.HashMap<String, Object>();\n"
+            "        m.put(\"a\", \"safe\");\n"
+            "        m.put(\"b\", p);\n"
+            "        String bar = (String) m.get(\"a\");\n")
+            .empty());
+  CHECK_FALSE(run("        java.util.Map<String, Object> m = new java.util.HashMap<String, Object>();\n"
+                  "        m.put(\"b\", p);\n"
+                  "        String bar = (String) m.get(\"b\");\n")
+                  .empty());
+  CHECK_FALSE(run("        String bar = \"x\" + p;\n").empty());
+}
+
+TEST_CASE("constant-folded branches, ternaries and switches are not taken", "[taint]") {
+  const std::string jhead =
+      "public class H extends HttpServlet {\n"
+      "    public void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {\n"
+      "        String p = request.getParameter(\"p\");\n"
+      "        String bar;\n";
+  const std::string jtail = "        response.getWriter().println(bar);\n    }\n}\n";
+  auto java = [&](const std::string& body) { return scan("src/H.java", jhead + body + jtail); };
+  CHECK(java("        int num = 86;\n        if ((7 * 42) - num > 200) bar = \"const\";\n        else bar = p;\n").empty());
+  CHECK_FALSE(java("        int num = 86;\n        if ((7 * 42) - num < 200) bar = \"const\";\n        else bar = p;\n").empty());
+  CHECK(java("        int num = 106;\n        bar = (7 * 18) + num > 200 ? \"const\" : p;\n").empty());
+  const std::string sw =
+      "        String guess = \"ABC\";\n"
+      "        char target = guess.charAt(%);\n"
+      "        switch (target) {\n"
+      "            case 'A': bar = p; break;\n"
+      "            case 'B': bar = \"bob\"; break;\n"
+      "            case 'C': case 'D': bar = p; break;\n"
+      "            default: bar = \"x\"; break;\n"
+      "        }\n";
+  auto with = [&](char at) {
+    std::string b = sw;
+    b.replace(b.find('%'), 1, 1, at);
+    return b;
+  };
+  CHECK(java(with('1')).empty());        // 'B'
+  CHECK_FALSE(java(with('0')).empty());  // 'A'
+  CHECK_FALSE(java(with('2')).empty());  // 'C' shares the tainted body with 'D'
+  // Unknown discriminant: every case may run.
+  CHECK_FALSE(java("        switch (p.length()) { case 1: bar = p; break; default: bar = \"x\"; }\n").empty());
+  // Python: match on a constant character, and `in` between constants.
+  const std::string py = kFlask +
+                         "@app.route('/m')\n"
+                         "def m():\n"
+                         "    param = request.args.get('p')\n"
+                         "    possible = 'ABC'\n"
+                         "    guess = possible[%]\n"
+                         "    match guess:\n"
+                         "        case 'A':\n"
+                         "            bar = param\n"
+                         "        case 'B' | 'C':\n"
+                         "            bar = 'bob'\n"
+                         "        case _:\n"
+                         "            bar = param\n"
+                         "    return eval(bar)\n";
+  auto pick = [&](char at) {
+    std::string b = py;
+    b.replace(b.find('%'), 1, 1, at);
+    return scan("app.py", b);
+  };
+  CHECK(pick('1').empty());
+  CHECK_FALSE(pick('0').empty());
+  CHECK(scan("app.py", kFlask +
+                           "@app.route('/n')\n"
+                           "def n():\n"
+                           "    bar = 'This should never happen'\n"
+                           "    if 'should' not in bar:\n"
+                           "        bar = request.args.get('p')\n"
+                           "    return eval(bar)\n")
+            .empty());
 }
