@@ -1424,6 +1424,9 @@ class file_analyzer {
           checked = std::find(sink.kwargs.begin(), sink.kwargs.end(), a.keyword) != sink.kwargs.end();
         }
         if (checked) check_sink(sink.cls, a.v.t, callee_display(callee), line, fr);
+        // A clearance needs every argument clean, not only the checked
+        // ones: a pattern rule may be about another argument (vm's context).
+        else note_sink(sink.cls, a.v.t, fr);
       }
     }
     // What a sink returns (rows, nodes, a response, a file handle) is not
@@ -1563,16 +1566,20 @@ class file_analyzer {
 
   std::string callee_display(const std::string& callee) const { return cut(callee); }
 
+  // For clearances(): a value given to a sink of class `cls` in a handler.
+  void note_sink(int cls, const taint_val& t, const frame& fr) {
+    if (fr.summary_mode || !fr.handler_fn) return;
+    bool& tainted = sink_seen_[{fr.handler_fn, cls}];
+    tainted = tainted || (t.any() && !(t.sanitized & spec_.classes[cls].bit));
+  }
+
   // A tainted value reaching a sink of class `cls`: a finding (real
   // source) or a summary hit (parameters).
   void check_sink(int cls, const taint_val& t, const std::string& sink, int line, frame& fr,
                   const std::string& inner_sink = {}) {
     if (cls < 0 || static_cast<std::size_t>(cls) >= spec_.classes.size()) return;
     const vuln_class& c = spec_.classes[cls];
-    if (!fr.summary_mode && fr.handler_fn) {
-      bool& tainted = sink_seen_[{fr.handler_fn, cls}];
-      tainted = tainted || (t.any() && !(t.sanitized & c.bit));
-    }
+    note_sink(cls, t, fr);
     if (!t.any() || (t.sanitized & c.bit)) return;
     if (fr.summary_mode) {
       if (t.params && fr.hits && fr.hits->size() < 256) {
