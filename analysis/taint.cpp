@@ -1037,12 +1037,31 @@ class file_analyzer {
   }
 
   // x = [a, b] / (a, b) / {'k': v}: remember x[0], x[1], x['k'].
+  // Also the length of a new list (a list literal, Java `new ArrayList<>()`),
+  // so append / add / pop / remove keep elements at known indices.
   void track_elements(const std::string& key, span rhs, frame& fr) {
+    if (java_ && rhs.e >= rhs.b + 4 && is(rhs[rhs.b], "new") && is(rhs[rhs.e - 2], "(") && is(rhs[rhs.e - 1], ")")) {
+      std::string_view type;
+      for (std::uint32_t i = rhs.b + 1; i < rhs.e - 2 && !is(rhs[i], "<"); ++i) {
+        if (rhs[i].kind == tok::name) type = rhs[i].text;
+      }
+      static constexpr std::string_view kLists[] = {"List", "Vector", "Deque", "Stack"};
+      for (std::string_view l : kLists) {
+        if (type.size() >= l.size() && type.substr(type.size() - l.size()) == l) fr.vars[length_key(key)].num = 0;
+      }
+      return;
+    }
     if (rhs.empty() || !opens(rhs[rhs.b]) || matching(*rhs.toks, rhs.b, rhs.e) != rhs.e - 1) return;
     span inner{rhs.toks, rhs.b + 1, rhs.e - 1};
     if (!top_level(inner, [](const token& t) { return is(t, "for"); }).empty()) return;
     std::vector<span> items = inner.empty() ? std::vector<span>{} : split(inner, ",");
     bool dict = is(rhs[rhs.b], "{");
+    if (!dict && items.size() < 64 &&
+        std::none_of(items.begin(), items.end(), [](span it) {
+          return it.empty() || is(it[it.b], "*") || is(it[it.b], "...");
+        })) {
+      fr.vars[length_key(key)].num = static_cast<long long>(items.size());
+    }
     for (std::size_t k = 0; k < items.size() && k < 64; ++k) {
       span item = items[k];
       if (item.empty()) continue;
@@ -1458,6 +1477,9 @@ class file_analyzer {
       auto it = functions_.find(last);
       if (it != functions_.end()) return call_local(it->second, true, line, args, fr);
     }
+    if (receiver && !receiver_key.empty()) {
+      if (auto r = list_call(last, receiver_key, *receiver, args, fr)) return *r;
+    }
     // Keyed containers: x.set(k.., v) and x.get(k..) with constant keys
     // (dict.get, configparser, Map) are tracked per key like x['k'].
     if (receiver && !receiver_key.empty() && !args.empty()) {
@@ -1505,6 +1527,50 @@ class file_analyzer {
     }
     (void)callee_value;
     return result;
+  }
+
+  static std::string length_key(const std::string& key) { return key + "[#len]"; }
+
+  // A list of known length: append/add/push put the value at the next
+  // index; pop/remove/shift at a known index hand that element back and
+  // move the later ones down. Nothing (nullopt) when the call is not one
+  // of these or the length is unknown.
+  std::optional<value> list_call(const std::string& last, const std::string& key, const value& whole,
+                                 const std::vector<call_arg>& args, frame& fr) {
+    auto len = fr.vars.find(length_key(key));
+    if (len == fr.vars.end() || !len->second.num) return std::nullopt;
+    const long long n = *len->second.num;
+    auto at = [&](long long i) { return key + "[" + std::to_string(i) + "]"; };
+    bool one_arg = args.size() == 1 && args[0].keyword.empty();
+    if ((last == "append" || last == "add" || last == "push" || last == "addLast" || last == "offer") && one_arg) {
+      if (n >= 64) return std::nullopt;
+      fr.vars[at(n)] = args[0].v;
+      fr.vars[length_key(key)].num = n + 1;
+      value& w = fr.vars[key];
+      w.t = join(w.t, args[0].v.t);
+      w.num.reset();
+      return value{};
+    }
+    std::optional<long long> removed;
+    if (args.empty() && (last == "pop" || last == "removeLast" || last == "pollLast")) removed = n - 1;
+    if (args.empty() && (last == "popleft" || last == "shift" || last == "removeFirst" || last == "poll" ||
+                         last == "pollFirst")) {
+      removed = 0;
+    }
+    if (one_arg && args[0].v.num && !args[0].v.t.any() && ((py_ && last == "pop") || (java_ && last == "remove"))) {
+      removed = *args[0].v.num < 0 ? n + *args[0].v.num : *args[0].v.num;
+    }
+    if (!removed || *removed < 0 || *removed >= n) return std::nullopt;
+    auto it = fr.vars.find(at(*removed));
+    value out = it != fr.vars.end() ? it->second : whole;
+    for (long long i = *removed + 1; i < n; ++i) {
+      auto next = fr.vars.find(at(i));
+      if (next != fr.vars.end()) fr.vars[at(i - 1)] = next->second;
+      else fr.vars.erase(at(i - 1));
+    }
+    fr.vars.erase(at(n - 1));
+    fr.vars[length_key(key)].num = n - 1;
+    return out;
   }
 
   void erase_members_indexed(const std::string& key, frame& fr) {

@@ -479,3 +479,51 @@ TEST_CASE("constant-folded branches, ternaries and switches are not taken", "[ta
                            "    return eval(bar)\n")
             .empty());
 }
+
+TEST_CASE("list elements keep their indices through append, add, pop and remove", "[taint]") {
+  const std::string py = kFlask +
+                         "@app.route('/l')\n"
+                         "def l():\n"
+                         "    p = request.args.get('p')\n"
+                         "    lst = []\n"
+                         "    lst.append('safe')\n"
+                         "    lst.append(p)\n"
+                         "    lst.append('moresafe')\n"
+                         "    lst.pop(0)\n"
+                         "    return eval(lst[%])\n";
+  auto pick = [&](char at) {
+    std::string b = py;
+    b.replace(b.find('%'), 1, 1, at);
+    return scan("app.py", b);
+  };
+  CHECK(pick('1').empty());        // 'moresafe' after the pop
+  CHECK_FALSE(pick('0').empty());  // p moved to index 0
+  const std::string java =
+      "public class H extends HttpServlet {\n"
+      "    public void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {\n"
+      "        String p = request.getParameter(\"p\");\n"
+      "        java.util.List<String> v = new java.util.ArrayList<String>();\n"
+      "        v.add(\"safe\");\n"
+      "        v.add(p);\n"
+      "        v.add(\"moresafe\");\n"
+      "        v.remove(0);\n"
+      "        response.getWriter().println(v.get(%));\n"
+      "    }\n}\n";
+  auto jpick = [&](char at) {
+    std::string b = java;
+    b.replace(b.find('%'), 1, 1, at);
+    return scan("src/H.java", b);
+  };
+  CHECK(jpick('1').empty());
+  CHECK_FALSE(jpick('0').empty());
+  // A list of unknown length (a loop appended to it) keeps the old behaviour: tainted as a whole.
+  CHECK_FALSE(scan("app.py", kFlask +
+                                 "@app.route('/u')\n"
+                                 "def u():\n"
+                                 "    lst = []\n"
+                                 "    for x in request.args.getlist('x'):\n"
+                                 "        lst.append(x)\n"
+                                 "    lst.append('safe')\n"
+                                 "    return eval(lst[1])\n")
+                  .empty());
+}
