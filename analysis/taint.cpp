@@ -124,6 +124,8 @@ struct frame {
   bool html_handler = false;
   std::string_view function;
   const stmt* handler_fn = nullptr;  // the request handler whose body this is (not in summaries)
+  // x -> y for `x = f(y)`: a call on one variable alone (a parse), until x is reassigned.
+  std::unordered_map<std::string, std::string> parsed_from;
 };
 
 // The last line a block's tokens reach.
@@ -528,7 +530,7 @@ class file_analyzer {
         for (const auto& h : s.handlers) {
           fr.vars = start;
           exec_block(h, fr, depth + 1);
-          out = join(out, fr.vars);
+          if (!exits(h)) out = join(out, fr.vars);  // a handler that returns or raises does not flow on
         }
         fr.vars = std::move(out);
         exec_block(s.final_body, fr, depth + 1);
@@ -652,11 +654,20 @@ class file_analyzer {
     return test && literal;
   }
 
+  // The names a failed check left clean; a checked attribute of a value
+  // parsed from one variable (`u = urlparse(x)`, then `u.netloc`) checks
+  // that variable too.
   void sanitize_names(span c, frame& fr) {
+    auto clean = [&](const std::string& name) {
+      auto it = fr.vars.find(name);
+      if (it != fr.vars.end() && it->second.t.any()) it->second.t.sanitized = ~0u;
+    };
     for (std::uint32_t i = c.b; i < c.e; ++i) {
       if (c[i].kind != tok::name || (i > c.b && (is(c[i - 1], ".") || is(c[i - 1], "?.")))) continue;
-      auto it = fr.vars.find(std::string(c[i].text));
-      if (it != fr.vars.end() && it->second.t.any()) it->second.t.sanitized = ~0u;
+      std::string name(c[i].text);
+      clean(name);
+      auto d = fr.parsed_from.find(name);
+      if (d != fr.parsed_from.end() && i + 1 < c.e && is(c[i + 1], ".")) clean(d->second);
     }
   }
 
@@ -907,6 +918,7 @@ class file_analyzer {
           if (ops.size() == 1) java_path_alias(target, rhs, v);
         }
         assign(target, v, ops.size() == 1 ? rhs : span{}, fr);
+        note_parse(target, ops.size() == 1 ? rhs : span{}, fr);
         start = o + 1;
       }
     } else {
@@ -919,6 +931,21 @@ class file_analyzer {
       }
       assign(target, nv, {}, fr);
     }
+  }
+
+  // Remembers `x = a.b.f(y)` (one bare name as the only argument) in
+  // fr.parsed_from; any other assignment to x forgets it.
+  void note_parse(span target, span rhs, frame& fr) {
+    if (target.e != target.b + 1 || target[target.b].kind != tok::name) return;
+    std::string x(target[target.b].text);
+    fr.parsed_from.erase(x);
+    if (rhs.e < rhs.b + 4 || !is(rhs[rhs.e - 1], ")") || !is(rhs[rhs.e - 3], "(") || rhs[rhs.e - 2].kind != tok::name) {
+      return;
+    }
+    for (std::uint32_t i = rhs.b; i < rhs.e - 3; ++i) {
+      if (rhs[i].kind != tok::name && !is(rhs[i], ".")) return;
+    }
+    fr.parsed_from[x] = std::string(rhs[rhs.e - 2].text);
   }
 
   // Binds `target` (a name, a member or subscript chain, or a tuple /

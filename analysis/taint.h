@@ -1,10 +1,12 @@
-// taint: the hunt stage's taint tracking. Within each Python and
-// JavaScript/TypeScript file it follows values from sources (request
-// parameters, argv, environment, browser URLs, and the parameters of the
-// threat model's handler functions) through assignments, string building,
-// containers and the file's own functions to sinks (SQL, shell, eval,
+// taint: the hunt stage's taint tracking. Within each Python,
+// JavaScript/TypeScript and Java file it follows values from sources
+// (request parameters, headers and cookies, argv, environment, browser
+// URLs, and the parameters of the threat model's handler functions)
+// through assignments, string building, containers (per constant key and
+// list index) and the file's own functions to sinks (SQL, shell, eval,
 // file paths, outgoing URLs, HTML responses, deserialisers, redirects,
-// LDAP, XPath), unless a sanitizer for that kind of sink is on the way.
+// LDAP, XPath, session attributes), unless a sanitizer for that kind of
+// sink is on the way.
 //
 // Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
@@ -14,8 +16,9 @@
 // (which parameters reach the return value or a sink) for calls inside the
 // file. Precision comes first: unknown calls pass taint through, but
 // comparisons, casts and the listed sanitizers stop it, reassignment from a
-// clean value kills it, and branches whose condition folds to a constant
-// are not taken.
+// clean value kills it, and branches (if, ternary, switch, match) whose
+// condition folds to a constant (integers, strings, characters of constant
+// strings) are not taken.
 //
 // Bounded work: a file's tokens, statements evaluated and summary depth
 // are capped (see taint.cpp); a file past a cap is left out with a note,
@@ -93,8 +96,8 @@ class taint_spec {
 // severity) and when no file defines a language.
 result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
 
-// Runs over the inventory's Python, JavaScript and TypeScript files (the
-// rest are skipped silently). Handlers named by the model's entry points
+// Runs over the inventory's Python, JavaScript, TypeScript and Java files
+// (the rest are skipped silently). Handlers named by the model's entry points
 // (matched by file_path and function name, or by line) get tainted
 // parameters. Findings: source "taint", rule_id "<language>.taint.<class>",
 // line_start = the sink's line, fingerprint empty.

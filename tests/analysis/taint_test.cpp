@@ -527,3 +527,30 @@ TEST_CASE("list elements keep their indices through append, add, pop and remove"
                                  "    return eval(lst[1])\n")
                   .empty());
 }
+
+TEST_CASE("a failed check on a value parsed from a variable validates the variable", "[taint]") {
+  const std::string code = kFlask +
+                           "import urllib.parse\n"
+                           "@app.route('/r')\n"
+                           "def r():\n"
+                           "    target = request.args.get('next')\n"
+                           "    try:\n"
+                           "        u = urllib.parse.urlparse(target)\n"
+                           "        if u.netloc not in ['example.com'] or u.scheme != 'https':\n"
+                           "            return 'bad'\n"
+                           "    except ValueError:\n"
+                           "        return 'unparsable'\n"
+                           "    return redirect(target)\n";
+  CHECK(scan("app.py", code).empty());
+  // Without the check (or with an except that carries on) it is still open.
+  CHECK_FALSE(scan("app.py", kFlask +
+                                 "@app.route('/r')\n"
+                                 "def r():\n"
+                                 "    target = request.args.get('next')\n"
+                                 "    try:\n"
+                                 "        n = int(request.args.get('n'))\n"
+                                 "    except ValueError:\n"
+                                 "        pass\n"
+                                 "    return redirect(target)\n")
+                  .empty());
+}
