@@ -1458,6 +1458,13 @@ class file_analyzer {
         if (it != args.end() && RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
       }
       if (!applies) continue;
+      if (sink.always) {
+        taint_val t;
+        t.src = true;
+        t.o = {"the call `" + cut(callee) + "(...)`", line, true};
+        check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
+        continue;
+      }
       is_sink = true;
       if (sink.receiver && receiver) check_sink(sink.cls, receiver->t, callee_display(callee), line, fr);
       int position = 0;
@@ -1669,12 +1676,12 @@ class file_analyzer {
   // A tainted value reaching a sink of class `cls`: a finding (real
   // source) or a summary hit (parameters).
   void check_sink(int cls, const taint_val& t, const std::string& sink, int line, frame& fr,
-                  const std::string& inner_sink = {}) {
+                  const std::string& inner_sink = {}, bool call_weakness = false) {
     if (cls < 0 || static_cast<std::size_t>(cls) >= spec_.classes.size()) return;
     const vuln_class& c = spec_.classes[cls];
-    note_sink(cls, t, fr);
+    if (!call_weakness) note_sink(cls, t, fr);
     if (!t.any() || (t.sanitized & c.bit)) return;
-    if (fr.summary_mode) {
+    if (fr.summary_mode && !call_weakness) {
       if (t.params && fr.hits && fr.hits->size() < 256) {
         sink_hit h;
         h.params = t.params;
@@ -1690,7 +1697,7 @@ class file_analyzer {
     if (!t.src) return;
     if (!reported_.insert({cls, line}).second) return;
     finding f;
-    f.rule_id = std::string(language_name(lang_)) + ".taint." + c.name;
+    f.rule_id = std::string(language_name(lang_)) + (call_weakness ? ".call." : ".taint.") + c.name;
     f.source = "taint";
     f.severity = c.severity;
     f.confidence = c.confidence;
@@ -1707,11 +1714,15 @@ class file_analyzer {
       for (std::size_t i = 0; i < t.via.size(); ++i) flow += (i ? " -> `" : "`") + t.via[i] + "`";
       flow += " ";
     }
-    f.description = flow + "into " + sink + " (line " + std::to_string(line) + ").";
-    f.path.push_back({t.o.line, "source: " + t.o.text});
-    std::string through;
-    for (std::size_t i = 0; i < t.via.size(); ++i) through += (i ? " -> " : " via ") + t.via[i];
-    f.path.push_back({line, "sink: " + sink + through});
+    if (call_weakness) {
+      f.description = c.title + ": " + sink + " (line " + std::to_string(line) + ").";
+    } else {
+      f.description = flow + "into " + sink + " (line " + std::to_string(line) + ").";
+      f.path.push_back({t.o.line, "source: " + t.o.text});
+      std::string through;
+      for (std::size_t i = 0; i < t.via.size(); ++i) through += (i ? " -> " : " via ") + t.via[i];
+      f.path.push_back({line, "sink: " + sink + through});
+    }
     f.cwe_id = c.cwe;
     f.file_path = file_.path;
     f.line_start = f.line_end = line;

@@ -45,6 +45,10 @@ struct sink_rule {
   std::unique_ptr<RE2> callee;    // call sinks: the callee's path
   std::unique_ptr<RE2> not_callee;  // ... unless it matches this
   bool receiver = false;          // the receiver (p in p.read_text()) is a sink too
+  // A weakness of the call itself, whatever its arguments carry (a cookie
+  // set with secure=False): reported whenever the call matches and its
+  // require_kwarg / unless_kwarg conditions hold, as rule <lang>.call.<class>.
+  bool always = false;
   std::unique_ptr<RE2> target;    // assignment sinks: the assigned path
   std::vector<int> args;          // positional arguments that are sinks; empty: all
   std::vector<std::string> kwargs;  // keyword arguments that are sinks

@@ -554,3 +554,27 @@ TEST_CASE("a failed check on a value parsed from a variable validates the variab
                                  "    return redirect(target)\n")
                   .empty());
 }
+
+TEST_CASE("a call weakness is reported whatever its arguments carry", "[taint]") {
+  auto found = scan("app.py", kFlask +
+                                  "resp.set_cookie('sid', sid,\n"
+                                  "                secure=False,\n"
+                                  "                httponly=True)\n"
+                                  "resp.set_cookie('sid', sid,\n"
+                                  "                secure=True)\n");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].rule_id == "python.call.cookie");
+  CHECK(found[0].cwe_id == 614);
+  CHECK(found[0].line_start == 3);
+}
+
+TEST_CASE("path existence checks on request data are path sinks", "[taint]") {
+  CHECK(has(scan("app.py", kFlask +
+                               "import pathlib, os\n"
+                               "p = pathlib.Path('/srv') / request.args['f']\n"
+                               "if p.exists():\n"
+                               "    pass\n"),
+            "python.taint.path", 5));
+  CHECK(has(scan("app.py", kFlask + "import os\nok = os.path.isfile('/srv/' + request.args['f'])\n"), "python.taint.path", 4));
+  CHECK(scan("app.py", kFlask + "import os\nok = os.path.isfile('/srv/' + os.path.basename(request.args['f']))\n").empty());
+}
