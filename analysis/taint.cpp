@@ -1458,6 +1458,10 @@ class file_analyzer {
         if (it != args.end() && RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
       }
       if (!applies) continue;
+      if (sink.proof_only) {
+        for (const call_arg& a : args) note_sink(sink.cls, a.v.t, fr);
+        continue;
+      }
       if (sink.always) {
         taint_val t;
         t.src = true;

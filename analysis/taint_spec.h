@@ -49,6 +49,11 @@ struct sink_rule {
   // set with secure=False): reported whenever the call matches and its
   // require_kwarg / unless_kwarg conditions hold, as rule <lang>.call.<class>.
   bool always = false;
+  // Never reported: only proves, when every value it gets is clean, that a
+  // handler's pattern findings of the class are unfounded (an XML parser
+  // whose entity settings matter only for request data). See taint.h,
+  // taint_clearance.
+  bool proof_only = false;
   std::unique_ptr<RE2> target;    // assignment sinks: the assigned path
   std::vector<int> args;          // positional arguments that are sinks; empty: all
   std::vector<std::string> kwargs;  // keyword arguments that are sinks

@@ -148,6 +148,8 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       s = r.regex(key, field, out.not_callee);
     } else if (key == "receiver" && !assign) {
       if (field.get_bool().get(out.receiver) != simdjson::SUCCESS) s = r.error("'receiver' must be a boolean");
+    } else if (key == "proof_only" && !assign) {
+      if (field.get_bool().get(out.proof_only) != simdjson::SUCCESS) s = r.error("'proof_only' must be a boolean");
     } else if (key == "always" && !assign) {
       if (field.get_bool().get(out.always) != simdjson::SUCCESS) s = r.error("'always' must be a boolean");
     } else if (key == "target" && assign) {

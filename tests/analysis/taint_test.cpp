@@ -578,3 +578,28 @@ TEST_CASE("path existence checks on request data are path sinks", "[taint]") {
   CHECK(has(scan("app.py", kFlask + "import os\nok = os.path.isfile('/srv/' + request.args['f'])\n"), "python.taint.path", 4));
   CHECK(scan("app.py", kFlask + "import os\nok = os.path.isfile('/srv/' + os.path.basename(request.args['f']))\n").empty());
 }
+
+TEST_CASE("proof-only sinks clear a handler without reporting anything", "[taint]") {
+  const std::string code = kFlask +
+                           "import xml.dom.minidom\n"
+                           "@app.route('/x')\n"        // 4
+                           "def x():\n"
+                           "    doc = xml.dom.minidom.parseString('<a/>')\n"
+                           "    return 'ok'\n"
+                           "@app.route('/y')\n"        // 8
+                           "def y():\n"
+                           "    doc = xml.dom.minidom.parseString(request.get_data())\n"
+                           "    return 'ok'\n";
+  CHECK(scan("app.py", code).empty());
+  auto c = cleared("app.py", code);
+  CHECK(clears(c, 6, 611));
+  CHECK_FALSE(clears(c, 10, 611));
+}
+
+TEST_CASE("the flask request object handed to a wrapper yields request data", "[taint]") {
+  CHECK(has(scan("app.py", kFlask +
+                               "import wrappers\n"
+                               "w = wrappers.RequestView(request)\n"
+                               "eval(w.field('code'))\n"),
+            "python.taint.codei", 5));
+}
