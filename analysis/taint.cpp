@@ -27,6 +27,7 @@
 #include "analysis/rule_pack.h"
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
+#include "analysis/taint_constants.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
 #include "analysis/taint_spec.h"
@@ -57,6 +58,7 @@ struct taint_val {
   origin o;
   std::uint64_t params = 0;     // summary mode: depends on parameter i
   std::uint32_t sanitized = 0;  // class bits it is safe for
+  bool object = false;          // only the request object as a whole (source_rule::object)
   std::vector<std::string> via;  // variables it flowed through
   bool any() const { return src || params != 0; }
 };
@@ -68,6 +70,7 @@ taint_val join(const taint_val& a, const taint_val& b) {
   r.src = a.src || b.src;
   r.params = a.params | b.params;
   r.sanitized = a.sanitized & b.sanitized;
+  r.object = a.object && b.object;
   return r;
 }
 
@@ -259,8 +262,8 @@ std::set<std::uint32_t> generic_brackets(span s) {
 class file_analyzer {
  public:
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
-                std::string_view content, std::vector<entry_point> eps)
-      : spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
+                std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
+      : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
         file_(file), content_(content),
         eps_(std::move(eps)), matches_(ls) {
     line_starts_.push_back(0);
@@ -418,8 +421,10 @@ class file_analyzer {
       value v;
       bool clean = std::find(ls_.clean_params.begin(), ls_.clean_params.end(), name) != ls_.clean_params.end();
       if (ls_.clean_param_default && RE2::PartialMatch(text_of(p), *ls_.clean_param_default)) clean = true;
-      if (handler && !clean) {
+      bool object = ls_.request_param && RE2::PartialMatch(text_of(p), *ls_.request_param);
+      if (handler && (!clean || object)) {
         v.t.src = true;
+        v.t.object = object;
         v.t.o = {"parameter `" + name + "` of handler `" + std::string(f.name) + "`", f.line, true};
       }
       fr.vars[name] = v;
@@ -1351,6 +1356,7 @@ class file_analyzer {
     while (i < s.e && !aborted_) {
       const token& p = s[i];
       if ((is(p, ".") || is(p, "?.")) && i + 1 < s.e && s[i + 1].kind == tok::name) {
+        if (cur.t.object) cur = value{};  // a member of the request object is data only if a source says so
         receiver = cur;
         has_receiver = true;
         receiver_key = key;
@@ -1436,6 +1442,7 @@ class file_analyzer {
     if (k < 0) return;
     v.t.src = true;
     v.t.sanitized = 0;
+    v.t.object = ls_.sources[k].object;
     v.t.o.request = ls_.sources[k].request;
     v.num.reset();
     here = true;
@@ -1493,6 +1500,7 @@ class file_analyzer {
     value result;
     if (receiver) result.t = receiver->t;
     for (const call_arg& a : args) result.t = join(result.t, a.v.t);
+    result.t.object = false;  // what is made from the request object (a wrapper) is its data
     for (int k : matches_.sanitizers(callee)) {
       const sanitizer_rule& san = ls_.sanitizers[k];
       if (san.arg0 && (args.empty() || !RE2::FullMatch(text_of(args[0].expr), *san.arg0))) continue;
@@ -1517,6 +1525,14 @@ class file_analyzer {
     }
     if (receiver && !receiver_key.empty()) {
       if (auto r = list_call(last, receiver_key, *receiver, args, fr)) return *r;
+    }
+    // A function of another file of the project that always returns a
+    // literal (container and mutator names excepted: those are the
+    // containers' own methods far more often).
+    if (literals_ && !functions_.count(last) && literals_->returns_literal(last) && last != "get" && last != "set" &&
+        !(ls_.mutators && RE2::FullMatch(last, *ls_.mutators)) &&
+        !(ls_.reorderers && RE2::FullMatch(last, *ls_.reorderers))) {
+      return value{};
     }
     // Keyed containers: x.set(k.., v) and x.get(k..) with constant keys
     // (dict.get, configparser, Map) are tracked per key like x['k'].
@@ -1684,7 +1700,7 @@ class file_analyzer {
     if (cls < 0 || static_cast<std::size_t>(cls) >= spec_.classes.size()) return;
     const vuln_class& c = spec_.classes[cls];
     if (!call_weakness) note_sink(cls, t, fr);
-    if (!t.any() || (t.sanitized & c.bit)) return;
+    if (!t.any() || (t.sanitized & c.bit) || t.object) return;
     if (fr.summary_mode && !call_weakness) {
       if (t.params && fr.hits && fr.hits->size() < 256) {
         sink_hit h;
@@ -1889,6 +1905,7 @@ class file_analyzer {
     return *a >= *b;
   }
 
+  const literal_functions* literals_;  // the project's functions that always return a literal
   const taint_spec::data& spec_;
   const language_spec& ls_;
   language lang_;
@@ -1927,14 +1944,32 @@ struct file_result {
   std::vector<taint_clearance> cleared;
 };
 
+bool analysable(const source_file& file, const taint_spec& spec) {
+  return spec.get().find(file.lang) && (file.lang == language::python || file.lang == language::javascript ||
+                                        file.lang == language::typescript || file.lang == language::java);
+}
+
+// One file's functions for literal_functions (nothing when unreadable or
+// past the token bound; analyze_file reports those).
+std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesystem::path& root,
+                                                               const source_file& file, const taint_spec& spec) {
+  if (!analysable(file, spec)) return {};
+  std::string content;
+  if (read_source_file(root / file.path, content) != 0) return {};
+  lexed_file lexed = file.lang == language::python ? lex_python(content) : lex_javascript(content);
+  if (lexed.truncated) return {};
+  const auto n = static_cast<std::uint32_t>(lexed.tokens.size());
+  std::vector<stmt> top = file.lang == language::python ? parse_python(lexed)
+                          : file.lang == language::java ? parse_java(lexed.tokens, 0, n)
+                                                        : parse_javascript(lexed.tokens, 0, n);
+  return literal_returns(top);
+}
+
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
-                         const threat_model& model) {
+                         const threat_model& model, const literal_functions& literals) {
   file_result r;
   const language_spec* ls = spec.get().find(file.lang);
-  if (!ls || (file.lang != language::python && file.lang != language::javascript &&
-              file.lang != language::typescript && file.lang != language::java)) {
-    return r;
-  }
+  if (!analysable(file, spec)) return r;
   std::string content;
   if (int err = read_source_file(root / file.path, content); err != 0) {
     r.note = inventory_note{file.path, std::string("skipped: cannot read: ") + std::strerror(err)};
@@ -1947,7 +1982,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
       if (ep.file_path == file.path) eps.push_back(ep);
     }
   }
-  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps));
+  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals);
   bool complete = a.run();
   r.analyzed = true;
   r.functions = a.functions_analyzed();
@@ -1966,8 +2001,19 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
                                          const std::function<void(finding)>& on_finding,
                                          const std::function<bool()>& cancelled, unsigned threads) {
   taint_summary summary;
+  const unsigned workers = threads ? threads : default_analysis_threads();
+  // First pass: which functions of the project always return a literal.
+  literal_functions literals;
+  {
+    std::vector<std::vector<std::pair<std::string, bool>>> defs(files.files.size());
+    auto collect = [&](std::size_t i, unsigned) { defs[i] = file_literal_returns(root, files.files[i], spec); };
+    auto merge = [&](std::size_t i) { literals.add(defs[i]); defs[i].clear(); };
+    if (!run_in_order(files.files.size(), workers, collect, merge, cancelled)) {
+      return status(errc::closed, "taint analysis cancelled");
+    }
+  }
   std::vector<file_result> results(files.files.size());
-  auto work = [&](std::size_t i, unsigned) { results[i] = analyze_file(root, files.files[i], spec, model); };
+  auto work = [&](std::size_t i, unsigned) { results[i] = analyze_file(root, files.files[i], spec, model, literals); };
   auto done = [&](std::size_t i) {
     file_result r = std::move(results[i]);
     summary.files_analyzed += r.analyzed;
@@ -1979,7 +2025,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
       on_finding(std::move(f));
     }
   };
-  if (!run_in_order(files.files.size(), threads ? threads : default_analysis_threads(), work, done, cancelled)) {
+  if (!run_in_order(files.files.size(), workers, work, done, cancelled)) {
     return status(errc::closed, "taint analysis cancelled");
   }
   return summary;

@@ -37,6 +37,10 @@ struct source_rule {
   std::unique_ptr<RE2> path;  // matched (partially, so anchor it) against a chain's path
   std::string label;          // e.g. "Flask request parameter"
   bool request = true;        // false: local input (argv, environment, stdin)
+  // The request object itself (Flask's `request`): data when handed on as
+  // a whole (to a wrapper, a helper), but its members are not, unless a
+  // source names them.
+  bool object = false;
 };
 
 struct sink_rule {
@@ -81,6 +85,7 @@ struct language_spec {
   std::unique_ptr<RE2> reorderers;   // methods that move a container's elements (index facts dropped)
   std::vector<std::string> clean_params;  // handler parameters that are not user input (self, request, ...)
   std::unique_ptr<RE2> clean_param_default;  // a parameter whose text matches is injected, not input
+  std::unique_ptr<RE2> request_param;  // a handler parameter (its text) holding the request object (see source_rule::object)
   std::unique_ptr<RE2> handler_function;     // a function name marking a request handler (servlet doGet)
 };
 

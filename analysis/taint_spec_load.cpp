@@ -228,6 +228,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
             fs = r.str(k, f, kind);
             if (fs.is_ok() && kind != "request" && kind != "local") fs = r.error("'kind' is request or local");
             src.request = kind == "request";
+          } else if (k == "object") {
+            if (f.get_bool().get(src.object) != simdjson::SUCCESS) fs = r.error("'object' must be a boolean");
           } else {
             fs = r.error("unknown field '" + std::string(k) + "'");
           }
@@ -290,6 +292,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.strs(key, field, spec->clean_params);
     } else if (key == "clean_param_default") {
       s = r.regex(key, field, spec->clean_param_default);
+    } else if (key == "request_param") {
+      s = r.regex(key, field, spec->request_param);
     } else if (key == "handler_function") {
       s = r.regex(key, field, spec->handler_function);
     } else {

@@ -603,3 +603,41 @@ TEST_CASE("the flask request object handed to a wrapper yields request data", "[
                                "eval(w.field('code'))\n"),
             "python.taint.codei", 5));
 }
+
+TEST_CASE("a project function that always returns a literal gives a constant in every file", "[taint]") {
+  scratch_tree t;
+  t.write("helpers/wrap.py",
+          "class Wrap:\n"
+          "    def __init__(self, r):\n"
+          "        self.r = r\n"
+          "    def fixed_value(self, name):\n"
+          "        return 'constant'\n"
+          "    def form_value(self, name):\n"
+          "        return self.r.form.get(name)\n");
+  t.write("app.py", kFlask +
+                        "import helpers.wrap\n"
+                        "w = helpers.wrap.Wrap(request)\n"
+                        "eval(w.fixed_value('a'))\n"   // 5: a literal
+                        "eval(w.form_value('b'))\n");  // 6: request data
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  std::vector<finding> found;
+  auto summary = run_taint_analysis(t.root(), *inv, shipped_spec(), threat_model{},
+                                    [&](finding f) { found.push_back(std::move(f)); });
+  REQUIRE(summary);
+  CHECK_FALSE(has(found, "python.taint.codei", 5));
+  CHECK(has(found, "python.taint.codei", 6));
+}
+
+TEST_CASE("a java handler's request object is data only when handed on whole", "[taint][java]") {
+  const std::string code =
+      "public class H extends HttpServlet {\n"
+      "    public void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {\n"
+      "        Wrapper w = new Wrapper(request);\n"
+      "        response.getWriter().println(w.value(\"a\"));\n"           // 4: from the wrapped request
+      "        response.getWriter().println(request.getContextPath());\n"  // 5: a member, no source
+      "    }\n}\n";
+  auto found = scan("src/H.java", code);
+  CHECK(has(found, "java.taint.xss", 4));
+  CHECK_FALSE(has(found, "java.taint.xss", 5));
+}
