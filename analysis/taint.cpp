@@ -1520,8 +1520,10 @@ class file_analyzer {
       if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
     } else if (java_ && (!receiver || !receiver->t.any())) {
       // Java: `new Helper().run(x)`, `helper.run(x)`: a method of a class of this file.
+      // Not while that method's own summary is being computed: `thing.run(x)`
+      // inside `run` is another class's run, not a recursion to leave empty.
       auto it = functions_.find(last);
-      if (it != functions_.end()) return call_local(it->second, true, line, args, fr);
+      if (it != functions_.end() && !it->second.sum.computing) return call_local(it->second, true, line, args, fr);
     }
     if (receiver && !receiver_key.empty()) {
       if (auto r = list_call(last, receiver_key, *receiver, args, fr)) return *r;

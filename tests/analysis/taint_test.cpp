@@ -641,3 +641,17 @@ TEST_CASE("a java handler's request object is data only when handed on whole", "
   CHECK(has(found, "java.taint.xss", 4));
   CHECK_FALSE(has(found, "java.taint.xss", 5));
 }
+
+TEST_CASE("a java method calling another class's method of the same name passes its argument on", "[taint][java]") {
+  auto found = scan("src/H.java",
+                    "public class H extends HttpServlet {\n"
+                    "    public void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {\n"
+                    "        String bar = transform(request.getParameter(\"p\"));\n"
+                    "        response.getWriter().print(bar);\n"
+                    "    }\n"
+                    "    private static String transform(String p) {\n"
+                    "        Transformer t = Transformers.create();\n"
+                    "        return t.transform(p);\n"
+                    "    }\n}\n");
+  CHECK(has(found, "java.taint.xss", 4));
+}
