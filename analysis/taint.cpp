@@ -46,6 +46,7 @@ constexpr int kMaxSummaryDepth = 6;
 constexpr int kMaxEvalDepth = 150;
 constexpr std::size_t kMaxVia = 5;
 constexpr std::size_t kMaxTextBytes = 80;
+constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<String, List<T>>` is far shorter
 
 struct origin {
   std::string text;
@@ -240,7 +241,9 @@ std::set<std::uint32_t> generic_brackets(span s) {
     int depth = 0;
     std::vector<std::uint32_t> seen;
     std::uint32_t j = i;
-    for (; j < s.e; ++j) {
+    // Type arguments are short; the bound keeps a long `a < b < c ...` linear.
+    const std::uint32_t stop = std::min<std::uint32_t>(s.e, i + kMaxTypeArgumentTokens);
+    for (; j < stop; ++j) {
       const token& t = s[j];
       if (is(t, "<")) ++depth, seen.push_back(j);
       else if (is(t, ">")) --depth, seen.push_back(j);
@@ -251,7 +254,7 @@ std::set<std::uint32_t> generic_brackets(span s) {
       }
       if (depth <= 0) break;
     }
-    if (j < s.e && depth == 0) {
+    if (j < stop && depth == 0) {
       out.insert(seen.begin(), seen.end());
       i = j;
     }

@@ -302,6 +302,8 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
     }
     t.write("fuzz/f" + std::to_string(n) + ".py", "from flask import request\n" + text);
     t.write("fuzz/f" + std::to_string(n) + ".js", "const q = req.query.a;\n" + text);
+    t.write("fuzz/F" + std::to_string(n) + ".java",
+            "class A { void doGet(HttpServletRequest r) { String p = r.getParameter(\"a\");\n" + text);
   }
   // Deep nesting and unterminated constructs.
   t.write("fuzz/deep.py", std::string(5000, '(') + "\n" + std::string(3000, ' ') + "x\n" +
@@ -309,6 +311,10 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
   std::string deep_js;
   for (int i = 0; i < 3000; ++i) deep_js += "function f(a) { if (a) { x = `${";
   t.write("fuzz/deep.js", deep_js);
+  std::string deep_java;
+  for (int i = 0; i < 3000; ++i) deep_java += "class C { @A(x = { void m(List<Map<String, ";
+  deep_java += "switch (x) { case 'a': case default -> ; try ( for (T t : ";
+  t.write("fuzz/Deep.java", deep_java);
   auto inv = take_inventory(t.root(), inventory_limits{});
   REQUIRE(inv);
   std::size_t count = 0;
