@@ -1507,6 +1507,15 @@ class file_analyzer {
     for (int k : matches_.sanitizers(callee)) {
       const sanitizer_rule& san = ls_.sanitizers[k];
       if (san.arg0 && (args.empty() || !RE2::FullMatch(text_of(args[0].expr), *san.arg0))) continue;
+      if (san.first_only) {
+        if (args.empty() || !args[0].keyword.empty()) continue;
+        span first = args[0].expr;
+        if (is(first[first.b], "(") && matching(*first.toks, first.b, first.e) == first.e - 1) {
+          first = split(span{first.toks, first.b + 1, first.e - 1}, ",").front();
+        }
+        if (!eval(first, fr, depth + 1).t.any()) result.t.sanitized |= san.classes;
+        return result;
+      }
       if (san.classes == 0) return value{};
       result.t.sanitized |= san.classes;
       return result;

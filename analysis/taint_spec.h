@@ -71,6 +71,10 @@ struct sanitizer_rule {
   std::unique_ptr<RE2> callee;
   std::unique_ptr<RE2> arg0;  // only when the first argument's text matches (fully)
   std::uint32_t classes = 0;  // sanitized for these class bits; 0: for every class (a clean value)
+  // Only what the first argument carries counts for `classes` (the body of
+  // a response built from body, status and headers; a tuple literal's first
+  // element): the result is sanitized for them when that is clean.
+  bool first_only = false;
 };
 
 struct language_spec {

@@ -258,6 +258,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
             fs = r.regex(k, f, san.callee);
           } else if (k == "arg0") {
             fs = r.regex(k, f, san.arg0);
+          } else if (k == "first_only") {
+            if (f.get_bool().get(san.first_only) != simdjson::SUCCESS) fs = r.error("'first_only' must be a boolean");
           } else if (k == "classes") {
             std::vector<std::string> names;
             fs = r.strs(k, f, names);

@@ -661,3 +661,18 @@ TEST_CASE("a java method calling another class's method of the same name passes 
                     "    }\n}\n");
   CHECK(has(found, "java.taint.xss", 4));
 }
+
+TEST_CASE("response headers are not the HTML body; buffers hold what is written to them", "[taint]") {
+  const std::string head = "from flask import Flask, request, make_response\napp = Flask(__name__)\n"
+                           "@app.route('/h')\n"
+                           "def h():\n"
+                           "    v = request.args.get('v')\n";
+  CHECK(scan("app.py", head + "    return make_response(('see the header', {'X-Value': v}))\n").empty());
+  CHECK(has(scan("app.py", head + "    return make_response((v, {'X-Value': 'fixed'}))\n"), "python.taint.xss", 6));
+  CHECK(has(scan("app.py", head +
+                               "    import io\n"
+                               "    buf = io.StringIO()\n"
+                               "    buf.write(v)\n"
+                               "    eval(buf.getvalue())\n"),
+            "python.taint.codei", 9));
+}
