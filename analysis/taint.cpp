@@ -128,6 +128,7 @@ struct frame {
   bool html_handler = false;
   std::string_view function;
   const stmt* handler_fn = nullptr;  // the request handler whose body this is (not in summaries)
+  bool constant_route = false;       // its routes have no variable parts: the request path is no input
   // x -> y for `x = f(y)`: a call on one variable alone (a parse), until x is reassigned.
   std::unordered_map<std::string, std::string> parsed_from;
 };
@@ -375,6 +376,24 @@ class file_analyzer {
     }
   }
 
+  // Every route decorator of `f` names a fixed path (a literal without
+  // `<variable>` parts), and there is one: the request path of `f` is then
+  // one of those constants, not input.
+  bool constant_route(const stmt& f) const {
+    if (!ls_.route_decorator || !ls_.constant_route_path) return false;
+    int routes = 0;
+    for (const span& d : f.decorators) {
+      if (!RE2::PartialMatch(decorator_path(d), *ls_.route_decorator)) continue;
+      std::uint32_t open = d.b;
+      while (open < d.e && !is(d[open], "(")) ++open;
+      if (open + 1 >= d.e) return false;
+      auto route = literal_text(d[open + 1]);
+      if (!route || route->find('<') != std::string::npos || route->find('{') != std::string::npos) return false;
+      ++routes;
+    }
+    return routes > 0;
+  }
+
   // The canonical path of a decorator, e.g. "app.route".
   std::string decorator_path(span d) const {
     std::string path;
@@ -414,6 +433,7 @@ class file_analyzer {
     }
     if (flask_entry_point(f)) fr.html_handler = true;
     if (handler) fr.handler_fn = &f;
+    fr.constant_route = constant_route(f);
     std::vector<span> params = f.head.empty() ? std::vector<span>{} : java_ ? java_params(f.head) : split(f.head, ",");
     for (span p : params) {
       std::uint32_t i = p.b;
@@ -447,6 +467,7 @@ class file_analyzer {
     frame fr;
     fr.summary_mode = true;
     fr.function = fi.s->name;
+    fr.constant_route = constant_route(*fi.s);
     std::vector<sink_hit> hits;
     fr.hits = &hits;
     for (std::size_t i = 0; i < fi.params.size() && i < 64; ++i) {
@@ -1326,6 +1347,7 @@ class file_analyzer {
     bool has_receiver = false;
     std::string receiver_key;
     bool from_source_here = false;
+    bool fixed_route = false;
     if (t.kind == tok::name) {
       key = std::string(t.text);
       path = canonical(key);
@@ -1428,6 +1450,12 @@ class file_analyzer {
         i = close < s.e ? close + 1 : s.e;
       } else {
         break;
+      }
+      if (fixed_route) continue;  // the rest of the chain (.split(...)) is no source either
+      if (fr.constant_route && RE2::FullMatch(path, *ls_.constant_route_path)) {
+        cur = value{};  // the handler's own fixed route
+        fixed_route = true;
+        continue;
       }
       check_source(path, cur, from_source_here);
     }

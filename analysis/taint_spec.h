@@ -89,6 +89,7 @@ struct language_spec {
   std::unique_ptr<RE2> reorderers;   // methods that move a container's elements (index facts dropped)
   std::vector<std::string> clean_params;  // handler parameters that are not user input (self, request, ...)
   std::unique_ptr<RE2> clean_param_default;  // a parameter whose text matches is injected, not input
+  std::unique_ptr<RE2> constant_route_path;  // the request path, constant in a handler whose routes are fixed
   std::unique_ptr<RE2> request_param;  // a handler parameter (its text) holding the request object (see source_rule::object)
   std::unique_ptr<RE2> handler_function;     // a function name marking a request handler (servlet doGet)
 };

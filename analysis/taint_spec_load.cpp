@@ -294,6 +294,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.strs(key, field, spec->clean_params);
     } else if (key == "clean_param_default") {
       s = r.regex(key, field, spec->clean_param_default);
+    } else if (key == "constant_route_path") {
+      s = r.regex(key, field, spec->constant_route_path);
     } else if (key == "request_param") {
       s = r.regex(key, field, spec->request_param);
     } else if (key == "handler_function") {

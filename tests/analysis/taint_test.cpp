@@ -676,3 +676,15 @@ TEST_CASE("response headers are not the HTML body; buffers hold what is written 
                                "    eval(buf.getvalue())\n"),
             "python.taint.codei", 9));
 }
+
+TEST_CASE("the request path of a handler with a fixed route is no input", "[taint]") {
+  const std::string body =
+      "def h():\n"
+      "    parts = request.path.split('/')\n"
+      "    return eval(parts[1])\n";
+  CHECK(scan("app.py", kFlask + "@app.route('/reports/daily', methods=['POST'])\n" + body).empty());
+  CHECK(has(scan("app.py", kFlask + "@app.route('/files/<path:name>')\n" + body), "python.taint.codei", 6));
+  // Other request data stays input.
+  CHECK(has(scan("app.py", kFlask + "@app.route('/reports/daily')\ndef h():\n    return eval(request.full_path)\n"),
+            "python.taint.codei", 5));
+}
