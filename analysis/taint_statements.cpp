@@ -408,6 +408,13 @@ class js_parser {
         out.push_back(std::move(s));
         return j;
       }
+      if (java_ && k == "synchronized" && i + 1 < e && is(toks_[i + 1], "(")) {  // a block with a lock
+        s.kind = stmt_kind::block;
+        std::uint32_t j = parens(i + 1, e, s.head);
+        j = body(j, e, depth, s.body);
+        out.push_back(std::move(s));
+        return j;
+      }
       if (k == "switch" && i + 1 < e && is(toks_[i + 1], "(")) {
         s.kind = stmt_kind::switch_;
         std::uint32_t j = parens(i + 1, e, s.head);

@@ -688,3 +688,22 @@ TEST_CASE("the request path of a handler with a fixed route is no input", "[tain
   CHECK(has(scan("app.py", kFlask + "@app.route('/reports/daily')\ndef h():\n    return eval(request.full_path)\n"),
             "python.taint.codei", 5));
 }
+
+TEST_CASE("java statements: synchronized blocks, try-with-resources, multi-catch", "[taint][java]") {
+  auto found = scan("src/H.java",
+                    "public class H extends HttpServlet {\n"
+                    "    public void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {\n"
+                    "        String p = request.getParameter(\"p\");\n"
+                    "        synchronized (this) { p = p + \"!\"; }\n"
+                    "        try (java.io.FileInputStream in = new java.io.FileInputStream(p)) {\n"  // 5
+                    "            in.read();\n"
+                    "        } catch (java.io.IOException e) {\n"
+                    "            return;\n"
+                    "        } catch (RuntimeException e) {\n"
+                    "            p = \"x\";\n"
+                    "        }\n"
+                    "        response.sendRedirect(p);\n"  // 12
+                    "    }\n}\n");
+  CHECK(has(found, "java.taint.path", 5));
+  CHECK(has(found, "java.taint.redirect", 12));
+}
