@@ -346,8 +346,8 @@ TEST_CASE("a branch a constant condition never takes is cleared", "[taint]") {
   const std::string code = kFlask +
                            "@app.route('/a')\n"                      // 3
                            "def a():\n"                              // 4
-                           "    num = 86\n"                          // 5
-                           "    if (7 * 42) - num > 200:\n"          // 6
+                           "    limit = 40\n"                        // 5
+                           "    if (5 * 50) - limit > 200:\n"        // 6
                            "        bar = 'constant'\n"              // 7
                            "    else:\n"                             // 8
                            "        bar = request.args['x']\n"       // 9
@@ -432,16 +432,16 @@ TEST_CASE("constant-folded branches, ternaries and switches are not taken", "[ta
       "        String bar;\n";
   const std::string jtail = "        response.getWriter().println(bar);\n    }\n}\n";
   auto java = [&](const std::string& body) { return scan("src/H.java", jhead + body + jtail); };
-  CHECK(java("        int num = 86;\n        if ((7 * 42) - num > 200) bar = \"const\";\n        else bar = p;\n").empty());
-  CHECK_FALSE(java("        int num = 86;\n        if ((7 * 42) - num < 200) bar = \"const\";\n        else bar = p;\n").empty());
-  CHECK(java("        int num = 106;\n        bar = (7 * 18) + num > 200 ? \"const\" : p;\n").empty());
+  CHECK(java("        int limit = 40;\n        if ((5 * 50) - limit > 200) bar = \"const\";\n        else bar = p;\n").empty());
+  CHECK_FALSE(java("        int limit = 40;\n        if ((5 * 50) - limit < 200) bar = \"const\";\n        else bar = p;\n").empty());
+  CHECK(java("        int limit = 12;\n        bar = (3 * 9) + limit < 100 ? \"const\" : p;\n").empty());
   const std::string sw =
-      "        String guess = \"ABC\";\n"
-      "        char target = guess.charAt(%);\n"
+      "        String mode = \"rwx\";\n"
+      "        char target = mode.charAt(%);\n"
       "        switch (target) {\n"
-      "            case 'A': bar = p; break;\n"
-      "            case 'B': bar = \"bob\"; break;\n"
-      "            case 'C': case 'D': bar = p; break;\n"
+      "            case 'r': bar = p; break;\n"
+      "            case 'w': bar = \"fixed\"; break;\n"
+      "            case 'x': case 'y': bar = p; break;\n"
       "            default: bar = \"x\"; break;\n"
       "        }\n";
   auto with = [&](char at) {
@@ -449,9 +449,9 @@ TEST_CASE("constant-folded branches, ternaries and switches are not taken", "[ta
     b.replace(b.find('%'), 1, 1, at);
     return b;
   };
-  CHECK(java(with('1')).empty());        // 'B'
-  CHECK_FALSE(java(with('0')).empty());  // 'A'
-  CHECK_FALSE(java(with('2')).empty());  // 'C' shares the tainted body with 'D'
+  CHECK(java(with('1')).empty());        // 'w'
+  CHECK_FALSE(java(with('0')).empty());  // 'r'
+  CHECK_FALSE(java(with('2')).empty());  // 'x' shares the tainted body with 'y'
   // Unknown discriminant: every case may run.
   CHECK_FALSE(java("        switch (p.length()) { case 1: bar = p; break; default: bar = \"x\"; }\n").empty());
   // Python: match on a constant character, and `in` between constants.
@@ -459,13 +459,13 @@ TEST_CASE("constant-folded branches, ternaries and switches are not taken", "[ta
                          "@app.route('/m')\n"
                          "def m():\n"
                          "    param = request.args.get('p')\n"
-                         "    possible = 'ABC'\n"
-                         "    guess = possible[%]\n"
-                         "    match guess:\n"
-                         "        case 'A':\n"
+                         "    modes = 'rwx'\n"
+                         "    mode = modes[%]\n"
+                         "    match mode:\n"
+                         "        case 'r':\n"
                          "            bar = param\n"
-                         "        case 'B' | 'C':\n"
-                         "            bar = 'bob'\n"
+                         "        case 'w' | 'y':\n"
+                         "            bar = 'fixed'\n"
                          "        case _:\n"
                          "            bar = param\n"
                          "    return eval(bar)\n";
@@ -479,8 +479,8 @@ TEST_CASE("constant-folded branches, ternaries and switches are not taken", "[ta
   CHECK(scan("app.py", kFlask +
                            "@app.route('/n')\n"
                            "def n():\n"
-                           "    bar = 'This should never happen'\n"
-                           "    if 'should' not in bar:\n"
+                           "    bar = 'a fixed greeting'\n"
+                           "    if 'fixed' not in bar:\n"
                            "        bar = request.args.get('p')\n"
                            "    return eval(bar)\n")
             .empty());
@@ -494,7 +494,7 @@ TEST_CASE("list elements keep their indices through append, add, pop and remove"
                          "    lst = []\n"
                          "    lst.append('safe')\n"
                          "    lst.append(p)\n"
-                         "    lst.append('moresafe')\n"
+                         "    lst.append('last')\n"
                          "    lst.pop(0)\n"
                          "    return eval(lst[%])\n";
   auto pick = [&](char at) {
@@ -502,7 +502,7 @@ TEST_CASE("list elements keep their indices through append, add, pop and remove"
     b.replace(b.find('%'), 1, 1, at);
     return scan("app.py", b);
   };
-  CHECK(pick('1').empty());        // 'moresafe' after the pop
+  CHECK(pick('1').empty());        // 'last' after the pop
   CHECK_FALSE(pick('0').empty());  // p moved to index 0
   const std::string java =
       "public class H extends HttpServlet {\n"
@@ -511,7 +511,7 @@ TEST_CASE("list elements keep their indices through append, add, pop and remove"
       "        java.util.List<String> v = new java.util.ArrayList<String>();\n"
       "        v.add(\"safe\");\n"
       "        v.add(p);\n"
-      "        v.add(\"moresafe\");\n"
+      "        v.add(\"last\");\n"
       "        v.remove(0);\n"
       "        response.getWriter().println(v.get(%));\n"
       "    }\n}\n";
