@@ -281,6 +281,7 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
     }
     auto done = analysis::run_taint_analysis(workspace_, *inventory_, engine_->taint, *model_, on_finding, poll(stop));
     if (!done) return done.error();
+    taint_cleared_ = std::move(done.value().cleared);
   }
   return std::vector<new_event>{};
 }
@@ -295,7 +296,7 @@ result<std::vector<new_event>> scan_pipeline::vidarr() {
   summary.suppressed = counts.suppressed;
   summary.duplicates = counts.duplicates;
   summary.over_limit = over_limit_;
-  for (std::size_t i : analysis::redundant_findings(all)) summary.withdrawn.push_back(history_.findings[i].finding_id);
+  for (std::size_t i : analysis::redundant_findings(all, taint_cleared_)) summary.withdrawn.push_back(history_.findings[i].finding_id);
   history_.validation = summary;
   return std::vector<new_event>{validated_event(summary)};
 }

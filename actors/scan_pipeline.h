@@ -132,6 +132,10 @@ class scan_pipeline {
   analysis::finding_validator validator_;
   std::optional<scan_history> parent_;
   std::uint64_t over_limit_ = 0;
+  // What the hunt stage of this process proved safe, for vidarr's
+  // withdrawals. Not in the log: a scan resumed between hunt and vidarr
+  // withdraws only what taint findings explain (more findings, never fewer).
+  std::vector<analysis::taint_clearance> taint_cleared_;
 };
 
 }  // namespace heimdall::actors

@@ -20,12 +20,14 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "analysis/ordered_work.h"
 #include "analysis/rule_pack.h"
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
+#include "analysis/taint_constants.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
 #include "analysis/taint_spec.h"
@@ -44,6 +46,7 @@ constexpr int kMaxSummaryDepth = 6;
 constexpr int kMaxEvalDepth = 150;
 constexpr std::size_t kMaxVia = 5;
 constexpr std::size_t kMaxTextBytes = 80;
+constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<String, List<T>>` is far shorter
 
 struct origin {
   std::string text;
@@ -56,6 +59,7 @@ struct taint_val {
   origin o;
   std::uint64_t params = 0;     // summary mode: depends on parameter i
   std::uint32_t sanitized = 0;  // class bits it is safe for
+  bool object = false;          // only the request object as a whole (source_rule::object)
   std::vector<std::string> via;  // variables it flowed through
   bool any() const { return src || params != 0; }
 };
@@ -67,12 +71,14 @@ taint_val join(const taint_val& a, const taint_val& b) {
   r.src = a.src || b.src;
   r.params = a.params | b.params;
   r.sanitized = a.sanitized & b.sanitized;
+  r.object = a.object && b.object;
   return r;
 }
 
 struct value {
   taint_val t;
   std::optional<long long> num;  // a known integer constant
+  std::optional<std::string> str;  // a known string constant (its characters, unquoted)
 };
 
 using env = std::unordered_map<std::string, value>;
@@ -86,6 +92,7 @@ env join(const env& a, const env& b) {
     } else {
       it->second.t = join(it->second.t, v.t);
       if (it->second.num != v.num) it->second.num.reset();
+      if (it->second.str != v.str) it->second.str.reset();
     }
   }
   return r;
@@ -120,7 +127,40 @@ struct frame {
   std::vector<sink_hit>* hits = nullptr;
   bool html_handler = false;
   std::string_view function;
+  const stmt* handler_fn = nullptr;  // the request handler whose body this is (not in summaries)
+  bool constant_route = false;       // its routes have no variable parts: the request path is no input
+  // x -> y for `x = f(y)`: a call on one variable alone (a parse), until x is reassigned.
+  std::unordered_map<std::string, std::string> parsed_from;
 };
+
+// The last line a block's tokens reach.
+int last_line(const std::vector<stmt>& block);
+int last_line(const stmt& s) {
+  int l = s.line;
+  if (!s.head.empty()) l = std::max(l, s.head[s.head.e - 1].line);
+  if (!s.body_expr.empty()) l = std::max(l, s.body_expr[s.body_expr.e - 1].line);
+  l = std::max({l, last_line(s.body), last_line(s.orelse), last_line(s.final_body)});
+  for (const auto& h : s.handlers) l = std::max(l, last_line(h));
+  return l;
+}
+int last_line(const std::vector<stmt>& block) {
+  int l = 0;
+  for (const stmt& s : block) l = std::max(l, last_line(s));
+  return l;
+}
+
+// A function or class defined somewhere inside the block (not counting
+// what those contain).
+bool holds_definition(const std::vector<stmt>& block) {
+  for (const stmt& s : block) {
+    if (s.kind == stmt_kind::func || s.kind == stmt_kind::class_) return true;
+    if (holds_definition(s.body) || holds_definition(s.orelse) || holds_definition(s.final_body)) return true;
+    for (const auto& h : s.handlers) {
+      if (holds_definition(h)) return true;
+    }
+  }
+  return false;
+}
 
 
 std::string cut(std::string s) {
@@ -179,11 +219,56 @@ std::optional<std::string> const_key(span s) {
   return std::nullopt;
 }
 
+// The characters of a plain string literal (no interpolation), unquoted.
+std::optional<std::string> literal_text(const token& t) {
+  if (t.kind != tok::string || t.part_end != t.part_begin) return std::nullopt;
+  std::string_view x = t.text;
+  while (!x.empty() && x.front() != '\'' && x.front() != '"' && x.front() != '`') x.remove_prefix(1);
+  if (x.size() < 2) return std::nullopt;
+  char q = x.front();
+  std::size_t n = (x.size() >= 6 && x[1] == q && x[2] == q) ? 3 : 1;
+  if (x.size() < 2 * n) return std::nullopt;
+  std::string_view body = x.substr(n, x.size() - 2 * n);
+  if (body.find('\\') != std::string_view::npos) return std::nullopt;  // escapes: not worth decoding
+  return std::string(body);
+}
+
+// Java generics: the indices of '<' '>' '>>' tokens of `s` that bracket
+// type arguments (`Map<String, List<T>>`), not comparisons.
+std::set<std::uint32_t> generic_brackets(span s) {
+  std::set<std::uint32_t> out;
+  for (std::uint32_t i = s.b; i < s.e; ++i) {
+    if (!is(s[i], "<") || i == s.b || (s[i - 1].kind != tok::name && !is(s[i - 1], "."))) continue;
+    int depth = 0;
+    std::vector<std::uint32_t> seen;
+    std::uint32_t j = i;
+    // Type arguments are short; the bound keeps a long `a < b < c ...` linear.
+    const std::uint32_t stop = std::min<std::uint32_t>(s.e, i + kMaxTypeArgumentTokens);
+    for (; j < stop; ++j) {
+      const token& t = s[j];
+      if (is(t, "<")) ++depth, seen.push_back(j);
+      else if (is(t, ">")) --depth, seen.push_back(j);
+      else if (is(t, ">>")) depth -= 2, seen.push_back(j);
+      else if (!(t.kind == tok::name || is(t, ".") || is(t, ",") || is(t, "?") || is(t, "[") || is(t, "]") ||
+                 is(t, "&"))) {
+        break;
+      }
+      if (depth <= 0) break;
+    }
+    if (j < stop && depth == 0) {
+      out.insert(seen.begin(), seen.end());
+      i = j;
+    }
+  }
+  return out;
+}
+
 class file_analyzer {
  public:
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
-                std::string_view content, std::vector<entry_point> eps)
-      : spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), file_(file), content_(content),
+                std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
+      : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
+        file_(file), content_(content),
         eps_(std::move(eps)), matches_(ls) {
     line_starts_.push_back(0);
     for (std::size_t i = 0; i < content.size(); ++i) {
@@ -195,8 +280,8 @@ class file_analyzer {
   bool run() {
     lexed_ = py_ ? lex_python(content_) : lex_javascript(content_);
     if (lexed_.truncated) return false;
-    top_ = py_ ? parse_python(lexed_)
-               : parse_javascript(lexed_.tokens, 0, static_cast<std::uint32_t>(lexed_.tokens.size()));
+    const auto n = static_cast<std::uint32_t>(lexed_.tokens.size());
+    top_ = py_ ? parse_python(lexed_) : java_ ? parse_java(lexed_.tokens, 0, n) : parse_javascript(lexed_.tokens, 0, n);
     collect_functions(top_, 0);
     frame module;
     exec_block(top_, module);
@@ -204,14 +289,65 @@ class file_analyzer {
   }
 
   std::vector<finding>& findings() { return findings_; }
+
+  // What the run proved safe (see taint_clearance); empty past a work bound.
+  std::vector<taint_clearance> clearances() const {
+    std::vector<taint_clearance> out;
+    if (aborted_) return out;
+    for (const auto& [key, tainted] : sink_seen_) {
+      const stmt* fn = key.first;
+      if (tainted || holds_definition(fn->body)) continue;
+      out.push_back({file_.path, fn->line, last_line(fn->body), spec_.classes[key.second].cwe});
+    }
+    for (const std::vector<stmt>* block : skipped_) {
+      if (ran_.count(block) || block->empty()) continue;
+      for (const vuln_class& c : spec_.classes) out.push_back({file_.path, block->front().line, last_line(*block), c.cwe});
+    }
+    std::sort(out.begin(), out.end(), [](const taint_clearance& a, const taint_clearance& b) {
+      return std::tie(a.line_start, a.line_end, a.cwe) < std::tie(b.line_start, b.line_end, b.cwe);
+    });
+    return out;
+  }
   std::uint64_t functions_analyzed() const { return analyzed_.size(); }
 
  private:
   // ------------------------------------------------------------ functions
 
+  // Java parameters `[final] [@A] Type<..>[] name`, split at the commas
+  // outside brackets and type arguments.
+  std::vector<span> java_params(span head) const {
+    std::vector<span> out;
+    if (head.empty()) return out;
+    auto generic = generic_brackets(head);
+    int depth = 0;
+    std::uint32_t start = head.b;
+    for (std::uint32_t i = head.b; i <= head.e; ++i) {
+      if (i < head.e && (opens(head[i]) || (generic.count(i) && is(head[i], "<")))) ++depth;
+      if (i < head.e && (closes(head[i]) || (generic.count(i) && is(head[i], ">")))) --depth;
+      if (i < head.e && generic.count(i) && is(head[i], ">>")) depth -= 2;
+      if (i == head.e || (depth == 0 && is(head[i], ","))) {
+        out.push_back(span{head.toks, start, i});
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+
+  // The name a Java parameter binds: its last name token.
+  static std::string java_param_name(span p) {
+    for (std::uint32_t i = p.e; i > p.b; --i) {
+      if (p[i - 1].kind == tok::name) return std::string(p[i - 1].text);
+    }
+    return "";
+  }
+
   std::vector<std::string> param_names(span head) const {
     std::vector<std::string> out;
     if (head.empty()) return out;
+    if (java_) {
+      for (span p : java_params(head)) out.push_back(java_param_name(p));
+      return out;
+    }
     for (span p : split(head, ",")) {
       std::uint32_t i = p.b;
       while (i < p.e && (is(p[i], "*") || is(p[i], "**") || is(p[i], "...") || is(p[i], "public") ||
@@ -238,6 +374,24 @@ class file_analyzer {
       collect_functions(s.final_body, depth + 1);
       for (const auto& h : s.handlers) collect_functions(h, depth + 1);
     }
+  }
+
+  // Every route decorator of `f` names a fixed path (a literal without
+  // `<variable>` parts), and there is one: the request path of `f` is then
+  // one of those constants, not input.
+  bool constant_route(const stmt& f) const {
+    if (!ls_.route_decorator || !ls_.constant_route_path) return false;
+    int routes = 0;
+    for (const span& d : f.decorators) {
+      if (!RE2::PartialMatch(decorator_path(d), *ls_.route_decorator)) continue;
+      std::uint32_t open = d.b;
+      while (open < d.e && !is(d[open], "(")) ++open;
+      if (open + 1 >= d.e) return false;
+      auto route = literal_text(d[open + 1]);
+      if (!route || route->find('<') != std::string::npos || route->find('{') != std::string::npos) return false;
+      ++routes;
+    }
+    return routes > 0;
   }
 
   // The canonical path of a decorator, e.g. "app.route".
@@ -269,23 +423,31 @@ class file_analyzer {
     fr.vars = closure;
     fr.function = f.name;
     bool handler = entry_point_for(f);
+    if (ls_.handler_function && !f.name.empty() && RE2::FullMatch(std::string(f.name), *ls_.handler_function)) {
+      handler = true;
+    }
     for (const span& d : f.decorators) {
       std::string path = decorator_path(d);
       if (ls_.route_decorator && RE2::PartialMatch(path, *ls_.route_decorator)) handler = true;
       if (ls_.html_route_decorator && RE2::PartialMatch(path, *ls_.html_route_decorator)) fr.html_handler = true;
     }
     if (flask_entry_point(f)) fr.html_handler = true;
-    std::vector<span> params = f.head.empty() ? std::vector<span>{} : split(f.head, ",");
+    if (handler) fr.handler_fn = &f;
+    fr.constant_route = constant_route(f);
+    std::vector<span> params = f.head.empty() ? std::vector<span>{} : java_ ? java_params(f.head) : split(f.head, ",");
     for (span p : params) {
       std::uint32_t i = p.b;
       while (i < p.e && (p[i].kind == tok::op)) ++i;
       if (i >= p.e || p[i].kind != tok::name) continue;
-      std::string name(p[i].text);
+      std::string name = java_ ? java_param_name(p) : std::string(p[i].text);
+      if (name.empty()) continue;
       value v;
       bool clean = std::find(ls_.clean_params.begin(), ls_.clean_params.end(), name) != ls_.clean_params.end();
       if (ls_.clean_param_default && RE2::PartialMatch(text_of(p), *ls_.clean_param_default)) clean = true;
-      if (handler && !clean) {
+      bool object = ls_.request_param && RE2::PartialMatch(text_of(p), *ls_.request_param);
+      if (handler && (!clean || object)) {
         v.t.src = true;
+        v.t.object = object;
         v.t.o = {"parameter `" + name + "` of handler `" + std::string(f.name) + "`", f.line, true};
       }
       fr.vars[name] = v;
@@ -305,6 +467,7 @@ class file_analyzer {
     frame fr;
     fr.summary_mode = true;
     fr.function = fi.s->name;
+    fr.constant_route = constant_route(*fi.s);
     std::vector<sink_hit> hits;
     fr.hits = &hits;
     for (std::size_t i = 0; i < fi.params.size() && i < 64; ++i) {
@@ -331,6 +494,7 @@ class file_analyzer {
 
   void exec_block(const std::vector<stmt>& block, frame& fr, int depth = 0) {
     if (depth > kMaxNesting) return;
+    if (!block.empty()) ran_.insert(&block);
     for (const stmt& s : block) {
       if (aborted_) return;
       exec(s, fr, depth);
@@ -357,8 +521,10 @@ class file_analyzer {
         std::optional<bool> c = fold_cond(s.head, fr);
         if (c == true) {
           exec_block(s.body, fr, depth + 1);
+          skipped_.insert(&s.orelse);
         } else if (c == false) {
           exec_block(s.orelse, fr, depth + 1);
+          skipped_.insert(&s.body);
         } else {
           env before = fr.vars;
           exec_block(s.body, fr, depth + 1);
@@ -380,6 +546,9 @@ class file_analyzer {
       case stmt_kind::loop:
         exec_loop(s, fr, depth);
         break;
+      case stmt_kind::switch_:
+        exec_switch(s, fr, depth);
+        break;
       case stmt_kind::try_: {
         env before = fr.vars;
         exec_block(s.body, fr, depth + 1);
@@ -390,7 +559,7 @@ class file_analyzer {
         for (const auto& h : s.handlers) {
           fr.vars = start;
           exec_block(h, fr, depth + 1);
-          out = join(out, fr.vars);
+          if (!exits(h)) out = join(out, fr.vars);  // a handler that returns or raises does not flow on
         }
         fr.vars = std::move(out);
         exec_block(s.final_body, fr, depth + 1);
@@ -424,6 +593,60 @@ class file_analyzer {
         exec_block(s.body, fr, depth + 1);
         break;
     }
+  }
+
+  // A constant's spelling as a case label compares: 'A' / digits.
+  static std::optional<std::string> const_spelling(const value& v) {
+    if (v.t.any()) return std::nullopt;
+    if (v.str) return "'" + *v.str + "'";
+    if (v.num) return std::to_string(*v.num);
+    return std::nullopt;
+  }
+
+  // switch / match: with a constant discriminant and constant labels, only
+  // the matching case (or the default) runs and the others are dead;
+  // otherwise every case runs from the same state and the results join
+  // (with the state before, when there is no default).
+  void exec_switch(const stmt& s, frame& fr, int depth) {
+    value d = eval(s.head, fr, 0);
+    std::optional<std::string> key = const_spelling(d);
+    std::optional<std::size_t> pick;
+    bool decidable = key.has_value();
+    std::optional<std::size_t> fallback;
+    for (std::size_t c = 0; c < s.handlers.size() && decidable; ++c) {
+      if (s.case_labels[c].empty()) {
+        if (!fallback) fallback = c;
+        continue;
+      }
+      for (const span& l : s.case_labels[c]) {
+        auto lk = const_key(l);
+        if (!lk) {
+          decidable = false;
+          break;
+        }
+        if (*lk == *key && !pick) pick = c;
+      }
+    }
+    if (decidable) {
+      if (!pick) pick = fallback;
+      for (std::size_t c = 0; c < s.handlers.size(); ++c) {
+        if (pick && c == *pick) exec_block(s.handlers[c], fr, depth + 1);
+        else skipped_.insert(&s.handlers[c]);
+      }
+      return;
+    }
+    env before = fr.vars;
+    env out = before;
+    bool first = true, has_default = false;
+    for (std::size_t c = 0; c < s.handlers.size(); ++c) {
+      has_default = has_default || s.case_labels[c].empty();
+      fr.vars = before;
+      exec_block(s.handlers[c], fr, depth + 1);
+      if (exits(s.handlers[c])) continue;
+      out = first ? fr.vars : join(out, fr.vars);
+      first = false;
+    }
+    fr.vars = (has_default || first) ? (first ? before : out) : join(out, before);
   }
 
   static bool exits(const std::vector<stmt>& block) {
@@ -460,21 +683,31 @@ class file_analyzer {
     return test && literal;
   }
 
+  // The names a failed check left clean; a checked attribute of a value
+  // parsed from one variable (`u = urlparse(x)`, then `u.netloc`) checks
+  // that variable too.
   void sanitize_names(span c, frame& fr) {
+    auto clean = [&](const std::string& name) {
+      auto it = fr.vars.find(name);
+      if (it != fr.vars.end() && it->second.t.any()) it->second.t.sanitized = ~0u;
+    };
     for (std::uint32_t i = c.b; i < c.e; ++i) {
       if (c[i].kind != tok::name || (i > c.b && (is(c[i - 1], ".") || is(c[i - 1], "?.")))) continue;
-      auto it = fr.vars.find(std::string(c[i].text));
-      if (it != fr.vars.end() && it->second.t.any()) it->second.t.sanitized = ~0u;
+      std::string name(c[i].text);
+      clean(name);
+      auto d = fr.parsed_from.find(name);
+      if (d != fr.parsed_from.end() && i + 1 < c.e && is(c[i + 1], ".")) clean(d->second);
     }
   }
 
   void exec_loop(const stmt& s, frame& fr, int depth) {
     span target{}, iter{};
     if (s.loop == loop_form::py_for || s.loop == loop_form::js_for_in_of) {
-      auto in = top_level(s.head, [](const token& t) { return is(t, "in") || is(t, "of"); });
+      auto in = top_level(s.head, [&](const token& t) { return is(t, "in") || is(t, "of") || (java_ && is(t, ":")); });
       if (!in.empty()) {
         target = span{s.head.toks, s.head.b, in[0]};
         iter = span{s.head.toks, in[0] + 1, s.head.e};
+        if (java_) target = java_declared(target);
       }
     }
     std::vector<span> c_parts;
@@ -482,7 +715,10 @@ class file_analyzer {
       c_parts = split(s.head, ";");
       exec_simple(c_parts[0], fr);
     }
-    if (s.loop == loop_form::while_ && fold_cond(s.head, fr) == false) return;
+    if (s.loop == loop_form::while_ && fold_cond(s.head, fr) == false) {
+      skipped_.insert(&s.body);
+      return;
+    }
     value items = iter.toks ? eval(iter, fr, 0) : value{};
     env before = fr.vars;
     for (int pass = 0; pass < 2 && !aborted_; ++pass) {
@@ -597,9 +833,77 @@ class file_analyzer {
     return true;
   }
 
+  // A Java declaration's target `final Type<..>[] name` -> `name`; any
+  // other target unchanged.
+  static span java_declared(span t) {
+    while (!t.empty() && (is(t[t.b], "final") || is(t[t.b], "var"))) ++t.b;
+    if (t.e < t.b + 2 || t[t.e - 1].kind != tok::name) return t;
+    const token& before = t[t.e - 2];
+    if (before.kind == tok::name || is(before, ">") || is(before, ">>") || is(before, "]")) return span{t.toks, t.e - 1, t.e};
+    return t;
+  }
+
+  // Java: `import a.b.C;` makes C stand for a.b.C.
+  void java_import(span s) {
+    std::string dotted;
+    for (std::uint32_t i = s.b + 1; i < s.e; ++i) {
+      if (is(s[i], "static")) continue;
+      dotted += s[i].text;
+    }
+    std::size_t dot = dotted.rfind('.');
+    if (dot == std::string::npos || dotted.back() == '*') return;
+    aliases_[dotted.substr(dot + 1)] = dotted;
+  }
+
+  // Java: `T out = a.b().c();` — a name bound to a call chain's result
+  // stands for that chain in sink and source paths (`out.println` is
+  // `a.b().c().println`), as an import alias does. Only plain chains of
+  // names, dots and calls (after an optional `new`), of a clean value that
+  // is no source.
+  void java_path_alias(span target, span rhs, const value& v) {
+    if (target.e != target.b + 1 || target[target.b].kind != tok::name || rhs.empty() || v.t.any()) return;
+    std::uint32_t i = rhs.b;
+    if (is(rhs[i], "new")) ++i;
+    std::string path;
+    bool call = false;
+    while (i < rhs.e) {
+      const token& t = rhs[i];
+      if (t.kind == tok::name && (path.empty() || path.back() == '.')) {
+        path += t.text;
+        ++i;
+      } else if (is(t, ".") && !path.empty()) {
+        path += '.';
+        ++i;
+      } else if (is(t, "(") && !path.empty()) {
+        std::uint32_t close = matching(*rhs.toks, i, rhs.e);
+        if (close >= rhs.e) return;
+        path += "()";
+        call = true;
+        i = close + 1;
+      } else {
+        return;
+      }
+    }
+    if (!call || path.back() != ')') return;
+    path = canonical(path);
+    if (matches_.source(path) >= 0) return;
+    aliases_[std::string(target[target.b].text)] = path;
+  }
+
   void exec_simple(span s, frame& fr) {
     if (s.empty()) return;
     const token& first = s[s.b];
+    if (java_ && is(first, "import")) return java_import(s);
+    if (java_) {
+      // `Type name;`: a declaration without a value is a fresh, clean variable.
+      span d = java_declared(s);
+      if (d.e == d.b + 1 && d.b > s.b) {
+        std::string name(d[d.b].text);
+        erase_members(name, fr);
+        fr.vars[name] = value{};
+        return;
+      }
+    }
     if (py_ && (is(first, "import") || is(first, "from"))) return import_aliases(s);
     if (!py_ && is(first, "import") && !(s.e > s.b + 1 && is(s[s.b + 1], "("))) return import_aliases(s);
     if (py_ && (is(first, "global") || is(first, "nonlocal") || is(first, "pass") || is(first, "del"))) return;
@@ -631,13 +935,19 @@ class file_analyzer {
     std::uint32_t last = ops.back();
     span rhs{s.toks, last + 1, s.e};
     const token& op = s[last];
-    if (!py_ && ops.size() == 1 && require_aliases(span{s.toks, s.b, last}, rhs)) return;
+    if (!py_ && !java_ && ops.size() == 1 && require_aliases(span{s.toks, s.b, last}, rhs)) return;
     value v = eval(rhs, fr, 0);
     if (op.text == "=") {
       v.num = fold_num(rhs, fr);
       std::uint32_t start = s.b;
       for (std::uint32_t o : ops) {
-        assign(span{s.toks, start, o}, v, ops.size() == 1 ? rhs : span{}, fr);
+        span target{s.toks, start, o};
+        if (java_) {
+          target = java_declared(target);
+          if (ops.size() == 1) java_path_alias(target, rhs, v);
+        }
+        assign(target, v, ops.size() == 1 ? rhs : span{}, fr);
+        note_parse(target, ops.size() == 1 ? rhs : span{}, fr);
         start = o + 1;
       }
     } else {
@@ -650,6 +960,21 @@ class file_analyzer {
       }
       assign(target, nv, {}, fr);
     }
+  }
+
+  // Remembers `x = a.b.f(y)` (one bare name as the only argument) in
+  // fr.parsed_from; any other assignment to x forgets it.
+  void note_parse(span target, span rhs, frame& fr) {
+    if (target.e != target.b + 1 || target[target.b].kind != tok::name) return;
+    std::string x(target[target.b].text);
+    fr.parsed_from.erase(x);
+    if (rhs.e < rhs.b + 4 || !is(rhs[rhs.e - 1], ")") || !is(rhs[rhs.e - 3], "(") || rhs[rhs.e - 2].kind != tok::name) {
+      return;
+    }
+    for (std::uint32_t i = rhs.b; i < rhs.e - 3; ++i) {
+      if (rhs[i].kind != tok::name && !is(rhs[i], ".")) return;
+    }
+    fr.parsed_from[x] = std::string(rhs[rhs.e - 2].text);
   }
 
   // Binds `target` (a name, a member or subscript chain, or a tuple /
@@ -768,12 +1093,31 @@ class file_analyzer {
   }
 
   // x = [a, b] / (a, b) / {'k': v}: remember x[0], x[1], x['k'].
+  // Also the length of a new list (a list literal, Java `new ArrayList<>()`),
+  // so append / add / pop / remove keep elements at known indices.
   void track_elements(const std::string& key, span rhs, frame& fr) {
+    if (java_ && rhs.e >= rhs.b + 4 && is(rhs[rhs.b], "new") && is(rhs[rhs.e - 2], "(") && is(rhs[rhs.e - 1], ")")) {
+      std::string_view type;
+      for (std::uint32_t i = rhs.b + 1; i < rhs.e - 2 && !is(rhs[i], "<"); ++i) {
+        if (rhs[i].kind == tok::name) type = rhs[i].text;
+      }
+      static constexpr std::string_view kLists[] = {"List", "Vector", "Deque", "Stack"};
+      for (std::string_view l : kLists) {
+        if (type.size() >= l.size() && type.substr(type.size() - l.size()) == l) fr.vars[length_key(key)].num = 0;
+      }
+      return;
+    }
     if (rhs.empty() || !opens(rhs[rhs.b]) || matching(*rhs.toks, rhs.b, rhs.e) != rhs.e - 1) return;
     span inner{rhs.toks, rhs.b + 1, rhs.e - 1};
     if (!top_level(inner, [](const token& t) { return is(t, "for"); }).empty()) return;
     std::vector<span> items = inner.empty() ? std::vector<span>{} : split(inner, ",");
     bool dict = is(rhs[rhs.b], "{");
+    if (!dict && items.size() < 64 &&
+        std::none_of(items.begin(), items.end(), [](span it) {
+          return it.empty() || is(it[it.b], "*") || is(it[it.b], "...");
+        })) {
+      fr.vars[length_key(key)].num = static_cast<long long>(items.size());
+    }
     for (std::size_t k = 0; k < items.size() && k < 64; ++k) {
       span item = items[k];
       if (item.empty()) continue;
@@ -866,6 +1210,11 @@ class file_analyzer {
       return t.kind == tok::name && (t.text == "in" || t.text == "is" || t.text == "instanceof" ||
                                      (py_ && t.text == "not"));
     });
+    if (java_ && !bools.empty()) {
+      auto generic = generic_brackets(s);
+      bools.erase(std::remove_if(bools.begin(), bools.end(), [&](std::uint32_t i) { return generic.count(i) > 0; }),
+                  bools.end());
+    }
     bool negated = !py_ && is(s[s.b], "!");
     value r = operands(s, fr, depth);
     if (!bools.empty() || negated) return value{};
@@ -921,7 +1270,25 @@ class file_analyzer {
           continue;
         }
       }
-      if (!py_) {
+      if (java_ && is(t, "(")) {
+        // A cast `(a.b.Type<T>[]) x` is not an operand of its own.
+        std::uint32_t close = matching(*s.toks, i, s.e);
+        bool type = close > i + 1 && close + 1 < s.e;
+        for (std::uint32_t k = i + 1; k < close && type; ++k) {
+          const token& x = s[k];
+          type = x.kind == tok::name || is(x, ".") || is(x, "<") || is(x, ">") || is(x, ",") || is(x, "[") ||
+                 is(x, "]") || is(x, "?");
+        }
+        if (type) {
+          const token& n = s[close + 1];
+          type = n.kind == tok::name || n.kind == tok::string || n.kind == tok::number || is(n, "(");
+        }
+        if (type) {
+          i = close + 1;
+          continue;
+        }
+      }
+      if (!py_ && !java_) {
         stmt fn;
         std::uint32_t end = js_function_expression(*s.toks, i, s.e, fn, depth);
         if (end > i) {
@@ -939,9 +1306,13 @@ class file_analyzer {
       i = next > i ? next : i + 1;
       acc.t = join(acc.t, v.t);
       acc.num = v.num;
+      acc.str = v.str;
       ++count;
     }
-    if (count != 1) acc.num.reset();
+    if (count != 1) {
+      acc.num.reset();
+      acc.str.reset();
+    }
     return acc;
   }
 
@@ -976,6 +1347,7 @@ class file_analyzer {
     bool has_receiver = false;
     std::string receiver_key;
     bool from_source_here = false;
+    bool fixed_route = false;
     if (t.kind == tok::name) {
       key = std::string(t.text);
       path = canonical(key);
@@ -988,6 +1360,7 @@ class file_analyzer {
         cur.t = join(cur.t, eval(span{&part, 0, static_cast<std::uint32_t>(part.size())}, fr, depth + 1).t);
       }
       path = "\"\"";
+      cur.str = literal_text(t);
       ++i;
     } else if (t.kind == tok::number) {
       if (t.text.find_first_not_of("0123456789") == std::string_view::npos && t.text.size() < 18) {
@@ -1008,6 +1381,7 @@ class file_analyzer {
     while (i < s.e && !aborted_) {
       const token& p = s[i];
       if ((is(p, ".") || is(p, "?.")) && i + 1 < s.e && s[i + 1].kind == tok::name) {
+        if (cur.t.object) cur = value{};  // a member of the request object is data only if a source says so
         receiver = cur;
         has_receiver = true;
         receiver_key = key;
@@ -1019,6 +1393,7 @@ class file_analyzer {
           if (it != fr.vars.end()) cur = it->second;
         }
         cur.num.reset();
+        cur.str.reset();
         i += 2;
       } else if (is(p, "?.") ) {
         ++i;
@@ -1027,6 +1402,12 @@ class file_analyzer {
         span inner{s.toks, i + 1, close};
         eval(inner, fr, depth + 1);
         auto k = const_key(inner);
+        // A constant string indexed by a constant: its character.
+        std::optional<std::string> ch;
+        if (cur.str && !cur.t.any() && inner.e == inner.b + 1 && inner[inner.b].kind == tok::number) {
+          std::size_t at = std::strtoull(std::string(inner[inner.b].text).c_str(), nullptr, 10);
+          if (at < cur.str->size()) ch = cur.str->substr(at, 1);
+        }
         if (!key.empty() && k) {
           key += "[" + *k + "]";
           auto it = fr.vars.find(key);
@@ -1037,6 +1418,7 @@ class file_analyzer {
         has_receiver = false;
         path += "[]";
         cur.num.reset();
+        cur.str = ch;
         i = close < s.e ? close + 1 : s.e;
       } else if (is(p, "(") && !(p.nl_before && !py_)) {
         std::uint32_t close = matching(*s.toks, i, s.e);
@@ -1055,12 +1437,25 @@ class file_analyzer {
           }
         }
         cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth);
+        // A constant string's charAt(constant): its character.
+        if (has_receiver && receiver.str && !receiver.t.any() && args.size() == 1 && args[0].v.num &&
+            path.size() > 7 && path.compare(path.size() - 7, 7, ".charAt") == 0 && *args[0].v.num >= 0 &&
+            static_cast<std::size_t>(*args[0].v.num) < receiver.str->size()) {
+          cur = value{};
+          cur.str = receiver.str->substr(static_cast<std::size_t>(*args[0].v.num), 1);
+        }
         path += "()";
         key.clear();
         has_receiver = false;
         i = close < s.e ? close + 1 : s.e;
       } else {
         break;
+      }
+      if (fixed_route) continue;  // the rest of the chain (.split(...)) is no source either
+      if (fr.constant_route && RE2::FullMatch(path, *ls_.constant_route_path)) {
+        cur = value{};  // the handler's own fixed route
+        fixed_route = true;
+        continue;
       }
       check_source(path, cur, from_source_here);
     }
@@ -1078,6 +1473,7 @@ class file_analyzer {
     if (k < 0) return;
     v.t.src = true;
     v.t.sanitized = 0;
+    v.t.object = ls_.sources[k].object;
     v.t.o.request = ls_.sources[k].request;
     v.num.reset();
     here = true;
@@ -1100,6 +1496,17 @@ class file_analyzer {
         if (it != args.end() && RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
       }
       if (!applies) continue;
+      if (sink.proof_only) {
+        for (const call_arg& a : args) note_sink(sink.cls, a.v.t, fr);
+        continue;
+      }
+      if (sink.always) {
+        taint_val t;
+        t.src = true;
+        t.o = {"the call `" + cut(callee) + "(...)`", line, true};
+        check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
+        continue;
+      }
       is_sink = true;
       if (sink.receiver && receiver) check_sink(sink.cls, receiver->t, callee_display(callee), line, fr);
       int position = 0;
@@ -1112,6 +1519,9 @@ class file_analyzer {
           checked = std::find(sink.kwargs.begin(), sink.kwargs.end(), a.keyword) != sink.kwargs.end();
         }
         if (checked) check_sink(sink.cls, a.v.t, callee_display(callee), line, fr);
+        // A clearance needs every argument clean, not only the checked
+        // ones: a pattern rule may be about another argument (vm's context).
+        else note_sink(sink.cls, a.v.t, fr);
       }
     }
     // What a sink returns (rows, nodes, a response, a file handle) is not
@@ -1121,9 +1531,19 @@ class file_analyzer {
     value result;
     if (receiver) result.t = receiver->t;
     for (const call_arg& a : args) result.t = join(result.t, a.v.t);
+    result.t.object = false;  // what is made from the request object (a wrapper) is its data
     for (int k : matches_.sanitizers(callee)) {
       const sanitizer_rule& san = ls_.sanitizers[k];
       if (san.arg0 && (args.empty() || !RE2::FullMatch(text_of(args[0].expr), *san.arg0))) continue;
+      if (san.first_only) {
+        if (args.empty() || !args[0].keyword.empty()) continue;
+        span first = args[0].expr;
+        if (is(first[first.b], "(") && matching(*first.toks, first.b, first.e) == first.e - 1) {
+          first = split(span{first.toks, first.b + 1, first.e - 1}, ",").front();
+        }
+        if (!eval(first, fr, depth + 1).t.any()) result.t.sanitized |= san.classes;
+        return result;
+      }
       if (san.classes == 0) return value{};
       result.t.sanitized |= san.classes;
       return result;
@@ -1138,6 +1558,23 @@ class file_analyzer {
     if (name.find_first_of(".([") == std::string::npos && !fr.vars.count(name)) {
       auto it = functions_.find(name);
       if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
+    } else if (java_ && (!receiver || !receiver->t.any())) {
+      // Java: `new Helper().run(x)`, `helper.run(x)`: a method of a class of this file.
+      // Not while that method's own summary is being computed: `thing.run(x)`
+      // inside `run` is another class's run, not a recursion to leave empty.
+      auto it = functions_.find(last);
+      if (it != functions_.end() && !it->second.sum.computing) return call_local(it->second, true, line, args, fr);
+    }
+    if (receiver && !receiver_key.empty()) {
+      if (auto r = list_call(last, receiver_key, *receiver, args, fr)) return *r;
+    }
+    // A function of another file of the project that always returns a
+    // literal (container and mutator names excepted: those are the
+    // containers' own methods far more often).
+    if (literals_ && !functions_.count(last) && literals_->returns_literal(last) && last != "get" && last != "set" &&
+        !(ls_.mutators && RE2::FullMatch(last, *ls_.mutators)) &&
+        !(ls_.reorderers && RE2::FullMatch(last, *ls_.reorderers))) {
+      return value{};
     }
     // Keyed containers: x.set(k.., v) and x.get(k..) with constant keys
     // (dict.get, configparser, Map) are tracked per key like x['k'].
@@ -1186,6 +1623,50 @@ class file_analyzer {
     }
     (void)callee_value;
     return result;
+  }
+
+  static std::string length_key(const std::string& key) { return key + "[#len]"; }
+
+  // A list of known length: append/add/push put the value at the next
+  // index; pop/remove/shift at a known index hand that element back and
+  // move the later ones down. Nothing (nullopt) when the call is not one
+  // of these or the length is unknown.
+  std::optional<value> list_call(const std::string& last, const std::string& key, const value& whole,
+                                 const std::vector<call_arg>& args, frame& fr) {
+    auto len = fr.vars.find(length_key(key));
+    if (len == fr.vars.end() || !len->second.num) return std::nullopt;
+    const long long n = *len->second.num;
+    auto at = [&](long long i) { return key + "[" + std::to_string(i) + "]"; };
+    bool one_arg = args.size() == 1 && args[0].keyword.empty();
+    if ((last == "append" || last == "add" || last == "push" || last == "addLast" || last == "offer") && one_arg) {
+      if (n >= 64) return std::nullopt;
+      fr.vars[at(n)] = args[0].v;
+      fr.vars[length_key(key)].num = n + 1;
+      value& w = fr.vars[key];
+      w.t = join(w.t, args[0].v.t);
+      w.num.reset();
+      return value{};
+    }
+    std::optional<long long> removed;
+    if (args.empty() && (last == "pop" || last == "removeLast" || last == "pollLast")) removed = n - 1;
+    if (args.empty() && (last == "popleft" || last == "shift" || last == "removeFirst" || last == "poll" ||
+                         last == "pollFirst")) {
+      removed = 0;
+    }
+    if (one_arg && args[0].v.num && !args[0].v.t.any() && ((py_ && last == "pop") || (java_ && last == "remove"))) {
+      removed = *args[0].v.num < 0 ? n + *args[0].v.num : *args[0].v.num;
+    }
+    if (!removed || *removed < 0 || *removed >= n) return std::nullopt;
+    auto it = fr.vars.find(at(*removed));
+    value out = it != fr.vars.end() ? it->second : whole;
+    for (long long i = *removed + 1; i < n; ++i) {
+      auto next = fr.vars.find(at(i));
+      if (next != fr.vars.end()) fr.vars[at(i - 1)] = next->second;
+      else fr.vars.erase(at(i - 1));
+    }
+    fr.vars.erase(at(n - 1));
+    fr.vars[length_key(key)].num = n - 1;
+    return out;
   }
 
   void erase_members_indexed(const std::string& key, frame& fr) {
@@ -1247,14 +1728,22 @@ class file_analyzer {
 
   std::string callee_display(const std::string& callee) const { return cut(callee); }
 
+  // For clearances(): a value given to a sink of class `cls` in a handler.
+  void note_sink(int cls, const taint_val& t, const frame& fr) {
+    if (fr.summary_mode || !fr.handler_fn) return;
+    bool& tainted = sink_seen_[{fr.handler_fn, cls}];
+    tainted = tainted || (t.any() && !(t.sanitized & spec_.classes[cls].bit));
+  }
+
   // A tainted value reaching a sink of class `cls`: a finding (real
   // source) or a summary hit (parameters).
   void check_sink(int cls, const taint_val& t, const std::string& sink, int line, frame& fr,
-                  const std::string& inner_sink = {}) {
+                  const std::string& inner_sink = {}, bool call_weakness = false) {
     if (cls < 0 || static_cast<std::size_t>(cls) >= spec_.classes.size()) return;
     const vuln_class& c = spec_.classes[cls];
-    if (!t.any() || (t.sanitized & c.bit)) return;
-    if (fr.summary_mode) {
+    if (!call_weakness) note_sink(cls, t, fr);
+    if (!t.any() || (t.sanitized & c.bit) || t.object) return;
+    if (fr.summary_mode && !call_weakness) {
       if (t.params && fr.hits && fr.hits->size() < 256) {
         sink_hit h;
         h.params = t.params;
@@ -1270,7 +1759,7 @@ class file_analyzer {
     if (!t.src) return;
     if (!reported_.insert({cls, line}).second) return;
     finding f;
-    f.rule_id = std::string(language_name(lang_)) + ".taint." + c.name;
+    f.rule_id = std::string(language_name(lang_)) + (call_weakness ? ".call." : ".taint.") + c.name;
     f.source = "taint";
     f.severity = c.severity;
     f.confidence = c.confidence;
@@ -1287,11 +1776,15 @@ class file_analyzer {
       for (std::size_t i = 0; i < t.via.size(); ++i) flow += (i ? " -> `" : "`") + t.via[i] + "`";
       flow += " ";
     }
-    f.description = flow + "into " + sink + " (line " + std::to_string(line) + ").";
-    f.path.push_back({t.o.line, "source: " + t.o.text});
-    std::string through;
-    for (std::size_t i = 0; i < t.via.size(); ++i) through += (i ? " -> " : " via ") + t.via[i];
-    f.path.push_back({line, "sink: " + sink + through});
+    if (call_weakness) {
+      f.description = c.title + ": " + sink + " (line " + std::to_string(line) + ").";
+    } else {
+      f.description = flow + "into " + sink + " (line " + std::to_string(line) + ").";
+      f.path.push_back({t.o.line, "source: " + t.o.text});
+      std::string through;
+      for (std::size_t i = 0; i < t.via.size(); ++i) through += (i ? " -> " : " via ") + t.via[i];
+      f.path.push_back({line, "sink: " + sink + through});
+    }
     f.cwe_id = c.cwe;
     f.file_path = file_.path;
     f.line_start = f.line_end = line;
@@ -1388,6 +1881,17 @@ class file_analyzer {
     return std::nullopt;
   }
 
+  // A string constant: a plain literal or a name bound to one.
+  std::optional<std::string> fold_str(span s, const frame& fr) const {
+    if (s.e != s.b + 1) return std::nullopt;
+    const token& t = s[s.b];
+    if (t.kind == tok::string) return literal_text(t);
+    if (t.kind != tok::name) return std::nullopt;
+    auto it = fr.vars.find(std::string(t.text));
+    if (it == fr.vars.end() || it->second.t.any()) return std::nullopt;
+    return it->second.str;
+  }
+
   // A condition that folds to a constant: comparisons of folded integers,
   // not / and / or (! && || in JS), True / False.
   std::optional<bool> fold_cond(span s, const frame& fr, int depth = 0) const {
@@ -1411,6 +1915,14 @@ class file_analyzer {
       if (!a) return std::nullopt;
       return !*a;
     }
+    // Strings: == / != and Python's in / not in between constants.
+    auto ins = py_ ? top_level(s, [](const token& t) { return is(t, "in"); }) : std::vector<std::uint32_t>{};
+    if (ins.size() == 1) {
+      bool negated = ins[0] > s.b && is(s[ins[0] - 1], "not");
+      auto a = fold_str({s.toks, s.b, negated ? ins[0] - 1 : ins[0]}, fr);
+      auto b = fold_str({s.toks, ins[0] + 1, s.e}, fr);
+      if (a && b) return (b->find(*a) != std::string::npos) != negated;
+    }
     if (s.e == s.b + 1 && (is(s[s.b], "True") || is(s[s.b], "true"))) return true;
     if (s.e == s.b + 1 && (is(s[s.b], "False") || is(s[s.b], "false"))) return false;
     auto cmp = top_level(s, [](const token& t) {
@@ -1418,10 +1930,15 @@ class file_analyzer {
                                    t.text == "<" || t.text == ">" || t.text == "<=" || t.text == ">=");
     });
     if (cmp.size() != 1) return std::nullopt;
+    std::string_view op = s[cmp[0]].text;
+    if (op == "==" || op == "!=" || op == "===" || op == "!==") {
+      auto x = fold_str({s.toks, s.b, cmp[0]}, fr);
+      auto y = fold_str({s.toks, cmp[0] + 1, s.e}, fr);
+      if (x && y) return (*x == *y) == (op == "==" || op == "===");
+    }
     auto a = fold_num({s.toks, s.b, cmp[0]}, fr);
     auto b = fold_num({s.toks, cmp[0] + 1, s.e}, fr);
     if (!a || !b) return std::nullopt;
-    std::string_view op = s[cmp[0]].text;
     if (op == "==" || op == "===") return *a == *b;
     if (op == "!=" || op == "!==") return *a != *b;
     if (op == "<") return *a < *b;
@@ -1430,10 +1947,12 @@ class file_analyzer {
     return *a >= *b;
   }
 
+  const literal_functions* literals_;  // the project's functions that always return a literal
   const taint_spec::data& spec_;
   const language_spec& ls_;
   language lang_;
   bool py_;
+  bool java_;
   const source_file& file_;
   std::string_view content_;
   std::vector<entry_point> eps_;
@@ -1448,6 +1967,11 @@ class file_analyzer {
   std::set<const stmt*> analyzed_;
   std::set<std::pair<int, int>> reported_;
   std::vector<finding> findings_;
+  // Proofs for clearances(): per (handler, class) whether any sink of the
+  // class got a tainted value; blocks a folded condition skipped, and
+  // blocks that ran at least once (in any context).
+  std::map<std::pair<const stmt*, int>, bool> sink_seen_;
+  std::set<const std::vector<stmt>*> skipped_, ran_;
   std::uint64_t steps_ = 0;
   int summary_depth_ = 0;
   bool aborted_ = false;
@@ -1459,16 +1983,35 @@ struct file_result {
   std::optional<inventory_note> note;
   std::uint64_t functions = 0;
   std::vector<finding> found;
+  std::vector<taint_clearance> cleared;
 };
 
+bool analysable(const source_file& file, const taint_spec& spec) {
+  return spec.get().find(file.lang) && (file.lang == language::python || file.lang == language::javascript ||
+                                        file.lang == language::typescript || file.lang == language::java);
+}
+
+// One file's functions for literal_functions (nothing when unreadable or
+// past the token bound; analyze_file reports those).
+std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesystem::path& root,
+                                                               const source_file& file, const taint_spec& spec) {
+  if (!analysable(file, spec)) return {};
+  std::string content;
+  if (read_source_file(root / file.path, content) != 0) return {};
+  lexed_file lexed = file.lang == language::python ? lex_python(content) : lex_javascript(content);
+  if (lexed.truncated) return {};
+  const auto n = static_cast<std::uint32_t>(lexed.tokens.size());
+  std::vector<stmt> top = file.lang == language::python ? parse_python(lexed)
+                          : file.lang == language::java ? parse_java(lexed.tokens, 0, n)
+                                                        : parse_javascript(lexed.tokens, 0, n);
+  return literal_returns(top);
+}
+
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
-                         const threat_model& model) {
+                         const threat_model& model, const literal_functions& literals) {
   file_result r;
   const language_spec* ls = spec.get().find(file.lang);
-  if (!ls || (file.lang != language::python && file.lang != language::javascript &&
-              file.lang != language::typescript)) {
-    return r;
-  }
+  if (!analysable(file, spec)) return r;
   std::string content;
   if (int err = read_source_file(root / file.path, content); err != 0) {
     r.note = inventory_note{file.path, std::string("skipped: cannot read: ") + std::strerror(err)};
@@ -1481,12 +2024,13 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
       if (ep.file_path == file.path) eps.push_back(ep);
     }
   }
-  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps));
+  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals);
   bool complete = a.run();
   r.analyzed = true;
   r.functions = a.functions_analyzed();
   if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
   r.found = std::move(a.findings());
+  r.cleared = a.clearances();
   std::stable_sort(r.found.begin(), r.found.end(),
                    [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
   return r;
@@ -1499,19 +2043,31 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
                                          const std::function<void(finding)>& on_finding,
                                          const std::function<bool()>& cancelled, unsigned threads) {
   taint_summary summary;
+  const unsigned workers = threads ? threads : default_analysis_threads();
+  // First pass: which functions of the project always return a literal.
+  literal_functions literals;
+  {
+    std::vector<std::vector<std::pair<std::string, bool>>> defs(files.files.size());
+    auto collect = [&](std::size_t i, unsigned) { defs[i] = file_literal_returns(root, files.files[i], spec); };
+    auto merge = [&](std::size_t i) { literals.add(defs[i]); defs[i].clear(); };
+    if (!run_in_order(files.files.size(), workers, collect, merge, cancelled)) {
+      return status(errc::closed, "taint analysis cancelled");
+    }
+  }
   std::vector<file_result> results(files.files.size());
-  auto work = [&](std::size_t i, unsigned) { results[i] = analyze_file(root, files.files[i], spec, model); };
+  auto work = [&](std::size_t i, unsigned) { results[i] = analyze_file(root, files.files[i], spec, model, literals); };
   auto done = [&](std::size_t i) {
     file_result r = std::move(results[i]);
     summary.files_analyzed += r.analyzed;
     summary.functions_analyzed += r.functions;
     if (r.note) summary.notes.push_back(std::move(*r.note));
+    for (taint_clearance& c : r.cleared) summary.cleared.push_back(std::move(c));
     for (finding& f : r.found) {
       ++summary.findings;
       on_finding(std::move(f));
     }
   };
-  if (!run_in_order(files.files.size(), threads ? threads : default_analysis_threads(), work, done, cancelled)) {
+  if (!run_in_order(files.files.size(), workers, work, done, cancelled)) {
     return status(errc::closed, "taint analysis cancelled");
   }
   return summary;

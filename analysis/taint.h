@@ -1,10 +1,12 @@
-// taint: the hunt stage's taint tracking. Within each Python and
-// JavaScript/TypeScript file it follows values from sources (request
-// parameters, argv, environment, browser URLs, and the parameters of the
-// threat model's handler functions) through assignments, string building,
-// containers and the file's own functions to sinks (SQL, shell, eval,
+// taint: the hunt stage's taint tracking. Within each Python,
+// JavaScript/TypeScript and Java file it follows values from sources
+// (request parameters, headers and cookies, argv, environment, browser
+// URLs, and the parameters of the threat model's handler functions)
+// through assignments, string building, containers (per constant key and
+// list index) and the file's own functions to sinks (SQL, shell, eval,
 // file paths, outgoing URLs, HTML responses, deserialisers, redirects,
-// LDAP, XPath), unless a sanitizer for that kind of sink is on the way.
+// LDAP, XPath, session attributes), unless a sanitizer for that kind of
+// sink is on the way.
 //
 // Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
@@ -14,8 +16,9 @@
 // (which parameters reach the return value or a sink) for calls inside the
 // file. Precision comes first: unknown calls pass taint through, but
 // comparisons, casts and the listed sanitizers stop it, reassignment from a
-// clean value kills it, and branches whose condition folds to a constant
-// are not taken.
+// clean value kills it, and branches (if, ternary, switch, match) whose
+// condition folds to a constant (integers, strings, characters of constant
+// strings) are not taken.
 //
 // Bounded work: a file's tokens, statements evaluated and summary depth
 // are capped (see taint.cpp); a file past a cap is left out with a note,
@@ -35,6 +38,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "analysis/finding.h"
@@ -44,11 +48,26 @@
 
 namespace heimdall::analysis {
 
+// Lines where the analysis proved a kind of sink safe: a request handler
+// whose every evaluated sink of one class (CWE `cwe`) received only values
+// that do not come from a source (or were sanitized for that class), or a
+// branch whose condition folds to a constant so it never runs (one
+// clearance per class). Pattern findings of the same weakness on these lines are
+// heuristics the flow analysis overrules (validation.h, redundant_findings).
+// Never given for a file past a work bound, nor for a handler holding a
+// nested function or class (its lines are another function's).
+struct taint_clearance {
+  std::string file_path;
+  int line_start = 0, line_end = 0;  // inclusive
+  int cwe = 0;
+};
+
 struct taint_summary {
   std::uint64_t files_analyzed = 0;  // files of a supported language that were read and analysed
   std::uint64_t functions_analyzed = 0;
   std::uint64_t findings = 0;
   std::vector<inventory_note> notes;  // files left out (unreadable, over a work bound), and why
+  std::vector<taint_clearance> cleared;  // in inventory order
 };
 
 // The vocabulary of the analysis, per language. Movable, not copyable;
@@ -77,8 +96,8 @@ class taint_spec {
 // severity) and when no file defines a language.
 result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
 
-// Runs over the inventory's Python, JavaScript and TypeScript files (the
-// rest are skipped silently). Handlers named by the model's entry points
+// Runs over the inventory's Python, JavaScript, TypeScript and Java files
+// (the rest are skipped silently). Handlers named by the model's entry points
 // (matched by file_path and function name, or by line) get tainted
 // parameters. Findings: source "taint", rule_id "<language>.taint.<class>",
 // line_start = the sink's line, fingerprint empty.

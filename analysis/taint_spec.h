@@ -37,6 +37,10 @@ struct source_rule {
   std::unique_ptr<RE2> path;  // matched (partially, so anchor it) against a chain's path
   std::string label;          // e.g. "Flask request parameter"
   bool request = true;        // false: local input (argv, environment, stdin)
+  // The request object itself (Flask's `request`): data when handed on as
+  // a whole (to a wrapper, a helper), but its members are not, unless a
+  // source names them.
+  bool object = false;
 };
 
 struct sink_rule {
@@ -45,6 +49,15 @@ struct sink_rule {
   std::unique_ptr<RE2> callee;    // call sinks: the callee's path
   std::unique_ptr<RE2> not_callee;  // ... unless it matches this
   bool receiver = false;          // the receiver (p in p.read_text()) is a sink too
+  // A weakness of the call itself, whatever its arguments carry (a cookie
+  // set with secure=False): reported whenever the call matches and its
+  // require_kwarg / unless_kwarg conditions hold, as rule <lang>.call.<class>.
+  bool always = false;
+  // Never reported: only proves, when every value it gets is clean, that a
+  // handler's pattern findings of the class are unfounded (an XML parser
+  // whose entity settings matter only for request data). See taint.h,
+  // taint_clearance.
+  bool proof_only = false;
   std::unique_ptr<RE2> target;    // assignment sinks: the assigned path
   std::vector<int> args;          // positional arguments that are sinks; empty: all
   std::vector<std::string> kwargs;  // keyword arguments that are sinks
@@ -58,6 +71,10 @@ struct sanitizer_rule {
   std::unique_ptr<RE2> callee;
   std::unique_ptr<RE2> arg0;  // only when the first argument's text matches (fully)
   std::uint32_t classes = 0;  // sanitized for these class bits; 0: for every class (a clean value)
+  // Only what the first argument carries counts for `classes` (the body of
+  // a response built from body, status and headers; a tuple literal's first
+  // element): the result is sanitized for them when that is clean.
+  bool first_only = false;
 };
 
 struct language_spec {
@@ -71,7 +88,10 @@ struct language_spec {
   std::unique_ptr<RE2> mutators;     // methods that put their arguments into the receiver
   std::unique_ptr<RE2> reorderers;   // methods that move a container's elements (index facts dropped)
   std::vector<std::string> clean_params;  // handler parameters that are not user input (self, request, ...)
-  std::unique_ptr<RE2> clean_param_default;  // a parameter with such a default is injected, not input
+  std::unique_ptr<RE2> clean_param_default;  // a parameter whose text matches is injected, not input
+  std::unique_ptr<RE2> constant_route_path;  // the request path, constant in a handler whose routes are fixed
+  std::unique_ptr<RE2> request_param;  // a handler parameter (its text) holding the request object (see source_rule::object)
+  std::unique_ptr<RE2> handler_function;     // a function name marking a request handler (servlet doGet)
 };
 
 }  // namespace heimdall::analysis::taint_detail

@@ -148,6 +148,10 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       s = r.regex(key, field, out.not_callee);
     } else if (key == "receiver" && !assign) {
       if (field.get_bool().get(out.receiver) != simdjson::SUCCESS) s = r.error("'receiver' must be a boolean");
+    } else if (key == "proof_only" && !assign) {
+      if (field.get_bool().get(out.proof_only) != simdjson::SUCCESS) s = r.error("'proof_only' must be a boolean");
+    } else if (key == "always" && !assign) {
+      if (field.get_bool().get(out.always) != simdjson::SUCCESS) s = r.error("'always' must be a boolean");
     } else if (key == "target" && assign) {
       s = r.regex(key, field, out.target);
     } else if (key == "args" && !assign) {
@@ -224,6 +228,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
             fs = r.str(k, f, kind);
             if (fs.is_ok() && kind != "request" && kind != "local") fs = r.error("'kind' is request or local");
             src.request = kind == "request";
+          } else if (k == "object") {
+            if (f.get_bool().get(src.object) != simdjson::SUCCESS) fs = r.error("'object' must be a boolean");
           } else {
             fs = r.error("unknown field '" + std::string(k) + "'");
           }
@@ -252,6 +258,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
             fs = r.regex(k, f, san.callee);
           } else if (k == "arg0") {
             fs = r.regex(k, f, san.arg0);
+          } else if (k == "first_only") {
+            if (f.get_bool().get(san.first_only) != simdjson::SUCCESS) fs = r.error("'first_only' must be a boolean");
           } else if (k == "classes") {
             std::vector<std::string> names;
             fs = r.strs(k, f, names);
@@ -286,6 +294,12 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.strs(key, field, spec->clean_params);
     } else if (key == "clean_param_default") {
       s = r.regex(key, field, spec->clean_param_default);
+    } else if (key == "constant_route_path") {
+      s = r.regex(key, field, spec->constant_route_path);
+    } else if (key == "request_param") {
+      s = r.regex(key, field, spec->request_param);
+    } else if (key == "handler_function") {
+      s = r.regex(key, field, spec->handler_function);
     } else {
       s = r.error("unknown field '" + std::string(key) + "'");
     }

@@ -1,5 +1,6 @@
 #include "analysis/taint_statements.h"
 
+#include <algorithm>
 #include <array>
 
 namespace heimdall::analysis::taint_detail {
@@ -165,6 +166,8 @@ class python_parser {
       } else {  // match, case
         s.kind = stmt_kind::block;
         s.head = sp(kw + 1, colon);
+        if (k == "case") s.name = "case";
+        if (k == "match") to_switch(s);
       }
       decorators.clear();
       out.push_back(std::move(s));
@@ -172,6 +175,38 @@ class python_parser {
       open_try = out.back().kind == stmt_kind::try_ ? &out.back() : nullptr;
     }
     return out;
+  }
+
+  // `match x:` whose body is `case` blocks: a switch_ with each case's
+  // patterns (split at '|') as labels; `case _:` is the default, and a
+  // guarded case (`case p if c:`) gets no constant label.
+  void to_switch(stmt& s) const {
+    if (s.body.empty()) return;
+    for (const stmt& c : s.body) {
+      if (c.kind != stmt_kind::block || c.name != "case") return;
+    }
+    std::vector<stmt> cases = std::move(s.body);
+    s.body.clear();
+    s.kind = stmt_kind::switch_;
+    for (stmt& c : cases) {
+      std::vector<span> labels;
+      span h = c.head;
+      bool guarded = false;
+      for (std::uint32_t j = h.b; j < h.e; ++j) guarded = guarded || is(toks_[j], "if");
+      if (guarded) {
+        labels.push_back(sp(h.b, h.b));  // never constant
+      } else if (!(h.e == h.b + 1 && is(toks_[h.b], "_"))) {
+        std::uint32_t start = h.b;
+        for (std::uint32_t j = h.b; j <= h.e; ++j) {
+          if (j == h.e || is(toks_[j], "|")) {
+            labels.push_back(sp(start, j));
+            start = j + 1;
+          }
+        }
+      }
+      s.case_labels.push_back(std::move(labels));
+      s.handlers.push_back(std::move(c.body));
+    }
   }
 
   const std::vector<token>& toks_;
@@ -194,9 +229,19 @@ bool continues_before(const token& t) {
 }
 
 
+bool java_modifier(const token& t) {
+  static constexpr std::array<std::string_view, 11> kModifiers = {
+      "public", "private", "protected", "static", "final", "abstract", "synchronized", "transient", "volatile",
+      "native", "strictfp"};
+  for (std::string_view m : kModifiers) {
+    if (is(t, m)) return true;
+  }
+  return false;
+}
+
 class js_parser {
  public:
-  explicit js_parser(const std::vector<token>& toks) : toks_(toks) {}
+  explicit js_parser(const std::vector<token>& toks, bool java = false) : toks_(toks), java_(java) {}
 
   std::vector<stmt> statements(std::uint32_t b, std::uint32_t e, int depth) {
     std::vector<stmt> out;
@@ -213,7 +258,7 @@ class js_parser {
     int depth = 0;
     for (std::uint32_t j = i; j < e; ++j) {
       const token& t = toks_[j];
-      if (depth == 0 && j > i && t.nl_before && !continues_after(toks_[j - 1]) &&
+      if (!java_ && depth == 0 && j > i && t.nl_before && !continues_after(toks_[j - 1]) &&
           (!continues_before(t) || is(t, "}")) && !(t.kind == tok::name && (t.text == "in" || t.text == "of" || t.text == "instanceof"))) {
         stop = j;
         return j;
@@ -274,9 +319,17 @@ class js_parser {
       out.push_back(std::move(s));
       return end;
     }
+    if (java_ && is(t, "@") && i + 1 < e && toks_[i + 1].kind == tok::name) return annotation_end(i, e);
+    if (java_ && java_modifier(t) && i + 1 < e && !is(toks_[i + 1], "(")) return i + 1;
+    if (java_ && (is(t, "package") || is(t, "import"))) {
+      std::uint32_t stop;
+      std::uint32_t end = statement_end(i, e, stop);
+      if (is(t, "import")) out.push_back(simple(i, stop));
+      return end;
+    }
     if (t.kind == tok::name) {
       std::string_view k = t.text;
-      if (k == "export" || k == "default") return i + 1;
+      if (!java_ && (k == "export" || k == "default")) return i + 1;
       if ((k == "case" || k == "default") ) {
         for (std::uint32_t j = i + 1; j < e; ++j) {
           if (is(toks_[j], ":")) return j + 1;
@@ -310,6 +363,14 @@ class js_parser {
               if (d == 0 && (is(toks_[m], "of") || is(toks_[m], "in"))) in_of = true;
             }
             if (in_of && !semicolon) s.loop = loop_form::js_for_in_of;
+            if (java_ && !semicolon) {
+              d = 0;
+              for (std::uint32_t m = s.head.b; m < s.head.e; ++m) {
+                if (opens(toks_[m])) ++d;
+                if (closes(toks_[m])) --d;
+                if (d == 0 && is(toks_[m], ":")) s.loop = loop_form::js_for_in_of;
+              }
+            }
           }
           j = body(j, e, depth, s.body);
           out.push_back(std::move(s));
@@ -324,34 +385,53 @@ class js_parser {
         out.push_back(std::move(s));
         return j;
       }
-      if (k == "try" && i + 1 < e && is(toks_[i + 1], "{")) {
+      if (k == "try" && i + 1 < e && (is(toks_[i + 1], "{") || (java_ && is(toks_[i + 1], "(")))) {
         s.kind = stmt_kind::try_;
-        std::uint32_t j = body(i + 1, e, depth, s.body);
-        if (j < e && is(toks_[j], "catch")) {
+        std::uint32_t j = i + 1;
+        std::vector<stmt> resources;
+        if (is(toks_[j], "(")) {  // Java try-with-resources: declarations run before the body
+          span inside;
+          j = parens(j, e, inside);
+          resources = statements(inside.b, inside.e, depth + 1);
+        }
+        j = body(j, e, depth, s.body);
+        s.body.insert(s.body.begin(), std::make_move_iterator(resources.begin()),
+                      std::make_move_iterator(resources.end()));
+        while (j < e && is(toks_[j], "catch")) {  // Java: one per exception type
           span param;
           j = parens(j + 1, e, param);
           s.handlers.emplace_back();
           j = body(j, e, depth, s.handlers.back());
+          if (!java_) break;
         }
         if (j < e && is(toks_[j], "finally")) j = body(j + 1, e, depth, s.final_body);
         out.push_back(std::move(s));
         return j;
       }
-      if (k == "switch" && i + 1 < e && is(toks_[i + 1], "(")) {
+      if (java_ && k == "synchronized" && i + 1 < e && is(toks_[i + 1], "(")) {  // a block with a lock
         s.kind = stmt_kind::block;
         std::uint32_t j = parens(i + 1, e, s.head);
         j = body(j, e, depth, s.body);
         out.push_back(std::move(s));
         return j;
       }
-      if (k == "class") {
+      if (k == "switch" && i + 1 < e && is(toks_[i + 1], "(")) {
+        s.kind = stmt_kind::switch_;
+        std::uint32_t j = parens(i + 1, e, s.head);
+        if (j >= e || !is(toks_[j], "{")) return j;
+        std::uint32_t close = matching(toks_, j, e);
+        cases(j + 1, close, depth, s);
+        out.push_back(std::move(s));
+        return close < e ? close + 1 : e;
+      }
+      if (k == "class" || (java_ && (k == "interface" || k == "enum"))) {
         std::uint32_t j = i + 1;
         if (j < e && toks_[j].kind == tok::name && !is(toks_[j], "extends")) s.name = toks_[j++].text;
         while (j < e && !is(toks_[j], "{")) ++j;
         if (j >= e) return e;
         std::uint32_t close = matching(toks_, j, e);
         s.kind = stmt_kind::class_;
-        s.body = members(j + 1, close, depth + 1);
+        s.body = java_ ? java_members(j + 1, close, depth + 1) : members(j + 1, close, depth + 1);
         out.push_back(std::move(s));
         return close < e ? close + 1 : e;
       }
@@ -387,6 +467,143 @@ class js_parser {
     std::uint32_t end = statement_end(i, e, stop);
     if (stop > i) out.push_back(simple(i, stop));
     return end;
+  }
+
+  // The cases of a switch body [b, e): `case X:` / `case X: case Y:` /
+  // `default:` labels and the statements after them (a Java 14 `->` body
+  // too).
+  void cases(std::uint32_t b, std::uint32_t e, int depth, stmt& s) {
+    std::uint32_t i = b;
+    bool open = false;  // the last case has no statement yet: the next label joins it
+    while (i < e) {
+      const token& t = toks_[i];
+      bool is_case = is(t, "case");
+      bool is_default = is(t, "default") && i + 1 < e && (is(toks_[i + 1], ":") || is(toks_[i + 1], "->"));
+      if (is_case || is_default) {
+        std::uint32_t j = i + 1;
+        int d = 0;
+        while (j < e && !(d == 0 && (is(toks_[j], ":") || is(toks_[j], "->")))) {
+          if (opens(toks_[j])) ++d;
+          if (closes(toks_[j])) --d;
+          ++j;
+        }
+        if (!open) {
+          s.case_labels.emplace_back();
+          s.handlers.emplace_back();
+        }
+        if (is_case) {
+          for (span l : split_commas(i + 1, j)) s.case_labels.back().push_back(l);
+        } else {
+          s.case_labels.back().clear();
+          s.case_labels.back().push_back(sp(i, i));  // marks the default below
+        }
+        open = true;
+        i = j + 1;
+        continue;
+      }
+      if (s.handlers.empty()) {
+        ++i;
+        continue;
+      }
+      std::uint32_t next = one(i, e, depth + 1, s.handlers.back());
+      open = false;
+      i = next > i ? next : i + 1;
+    }
+    // A default's marker (an empty span at `default`) becomes the empty list.
+    for (auto& labels : s.case_labels) {
+      for (const span& l : labels) {
+        if (l.empty() && l.b < toks_.size() && is(toks_[l.b], "default")) {
+          labels.clear();
+          break;
+        }
+      }
+    }
+  }
+
+  std::vector<span> split_commas(std::uint32_t b, std::uint32_t e) const {
+    std::vector<span> out;
+    std::uint32_t start = b;
+    int d = 0;
+    for (std::uint32_t j = b; j <= e; ++j) {
+      if (j < e && opens(toks_[j])) ++d;
+      if (j < e && closes(toks_[j])) --d;
+      if (j == e || (d == 0 && is(toks_[j], ","))) {
+        out.push_back(sp(start, j));
+        start = j + 1;
+      }
+    }
+    return out;
+  }
+
+  // Past an annotation at toks[i] ('@'): @a.b.C or @C(...).
+  std::uint32_t annotation_end(std::uint32_t i, std::uint32_t e) const {
+    ++i;  // '@'
+    if (i < e && toks_[i].kind == tok::name) ++i;
+    while (i + 1 < e && is(toks_[i], ".") && toks_[i + 1].kind == tok::name) i += 2;
+    if (i < e && is(toks_[i], "(")) i = matching(toks_, i, e) + 1;
+    return std::min(i, e);
+  }
+
+  // Java class members: methods (modifiers, type, name, parameters, throws,
+  // body) become functions with their annotations as decorators; nested
+  // classes, initializer blocks and fields are statements.
+  std::vector<stmt> java_members(std::uint32_t b, std::uint32_t e, int depth) {
+    std::vector<stmt> out;
+    std::vector<span> annotations;
+    std::uint32_t i = b;
+    while (i < e) {
+      const token& t = toks_[i];
+      if (is(t, ";") || java_modifier(t) || is(t, "default")) {
+        ++i;
+        continue;
+      }
+      if (is(t, "@") && i + 1 < e && toks_[i + 1].kind == tok::name) {
+        std::uint32_t end = annotation_end(i, e);
+        annotations.push_back(sp(i + 1, end));
+        i = end;
+        continue;
+      }
+      if (is(t, "class") || is(t, "interface") || is(t, "enum") || is(t, "{")) {
+        std::uint32_t next = one(i, e, depth, out);
+        annotations.clear();
+        i = next > i ? next : i + 1;
+        continue;
+      }
+      // The first of '(' '=' ';' '{' at depth 0 decides: a method or a field.
+      std::uint32_t j = i;
+      while (j < e && !is(toks_[j], "(") && !is(toks_[j], "=") && !is(toks_[j], ";") && !is(toks_[j], "{")) {
+        if (is(toks_[j], "[")) j = matching(toks_, j, e);
+        ++j;
+      }
+      if (j < e && is(toks_[j], "(") && j > i && toks_[j - 1].kind == tok::name) {
+        stmt s;
+        s.kind = stmt_kind::func;
+        s.name = toks_[j - 1].text;
+        s.line = toks_[j - 1].line;
+        s.decorators = std::move(annotations);
+        annotations.clear();
+        std::uint32_t close = matching(toks_, j, e);
+        s.head = sp(j + 1, close);
+        std::uint32_t k = close + 1;
+        while (k < e && !is(toks_[k], "{") && !is(toks_[k], ";")) ++k;  // throws ...
+        if (k < e && is(toks_[k], "{")) {
+          std::uint32_t end = matching(toks_, k, e);
+          if (depth < kMaxNesting) s.body = statements(k + 1, end, depth + 1);
+          k = end + 1;
+        } else if (k < e) {
+          ++k;
+        }
+        out.push_back(std::move(s));
+        i = k;
+        continue;
+      }
+      annotations.clear();
+      std::uint32_t stop;
+      std::uint32_t end = statement_end(i, e, stop);
+      if (stop > i) out.push_back(simple(i, stop));
+      i = end > i ? end : i + 1;
+    }
+    return out;
   }
 
   stmt simple(std::uint32_t b, std::uint32_t e) const {
@@ -443,6 +660,7 @@ class js_parser {
   }
 
   const std::vector<token>& toks_;
+  bool java_ = false;
 };
 
 }  // namespace
@@ -460,6 +678,10 @@ std::vector<stmt> parse_python(const lexed_file& file) { return python_parser(fi
 
 std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e) {
   return js_parser(toks).statements(b, e, 0);
+}
+
+std::vector<stmt> parse_java(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e) {
+  return js_parser(toks, true).statements(b, e, 0);
 }
 
 std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e, stmt& out,

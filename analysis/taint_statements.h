@@ -1,7 +1,7 @@
 // taint_statements: groups a token stream into the statements the taint
 // engine walks — simple statements (expressions, assignments, imports),
-// returns, if/else chains, loops, try/except, with, function and class
-// definitions — keeping expressions as token spans for the engine to
+// returns, if/else chains, loops, try/except, with, switch/match, function
+// and class definitions — keeping expressions as token spans for the engine to
 // evaluate. Python blocks come from indentation, JavaScript blocks from
 // braces (with ';' or a line break ending a statement, as ASI would).
 //
@@ -29,7 +29,7 @@ struct span {
   const token& operator[](std::uint32_t i) const { return (*toks)[i]; }
 };
 
-enum class stmt_kind { simple, ret, if_, loop, try_, with_, func, class_, block };
+enum class stmt_kind { simple, ret, if_, loop, try_, with_, func, class_, block, switch_ };
 enum class loop_form { none, py_for, js_for_in_of, c_for, while_ };
 
 struct stmt {
@@ -46,12 +46,23 @@ struct stmt {
   span body_expr;
   std::vector<stmt> body;
   std::vector<stmt> orelse;       // if_: the else branch (elif as a nested if_); try_: its else
-  std::vector<std::vector<stmt>> handlers;  // try_: except / catch blocks
+  std::vector<std::vector<stmt>> handlers;  // try_: except / catch blocks; switch_: each case's body
+  // switch_ (head: the discriminant; Python match, JS/Java switch): the
+  // labels of each case, parallel to handlers; an empty list is the
+  // default (`default:`, `case _:`). Java/JS cases that share a body share
+  // one entry; falling through into the next body is not modelled.
+  std::vector<std::vector<span>> case_labels;
   std::vector<stmt> final_body;   // try_: finally
 };
 
 std::vector<stmt> parse_python(const lexed_file& file);
 std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
+// Java, from the JavaScript lexer's tokens: statements end at ';' only,
+// modifiers and annotations are skipped (a method's annotations become its
+// decorators), class bodies hold methods (`Type name(params) throws X {`),
+// fields and nested classes, `for (T x : xs)` is a for-each and
+// try-with-resources runs its resources first.
+std::vector<stmt> parse_java(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
 
 // A JS function expression at toks[i] (`function (...) {...}`, `async`
 // forms, `(a, b) => ...`, `a => ...`): fills `out` (kind func, params in

@@ -271,7 +271,25 @@ verdict finding_validator::check(finding& f) {
   return verdict::keep;
 }
 
-std::vector<std::size_t> redundant_findings(const std::vector<finding>& findings) {
+bool same_weakness(int a, int b) {
+  if (a == b) return true;
+  static constexpr int kGroups[][4] = {{94, 95, 0, 0}, {22, 23, 36, 73}, {77, 78, 0, 0}};
+  for (const auto& g : kGroups) {
+    bool has_a = false, has_b = false;
+    for (int c : g) {
+      has_a = has_a || (c != 0 && c == a);
+      has_b = has_b || (c != 0 && c == b);
+    }
+    if (has_a && has_b) return true;
+  }
+  return false;
+}
+
+std::vector<std::size_t> redundant_findings(const std::vector<finding>& findings,
+                                            const std::vector<taint_clearance>& cleared) {
+  // Clearances by file, for the same reason.
+  std::map<std::string_view, std::vector<const taint_clearance*>> proofs;
+  for (const taint_clearance& c : cleared) proofs[c.file_path].push_back(&c);
   // Taint findings by (file, CWE), so each pattern finding is compared only
   // with the flows that could explain it.
   std::map<std::pair<std::string_view, int>, std::vector<const finding*>> taint;
@@ -283,6 +301,15 @@ std::vector<std::size_t> redundant_findings(const std::vector<finding>& findings
   for (std::size_t i = 0; i < findings.size(); ++i) {
     const finding& p = findings[i];
     if (p.source != "static" && p.source != "config") continue;
+    if (auto pr = proofs.find(p.file_path); pr != proofs.end() && p.cwe_id != 0) {
+      bool proved = std::any_of(pr->second.begin(), pr->second.end(), [&](const taint_clearance* c) {
+        return same_weakness(c->cwe, p.cwe_id) && c->line_start <= p.line_start && p.line_start <= c->line_end;
+      });
+      if (proved) {
+        out.push_back(i);
+        continue;
+      }
+    }
     auto it = taint.find({p.file_path, p.cwe_id});
     if (it == taint.end()) continue;
     bool covered = std::any_of(it->second.begin(), it->second.end(), [&](const finding* t) {

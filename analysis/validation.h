@@ -20,7 +20,10 @@
 // passes (secrets.h), and their snippets arrive masked.
 //
 // After the stages, redundant_findings is the scan-wide pass: a pattern
-// finding that a taint finding explains is withdrawn in favour of it.
+// finding that a taint finding explains is withdrawn in favour of it, and
+// so is one on lines where the taint analysis proved that weakness absent
+// (taint_clearance: a handler whose sinks of that kind get no request
+// data, a branch that never runs).
 //
 // Source lines are read from the checkout without following symlinks (no
 // component of the path may be one), only the current file's lines are
@@ -41,6 +44,7 @@
 #include <vector>
 
 #include "analysis/finding.h"
+#include "analysis/taint.h"
 
 namespace heimdall::analysis {
 
@@ -105,7 +109,15 @@ class finding_validator {
 // Indices (ascending) of findings made redundant by another: a pattern
 // finding (source "static" or "config") in the same file as a "taint"
 // finding, with the same non-zero CWE and overlapping lines, is withdrawn
-// in favour of the taint one, which carries the flow. Deterministic.
-std::vector<std::size_t> redundant_findings(const std::vector<finding>& findings);
+// in favour of the taint one, which carries the flow. A pattern finding
+// inside a clearance of the same weakness (same_weakness) is withdrawn
+// too. Deterministic.
+std::vector<std::size_t> redundant_findings(const std::vector<finding>& findings,
+                                            const std::vector<taint_clearance>& cleared = {});
+
+// Whether two CWEs name the same weakness for redundant_findings: equal,
+// or in one of a few close pairs (code injection 94/95, path traversal
+// 22/23/36/73, command injection 77/78).
+bool same_weakness(int a, int b);
 
 }  // namespace heimdall::analysis

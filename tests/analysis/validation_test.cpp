@@ -208,3 +208,18 @@ TEST_CASE("a taint finding withdraws the pattern findings it explains", "[analys
   CHECK(redundant_findings(all) == std::vector<std::size_t>{0, 6, 7});
   CHECK(redundant_findings({}).empty());
 }
+
+TEST_CASE("a taint clearance withdraws pattern findings of the same weakness inside it", "[analysis][validation]") {
+  std::vector<finding> all = {
+      make("python.code.eval", "app/h.py", 12, "eval(x)", "static", 95),      // 0: 94 ~ 95, inside
+      make("python.sqli.format", "app/h.py", 12, "cur.execute(q % x)"),       // 1: other weakness
+      make("python.code.eval", "app/h.py", 30, "eval(x)", "static", 95),      // 2: outside
+      make("python.code.eval", "app/other.py", 12, "eval(x)", "static", 95),  // 3: other file
+  };
+  std::vector<taint_clearance> cleared = {{"app/h.py", 10, 20, 94}};
+  CHECK(redundant_findings(all, cleared) == std::vector<std::size_t>{0});
+  CHECK(redundant_findings(all).empty());
+  CHECK(same_weakness(22, 23));
+  CHECK(same_weakness(78, 77));
+  CHECK_FALSE(same_weakness(89, 78));
+}
