@@ -662,7 +662,7 @@ TEST_CASE("a java method calling another class's method of the same name passes 
   CHECK(has(found, "java.taint.xss", 4));
 }
 
-TEST_CASE("response headers are not the HTML body; buffers hold what is written to them", "[taint]") {
+TEST_CASE("response headers are not the HTML body, buffers hold what is written to them", "[taint]") {
   const std::string head = "from flask import Flask, request, make_response\napp = Flask(__name__)\n"
                            "@app.route('/h')\n"
                            "def h():\n"
