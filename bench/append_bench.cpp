@@ -49,11 +49,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench/machine_cpu.h"
 #include "store/event_codec.h"
 #include "store/event_log.h"
 #include "store/keys.h"
 
 using namespace heimdall;
+using bench::others_cores;
+using bench::sample_cpu;
 using clock_type = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
@@ -73,48 +76,6 @@ double seconds_since(clock_type::time_point start) {
 
 double ms_between(clock_type::time_point a, clock_type::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
-}
-
-// CPU used by everything on the machine and by this process (all its
-// threads, RocksDB's included), in clock ticks, to tell how much of the
-// machine the neighbours took during a phase. Zeros when /proc is missing.
-struct cpu_sample {
-  double machine_ticks = 0, own_ticks = 0;
-  clock_type::time_point at = clock_type::now();
-};
-
-cpu_sample sample_cpu() {
-  cpu_sample s;
-  std::ifstream stat("/proc/stat");
-  std::string cpu;
-  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
-  if (stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq) {
-    s.machine_ticks = user + nice + system + irq + softirq;  // busy; idle, iowait and steal excluded
-  }
-  std::ifstream self("/proc/self/stat");
-  std::string line;
-  std::getline(self, line);
-  // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
-  auto close = line.rfind(')');
-  if (close != std::string::npos) {
-    std::istringstream rest(line.substr(close + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-      if (i == 14) utime = std::stod(field);
-      if (i == 15) stime = std::stod(field);
-    }
-    s.own_ticks = utime + stime;
-  }
-  return s;
-}
-
-// Cores' worth of CPU that other processes used between two samples.
-double others_cores(const cpu_sample& a, const cpu_sample& b) {
-  double secs = std::chrono::duration<double>(b.at - a.at).count();
-  double ticks = (b.machine_ticks - a.machine_ticks) - (b.own_ticks - a.own_ticks);
-  if (secs <= 0) return 0;
-  return std::max(0.0, ticks / static_cast<double>(sysconf(_SC_CLK_TCK)) / secs);
 }
 
 // The log's WAL fsync times: upper bounds of the p50 and p99 buckets, and

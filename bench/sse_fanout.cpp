@@ -68,6 +68,7 @@
 #include "actors/scan_events.h"
 #include "actors/scan_service.h"
 #include "actors/users.h"
+#include "bench/machine_cpu.h"
 #include "http/api_stack.h"
 #include "store/event_log.h"
 #include "tests/scripted_scan.h"
@@ -576,6 +577,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
   // The live part: E events, one every interval.
   write_line(to_child, "go\n");
   const double cpu_at_go = cpu_ms();
+  const bench::cpu_sample machine_at_go = bench::sample_cpu();
   std::map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> appended;  // seq -> (before append, returned)
   const char* severities[] = {"critical", "high", "medium", "low"};
   const std::int64_t t0 = now_ns();
@@ -598,6 +600,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
   const double append_span_ms = ms(now_ns() - t0);
   auto done = from.next(std::chrono::steady_clock::now() + kDeliverDeadline + std::chrono::seconds(5));
   const double server_cpu = cpu_ms() - cpu_at_go;
+  const bench::cpu_sample machine_at_done = bench::sample_cpu();
   std::size_t records_n = 0, ended = 0, failed = 0;
   double client_cpu = 0;
   if (!done || std::sscanf(done->c_str(), "done %zu %zu %zu %lf", &records_n, &ended, &failed, &client_cpu) != 4) {
@@ -649,9 +652,11 @@ int run_parent(const options& opt, int to_child, int from_child) {
               delivered, expected, replayed, complete, opt.subscribers, ended, failed, out_of_order);
   std::printf("latency from append call: p50 %.2f / p99 %.2f / max %.2f ms\n", call.p50, call.p99, call.max);
   std::printf("latency from append return: p50 %.2f / p99 %.2f / max %.2f ms\n", ack.p50, ack.p99, ack.max);
-  std::printf("cpu from the first append to the last frame: server %.0f ms (%.2f us per frame), client %.0f ms (%.2f us per frame)\n",
+  std::printf("cpu from the first append to the last frame: server %.0f ms (%.2f us per frame), client %.0f ms (%.2f us per frame), "
+              "others_cpu_cores=%.2f (other processes on the machine meanwhile)\n",
               server_cpu, delivered ? server_cpu * 1e3 / static_cast<double>(delivered) : 0.0, client_cpu,
-              delivered ? client_cpu * 1e3 / static_cast<double>(delivered) : 0.0);
+              delivered ? client_cpu * 1e3 / static_cast<double>(delivered) : 0.0,
+              bench::others_cores(machine_at_go, machine_at_done, client_cpu / 1e3));
   std::printf("per event, append call to its last subscriber: p50 %.2f / p99 %.2f / max %.2f ms\n", fan.p50, fan.p99, fan.max);
   std::fflush(stdout);
 
