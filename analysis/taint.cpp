@@ -202,25 +202,9 @@ std::vector<span> split(span s, std::string_view sep) {
   return parts;
 }
 
-// A constant key as written in an env key: 'k' for strings, digits for numbers.
-std::optional<std::string> const_key(span s) {
-  if (s.e != s.b + 1) return std::nullopt;
-  const token& t = s[s.b];
-  if (t.kind == tok::number) return std::string(t.text);
-  if (t.kind == tok::string && t.part_end == t.part_begin) {
-    std::string_view x = t.text;
-    while (!x.empty() && x.front() != '\'' && x.front() != '"' && x.front() != '`') x.remove_prefix(1);
-    if (x.size() < 2) return std::nullopt;
-    char q = x.front();
-    std::size_t n = (x.size() >= 6 && x[1] == q && x[2] == q) ? 3 : 1;
-    if (x.size() < 2 * n) return std::nullopt;
-    return "'" + std::string(x.substr(n, x.size() - 2 * n)) + "'";
-  }
-  return std::nullopt;
-}
-
-// The characters of a plain string literal (no interpolation), unquoted.
-std::optional<std::string> literal_text(const token& t) {
+// The body of a plain string literal (no interpolation), quotes (one or
+// three) and any prefix (f, b, r) removed; escapes left as written.
+std::optional<std::string_view> literal_body(const token& t) {
   if (t.kind != tok::string || t.part_end != t.part_begin) return std::nullopt;
   std::string_view x = t.text;
   while (!x.empty() && x.front() != '\'' && x.front() != '"' && x.front() != '`') x.remove_prefix(1);
@@ -228,7 +212,23 @@ std::optional<std::string> literal_text(const token& t) {
   char q = x.front();
   std::size_t n = (x.size() >= 6 && x[1] == q && x[2] == q) ? 3 : 1;
   if (x.size() < 2 * n) return std::nullopt;
-  std::string_view body = x.substr(n, x.size() - 2 * n);
+  return x.substr(n, x.size() - 2 * n);
+}
+
+// A constant key as written in an env key: 'k' for strings, digits for numbers.
+std::optional<std::string> const_key(span s) {
+  if (s.e != s.b + 1) return std::nullopt;
+  const token& t = s[s.b];
+  if (t.kind == tok::number) return std::string(t.text);
+  if (auto body = literal_body(t)) return "'" + std::string(*body) + "'";
+  return std::nullopt;
+}
+
+// The characters of a plain string literal (no interpolation), unquoted.
+std::optional<std::string> literal_text(const token& t) {
+  auto found = literal_body(t);
+  if (!found) return std::nullopt;
+  std::string_view body = *found;
   if (body.find('\\') != std::string_view::npos) return std::nullopt;  // escapes: not worth decoding
   return std::string(body);
 }
