@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "analysis/c_flow.h"
 #include "analysis/config_checks.h"
 #include "analysis/dependency_scan.h"
 #include "analysis/ordered_work.h"
@@ -58,6 +59,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     if ((r.read_error = read_source_file(root / file.path, content)) != 0) return;
     r.bytes = content.size();
     r.found = match_with_config(rules, file.path, file.lang, content, r.notes);
+    append(r.found, analyze_c_flow(file.path, file.lang, content));
     append(r.found, find_secrets(secrets, file.path, content));
     check_dependencies(file.path, content, r);
   };

@@ -1,0 +1,44 @@
+// c_flow: intraprocedural flow analysis of C and C++ functions, part of the
+// static_analysis stage. Where the line rules (rule_pack.h) see one line, this
+// follows values through a function body: which memory block a pointer
+// holds (stack array, static, alloca, malloc, new, new[], string literal,
+// NULL) and whether it was freed or moved off its start; which variables
+// and blocks are initialised; known integer constants, buffer sizes and
+// string lengths; data read from outside (fgets, recv, fscanf, getenv,
+// rand, ...) and the bounds checks applied to it on each path.
+//
+// Reported (rule ids "c.flow.<check>", each with its CWE):
+//   free of memory not on the heap (590), mismatched deallocation (762),
+//   free of a moved pointer (761), double free (415), use after free (416),
+//   use of uninitialised variables and memory (457), dereference of NULL
+//   or of an unchecked allocation (476/690), leaks at function end (401),
+//   copies and indexes past a known buffer size (121/122/124/126/127),
+//   outside data into commands (78), format strings (134), file paths (22),
+//   library loads (114), sizes and indexes (129/789/680/195), arithmetic
+//   (190/191) and divisors (369) without a bounds check.
+//
+// Precision first: a problem is reported only when it holds on every path
+// reaching the statement (must-analysis for frees and sizes); a comparison
+// of a value on the path counts as its check; branches whose condition folds
+// to a constant are not taken; calls to functions of the same file use
+// summaries of which parameters reach a sink.
+//
+// Pure function of its input; any bytes are accepted, never an error.
+// Work is bounded (tokens per file, statements per function; see
+// c_flow.cpp): past a bound the rest of the file is not analysed.
+// Thread-safe (no shared state).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "analysis/finding.h"
+#include "analysis/language.h"
+
+namespace heimdall::analysis {
+
+// Findings for one C or C++ file (any other language: none), ordered by
+// line; source "static", fingerprint empty.
+std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content);
+
+}  // namespace heimdall::analysis
