@@ -38,6 +38,8 @@ namespace {
 constexpr std::size_t kMaxTokens = 400'000;
 constexpr int kMaxStepsPerFunction = 20'000;
 constexpr int kMaxDepth = 200;
+// A macro body longer than this is not expanded (it is no simple alias).
+constexpr std::size_t kMaxMacroBytes = 200;
 
 // ---------------------------------------------------------------- tokens
 
@@ -100,21 +102,13 @@ std::string decode_literal(std::string_view body) {
   return out;
 }
 
-std::vector<token> tokenize(std::string_view s) {
+// Tokens of `s`; the #defines met on the way go into `defs` (when given).
+std::vector<token> tokenize(std::string_view s, c_macros* defs = nullptr) {
   std::vector<token> out;
-  std::unordered_map<std::string, token> macros;  // one-token object-like #defines
   int line = 1;
   bool line_start = true;
   std::size_t i = 0;
   auto push = [&](token t) {
-    if (t.kind == tk::ident) {
-      auto it = macros.find(t.text);
-      if (it != macros.end()) {
-        token m = it->second;
-        m.line = t.line;
-        t = m;
-      }
-    }
     // Adjacent string literals are one.
     if (t.kind == tk::str && !out.empty() && out.back().kind == tk::str) {
       out.back().text += t.text;
@@ -178,10 +172,17 @@ std::vector<token> tokenize(std::string_view s) {
         std::size_t n0 = p;
         while (p < text.size() && ident_char(text[p])) ++p;
         std::string name = text.substr(n0, p - n0);
-        if (!name.empty() && (p >= text.size() || text[p] != '(')) {
-          std::vector<token> body = tokenize(std::string_view(text).substr(p));
-          if (body.size() == 1 && body[0].kind != tk::punct) macros[name] = body[0];
+        bool fn = p < text.size() && text[p] == '(';
+        if (fn) {
+          // Only parameterless function-like macros: NAME() body.
+          std::size_t q = p + 1;
+          while (q < text.size() && (text[q] == ' ' || text[q] == '\t')) ++q;
+          if (q >= text.size() || text[q] != ')') name.clear();
+          p = q + 1;
         }
+        std::string body = p < text.size() ? text.substr(p) : std::string();
+        if (defs && !name.empty() && body.size() <= kMaxMacroBytes && body.find_first_not_of(" \t") != std::string::npos)
+          defs->defs[name] = {fn, body};
       }
       continue;
     }
@@ -239,6 +240,40 @@ std::vector<token> tokenize(std::string_view s) {
   return out;
 }
 
+// Replaces uses of the macros (object-like `NAME`, parameterless `NAME()`)
+// by their bodies, a few levels deep, so `ALLOC(n)` defined as `malloc`
+// or `RANDOM()` defined as an expression over rand() is seen as such.
+std::vector<token> expand(std::vector<token> toks, const c_macros& defs) {
+  if (defs.defs.empty()) return toks;
+  std::map<std::string, std::pair<bool, std::vector<token>>> bodies;
+  for (const auto& [name, d] : defs.defs) bodies[name] = {d.function_like, tokenize(d.body)};
+  for (int round = 0; round < 3; ++round) {
+    bool changed = false;
+    std::vector<token> out;
+    out.reserve(toks.size());
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+      const token& t = toks[i];
+      auto it = t.kind == tk::ident ? bodies.find(t.text) : bodies.end();
+      bool ok = it != bodies.end();
+      if (ok && it->second.first)
+        ok = i + 2 < toks.size() && toks[i + 1].text == "(" && toks[i + 2].text == ")";
+      if (!ok || out.size() + it->second.second.size() > kMaxTokens) {
+        out.push_back(t);
+        continue;
+      }
+      for (token b : it->second.second) {
+        b.line = t.line;
+        out.push_back(std::move(b));
+      }
+      if (it->second.first) i += 2;
+      changed = true;
+    }
+    toks = std::move(out);
+    if (!changed) break;
+  }
+  return toks;
+}
+
 // ---------------------------------------------------------------- values
 
 enum class mem { unknown, stack, static_storage, alloca_stack, malloc_heap, new_object, new_array, literal };
@@ -282,6 +317,7 @@ struct block {
   long long elem = -1;     // element size, when known
   long long str_len = -1;  // length of the string it holds, when known
   long long filled = -1;   // leading bytes known non-zero (memset with a non-zero byte)
+  long long init_upto = 0;  // leading elements written, while !contents_init
   bool contents_init = true;
   bool freed = false;
   int freed_line = 0;
@@ -306,6 +342,10 @@ struct var {
   int ptr = 0;       // pointer depth
   bool array = false;
   bool local = true;
+  bool static_storage = false;
+  bool aggregate = false;  // a struct/class value: only its fields are read
+  int self = -1;           // block of its own storage, once its address is taken
+  std::optional<long long> lo;  // known lower bound (loop variables)
 };
 
 enum class lv_kind { none, var, elem, deref, field };
@@ -325,8 +365,9 @@ struct val {
   // as an lvalue
   lv_kind lv = lv_kind::none;
   std::string base;  // variable at the root of the lvalue
+  std::optional<long long> lo;  // known lower bound of the value
   std::optional<long long> index;
-  std::optional<long long> index_hi;
+  std::optional<long long> index_hi, index_lo_v;
   taint index_t;
   bool index_lo = false, index_hiok = false;
   bool arrow = false;
@@ -350,6 +391,8 @@ void join_var(var& a, const var& b) {
   a.any_checked = a.any_checked && b.any_checked;
   if (a.num != b.num) a.num.reset();
   if (a.hi != b.hi) a.hi.reset();
+  if (a.lo != b.lo) a.lo.reset();
+  a.self = std::max(a.self, b.self);
 }
 
 void join_block(block& a, const block& b) {
@@ -358,6 +401,7 @@ void join_block(block& a, const block& b) {
   if (a.str_len != b.str_len) a.str_len = std::max(a.str_len, b.str_len) < 0 ? -1 : std::min(a.str_len, b.str_len);
   if (a.filled != b.filled) a.filled = std::min(a.filled, b.filled);
   a.contents_init = a.contents_init || b.contents_init;
+  a.init_upto = std::min(a.init_upto, b.init_upto);
   a.freed = a.freed && b.freed;
   a.contents = join(a.contents, b.contents);
   a.escaped = a.escaped || b.escaped;
@@ -369,9 +413,15 @@ env join(const env& a, const env& b) {
   if (a.dead) return b;
   if (b.dead) return a;
   env r = a;
+  std::vector<int> lost;  // blocks a variable may or may not hold after the join
   for (auto& [k, v] : r.vars) {
     auto it = b.vars.find(k);
-    if (it != b.vars.end()) join_var(v, it->second);
+    if (it == b.vars.end()) continue;
+    if (v.blk != it->second.blk) {
+      lost.push_back(v.blk);
+      lost.push_back(it->second.blk);
+    }
+    join_var(v, it->second);
   }
   for (const auto& [k, v] : b.vars) r.vars.emplace(k, v);
   for (auto& [k, v] : r.blocks) {
@@ -379,6 +429,10 @@ env join(const env& a, const env& b) {
     if (it != b.blocks.end()) join_block(v, it->second);
   }
   for (const auto& [k, v] : b.blocks) r.blocks.emplace(k, v);
+  // Tracking lost: whatever happens to them later cannot be seen, so they
+  // are not reported as leaked.
+  for (int id : lost)
+    if (auto it = r.blocks.find(id); it != r.blocks.end()) it->second.escaped = true;
   return r;
 }
 
@@ -1113,6 +1167,7 @@ class analyzer {
         var& lv = e->vars[*loop_var];
         lv.num.reset();
         lv.hi = hi;
+        lv.lo = first;
         lv.lo_checked = lv.hi_checked = lv.any_checked = true;
       }
     }
@@ -1125,6 +1180,7 @@ class analyzer {
     if (loop_var) {
       if (var* lv = variable(*loop_var)) {
         lv->hi.reset();
+        lv->lo.reset();
         lv->num.reset();
       }
     }
@@ -1240,6 +1296,8 @@ class analyzer {
     var v;
     v.type = type;
     v.ptr = ptr;
+    v.static_storage = is_static;
+    v.aggregate = ptr == 0 && !is_scalar_type(type);
     int line = line_at(k);
     std::size_t n = k;
     if (is("[", k)) {
@@ -1293,7 +1351,8 @@ class analyzer {
       return;
     }
     // No initializer: a local scalar or pointer holds garbage.
-    v.init = is_static || !(ptr > 0 || is_scalar_type(type) || (lang_ == language::c && type.find("struct") != std::string::npos));
+    // In C a struct has no constructor either: its fields start as garbage.
+    v.init = is_static || !(ptr > 0 || is_scalar_type(type) || lang_ == language::c);
     if (type.find("extern") != std::string::npos) v.init = true;
     env_.vars[name] = v;
   }
@@ -1316,6 +1375,17 @@ class analyzer {
     x.lo_checked = v.lo_checked;
     x.hi_checked = v.hi_checked;
     x.any_checked = v.any_checked;
+    if (x.num && x.ptr == 0) {
+      // The stored value wraps to the variable's type: unsigned x = -2.
+      auto sz = type_size(x.type, 0);
+      if (sz && *sz < 8 && type_range(x.type)) {
+        unsigned long long bits = 8ULL * static_cast<unsigned long long>(*sz);
+        unsigned long long m = static_cast<unsigned long long>(*x.num) & ((1ULL << bits) - 1);
+        long long n = static_cast<long long>(m);
+        if (!is_unsigned(x.type) && (m >> (bits - 1))) n = static_cast<long long>(m) - static_cast<long long>(1ULL << bits);
+        x.num = n;
+      }
+    }
     if (x.num) x.lo_checked = x.hi_checked = x.any_checked = true;
     if (v.is_literal && v.blk < 0) {
       block b;
@@ -1327,6 +1397,13 @@ class analyzer {
       x.off = 0;
     }
     if (v.num && *v.num == 0 && x.ptr > 0) x.is_null = true;
+    if (v.blk >= 0 && v.blk == pending_alloc_ && x.ptr > 0) {
+      // A fresh malloc's elements are what the receiving pointer points to.
+      block* b = blk(v.blk);
+      auto esz = type_size(x.type, x.ptr - 1);
+      if (b && esz && b->elem <= 1) b->elem = *esz;
+      pending_alloc_ = -1;
+    }
     if (!x.local)
       if (block* b = blk(x.blk)) b->escaped = true;
     (void)line;
@@ -1416,6 +1493,7 @@ class analyzer {
       pos_ = end_;
       return {};
     }
+    std::size_t lhs_start = pos_;
     val lhs = unary();
     while (pos_ < end_ && t_[pos_].kind == tk::punct) {
       std::string op = t_[pos_].text;
@@ -1438,6 +1516,15 @@ class analyzer {
         continue;
       }
       val l = rvalue(lhs);
+      if (op == "&&" || op == "||") {
+        // The right operand runs only when the left one was true (&&) or false (||).
+        env skipped = env_;
+        refine(lhs_start, pos_ - 1, env_, op == "&&");
+        val r = rvalue(expr(p + 1));
+        env_ = join(env_, skipped);
+        lhs = binary(op, l, r, line);
+        continue;
+      }
       val r = rvalue(expr(p + 1));
       lhs = binary(op, l, r, line);
     }
@@ -1514,6 +1601,10 @@ class analyzer {
         }
       }
     }
+    // The result is bounded where every outside operand was.
+    v.hi_checked = (!l.t.range || l.hi_checked || l.num) && (!r.t.range || r.hi_checked || r.num);
+    v.lo_checked = (!l.t.range || l.lo_checked || l.num) && (!r.t.range || r.lo_checked || r.num);
+    v.any_checked = (!l.t.range || l.any_checked || l.num) && (!r.t.range || r.any_checked || r.num);
     if (op == "*" && ((l.t.range && !l.hi_checked && !l.num) || (r.t.range && !r.hi_checked && !r.num))) v.mul_tainted = true;
     v.mul_tainted = v.mul_tainted || l.mul_tainted || r.mul_tainted;
     // Known-value overflow: INT_MAX + 1 and the like, against the operand's type.
@@ -1544,7 +1635,7 @@ class analyzer {
     int line = cur_line();
     if (v.lv == lv_kind::var) {
       var* x = variable(v.base);
-      if (x && !x->init && !v.addr && !x->reported_uninit) {
+      if (x && !x->init && !v.addr && !x->aggregate && !x->reported_uninit) {
         x->reported_uninit = true;
         report(kUninit, line, "'" + v.base + "' is read before any value is assigned to it.");
       }
@@ -1588,11 +1679,25 @@ class analyzer {
       report(kAllocUnchecked, line, "The allocation '" + v.base + "' points to may be NULL and is used unchecked.");
       b->unchecked = false;
     }
-    if (!write && !b->contents_init && v.lv != lv_kind::field)
-      report(kUninit, line, "Memory '" + v.base + "' points to is read before anything is written to it.");
-    if (write) {
-      b->contents_init = true;
-      if (v.index && v.index == b->filled && v.num && *v.num == 0) {}
+    long long count0 = (b->bytes >= 0 && b->elem > 0) ? b->bytes / b->elem : -1;
+    if (!write && !b->contents_init) {
+      // Reported when the read may go past the elements written so far.
+      std::optional<long long> top = v.index_hi ? v.index_hi : v.index;
+      if (v.lv == lv_kind::deref) top = 0;
+      bool beyond = top ? *top >= b->init_upto : b->init_upto == 0;
+      if (beyond) report(kUninit, line, "Memory '" + v.base + "' points to is read before it is written.");
+    }
+    if (write && !b->contents_init) {
+      // Writes from the start (element by element, or a loop from 0) grow
+      // the initialised prefix; any other write counts as initialising.
+      std::optional<long long> at0 = v.lv == lv_kind::deref ? std::optional<long long>(0) : v.index;
+      if (v.lv == lv_kind::elem && v.index_lo_v && *v.index_lo_v <= b->init_upto && v.index_hi)
+        b->init_upto = std::max(b->init_upto, *v.index_hi + 1);
+      else if (at0 && *at0 <= b->init_upto)
+        b->init_upto = std::max(b->init_upto, *at0 + 1);
+      else
+        b->contents_init = true;
+      if (count0 < 0 || b->init_upto >= count0 || v.lv == lv_kind::field) b->contents_init = true;
     }
     // Bounds of an element access.
     if (v.lv == lv_kind::elem || v.lv == lv_kind::deref) {
@@ -1709,6 +1814,19 @@ class analyzer {
         if (v.lv == lv_kind::var) {
           // Address taken: whatever receives it may write the variable.
           v.addr = true;
+          var* x = variable(v.base);
+          if (x && x->local && !x->array) {
+            if (x->self < 0) {
+              block b;
+              b.kind = x->static_storage ? mem::static_storage : mem::stack;
+              if (auto sz = type_size(x->type, x->ptr)) b.bytes = b.elem = *sz;
+              x->self = new_block(env_, b);
+            }
+            v.blk = x->self;
+            v.off = 0;
+            v.off_known = true;
+            v.t = {};
+          }
           return v;
         }
         if (v.lv == lv_kind::elem) {
@@ -1999,6 +2117,7 @@ class analyzer {
         v.t = x->t;
         v.num = x->num;
         v.hi = x->hi;
+        v.lo = x->lo;
         v.lo_checked = x->lo_checked || is_unsigned(x->type);
         v.hi_checked = x->hi_checked;
         v.any_checked = x->any_checked;
@@ -2034,6 +2153,7 @@ class analyzer {
           e.base = v.base;
           e.index = idx.num;
           e.index_hi = idx.hi;
+          e.index_lo_v = idx.lo;
           e.index_t = idx.t;
           e.index_lo = idx.lo_checked;
           e.index_hiok = idx.hi_checked;
@@ -2114,13 +2234,13 @@ class analyzer {
   taint arg_taint(const val& a) {
     taint t = a.t;
     int id = a.blk;
-    if (a.lv == lv_kind::var)
+    if (a.lv == lv_kind::var && !a.addr)
       if (var* x = variable(a.base)) id = x->blk;
     if (block* b = blk(id)) t = join(t, b->contents);
     return t;
   }
   block* arg_block(const val& a) {
-    if (a.lv == lv_kind::var)
+    if (a.lv == lv_kind::var && !a.addr)
       if (var* x = variable(a.base)) return blk(x->blk);
     return blk(a.blk);
   }
@@ -2130,14 +2250,14 @@ class analyzer {
     if (!b || b->bytes < 0) return -1;
     long long off = a.off;
     bool known = a.off_known;
-    if (a.lv == lv_kind::var)
+    if (a.lv == lv_kind::var && !a.addr)
       if (var* x = variable(a.base)) off = x->off, known = x->off_known;
     if (!known) return -1;
     long long elem = b->elem > 0 ? b->elem : 1;
     return b->bytes - off * elem;
   }
   long long arg_offset(const val& a) {
-    if (a.lv == lv_kind::var)
+    if (a.lv == lv_kind::var && !a.addr)
       if (var* x = variable(a.base)) return x->off_known ? x->off : 0;
     return a.off_known ? a.off : 0;
   }
@@ -2329,6 +2449,13 @@ class analyzer {
       }
       return result;
     }
+    // Lengths and comparisons are bounded by the memory they look at.
+    if (f == "strlen" || f == "wcslen" || f == "strcmp" || f == "strncmp" || f == "memcmp" || f == "strnlen" ||
+        f == "strcasecmp" || f == "stricmp") {
+      read_args(0);
+      use_after_free_args(args, line);
+      return result;
+    }
     // Conversions keep the data's taint.
     if (f == "atoi" || f == "atol" || f == "atoll" || f == "strtol" || f == "strtoul" || f == "strtoll" ||
         f == "strtoull" || f == "atof" || f == "strtod") {
@@ -2467,6 +2594,7 @@ class analyzer {
         var& x = env_.vars[a.base];
         x.init = true;
         x.num.reset();
+        x.t = {};
         if (block* b = blk(x.blk)) b->escaped = true;
         continue;
       }
@@ -2549,9 +2677,14 @@ class analyzer {
 
 }  // namespace
 
-std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content) {
+void collect_c_macros(std::string_view content, c_macros& into) { tokenize(content, &into); }
+
+std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
+                                    const c_macros* project) {
   if (lang != language::c && lang != language::cpp) return {};
-  std::vector<token> toks = tokenize(content);
+  c_macros defs;
+  if (project) defs = *project;
+  std::vector<token> toks = expand(tokenize(content, &defs), defs);
   analyzer a(path, lang, content, toks);
   a.run();
   return a.take();

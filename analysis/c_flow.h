@@ -29,6 +29,8 @@
 // Thread-safe (no shared state).
 #pragma once
 
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,8 +39,25 @@
 
 namespace heimdall::analysis {
 
+// Macros that are expanded before the analysis: object-like ones
+// (`#define ALLOC malloc`) and parameterless function-like ones
+// (`#define RANDOM() (rand() % 100)`), by name; the last definition wins.
+// Plain value, thread-compatible.
+struct c_macros {
+  struct definition {
+    bool function_like = false;
+    std::string body;
+  };
+  std::map<std::string, definition> defs;
+};
+
+// Adds the #defines of a header (or any C text) to `into`.
+void collect_c_macros(std::string_view content, c_macros& into);
+
 // Findings for one C or C++ file (any other language: none), ordered by
-// line; source "static", fingerprint empty.
-std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content);
+// line; source "static", fingerprint empty. The file's own #defines are
+// expanded, on top of `project` (the project's headers; may be null).
+std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
+                                    const c_macros* project = nullptr);
 
 }  // namespace heimdall::analysis

@@ -51,6 +51,20 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     }
   };
 
+  // The project's C/C++ headers first: their macros are expanded in every
+  // C file (c_flow.h), as an include path would make them visible.
+  c_macros macros;
+  {
+    std::string header;
+    for (const source_file& file : files.files) {
+      if (file.lang != language::c && file.lang != language::cpp) continue;
+      std::string_view p = file.path;
+      bool is_header = p.size() > 2 && (p.substr(p.size() - 2) == ".h" || (p.size() > 4 && p.substr(p.size() - 4) == ".hpp"));
+      if (!is_header || read_source_file(root / file.path, header) != 0) continue;
+      collect_c_macros(header, macros);
+    }
+  }
+
   std::vector<file_result> results(files.files.size());
   auto work = [&](std::size_t i, unsigned) {
     const source_file& file = files.files[i];
@@ -59,7 +73,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     if ((r.read_error = read_source_file(root / file.path, content)) != 0) return;
     r.bytes = content.size();
     r.found = match_with_config(rules, file.path, file.lang, content, r.notes);
-    append(r.found, analyze_c_flow(file.path, file.lang, content));
+    append(r.found, analyze_c_flow(file.path, file.lang, content, &macros));
     append(r.found, find_secrets(secrets, file.path, content));
     check_dependencies(file.path, content, r);
   };
