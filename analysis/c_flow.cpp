@@ -1321,6 +1321,7 @@ class analyzer {
         while (ie < e && !is(",", ie)) ie = (is("(", ie) || is("{", ie)) ? match(ie) + 1 : ie + 1;
         val init = expr_range(n + 1, ie);
         if (init.is_literal) b.str_len = init.str_len;
+        b.contents = init.t;
         if (b.bytes < 0 && init.is_literal && esz && count.text.empty() && !count.num) b.bytes = init.str_len + 1;
         if (is("{", n + 1) && is("}", n + 2)) b.str_len = 0;
       } else if (!is_static && !scalar_or_ptr_elements(type, ptr)) {
@@ -1713,7 +1714,7 @@ class analyzer {
         report(write ? (heap ? kOverflowHeap : kOverflowStack) : kOverread, line,
                "Element " + std::to_string(*hi) + " of a buffer of " + std::to_string(count) + " elements.");
       } else if (v.index_t.any() && !v.index && !v.index_hi && !(v.index_lo && v.index_hiok)) {
-        if (!v.index_hiok) sink(write ? kTaintIndexW : kTaintIndexR, v.index_t, line, "The index comes from outside and has no upper bound check.");
+        if (!v.index_hiok) sink(write ? kTaintIndexW : kTaintIndexR, v.index_t, line, "The index comes from outside and has no upper bound check.", false);
         else sink(write ? kUnderwrite : kUnderread, v.index_t, line, "The index comes from outside and is never checked for being negative.", false);
       }
     }
@@ -2086,9 +2087,9 @@ class analyzer {
       pos_ = close + 1;
       return v;
     }
-    if (tok.kind == tk::punct && tok.text == "{") {  // initializer list
+    if (tok.kind == tk::punct && tok.text == "{") {  // initializer list: the elements' taint
       std::size_t close = match(pos_);
-      arg_list(pos_ + 1, close);
+      for (val& a : arg_list(pos_ + 1, close)) v.t = join(v.t, arg_taint(rvalue(a)));
       pos_ = close + 1;
       return v;
     }
@@ -2454,6 +2455,11 @@ class analyzer {
         f == "strcasecmp" || f == "stricmp") {
       read_args(0);
       use_after_free_args(args, line);
+      // The length of a string whose length is known.
+      if ((f == "strlen" || f == "wcslen") && !args.empty()) {
+        long long n = str_len_of(args[0]);
+        if (n >= 0) result.num = n;
+      }
       return result;
     }
     // Conversions keep the data's taint.
