@@ -337,6 +337,7 @@ struct var {
   bool reported_uninit = false;
   taint t;
   bool lo_checked = false, hi_checked = false, any_checked = false;
+  bool nonneg = false;  // known not negative on this path
   std::optional<long long> num, hi;
   std::string type;  // base type words, e.g. "unsigned int", "char"
   int ptr = 0;       // pointer depth
@@ -357,6 +358,7 @@ struct val {
   bool is_null = false;
   taint t;
   bool lo_checked = false, hi_checked = false, any_checked = false;
+  bool nonneg = false;
   std::optional<long long> num, hi;
   long long str_len = -1;  // string literal length
   bool is_literal = false;
@@ -389,6 +391,7 @@ void join_var(var& a, const var& b) {
   a.lo_checked = a.lo_checked && b.lo_checked;
   a.hi_checked = a.hi_checked && b.hi_checked;
   a.any_checked = a.any_checked && b.any_checked;
+  a.nonneg = a.nonneg && b.nonneg;
   if (a.num != b.num) a.num.reset();
   if (a.hi != b.hi) a.hi.reset();
   if (a.lo != b.lo) a.lo.reset();
@@ -1015,13 +1018,31 @@ class analyzer {
       return;
     }
     const std::string o = t_[op].text;
+    // The constants on each side, when there are (evaluated before any
+    // pointer into `target` is taken: evaluation may replace the environment).
+    std::optional<long long> left_num = fork_value(b, op).num, right_num = fork_value(op + 1, e).num;
+    auto has_abs = [&](std::size_t from, std::size_t to) {
+      for (std::size_t j = from; j < to; ++j)
+        if (kw("abs", j) || kw("labs", j) || kw("llabs", j) || kw("fabs", j) || kw("imaxabs", j)) return true;
+      return false;
+    };
+    bool abs_left = has_abs(b, op), abs_right = has_abs(op + 1, e);
     var* lhs = simple_var(b, op);
     var* rhs = simple_var(op + 1, e);
     auto is_null_side = [&](std::size_t from, std::size_t to) {
       return to == from + 1 && (kw("NULL", from) || kw("nullptr", from) || (t_[from].num && *t_[from].num == 0));
     };
+    // The constant on the other side, when there is one.
     auto mark = [&](var* v, bool v_on_left) {
       if (!v) return;
+      std::optional<long long> bound = v_on_left ? right_num : left_num;
+      // Comparisons that leave v >= 0: v >= 0, v > -1, else of v < 0, ...
+      std::string eff = o;
+      if (!v_on_left) eff = o == "<" ? ">" : o == ">" ? "<" : o == "<=" ? ">=" : o == ">=" ? "<=" : o;
+      if (!truth) eff = eff == "<" ? ">=" : eff == ">" ? "<=" : eff == "<=" ? ">" : eff == ">=" ? "<" : eff == "==" ? "!=" : "==";
+      if (bound && ((eff == ">=" && *bound >= 0) || (eff == ">" && *bound >= -1) || (eff == "==" && *bound >= 0)))
+        v->nonneg = true;
+      if (!bound && (eff == ">=" || eff == ">")) v->nonneg = true;  // against a variable: assume a sane bound
       v->any_checked = true;
       if (auto it = target.blocks.find(v->blk); it != target.blocks.end()) it->second.unchecked = false;
       if (!truth) {
@@ -1033,6 +1054,8 @@ class analyzer {
       if (o == "<" || o == "<=") (v_on_left ? v->hi_checked : v->lo_checked) = true;
       if (o == ">" || o == ">=") (v_on_left ? v->lo_checked : v->hi_checked) = true;
       if (o == "==") v->lo_checked = v->hi_checked = true;
+      // |v| <= N bounds v on both sides.
+      if ((v_on_left ? abs_left : abs_right) && (v->hi_checked || v->lo_checked)) v->lo_checked = v->hi_checked = true;
     };
     mark(lhs, true);
     mark(rhs, false);
@@ -1376,6 +1399,7 @@ class analyzer {
     x.lo_checked = v.lo_checked;
     x.hi_checked = v.hi_checked;
     x.any_checked = v.any_checked;
+    x.nonneg = v.nonneg;
     if (x.num && x.ptr == 0) {
       // The stored value wraps to the variable's type: unsigned x = -2.
       auto sz = type_size(x.type, 0);
@@ -1388,6 +1412,7 @@ class analyzer {
       }
     }
     if (x.num) x.lo_checked = x.hi_checked = x.any_checked = true;
+    if (x.num) x.nonneg = *x.num >= 0;
     if (v.is_literal && v.blk < 0) {
       block b;
       b.kind = mem::literal;
@@ -1572,9 +1597,10 @@ class analyzer {
     }
     if (l.num && r.num) {
       long long a = *l.num, b = *r.num;
-      if (op == "+") v.num = a + b;
-      if (op == "-") v.num = a - b;
-      if (op == "*") v.num = a * b;
+      long long out = 0;
+      if (op == "+" && !__builtin_add_overflow(a, b, &out)) v.num = out;
+      if (op == "-" && !__builtin_sub_overflow(a, b, &out)) v.num = out;
+      if (op == "*" && !__builtin_mul_overflow(a, b, &out)) v.num = out;
       if (op == "/" && b != 0) v.num = a / b;
       if (op == "%" && b != 0) v.num = a % b;
       if (op == "<<" && b >= 0 && b < 62) v.num = a << b;
@@ -1597,6 +1623,8 @@ class analyzer {
         if (!is_float && x && x->ptr == 0) {
           if ((op == "+" || op == "*") && !u->hi_checked)
             sink(kOverflowInt, u->t, line, "Arithmetic on a value from outside that was never checked against the type's maximum.", false);
+          else if (op == "*" && !u->lo_checked)
+            sink(kUnderflowInt, u->t, line, "Multiplication of a value from outside, bounded only above, can go below the type's minimum.", false);
           if (op == "-" && u == &l && !u->lo_checked)
             sink(kUnderflowInt, u->t, line, "Subtraction from a value from outside that was never checked against the type's minimum.", false);
         }
@@ -1606,13 +1634,15 @@ class analyzer {
     v.hi_checked = (!l.t.range || l.hi_checked || l.num) && (!r.t.range || r.hi_checked || r.num);
     v.lo_checked = (!l.t.range || l.lo_checked || l.num) && (!r.t.range || r.lo_checked || r.num);
     v.any_checked = (!l.t.range || l.any_checked || l.num) && (!r.t.range || r.any_checked || r.num);
+    v.nonneg = (l.nonneg || (l.num && *l.num >= 0) || (!l.t.range && !l.text.empty())) &&
+               (r.nonneg || (r.num && *r.num >= 0)) && op != "-";
     if (op == "*" && ((l.t.range && !l.hi_checked && !l.num) || (r.t.range && !r.hi_checked && !r.num))) v.mul_tainted = true;
     v.mul_tainted = v.mul_tainted || l.mul_tainted || r.mul_tainted;
     // Known-value overflow: INT_MAX + 1 and the like, against the operand's type.
     if (l.num && r.num && !l.text.empty()) {
       if (const var* x = variable(l.text); x && x->ptr == 0) {
         auto range = type_range(x->type);
-        if (range && v.num) {
+        if (range) {
           long long a = *l.num, b = *r.num;
           bool over = false, under = false;
           if (op == "+") over = b > 0 && a > range->second - b, under = b < 0 && a < range->first - b;
@@ -1751,7 +1781,7 @@ class analyzer {
           xv.t = res.t;
           keep_checks = false;
         }
-        if (!keep_checks && !res.num) xv.hi_checked = xv.lo_checked = false;
+        if (!keep_checks && !res.num) xv.hi_checked = xv.lo_checked = xv.nonneg = false;
       }
       val r = rhs;
       r.lv = lv_kind::none;
@@ -1929,9 +1959,10 @@ class analyzer {
     }
     if (x->num) {
       auto range = type_range(x->type);
-      long long n = *x->num + (op == "++" ? 1 : -1);
-      if (range && (n > range->second)) report(kOverflowInt, line, "The increment exceeds the maximum of the variable's type.");
-      if (range && (n < range->first)) report(kUnderflowInt, line, "The decrement goes below the minimum of the variable's type.");
+      __int128 wide = static_cast<__int128>(*x->num) + (op == "++" ? 1 : -1);
+      long long n = static_cast<long long>(wide);
+      if (range && (wide > range->second)) report(kOverflowInt, line, "The increment exceeds the maximum of the variable's type.");
+      if (range && (wide < range->first)) report(kUnderflowInt, line, "The decrement goes below the minimum of the variable's type.");
       x->num = n;
     }
   }
@@ -2119,7 +2150,8 @@ class analyzer {
         v.num = x->num;
         v.hi = x->hi;
         v.lo = x->lo;
-        v.lo_checked = x->lo_checked || is_unsigned(x->type);
+        v.lo_checked = x->lo_checked;
+        v.nonneg = x->nonneg || is_unsigned(x->type);
         v.hi_checked = x->hi_checked;
         v.any_checked = x->any_checked;
       }
@@ -2156,7 +2188,7 @@ class analyzer {
           e.index_hi = idx.hi;
           e.index_lo_v = idx.lo;
           e.index_t = idx.t;
-          e.index_lo = idx.lo_checked;
+          e.index_lo = idx.nonneg;
           e.index_hiok = idx.hi_checked;
           if (var* x = variable(v.base))
             if (block* b = blk(x->blk)) e.t = b->contents;
@@ -2312,7 +2344,7 @@ class analyzer {
 
   void size_arg_checks(const val& n, int line) {
     if (n.num || !n.t.range) return;
-    if (n.hi_checked && !n.lo_checked) {
+    if (n.hi_checked && !n.nonneg) {
       const var* x = n.text.empty() ? nullptr : variable(n.text);
       if (x && !is_unsigned(x->type)) sink(kSignConv, n.t, line, "A signed value from outside, bounded only above, becomes an unsigned size.", false);
     }
@@ -2441,7 +2473,7 @@ class analyzer {
           x.init = true;
           x.t = t;
           x.num.reset();
-          x.lo_checked = x.hi_checked = x.any_checked = false;
+          x.lo_checked = x.hi_checked = x.any_checked = x.nonneg = false;
         } else if (block* b = arg_block(a)) {
           b->contents_init = true;
           b->contents = t;
