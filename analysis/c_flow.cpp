@@ -650,6 +650,7 @@ class analyzer {
         start = i + 1;
       }
     }
+    pair_brackets();
   }
 
   void run() {
@@ -678,30 +679,26 @@ class analyzer {
   bool kw(const char* text, std::size_t i) const { return i < t_.size() && t_[i].kind == tk::ident && t_[i].text == text; }
   int line_at(std::size_t i) const { return i < t_.size() ? t_[i].line : (t_.empty() ? 1 : t_.back().line); }
 
-  // Index of the bracket closing the one at i (or the end).
-  std::size_t match(std::size_t i) const {
-    int depth = 0;
-    for (std::size_t j = i; j < t_.size(); ++j) {
+  // Pairs every bracket with its partner once, so lookups are O(1).
+  void pair_brackets() {
+    partner_.assign(t_.size(), t_.size());
+    std::vector<std::size_t> open;
+    for (std::size_t j = 0; j < t_.size(); ++j) {
       if (t_[j].kind != tk::punct) continue;
       const std::string& x = t_[j].text;
-      if (x == "(" || x == "[" || x == "{") ++depth;
-      if (x == ")" || x == "]" || x == "}") {
-        if (--depth == 0) return j;
+      if (x == "(" || x == "[" || x == "{") open.push_back(j);
+      if ((x == ")" || x == "]" || x == "}") && !open.empty()) {
+        partner_[open.back()] = j;
+        partner_[j] = open.back();
+        open.pop_back();
       }
     }
-    return t_.size();
   }
+  // Index of the bracket closing the one at i (t_.size() when unclosed).
+  std::size_t match(std::size_t i) const { return i < partner_.size() ? partner_[i] : t_.size(); }
+  // Index of the bracket opening the one closing at i (0 when unopened).
   std::size_t match_back(std::size_t i) const {
-    int depth = 0;
-    for (std::size_t j = i + 1; j-- > 0;) {
-      if (t_[j].kind != tk::punct) continue;
-      const std::string& x = t_[j].text;
-      if (x == ")" || x == "]" || x == "}") ++depth;
-      if (x == "(" || x == "[" || x == "{") {
-        if (--depth == 0) return j;
-      }
-    }
-    return 0;
+    return i < partner_.size() && partner_[i] < i ? partner_[i] : 0;
   }
 
   // `name ( params ) [const|noexcept|override]* {` at file level.
@@ -837,7 +834,12 @@ class analyzer {
 
   std::size_t stmt(std::size_t i, std::size_t end) {
     if (i >= end) return end;
-    if (++steps_ > kMaxStepsPerFunction) return end;
+    if (++steps_ > kMaxStepsPerFunction || nesting_ > kMaxDepth) return end;
+    struct nest {
+      int& n;
+      explicit nest(int& c) : n(++c) {}
+      ~nest() { --n; }
+    } guard(nesting_);
     const token& tok = t_[i];
     if (is(";", i)) return i + 1;
     if (is("{", i)) {
@@ -2697,6 +2699,8 @@ class analyzer {
   std::string_view content_;
   const std::vector<token>& t_;
   std::vector<std::string_view> lines_;
+  std::vector<std::size_t> partner_;
+  int nesting_ = 0;
   std::vector<finding> out_;
   std::set<std::pair<std::string, int>> reported_;
   std::map<std::string, function_summary> summaries_;
