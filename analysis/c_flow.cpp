@@ -364,6 +364,7 @@ struct val {
   bool is_literal = false;
   std::string text;  // a variable's or callee's name
   bool mul_tainted = false;  // an unchecked outside value was multiplied in
+  bool uses_vars = false;    // depends on a variable (a loop may change it)
   // as an lvalue
   lv_kind lv = lv_kind::none;
   std::string base;  // variable at the root of the lvalue
@@ -769,14 +770,8 @@ class analyzer {
           v.local = false;
           v.ptr = pointer ? 1 : 0;
           if (params.size() < 32) v.t.params = 1u << params.size();
-          if (name == "main" && params.size() == 1 && pointer) {
-            block b;
-            b.contents.outside = true;
-            b.contents.what = "argv";
-            b.contents.line = t_[part].line;
-            v.blk = new_block(e, b);
-            v.t = {};
-          } else if (pointer) {
+          // argv is no source: a command line names what its user wants.
+          if (pointer) {
             block b;
             b.contents = v.t;
             v.blk = new_block(e, b);
@@ -799,6 +794,22 @@ class analyzer {
     for (const auto& [id, b] : env_.blocks) {
       if (b.owned && !b.freed && !b.escaped && b.alloc_line > 0)
         report(kLeak, b.alloc_line, "Memory allocated here is neither freed, returned nor stored before the function ends.");
+    }
+  }
+
+  void havoc() {
+    env_.dead = false;
+    for (auto& [name, v] : env_.vars) {
+      v.init = true;
+      v.is_null = false;
+      v.num.reset();
+    }
+    for (auto& [id, b] : env_.blocks) {
+      b.freed = false;
+      b.escaped = true;
+      b.contents_init = true;
+      b.unchecked = false;
+      b.str_len = -1;
     }
   }
 
@@ -832,6 +843,11 @@ class analyzer {
     return result;
   }
 
+  bool label_at(std::size_t i) const {
+    return kw("case", i) || kw("default", i) ||
+           (i < t_.size() && t_[i].kind == tk::ident && is(":", i + 1) && !keywords().count(t_[i].text));
+  }
+
   std::size_t stmt(std::size_t i, std::size_t end) {
     if (i >= end) return end;
     if (++steps_ > kMaxStepsPerFunction || nesting_ > kMaxDepth) return end;
@@ -840,6 +856,20 @@ class analyzer {
       explicit nest(int& c) : n(++c) {}
       ~nest() { --n; }
     } guard(nesting_);
+    if (env_.dead && !label_at(i) && !summary_mode_) {
+      // Unreachable (after return, break, goto): walked silently, for its
+      // extent and for any label inside that a goto may reach.
+      summary_mode_ = true;
+      function_summary saved = summary_;
+      std::size_t j = stmt_inner(i, end);
+      summary_ = std::move(saved);
+      summary_mode_ = false;
+      return j;
+    }
+    return stmt_inner(i, end);
+  }
+
+  std::size_t stmt_inner(std::size_t i, std::size_t end) {
     const token& tok = t_[i];
     if (is(";", i)) return i + 1;
     if (is("{", i)) {
@@ -875,6 +905,8 @@ class analyzer {
         return j + 1;
       }
       if (w == "break" || w == "continue" || w == "goto") {
+        std::vector<env>* to = w == "break" ? &breaks_ : w == "continue" ? &continues_ : nullptr;
+        if (to && !to->empty() && !env_.dead) to->back() = join(to->back(), env_);
         env_.dead = true;
         return stmt_end(i, end) + 1;
       }
@@ -884,7 +916,15 @@ class analyzer {
         return j + 1;
       }
       if (w == "else") return i + 1;
-      if (i + 1 < end && is(":", i + 1) && !is("::", i + 1)) return i + 2;  // label
+      if (i + 1 < end && is(":", i + 1) && !is("::", i + 1)) {
+        // A label: reached by gotos this pass does not follow, so nothing
+        // known about memory and initialisation is kept.
+        havoc();
+        return i + 2;
+      }
+    }
+    if (tok.kind == tk::ident) {
+      const std::string& w = tok.text;
       if (w == "typedef" || w == "using" || w == "class" || ((w == "struct" || w == "enum") && is("{", i + 2))) {
         std::size_t j = i;
         while (j < end && !is(";", j)) j = is("{", j) ? match(j) + 1 : j + 1;
@@ -893,6 +933,8 @@ class analyzer {
     }
     std::size_t j = stmt_end(i, end);
     if (!declaration(i, j)) expr_range(i, j);
+    // assert(cond): what follows runs only where cond held.
+    if (kw("assert", i) && is("(", i + 1) && match(i + 1) + 1 == j) refine(i + 2, j - 1, env_, true);
     return j + 1;
   }
 
@@ -919,6 +961,7 @@ class analyzer {
   // then / else environments.
   struct cond_result {
     std::optional<bool> constant;
+    bool uses_vars = false;
     env then_env, else_env;
     std::size_t after = 0;
   };
@@ -928,6 +971,7 @@ class analyzer {
     r.after = close + 1;
     val v = expr_range(open + 1, close);
     r.constant = cond_constant(v);
+    r.uses_vars = v.uses_vars;
     r.then_env = env_;
     r.else_env = env_;
     refine(open + 1, close, r.then_env, true);
@@ -998,7 +1042,12 @@ class analyzer {
     }
     bool truth = taken != negate;
     auto simple_var = [&](std::size_t from, std::size_t to) -> var* {
-      // The variable a side names, through casts and parentheses: `(x)`, `(int)x`.
+      // The variable a side names, through casts and parentheses: `(x)`, `(int)x`,
+      // or the one assigned in it: `(p = malloc(n))`.
+      std::size_t f0 = from, t0 = to;
+      while (f0 < t0 && is("(", f0) && match(f0) == t0 - 1) ++f0, --t0;
+      if (f0 + 1 < t0 && t_[f0].kind == tk::ident && is("=", f0 + 1) && target.vars.count(t_[f0].text))
+        return &target.vars[t_[f0].text];
       std::string name;
       for (std::size_t j = from; j < to; ++j)
         if (t_[j].kind == tk::ident && !type_words().count(t_[j].text) && target.vars.count(t_[j].text)) {
@@ -1093,19 +1142,54 @@ class analyzer {
     return stop;
   }
 
+  static env dead_env() {
+    env e;
+    e.dead = true;
+    return e;
+  }
+
+  // Runs a loop body: once silently, to learn the state a second iteration
+  // starts from (a value set late in the body is set when the next one
+  // begins), then again from the join of both, reporting.
   void loop_body(std::size_t body, std::size_t end, std::size_t& stop, const cond_result& c, bool runs_once) {
     if (c.constant && !*c.constant) {
       // Never entered: skip the body unanalysed.
       env saved = env_;
+      bool sm = summary_mode_;
+      summary_mode_ = true;
       stop = stmt(body, end);
+      summary_mode_ = sm;
       env_ = std::move(saved);
       return;
     }
     env before = c.else_env;
-    env_ = c.then_env;
+    env entry = c.then_env;
+    {
+      bool sm = summary_mode_;
+      function_summary saved_summary = summary_;
+      summary_mode_ = true;
+      breaks_.push_back(dead_env());
+      continues_.push_back(dead_env());
+      env_ = entry;
+      stop = stmt(body, end);
+      env iter_end = join(env_, continues_.back());
+      breaks_.pop_back();
+      continues_.pop_back();
+      summary_mode_ = sm;
+      summary_ = std::move(saved_summary);
+      entry = join(entry, iter_end);
+    }
+    breaks_.push_back(dead_env());
+    continues_.push_back(dead_env());
+    env_ = entry;
     stop = stmt(body, end);
-    env_.dead = false;
-    if (!runs_once && !(c.constant && *c.constant)) env_ = join(env_, before);
+    env body_end = join(env_, continues_.back());
+    env broke = std::move(breaks_.back());
+    breaks_.pop_back();
+    continues_.pop_back();
+    if (c.constant && *c.constant && !c.uses_vars) env_ = std::move(broke);  // left only by break
+    else if (runs_once) env_ = join(body_end, broke);
+    else env_ = join(join(body_end, before), broke);
   }
 
   std::size_t while_stmt(std::size_t i, std::size_t end) {
@@ -1117,14 +1201,40 @@ class analyzer {
   }
 
   std::size_t do_stmt(std::size_t i, std::size_t end) {
-    std::size_t j = stmt(i + 1, end);
-    env_.dead = false;
+    // As loop_body: a silent first pass unless the loop runs once (`while (0)`).
+    env entry = env_;
+    std::size_t j;
+    {
+      bool sm = summary_mode_;
+      function_summary saved_summary = summary_;
+      summary_mode_ = true;
+      breaks_.push_back(dead_env());
+      continues_.push_back(dead_env());
+      j = stmt(i + 1, end);
+      env iter_end = join(env_, continues_.back());
+      breaks_.pop_back();
+      continues_.pop_back();
+      summary_mode_ = sm;
+      summary_ = std::move(saved_summary);
+      bool once = kw("while", j) && is("(", j + 1) && j + 3 < t_.size() && t_[j + 2].num && *t_[j + 2].num == 0 &&
+                  is(")", j + 3);
+      if (!once) entry = join(entry, iter_end);
+    }
+    env_ = std::move(entry);
+    breaks_.push_back(dead_env());
+    continues_.push_back(dead_env());
+    j = stmt(i + 1, end);
+    env_ = join(env_, continues_.back());
+    env broke = std::move(breaks_.back());
+    breaks_.pop_back();
+    continues_.pop_back();
     if (kw("while", j) && is("(", j + 1)) {
       std::size_t close = match(j + 1);
-      expr_range(j + 2, close);
+      if (!env_.dead) expr_range(j + 2, close);
       j = close + 1;
       if (is(";", j)) ++j;
     }
+    env_ = join(env_, broke);
     return j;
   }
 
@@ -1142,6 +1252,7 @@ class analyzer {
     std::size_t j = close + 2;
     env_ = before;
     env_.dead = true;
+    breaks_.push_back(dead_env());
     while (j < body_end) {
       if (kw("case", j) || kw("default", j)) {
         has_default |= kw("default", j);
@@ -1151,15 +1262,10 @@ class analyzer {
         ++j;
         continue;
       }
-      bool was_break = kw("break", j);
       j = stmt(j, body_end);
-      if (was_break) {
-        env_.dead = false;
-        result = join(result, env_);
-        env_.dead = true;
-      }
     }
-    result = join(result, env_);
+    result = join(env_, breaks_.back());
+    breaks_.pop_back();
     if (!has_default) result = join(result, before);
     env_ = result;
     return body_end + 1;
@@ -1221,6 +1327,7 @@ class analyzer {
     }
     val v = expr_range(b, e);
     r.constant = cond_constant(v);
+    r.uses_vars = v.uses_vars;
     r.then_env = env_;
     r.else_env = env_;
     refine(b, e, r.then_env, true);
@@ -1376,7 +1483,14 @@ class analyzer {
       env_.vars[name] = v;
       return;
     }
-    // No initializer: a local scalar or pointer holds garbage.
+    // No initializer: a local scalar or pointer holds garbage. Declared
+    // again (a loop body's second pass, a nested block), it keeps what the
+    // storage held, as compilers do.
+    if (var* old = variable(name); old && old->init) {
+      v.init = true;
+      env_.vars[name] = v;
+      return;
+    }
     // In C a struct has no constructor either: its fields start as garbage.
     v.init = is_static || !(ptr > 0 || is_scalar_type(type) || lang_ == language::c);
     if (type.find("extern") != std::string::npos) v.init = true;
@@ -1575,6 +1689,7 @@ class analyzer {
   val binary(const std::string& op, const val& l, const val& r, int line) {
     val v;
     v.t = join(l.t, r.t);
+    v.uses_vars = l.uses_vars || r.uses_vars;
     if (op == "==" || op == "!=" || op == "<" || op == ">" || op == "<=" || op == ">=" || op == "&&" || op == "||") {
       v.t = {};  // a comparison's result is a truth value, not the data
       if (l.num && r.num) {
@@ -1740,7 +1855,7 @@ class analyzer {
       if (v.lv == lv_kind::deref) idx = hi = 0;
       if (x->off_known && idx) idx = *idx + x->off;
       if (x->off_known && hi) hi = *hi + x->off;
-      if (idx && *idx < 0 && (x->off_known || v.index)) {
+      if (idx && *idx < 0 && (x->off_known || v.index) && b->kind != mem::unknown) {
         report(write ? kUnderwrite : kUnderread, line, "The access lands before the start of the buffer.");
       } else if (count >= 0 && hi && *hi >= count) {
         report(write ? (heap ? kOverflowHeap : kOverflowStack) : kOverread, line,
@@ -1800,11 +1915,10 @@ class analyzer {
             long long at = *target.index + x->off;
             if (at == 0 || (b->filled >= 0 && at <= b->filled)) b->str_len = at;
           }
-          if (rhs.blk >= 0 && rhs.blk != x->blk) escape(rhs);
         }
-      } else if (x && target.arrow) {
-        if (rhs.blk >= 0) escape(rhs);
       }
+      // A pointer stored into memory is kept there: it escapes.
+      if (rhs.blk >= 0) escape(rhs);
     }
     val r = rhs;
     r.lv = lv_kind::none;
@@ -1827,7 +1941,9 @@ class analyzer {
     bool typeword = type_words().count(t_[pos_ + 1].text) > 0 || is("*", close - 1);
     if (typeword) return true;
     std::size_t n = close + 1;
-    return n < end_ && (t_[n].kind == tk::ident || t_[n].kind == tk::number || is("(", n)) && close == pos_ + 2;
+    return n < end_ && close == pos_ + 2 &&
+           (t_[n].kind == tk::ident || t_[n].kind == tk::number || t_[n].kind == tk::str || is("(", n) || is("&", n) ||
+            is("*", n) || is("!", n) || is("~", n));
   }
 
   val unary() {
@@ -1848,6 +1964,7 @@ class analyzer {
           // Address taken: whatever receives it may write the variable.
           v.addr = true;
           var* x = variable(v.base);
+          if (x) x->init = true;  // may be written through the pointer from now on
           if (x && x->local && !x->array) {
             if (x->self < 0) {
               block b;
@@ -1921,8 +2038,8 @@ class analyzer {
         ++pos_;
         return sizeof_expr();
       }
-      if (w == "new") return new_expr();
-      if (w == "delete") {
+      if (w == "new" && lang_ == language::cpp) return new_expr();
+      if (w == "delete" && lang_ == language::cpp) {
         ++pos_;
         bool array = false;
         if (at("[") && pos_ + 1 < end_ && is("]", pos_ + 1)) {
@@ -2142,6 +2259,7 @@ class analyzer {
       }
       v.text = name;
       if (var* x = variable(name)) {
+        v.uses_vars = true;
         v.lv = lv_kind::var;
         v.base = name;
         v.blk = x->blk;
@@ -2219,11 +2337,11 @@ class analyzer {
           v = r;
           continue;
         }
-        if (v.lv == lv_kind::var || (v.lv == lv_kind::elem && !arrow)) {
+        if (v.lv == lv_kind::var || (v.lv == lv_kind::elem && !arrow) || v.lv == lv_kind::field) {
           val f;
           f.lv = v.lv == lv_kind::elem ? lv_kind::elem : lv_kind::field;
           f.base = v.base;
-          f.arrow = arrow;
+          f.arrow = arrow || (v.lv == lv_kind::field && v.arrow);
           f.index = v.index;
           f.index_hi = v.index_hi;
           f.index_t = v.index_t;
@@ -2308,7 +2426,7 @@ class analyzer {
     block* b = arg_block(dst);
     if (!b) return;
     if (b->freed) report(kUseAfterFree, line, std::string(what) + " writes to freed memory.");
-    if (arg_offset(dst) < 0) {
+    if (arg_offset(dst) < 0 && b->kind != mem::unknown) {
       report(kUnderwrite, line, std::string(what) + " writes before the start of the buffer.");
       return;
     }
@@ -2321,7 +2439,7 @@ class analyzer {
     block* b = arg_block(src);
     if (!b) return;
     if (b->freed) report(kUseAfterFree, line, std::string(what) + " reads freed memory.");
-    if (arg_offset(src) < 0) {
+    if (arg_offset(src) < 0 && b->kind != mem::unknown) {
       report(kUnderread, line, std::string(what) + " reads before the start of the buffer.");
       return;
     }
@@ -2361,6 +2479,28 @@ class analyzer {
     };
     val result;
     // Reads of value arguments (the callee reads what it is given).
+    // `&x` handed to any function: x may be written there.
+    for (const val& a : args) {
+      if (a.lv != lv_kind::var || !a.addr) continue;
+      if (var* x = variable(a.base)) {
+        x->init = true;
+        x->is_null = false;
+        if (block* b = blk(x->blk)) b->escaped = true;
+        if (x->ptr > 0) x->blk = -1;
+      }
+    }
+    // A macro by convention (ALL_CAPS): it may assign a variable named as
+    // an argument, so such arguments are written, not read.
+    bool macro_like = f.size() > 1 && std::all_of(f.begin(), f.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (macro_like)
+      for (val& a : args)
+        if (a.lv == lv_kind::var)
+          if (var* x = variable(a.base)) {
+            x->init = true;
+            a.lv = lv_kind::none;
+          }
     auto read_args = [&](std::size_t from) {
       for (std::size_t i = from; i < args.size(); ++i) {
         if (args[i].lv == lv_kind::var && args[i].addr) continue;
@@ -2449,7 +2589,7 @@ class analyzer {
         if (n >= 0) write_checks(arg(bi), n, line, f.c_str());
         b->contents_init = true;
         b->contents.outside = true;
-        b->contents.range = true;
+        b->contents.range = false;  // bytes; a number only once converted (atoi, strtol)
         b->contents.what = f + "()";
         b->contents.line = line;
         b->str_len = -1;
@@ -2646,6 +2786,9 @@ class analyzer {
       }
     }
     if (callee.lv == lv_kind::field || callee.lv == lv_kind::var) result.t = join(result.t, callee.t);
+    // What an unknown function computes from outside data is outside data,
+    // but not a number of unknown range: only conversions give that.
+    result.t.range = false;
     return result;
   }
 
@@ -2700,6 +2843,7 @@ class analyzer {
   const std::vector<token>& t_;
   std::vector<std::string_view> lines_;
   std::vector<std::size_t> partner_;
+  std::vector<env> breaks_, continues_;  // per enclosing loop/switch: the states at its breaks / continues
   int nesting_ = 0;
   std::vector<finding> out_;
   std::set<std::pair<std::string, int>> reported_;
