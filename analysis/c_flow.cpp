@@ -274,6 +274,55 @@ std::vector<token> expand(std::vector<token> toks, const c_macros& defs) {
   return toks;
 }
 
+// Records, for each function declared or defined in `toks`, which of its
+// parameters are pointers to const: a call passing memory there only reads
+// it (the memory neither escapes nor gets written).
+void collect_prototypes(const std::vector<token>& toks, c_macros& into) {
+  for (std::size_t i = 1; i + 1 < toks.size(); ++i) {
+    if (toks[i].kind != tk::ident || toks[i + 1].text != "(") continue;
+    const token& before = toks[i - 1];
+    if (!(before.kind == tk::ident || before.text == "*" || before.text == "&")) continue;
+    if (before.kind == tk::ident && (before.text == "return" || before.text == "else" || before.text == "new")) continue;
+    std::size_t close = i + 2;
+    int depth = 1;
+    for (; close < toks.size() && depth > 0; ++close) {
+      if (toks[close].text == "(") ++depth;
+      if (toks[close].text == ")") --depth;
+      if (toks[close].text == ";" || toks[close].text == "{") break;
+    }
+    if (depth != 0 || close >= toks.size() || (toks[close].text != ";" && toks[close].text != "{")) continue;
+    std::uint32_t readonly = 0;
+    int param = 0;
+    bool saw_const = false, saw_star = false, const_first = false, any = false;
+    for (std::size_t j = i + 2; j < close; ++j) {
+      const std::string& x = toks[j].text;
+      if (x != ",") {
+        any = true;
+        if (x == "const" && !saw_star) saw_const = true;
+        if (x == "*") {
+          if (!saw_star && saw_const) const_first = true;
+          else if (saw_star) const_first = false;  // const T ** is writable
+          saw_star = true;
+        }
+        if (x == "(") {  // a function-pointer parameter: not a plain pointer
+          int d = 0;
+          for (; j < close; ++j) {
+            if (toks[j].text == "(") ++d;
+            if (toks[j].text == ")" && --d == 0) break;
+          }
+          const_first = false;
+        }
+      }
+      if (x == "," || j + 1 >= close) {
+        if (any && const_first && param < 32) readonly |= 1u << param;
+        ++param;
+        saw_const = saw_star = const_first = any = false;
+      }
+    }
+    if (readonly) into.readonly_params[toks[i].text] |= readonly;
+  }
+}
+
 // ---------------------------------------------------------------- values
 
 enum class mem { unknown, stack, static_storage, alloca_stack, malloc_heap, new_object, new_array, literal };
@@ -326,6 +375,7 @@ struct block {
   bool escaped = false;  // returned, stored elsewhere, or handed to unknown code
   int alloc_line = 0;
   bool unchecked = false;  // an allocation that may be NULL and was not compared yet
+  bool held = false;       // stored in a local pointer variable (else: handed on at once)
 };
 
 struct var {
@@ -642,8 +692,9 @@ struct function_summary {
 
 class analyzer {
  public:
-  analyzer(std::string_view path, language lang, std::string_view content, const std::vector<token>& toks)
-      : path_(path), lang_(lang), content_(content), t_(toks) {
+  analyzer(std::string_view path, language lang, std::string_view content, const std::vector<token>& toks,
+           const c_macros& decls)
+      : path_(path), lang_(lang), content_(content), t_(toks), decls_(decls) {
     std::size_t start = 0;
     for (std::size_t i = 0; i <= content.size(); ++i) {
       if (i == content.size() || content[i] == '\n') {
@@ -792,7 +843,7 @@ class analyzer {
   void finish_function() {
     if (env_.dead) return;  // leaks are checked where the function falls off its end
     for (const auto& [id, b] : env_.blocks) {
-      if (b.owned && !b.freed && !b.escaped && b.alloc_line > 0)
+      if (b.owned && b.held && !b.freed && !b.escaped && b.alloc_line > 0)
         report(kLeak, b.alloc_line, "Memory allocated here is neither freed, returned nor stored before the function ends.");
     }
   }
@@ -1478,6 +1529,12 @@ class analyzer {
       // Constructor arguments: `std::ifstream f(path)`.
       std::size_t close = match(k);
       std::vector<val> args = arg_list(k + 1, close);
+      for (const val& a : args) {
+        // Constructor arguments: handed to the object (smart pointers, wrappers).
+        escape_arg(a);
+        if (a.lv == lv_kind::var)
+          if (var* x = variable(a.base)) x->init = true;
+      }
       std::string ctor = type.substr(type.rfind(':') == std::string::npos ? 0 : type.rfind(':') + 1);
       if (is_path_sink(ctor) && !args.empty()) sink(kPath, arg_taint(args[0]), line, "A file is opened at a path made from outside data.");
       env_.vars[name] = v;
@@ -1546,8 +1603,10 @@ class analyzer {
       if (b && esz && b->elem <= 1) b->elem = *esz;
       pending_alloc_ = -1;
     }
-    if (!x.local)
-      if (block* b = blk(x.blk)) b->escaped = true;
+    if (block* b = blk(x.blk)) {
+      if (!x.local) b->escaped = true;
+      else if (x.ptr > 0) b->held = true;
+    }
     (void)line;
   }
 
@@ -1649,11 +1708,19 @@ class analyzer {
         continue;
       }
       if (op == "?") {
+        // Each arm runs where the condition is true / false.
         val cond = rvalue(lhs);
         auto k = cond_constant(cond);
+        std::size_t cond_end = pos_ - 1;
+        env before = env_;
+        refine(lhs_start, cond_end, env_, true);
         val a = rvalue(expr(2));
+        env after_a = std::move(env_);
+        env_ = before;
+        refine(lhs_start, cond_end, env_, false);
         if (at(":")) ++pos_;
         val b = rvalue(expr(3));
+        env_ = k ? (*k ? std::move(after_a) : std::move(env_)) : join(after_a, env_);
         lhs = k ? (*k ? a : b) : merge(a, b);
         continue;
       }
@@ -1676,6 +1743,8 @@ class analyzer {
 
   val merge(const val& a, const val& b) {
     val r = a;
+    r.is_null = a.is_null && b.is_null;
+    r.is_literal = a.is_literal && b.is_literal;
     r.t = join(a.t, b.t);
     if (a.num != b.num) r.num.reset();
     if (a.blk != b.blk) r.blk = -1;
@@ -2206,7 +2275,10 @@ class analyzer {
   void alloc_size_checks(const val& size, int line) {
     if (size.num) return;
     if (size.mul_tainted) {
+      // Unbounded count times an element size: both an uncontrolled size
+      // and a multiplication that can wrap to a small buffer.
       sink(kAllocOverflow, size.t, line, "The allocation's size multiplies a value from outside that has no upper bound check.", false);
+      sink(kAllocSize, size.t, line, "The allocation's size comes from outside and has no upper bound check.", false);
     } else if (size.t.range && !size.hi_checked) {
       sink(kAllocSize, size.t, line, "The allocation's size comes from outside and has no upper bound check.", false);
     }
@@ -2331,7 +2403,12 @@ class analyzer {
           pos_ = close + 1;
           if (field == "open" && !args.empty())
             sink(kPath, arg_taint(args[0]), line, "A file is opened at a path made from outside data.");
-          for (val& a : args) rvalue(a);
+          for (val& a : args) {
+            if (a.lv == lv_kind::var)
+              if (var* x = variable(a.base)) x->init = true;  // may be a reference parameter
+            escape_arg(a);
+            rvalue(a);
+          }
           val r;
           continue_value(r, v);
           v = r;
@@ -2497,10 +2574,7 @@ class analyzer {
     if (macro_like)
       for (val& a : args)
         if (a.lv == lv_kind::var)
-          if (var* x = variable(a.base)) {
-            x->init = true;
-            a.lv = lv_kind::none;
-          }
+          if (var* x = variable(a.base)) x->init = true;
     auto read_args = [&](std::size_t from) {
       for (std::size_t i = from; i < args.size(); ++i) {
         if (args[i].lv == lv_kind::var && args[i].addr) continue;
@@ -2764,11 +2838,20 @@ class analyzer {
       return result;
     }
     // Anything else: arguments are read; memory handed over may be kept or
-    // written; the result carries the arguments' taint.
+    // written; the result carries the arguments' taint. In C++ a plain
+    // variable may bind to a reference parameter and be written there.
+    if (lang_ == language::cpp)
+      for (val& a : args)
+        if (a.lv == lv_kind::var)
+          if (var* x = variable(a.base)) x->init = true;
     read_args(0);
     use_after_free_args(args, line);
     bool retains = !is_nonretaining(f);
-    for (const val& a : args) {
+    auto proto = decls_.readonly_params.find(f);
+    std::uint32_t readonly = proto == decls_.readonly_params.end() ? 0 : proto->second;
+    for (std::size_t ai = 0; ai < args.size(); ++ai) {
+      const val& a = args[ai];
+      bool reads_only = ai < 32 && (readonly & (1u << ai));
       result.t = join(result.t, arg_taint(a));
       if (a.lv == lv_kind::var && a.addr) {
         var& x = env_.vars[a.base];
@@ -2779,10 +2862,10 @@ class analyzer {
         continue;
       }
       if (block* b = arg_block(a)) {
-        if (!retains) continue;
+        if (!retains || reads_only) continue;
         b->contents_init = true;
         b->str_len = -1;
-        if (a.lv == lv_kind::var) b->escaped = true;
+        if (!a.text.empty() && variable(a.text) && variable(a.text)->ptr > 0) b->escaped = true;  // the pointer itself handed on
       }
     }
     if (callee.lv == lv_kind::field || callee.lv == lv_kind::var) result.t = join(result.t, callee.t);
@@ -2841,6 +2924,7 @@ class analyzer {
   language lang_;
   std::string_view content_;
   const std::vector<token>& t_;
+  const c_macros& decls_;
   std::vector<std::string_view> lines_;
   std::vector<std::size_t> partner_;
   std::vector<env> breaks_, continues_;  // per enclosing loop/switch: the states at its breaks / continues
@@ -2863,7 +2947,7 @@ class analyzer {
 
 }  // namespace
 
-void collect_c_macros(std::string_view content, c_macros& into) { tokenize(content, &into); }
+void collect_c_macros(std::string_view content, c_macros& into) { collect_prototypes(tokenize(content, &into), into); }
 
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
                                     const c_macros* project) {
@@ -2871,7 +2955,8 @@ std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::s
   c_macros defs;
   if (project) defs = *project;
   std::vector<token> toks = expand(tokenize(content, &defs), defs);
-  analyzer a(path, lang, content, toks);
+  collect_prototypes(toks, defs);
+  analyzer a(path, lang, content, toks, defs);
   a.run();
   return a.take();
 }

@@ -29,6 +29,7 @@
 // Thread-safe (no shared state).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -39,6 +40,7 @@
 
 namespace heimdall::analysis {
 
+// What the project's headers declare, for the analysis of each file.
 // Macros that are expanded before the analysis: object-like ones
 // (`#define ALLOC malloc`) and parameterless function-like ones
 // (`#define RANDOM() (rand() % 100)`), by name; the last definition wins.
@@ -49,9 +51,13 @@ struct c_macros {
     std::string body;
   };
   std::map<std::string, definition> defs;
+  // Functions declared with pointer-to-const parameters (bit i: parameter
+  // i), from their prototypes: memory passed there is only read.
+  std::map<std::string, std::uint32_t> readonly_params;
 };
 
-// Adds the #defines of a header (or any C text) to `into`.
+// Adds the #defines and the prototypes' const parameters of a header (or
+// any C text) to `into`.
 void collect_c_macros(std::string_view content, c_macros& into);
 
 // Findings for one C or C++ file (any other language: none), ordered by

@@ -220,3 +220,34 @@ TEST_CASE("c_flow bounds nested statements and unbalanced brackets", "[analysis]
   CHECK_NOTHROW(run("void f(void) { ((( [[ { free(p); "));
   CHECK_NOTHROW(run(") ] } void f(void) { }"));
 }
+
+TEST_CASE("c_flow reads prototypes: memory passed as a pointer to const is only read", "[analysis][c_flow]") {
+  const char* body = "void f(void) { char *m = malloc(8); if (!m) return; m[0] = 0; show(m); }";
+  // Unknown callee: it may keep the pointer, so no leak is claimed.
+  CHECK_FALSE(has(run(body), "c.flow.memory-leak"));
+  c_macros decls;
+  collect_c_macros("void show(const char *text);\nint keep(char *p, const int *q);\n", decls);
+  REQUIRE(decls.readonly_params.count("show") == 1);
+  CHECK(decls.readonly_params["show"] == 1u);
+  CHECK(decls.readonly_params["keep"] == 2u);
+  CHECK(has(run(body, language::c, &decls), "c.flow.memory-leak"));
+  // Declared in the file itself too.
+  CHECK(has(run(std::string("void show(const char *text);\n") + body), "c.flow.memory-leak"));
+}
+
+TEST_CASE("c_flow follows loops, breaks and labels", "[analysis][c_flow]") {
+  // Set late in one iteration, read early in the next: initialised then.
+  CHECK_FALSE(has(run("void f(int n) { int last; int first = 1; while (n--) { if (!first) use(last); last = n; first = 0; } }"),
+                  "c.flow.uninitialized"));
+  // A break path reaches the code after the loop: freed on one path only.
+  CHECK_FALSE(has(run("void f(int n) { char *p = malloc(4); if (!p) return; do { if (n) break; free(p); return; } while (0); free(p); }"),
+                  "c.flow.double-free"));
+  // Reached by a goto: nothing is assumed.
+  CHECK_FALSE(has(run("void f(int n) { char *p = malloc(4); if (!p) return; if (n) goto out; free(p); return; out: free(p); }"),
+                  "c.flow.double-free"));
+  // A known first iteration: the loop's writes initialise the array.
+  CHECK_FALSE(has(run("int f(void) { int a[3]; int i; for (i = 0; i < 3; i++) a[i] = i; return a[2]; }"),
+                  "c.flow.uninitialized"));
+  CHECK(has(run("int f(void) { int a[3]; int i; for (i = 0; i < 2; i++) a[i] = i; return a[2]; }"),
+            "c.flow.uninitialized"));
+}
