@@ -2562,6 +2562,7 @@ class analyzer {
       if (var* x = variable(a.base)) {
         x->init = true;
         x->is_null = false;
+        x->num.reset();
         if (block* b = blk(x->blk)) b->escaped = true;
         if (x->ptr > 0) x->blk = -1;
       }
@@ -2840,10 +2841,17 @@ class analyzer {
     // Anything else: arguments are read; memory handed over may be kept or
     // written; the result carries the arguments' taint. In C++ a plain
     // variable may bind to a reference parameter and be written there.
-    if (lang_ == language::cpp)
-      for (val& a : args)
-        if (a.lv == lv_kind::var)
-          if (var* x = variable(a.base)) x->init = true;
+    if (lang_ == language::cpp) {
+      auto proto = decls_.readonly_params.find(f);
+      std::uint32_t ro = proto == decls_.readonly_params.end() ? 0 : proto->second;
+      for (std::size_t ai = 0; ai < args.size(); ++ai)
+        if (args[ai].lv == lv_kind::var && !(ai < 32 && (ro & (1u << ai))))
+          if (var* x = variable(args[ai].base)) {
+            x->init = true;
+            x->is_null = false;  // T*& out-parameters are common enough
+            x->num.reset();
+          }
+    }
     read_args(0);
     use_after_free_args(args, line);
     bool retains = !is_nonretaining(f);
