@@ -396,6 +396,7 @@ struct var {
   bool static_storage = false;
   bool aggregate = false;  // a struct/class value: only its fields are read
   int self = -1;           // block of its own storage, once its address is taken
+  bool mul_tainted = false;  // holds a product that may have wrapped
   std::optional<long long> lo;  // known lower bound (loop variables)
 };
 
@@ -588,6 +589,16 @@ bool is_path_sink(const std::string& f) {
                                           "ofstream", "fstream", "_wopen", "_wfopen", "truncate", "chmod"};
   return s.count(f) > 0;
 }
+// Calls whose failure shows only in their result (many marked
+// warn_unused_result in C libraries).
+bool must_check(const std::string& f) {
+  // Not fwrite/remove/unlink: ignoring those is common and mostly benign
+  // (best-effort output and cleanup).
+  static const std::set<std::string> s = {"fgets",   "fread",   "read",     "recv",      "setuid",
+                                          "setgid",  "seteuid", "setegid",  "setreuid",  "setresuid",
+                                          "chdir",   "chroot",  "fchdir",   "CreateMutexA"};
+  return s.count(f) > 0;
+}
 bool is_library_sink(const std::string& f) {
   return f == "LoadLibraryA" || f == "LoadLibrary" || f == "LoadLibraryExA" || f == "dlopen";
 }
@@ -675,6 +686,15 @@ const check kOverflowInt{"c.flow.integer-overflow", 190, severity::medium, 0.6,
 const check kUnderflowInt{"c.flow.integer-underflow", 191, severity::medium, 0.6,
                           "Subtraction from a value from outside without a bounds check",
                           "Compare the value with the type's minimum before subtracting or decrementing."};
+const check kLoopBound{"c.flow.unchecked-loop-bound", 606, severity::medium, 0.6,
+                       "Loop bound from outside without an upper limit",
+                       "Check the bound against a maximum before looping."};
+const check kSearchPath{"c.flow.environment-injection", 427, severity::medium, 0.7,
+                        "Outside data written into the environment",
+                        "Set environment variables (PATH above all) only to fixed, trusted values."};
+const check kUncheckedReturn{"c.flow.unchecked-return", 252, severity::low, 0.6,
+                             "Result of a call that can fail is ignored",
+                             "Check the return value (NULL, -1, a short count) and handle the failure."};
 const check kDivZero{"c.flow.divide-by-zero", 369, severity::medium, 0.6,
                      "Division by a value from outside that was never compared",
                      "Check the divisor is not zero before dividing."};
@@ -983,6 +1003,9 @@ class analyzer {
       }
     }
     std::size_t j = stmt_end(i, end);
+    // A call whose result reports failure, made as a statement of its own.
+    if (tok.kind == tk::ident && is("(", i + 1) && match(i + 1) + 1 == j && must_check(tok.text))
+      report(kUncheckedReturn, tok.line, tok.text + "() can fail, and its result is ignored.");
     if (!declaration(i, j)) expr_range(i, j);
     // assert(cond): what follows runs only where cond held.
     if (kw("assert", i) && is("(", i + 1) && match(i + 1) + 1 == j) refine(i + 2, j - 1, env_, true);
@@ -1337,6 +1360,8 @@ class analyzer {
     if (s2 > s1 + 3 && t_[s1 + 1].kind == tk::ident && (is("<", s1 + 2) || is("<=", s1 + 2))) {
       std::string v = t_[s1 + 1].text;
       val bound = fork_value(s1 + 3, s2);
+      if (bound.t.range && !bound.hi_checked && !bound.num)
+        sink(kLoopBound, bound.t, line_at(s1 + 3), "The loop runs as many times as a value from outside says.", false);
       if (var* lv = variable(v); lv && lv->num && bound.num) {
         first = lv->num;
         hi = is("<", s1 + 2) ? *bound.num - 1 : *bound.num;
@@ -1573,6 +1598,7 @@ class analyzer {
     x.hi_checked = v.hi_checked;
     x.any_checked = v.any_checked;
     x.nonneg = v.nonneg;
+    x.mul_tainted = v.mul_tainted;
     if (x.num && x.ptr == 0) {
       // The stored value wraps to the variable's type: unsigned x = -2.
       auto sz = type_size(x.type, 0);
@@ -1839,6 +1865,7 @@ class analyzer {
             under = m < range->first;
           }
           if (over) report(kOverflowInt, line, "The arithmetic exceeds the maximum of the operand's type.");
+          if ((over || under) && op == "*") v.mul_tainted = true;  // a wrapped product
           if (under) report(kUnderflowInt, line, "The arithmetic goes below the minimum of the operand's type.");
         }
       }
@@ -2273,6 +2300,10 @@ class analyzer {
   }
 
   void alloc_size_checks(const val& size, int line) {
+    if (size.num && size.mul_tainted) {
+      report(kAllocOverflow, line, "The allocation's size is a product that exceeds its type and wraps to a small value.");
+      return;
+    }
     if (size.num) return;
     if (size.mul_tainted) {
       // Unbounded count times an element size: both an uncontrolled size
@@ -2344,6 +2375,7 @@ class analyzer {
         v.lo = x->lo;
         v.lo_checked = x->lo_checked;
         v.nonneg = x->nonneg || is_unsigned(x->type);
+        v.mul_tainted = x->mul_tainted;
         v.hi_checked = x->hi_checked;
         v.any_checked = x->any_checked;
       }
@@ -2815,6 +2847,13 @@ class analyzer {
     if (is_path_sink(f)) {
       read_args(0);
       if (!args.empty()) sink(kPath, arg_taint(args[0]), line, "A file is opened at a path made from outside data.");
+      return result;
+    }
+    if (f == "putenv" || f == "_putenv" || f == "setenv" || f == "SetEnvironmentVariableA") {
+      read_args(0);
+      taint t;
+      for (const val& a : args) t = join(t, arg_taint(a));
+      sink(kSearchPath, t, line, f + " sets the environment from outside data.");
       return result;
     }
     if (is_library_sink(f)) {

@@ -251,3 +251,17 @@ TEST_CASE("c_flow follows loops, breaks and labels", "[analysis][c_flow]") {
   CHECK(has(run("int f(void) { int a[3]; int i; for (i = 0; i < 2; i++) a[i] = i; return a[2]; }"),
             "c.flow.uninitialized"));
 }
+
+TEST_CASE("c_flow: loop bounds, environment, ignored results", "[analysis][c_flow]") {
+  CHECK(has(run("void f(void) { char b[16] = \"\"; int n, i; if (!fgets(b, 16, stdin)) return; n = atoi(b); for (i = 0; i < n; i++) tick(); }"),
+            "c.flow.unchecked-loop-bound"));
+  CHECK_FALSE(has(run("void f(void) { char b[16] = \"\"; int n, i; if (!fgets(b, 16, stdin)) return; n = atoi(b); if (n > 100) return; for (i = 0; i < n; i++) tick(); }"),
+                  "c.flow.unchecked-loop-bound"));
+  CHECK(has(run("void f(void) { char *v = getenv(\"EXTRA\"); if (v) putenv(v); }"), "c.flow.environment-injection"));
+  CHECK_FALSE(has(run("void f(void) { putenv(\"PATH=/usr/bin\"); }"), "c.flow.environment-injection"));
+  CHECK(has(run("void f(void) { char b[8]; fgets(b, 8, stdin); puts(b); }"), "c.flow.unchecked-return"));
+  CHECK_FALSE(has(run("void f(void) { char b[8]; if (fgets(b, 8, stdin) == NULL) return; puts(b); }"), "c.flow.unchecked-return"));
+  // A product that wraps, then used as an allocation size.
+  CHECK(has(run("void f(void) { int n = 1073741825; size_t bytes = n * sizeof(int); int *p = malloc(bytes); if (p) free(p); }"),
+            "c.flow.allocation-size-overflow"));
+}
