@@ -2713,7 +2713,10 @@ class analyzer {
       t.range = true;
       t.what = f + "()";
       t.line = line;
-      if (f == "sscanf" || f == "swscanf") t = arg_taint(rvalue(arg(0)));
+      if (f == "sscanf" || f == "swscanf") {
+        t = arg_taint(rvalue(arg(0)));
+        t.range = t.outside;  // a conversion: numbers of unknown range from outside text
+      }
       for (std::size_t i = 0; i < std::min(first, args.size()); ++i) args[i] = rvalue(args[i]);
       for (std::size_t i = first; i < args.size(); ++i) {
         val& a = args[i];
