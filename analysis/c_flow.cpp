@@ -1289,13 +1289,19 @@ class analyzer {
       return;
     }
     // In C a struct has no constructor either: its fields start as garbage.
-    v.init = is_static || !(ptr > 0 || is_scalar_type(type) || lang_ == language::c);
+    v.init = is_static || !(ptr > 0 || is_scalar_type(type) || lang_ == language::c || plain_type(type));
     if (type.find("extern") != std::string::npos) v.init = true;
     env_.vars[name] = v;
   }
 
   bool scalar_or_ptr_elements(const std::string& type, int ptr) {
-    return ptr > 0 || is_scalar_type(type) || lang_ == language::c;
+    return ptr > 0 || is_scalar_type(type) || lang_ == language::c || plain_type(type);
+  }
+  // A C++ struct or class known to have no constructor (c_macros::plain_types).
+  bool plain_type(const std::string& type) const {
+    std::size_t cut = type.find_last_of(" :");
+    std::string last = cut == std::string::npos ? type : type.substr(cut + 1);
+    return decls_.plain_types.count(last) > 0;
   }
 
   // ---- assignment
@@ -2001,7 +2007,8 @@ class analyzer {
     b.owned = true;
     b.alloc_line = line;
     auto esz = type_size(type, ptr);
-    b.contents_init = has_init || !(ptr > 0 || is_scalar_type(type) || type.find("struct") != std::string::npos);
+    b.contents_init = has_init || !(ptr > 0 || is_scalar_type(type) || type.find("struct") != std::string::npos ||
+                                    plain_type(type));
     if (esz) {
       b.elem = *esz;
       if (!array) b.bytes = *esz;
@@ -2068,6 +2075,27 @@ class analyzer {
         name = t_[pos_ + 1].text;
         pos_ += 2;
       }
+      // C++ casts: the value of their operand.
+      if ((name == "static_cast" || name == "reinterpret_cast" || name == "const_cast" || name == "dynamic_cast") &&
+          at("<")) {
+        int depth = 0;
+        for (; pos_ < end_; ++pos_) {
+          if (at("<")) ++depth;
+          if (at(">") && --depth == 0) break;
+          if (at(">>") && (depth -= 2) <= 0) break;
+        }
+        ++pos_;
+        if (at("(")) {
+          std::size_t close = match(pos_);
+          std::size_t saved_end = end_;
+          end_ = std::min(close, saved_end);
+          ++pos_;
+          v = rvalue(expr(0));
+          end_ = saved_end;
+          pos_ = close + 1;
+        }
+        return v;
+      }
       if (auto c = limit_constant(name); c && !variable(name)) {
         v.num = c;
         v.is_null = name == "NULL" || name == "nullptr";
@@ -2075,6 +2103,12 @@ class analyzer {
         return v;
       }
       v.text = name;
+      if (!variable(name) && (at("=") || at("+=") || at("-="))) {
+        // A global or a member being assigned: an lvalue all the same.
+        v.lv = lv_kind::var;
+        v.base = name;
+        return v;
+      }
       if (var* x = variable(name)) {
         v.uses_vars = true;
         v.lv = lv_kind::var;
@@ -2707,7 +2741,11 @@ class analyzer {
 
 }  // namespace
 
-void collect_c_macros(std::string_view content, c_macros& into) { collect_prototypes(tokenize(content, &into), into); }
+void collect_c_macros(std::string_view content, c_macros& into) {
+  std::vector<token> toks = tokenize(content, &into);
+  collect_prototypes(toks, into);
+  collect_plain_types(toks, into);
+}
 
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
                                     const c_macros* project) {
@@ -2716,6 +2754,7 @@ std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::s
   if (project) defs = *project;
   std::vector<token> toks = expand(tokenize(content, &defs), defs);
   collect_prototypes(toks, defs);
+  collect_plain_types(toks, defs);
   analyzer a(path, lang, content, toks, defs);
   a.run();
   return a.take();

@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,10 +55,14 @@ struct c_macros {
   // Functions declared with pointer-to-const parameters (bit i: parameter
   // i), from their prototypes: memory passed there is only read.
   std::map<std::string, std::uint32_t> readonly_params;
+  // Structs and classes without constructors, base classes or member
+  // initialisers (and typedef names of such): their C++ objects start
+  // uninitialised, as in C.
+  std::set<std::string> plain_types;
 };
 
-// Adds the #defines and the prototypes' const parameters of a header (or
-// any C text) to `into`.
+// Adds the #defines, the prototypes' const parameters and the plain types
+// of a header (or any C text) to `into`.
 void collect_c_macros(std::string_view content, c_macros& into);
 
 // Findings for one C or C++ file (any other language: none), ordered by

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <set>
 #include <utility>
 
 namespace heimdall::analysis::c_flow_detail {
@@ -283,6 +284,57 @@ void collect_prototypes(const std::vector<token>& toks, c_macros& into) {
       }
     }
     if (readonly) into.readonly_params[toks[i].text] |= readonly;
+  }
+}
+
+void collect_plain_types(const std::vector<token>& toks, c_macros& into) {
+  for (std::size_t i = 0; i + 2 < toks.size(); ++i) {
+    const std::string& kw = toks[i].text;
+    if (toks[i].kind != tk::ident || (kw != "struct" && kw != "class" && kw != "union")) continue;
+    std::size_t j = i + 1;
+    std::string name;
+    if (toks[j].kind == tk::ident) name = toks[j++].text;
+    if (j >= toks.size() || toks[j].text != "{") continue;  // a use, a forward declaration or a base list
+    // Plain: only data members of builtin or pointer type (no member
+    // functions, initialisers, or members that have constructors of their own).
+    static const std::set<std::string> builtin = {"char",    "short",   "int",     "long",     "float",
+                                                  "double",  "signed",  "unsigned", "bool",    "_Bool",
+                                                  "size_t",  "int8_t",  "int16_t", "int32_t",  "int64_t",
+                                                  "uint8_t", "uint16_t", "uint32_t", "uint64_t", "wchar_t",
+                                                  "const",   "volatile"};
+    bool plain = true;
+    int depth = 0;
+    std::size_t k = j;
+    std::size_t member_start = j + 1;
+    for (; k < toks.size(); ++k) {
+      const std::string& x = toks[k].text;
+      if (toks[k].kind == tk::punct && (x == "{" || x == "(" || x == "[")) ++depth;
+      if (toks[k].kind == tk::punct && (x == "}" || x == ")" || x == "]") && --depth == 0) break;
+      if (depth == 2 && x == "(") plain = false;  // a member function or constructor
+      if (depth != 1) continue;
+      if (toks[k].kind == tk::punct && (x == "=" || x == "(")) plain = false;
+      if (toks[k].kind == tk::punct && x == ":" && k > 0 &&
+          (toks[k - 1].text == "public" || toks[k - 1].text == "private" || toks[k - 1].text == "protected")) {
+        member_start = k + 1;
+        continue;
+      }
+      if (toks[k].kind == tk::punct && x == ";") {
+        // One member declaration: a builtin type, or a pointer.
+        bool ok = member_start < k && (builtin.count(toks[member_start].text) > 0);
+        for (std::size_t m = member_start; m < k && !ok; ++m) ok = toks[m].text == "*";
+        if (!ok) plain = false;
+        member_start = k + 1;
+      }
+    }
+    if (!plain || k >= toks.size()) continue;
+    if (!name.empty()) into.plain_types.insert(name);
+    // typedef struct {...} name1, *name2;
+    if (i > 0 && toks[i - 1].text == "typedef")
+      for (std::size_t n = k + 1; n < toks.size() && toks[n].text != ";"; ++n)
+        if (toks[n].kind == tk::ident && (n + 1 >= toks.size() || toks[n + 1].text != "(") &&
+            toks[n - 1].text != "*")
+          into.plain_types.insert(toks[n].text);
+    i = k;
   }
 }
 

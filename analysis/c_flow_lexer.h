@@ -42,4 +42,8 @@ std::vector<token> expand(std::vector<token> toks, const c_macros& defs);
 // parameters are pointers to const.
 void collect_prototypes(const std::vector<token>& toks, c_macros& into);
 
+// Records the structs and classes defined in `toks` that have no
+// constructor, base class or member initialiser (c_macros::plain_types).
+void collect_plain_types(const std::vector<token>& toks, c_macros& into);
+
 }  // namespace heimdall::analysis::c_flow_detail

@@ -265,3 +265,23 @@ TEST_CASE("c_flow: loop bounds, environment, ignored results", "[analysis][c_flo
   CHECK(has(run("void f(void) { int n = 1073741825; size_t bytes = n * sizeof(int); int *p = malloc(bytes); if (p) free(p); }"),
             "c.flow.allocation-size-overflow"));
 }
+
+TEST_CASE("c_flow: C++ types without constructors start uninitialised; C++ casts keep their operand", "[analysis][c_flow]") {
+  const char* plain = "struct point { int x; int y; };\n";
+  CHECK(has(run(std::string(plain) + "int f() { point p; return p.x; }", language::cpp), "c.flow.uninitialized"));
+  CHECK_FALSE(has(run(std::string(plain) + "int f() { point p; p.x = 1; return p.x; }", language::cpp),
+                  "c.flow.uninitialized"));
+  // A constructor or a member initialiser: initialised.
+  CHECK_FALSE(has(run("struct point { point() : x(0) {} int x; };\nint f() { point p; return p.x; }", language::cpp),
+                  "c.flow.uninitialized"));
+  CHECK_FALSE(has(run("struct point { int x = 0; };\nint f() { point p; return p.x; }", language::cpp),
+                  "c.flow.uninitialized"));
+  c_macros decls;
+  collect_c_macros("typedef struct tag_pair { int a; int b; } pair_t;\n", decls);
+  CHECK(decls.plain_types.count("pair_t") == 1);
+  CHECK(decls.plain_types.count("tag_pair") == 1);
+  CHECK(has(run("int f() { pair_t *v = new pair_t[4]; int r = v[1].a; delete [] v; return r; }", language::cpp, &decls),
+            "c.flow.uninitialized"));
+  CHECK(has(run("void f() { char *p = reinterpret_cast<char *>(malloc(8)); delete p; }", language::cpp),
+            "c.flow.mismatched-dealloc"));
+}
