@@ -688,6 +688,9 @@ class analyzer {
         std::size_t j = stmt_end(i, end);
         if (j > i + 1) {
           val v = expr_range(i + 1, j);
+          if (block* b = blk(v.blk); b && b->freed && !v.text.empty() && variable(v.text) && variable(v.text)->ptr > 0)
+            report(kUseAfterFree, tok.line, "'" + v.text + "' is returned after the memory it points to was freed on line " +
+                                                std::to_string(b->freed_line) + ".");
           escape(v);
         }
         env_.dead = true;
@@ -1542,6 +1545,8 @@ class analyzer {
       if (op == "^") v.num = a ^ b;
     }
     if (op == "/" || op == "%") {
+      if (r.num && *r.num == 0 && !r.text.empty())
+        report(kDivZero, line, "'" + r.text + "' is zero here and is the divisor.");
       if (r.t.range && !r.any_checked && !r.num) sink(kDivZero, r.t, line, "The divisor comes from outside and is never compared with zero.", false);
     }
     // Arithmetic that can overflow on an unchecked outside value.
@@ -1671,7 +1676,11 @@ class analyzer {
       if (v.lv == lv_kind::deref) idx = hi = 0;
       if (x->off_known && idx) idx = *idx + x->off;
       if (x->off_known && hi) hi = *hi + x->off;
-      if (idx && *idx < 0 && (x->off_known || v.index) && b->kind != mem::unknown) {
+      std::optional<long long> lo_idx = v.lv == lv_kind::elem && !v.index && v.index_lo_v && x->off_known
+                                            ? std::optional<long long>(*v.index_lo_v + x->off)
+                                            : std::nullopt;
+      if (!idx && lo_idx && *lo_idx < 0 && b->kind != mem::unknown) idx = lo_idx;
+      if (idx && *idx < 0 && (x->off_known || v.index || lo_idx) && b->kind != mem::unknown) {
         report(write ? kUnderwrite : kUnderread, line, "The access lands before the start of the buffer.");
       } else if (count >= 0 && hi && *hi >= count) {
         report(write ? (heap ? kOverflowHeap : kOverflowStack) : kOverread, line,
@@ -2042,6 +2051,10 @@ class analyzer {
     const token& tok = t_[pos_];
     if (tok.kind == tk::number || tok.kind == tk::chr) {
       v.num = tok.num;
+      // A floating zero (0.0, 0.0F) is a known zero; other floats have no value here.
+      if (!v.num && tok.kind == tk::number && tok.text.find_first_not_of("0.fFlL") == std::string::npos &&
+          tok.text.find('0') != std::string::npos)
+        v.num = 0;
       ++pos_;
       return v;
     }
@@ -2279,6 +2292,10 @@ class analyzer {
   void write_checks(const val& dst, long long n, int line, const char* what) {
     block* b = arg_block(dst);
     if (!b) return;
+    if (b->unchecked) {
+      report(kAllocUnchecked, line, std::string(what) + " writes to an allocation that may be NULL and was not checked.");
+      b->unchecked = false;
+    }
     if (b->freed) report(kUseAfterFree, line, std::string(what) + " writes to freed memory.");
     if (arg_offset(dst) < 0 && b->kind != mem::unknown) {
       report(kUnderwrite, line, std::string(what) + " writes before the start of the buffer.");

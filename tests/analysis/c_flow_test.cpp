@@ -285,3 +285,19 @@ TEST_CASE("c_flow: C++ types without constructors start uninitialised; C++ casts
   CHECK(has(run("void f() { char *p = reinterpret_cast<char *>(malloc(8)); delete p; }", language::cpp),
             "c.flow.mismatched-dealloc"));
 }
+
+TEST_CASE("c_flow: known zero divisors, pointers below a buffer in loops, returned freed memory", "[analysis][c_flow]") {
+  CHECK(has(run("int f(void) { int d = 0; return 100 / d; }"), "c.flow.divide-by-zero"));
+  CHECK(has(run("double f(void) { double d = 0.0; return 1.0 / d; }"), "c.flow.divide-by-zero"));
+  CHECK_FALSE(has(run("int f(void) { int d = 4; return 100 / d; }"), "c.flow.divide-by-zero"));
+  CHECK(has(run("void f(void) { char b[10]; char *p = b - 2; int i; for (i = 0; i < 5; i++) p[i] = 0; }"),
+            "c.flow.buffer-underwrite"));
+  CHECK_FALSE(has(run("void f(void) { char b[10]; char *p = b + 2; int i; for (i = 0; i < 5; i++) p[i] = 0; }"),
+                  "c.flow.buffer-underwrite"));
+  CHECK(has(run("char *f(void) { char *p = malloc(4); if (!p) return 0; p[0] = 0; free(p); return p; }"),
+            "c.flow.use-after-free"));
+  CHECK_FALSE(has(run("char *f(void) { char *p = malloc(4); if (!p) return 0; p[0] = 0; return p; }"),
+                  "c.flow.use-after-free"));
+  CHECK(has(run("void f(void) { char *p = realloc(NULL, 8); strcpy(p, \"abc\"); free(p); }"),
+            "c.flow.unchecked-allocation"));
+}
