@@ -94,6 +94,7 @@ struct block {
   int alloc_line = 0;
   bool unchecked = false;  // an allocation that may be NULL and was not compared yet
   bool held = false;       // stored in a local pointer variable (else: handed on at once)
+  bool failed = false;     // on this path the allocation returned NULL: nothing to free
 };
 
 struct var {
@@ -134,6 +135,7 @@ struct val {
   std::string text;  // a variable's or callee's name
   bool mul_tainted = false;  // an unchecked outside value was multiplied in
   bool uses_vars = false;    // depends on a variable (a loop may change it)
+  std::string realloc_of;    // the result of realloc(<this variable>, ...)
   // as an lvalue
   lv_kind lv = lv_kind::none;
   std::string base;  // variable at the root of the lvalue
@@ -169,6 +171,21 @@ void join_var(var& a, const var& b) {
 }
 
 void join_block(block& a, const block& b) {
+  // A path where the allocation failed says nothing about freeing: the
+  // other path decides.
+  if (a.failed != b.failed) {
+    const block& live = a.failed ? b : a;
+    a.owned = live.owned;
+    a.freed = live.freed;
+    a.freed_line = live.freed_line;
+    a.escaped = live.escaped;
+    a.held = live.held;
+    a.failed = false;
+    a.unchecked = false;
+    a.contents_init = a.contents_init || b.contents_init;
+    a.contents = join(a.contents, b.contents);
+    return;
+  }
   if (a.kind != b.kind) a.kind = mem::unknown;
   if (a.bytes != b.bytes) a.bytes = -1;
   if (a.str_len != b.str_len) a.str_len = std::max(a.str_len, b.str_len) < 0 ? -1 : std::min(a.str_len, b.str_len);
@@ -581,7 +598,7 @@ class analyzer {
   void finish_function() {
     if (env_.dead) return;  // leaks are checked where the function falls off its end
     for (const auto& [id, b] : env_.blocks) {
-      if (b.owned && b.held && !b.freed && !b.escaped && b.alloc_line > 0)
+      if (b.owned && b.held && !b.freed && !b.escaped && !b.failed && b.alloc_line > 0)
         report(kLeak, b.alloc_line, "Memory allocated here is neither freed, returned nor stored before the function ends.");
     }
   }
@@ -859,7 +876,11 @@ class analyzer {
       if (var* v = simple_var(b, e)) {
         v->any_checked = true;
         if (auto it = target.blocks.find(v->blk); it != target.blocks.end()) it->second.unchecked = false;
-        if (!truth && v->ptr > 0) v->is_null = true;
+        if (!truth && v->ptr > 0) {
+          v->is_null = true;
+          // Where the allocation failed there is nothing to free.
+          if (auto it = target.blocks.find(v->blk); it != target.blocks.end() && it->second.owned) it->second.failed = true;
+        }
       }
       return;
     }
@@ -912,6 +933,8 @@ class analyzer {
       if (p && p->ptr > 0) {
         bool is_null = (o == "==") == truth;
         p->is_null = is_null;
+        if (is_null)
+          if (auto it = target.blocks.find(p->blk); it != target.blocks.end() && it->second.owned) it->second.failed = true;
       }
     }
   }
@@ -1703,6 +1726,9 @@ class analyzer {
         x = variable(target.base);
       }
       if (op == "=") {
+        if (!rhs.realloc_of.empty() && rhs.realloc_of == target.base)
+          report(kLeak, line, "realloc's result overwrites '" + target.base +
+                                  "': when it fails (NULL), the original block is lost.");
         bool global = !x->local;
         assign_var(target.base, rhs);
         if (global) escape(rhs);
@@ -2415,6 +2441,9 @@ class analyzer {
       const val& size_arg = f == "calloc" ? arg(0) : f == "realloc" ? arg(1) : arg(0);
       if (f != "strdup" && f != "_strdup") alloc_size_checks(size_arg, line);
       result.blk = new_block(env_, b);
+      if (f == "realloc" && !args.empty() && variable(args[0].text) && arg_block(args[0]) &&
+          arg_block(args[0])->owned)
+        result.realloc_of = args[0].text;
       // Element size: from the cast, fixed up on assignment when known.
       pending_alloc_ = result.blk;
       return result;

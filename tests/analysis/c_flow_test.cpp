@@ -301,3 +301,18 @@ TEST_CASE("c_flow: known zero divisors, pointers below a buffer in loops, return
   CHECK(has(run("void f(void) { char *p = realloc(NULL, 8); strcpy(p, \"abc\"); free(p); }"),
             "c.flow.unchecked-allocation"));
 }
+
+TEST_CASE("c_flow: a failed allocation is no leak", "[analysis][c_flow]") {
+  CHECK_FALSE(has(run("void f(void) { int *d = malloc(sizeof(int)); if (d != NULL) { d[0] = 1; free(d); } }"),
+                  "c.flow.memory-leak"));
+  CHECK_FALSE(has(run("void f(void) { int *d = malloc(sizeof(int)); if (d) { d[0] = 1; free(d); } }"),
+                  "c.flow.memory-leak"));
+  CHECK(has(run("void f(void) { int *d = malloc(sizeof(int)); if (d) { d[0] = 1; } }"), "c.flow.memory-leak"));
+}
+
+TEST_CASE("c_flow: realloc onto its own argument loses the block on failure", "[analysis][c_flow]") {
+  CHECK(has(run("void f(void) { char *p = malloc(8); if (!p) return; p = realloc(p, 64); if (p) free(p); }"),
+            "c.flow.memory-leak"));
+  CHECK_FALSE(has(run("void f(void) { char *p = malloc(8); if (!p) return; char *q = realloc(p, 64); if (q) p = q; free(p); }"),
+                  "c.flow.memory-leak"));
+}
