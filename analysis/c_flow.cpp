@@ -38,7 +38,9 @@ using namespace c_flow_detail;
 // Bounds (tokens per file: c_flow_lexer.h): a function's statement count
 // and expression depth are capped so pathological input cannot loop or
 // recurse without end.
-constexpr int kMaxStepsPerFunction = 20'000;
+constexpr int kMaxStepsPerFunction = 8'000;
+// And per file: past it the remaining functions are not analysed.
+constexpr long kMaxStepsPerFile = 100'000;
 constexpr int kMaxDepth = 200;
 
 // ---------------------------------------------------------------- values
@@ -656,7 +658,7 @@ class analyzer {
 
   std::size_t stmt(std::size_t i, std::size_t end) {
     if (i >= end) return end;
-    if (++steps_ > kMaxStepsPerFunction || nesting_ > kMaxDepth) return end;
+    if (++steps_ > kMaxStepsPerFunction || ++file_steps_ > kMaxStepsPerFile || nesting_ > kMaxDepth) return end;
     struct nest {
       int& n;
       explicit nest(int& c) : n(++c) {}
@@ -1157,6 +1159,25 @@ class analyzer {
 
   // The value of [b, e) without effects on the environment or findings.
   val fork_value(std::size_t b, std::size_t e) {
+    // The common cases without copying the environment: a literal, a
+    // constant, a variable.
+    if (e == b + 1) {
+      val v;
+      const token& t = t_[b];
+      if (t.kind == tk::number || t.kind == tk::chr) {
+        v.num = t.num;
+        return v;
+      }
+      if (t.kind == tk::ident) {
+        if (const var* x = variable(t.text)) {
+          v.num = x->num;
+          v.t = x->t;
+          return v;
+        }
+        v.num = limit_constant(t.text);
+        return v;
+      }
+    }
     env saved = env_;
     bool sm = summary_mode_;
     summary_mode_ = true;
@@ -2777,6 +2798,7 @@ class analyzer {
   env env_;
   int next_block_ = 0;
   int steps_ = 0;
+  long file_steps_ = 0;
   int depth_ = 0;
   int alloc_size_depth_ = 0;
   int pending_alloc_ = -1;
