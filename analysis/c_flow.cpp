@@ -1172,6 +1172,11 @@ class analyzer {
         if (const var* x = variable(t.text)) {
           v.num = x->num;
           v.t = x->t;
+          v.text = t.text;
+          v.lo_checked = x->lo_checked;
+          v.hi_checked = x->hi_checked;
+          v.any_checked = x->any_checked;
+          v.nonneg = x->nonneg || is_unsigned(x->type);
           return v;
         }
         v.num = limit_constant(t.text);
