@@ -14,8 +14,15 @@
 //   or of an unchecked allocation (476/690), leaks at function end (401),
 //   copies and indexes past a known buffer size (121/122/124/126/127),
 //   outside data into commands (78), format strings (134), file paths (22),
-//   library loads (114), sizes and indexes (129/789/680/195), arithmetic
-//   (190/191) and divisors (369) without a bounds check.
+//   library loads (114), the environment (427), indexes (787/125), sizes
+//   (789/680/195), loop bounds (606), narrowing (197), arithmetic (190/191)
+//   and divisors (369) without a bounds check; known overflows and zero
+//   divisors; products that wrap into allocation sizes (680); realloc over
+//   its own argument (401); ignored results of calls that fail silently (252).
+//
+// The project's headers (collect_c_macros) supply macros, prototypes (a
+// pointer-to-const parameter only reads) and C++ types without
+// constructors (their objects start uninitialised).
 //
 // Precision first: a problem is reported only when it holds on every path
 // reaching the statement (must-analysis for frees and sizes); a comparison
@@ -24,8 +31,8 @@
 // summaries of which parameters reach a sink.
 //
 // Pure function of its input; any bytes are accepted, never an error.
-// Work is bounded (tokens per file, statements per function; see
-// c_flow.cpp): past a bound the rest of the file is not analysed.
+// Work is bounded (tokens per file, statements per function and per file;
+// see c_flow.cpp and c_flow_lexer.h): past a bound the rest is not analysed.
 // Thread-safe (no shared state).
 #pragma once
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "analysis/c_flow.h"
 
@@ -315,4 +316,18 @@ TEST_CASE("c_flow: realloc onto its own argument loses the block on failure", "[
             "c.flow.memory-leak"));
   CHECK_FALSE(has(run("void f(void) { char *p = malloc(8); if (!p) return; char *q = realloc(p, 64); if (q) p = q; free(p); }"),
                   "c.flow.memory-leak"));
+}
+
+TEST_CASE("c_flow runs on many threads at once with the same declarations", "[analysis][c_flow]") {
+  c_macros decls;
+  collect_c_macros("#define GRAB malloc\nvoid show(const char *s);\n", decls);
+  const std::string code = "void f(void) { char *p = GRAB(8); if (!p) return; p[0] = 0; show(p); free(p); free(p); }";
+  std::vector<std::thread> threads;
+  std::vector<int> counts(8, 0);
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      for (int round = 0; round < 50; ++round) counts[i] += has(run(code, language::c, &decls), "c.flow.double-free");
+    });
+  for (std::thread& t : threads) t.join();
+  for (int c : counts) CHECK(c == 50);
 }
