@@ -1281,7 +1281,7 @@ class analyzer {
       val count = expr_range(k + 1, close);
       block b;
       b.kind = is_static ? mem::static_storage : mem::stack;
-      auto esz = type_size(type, ptr);
+      auto esz = size_of(type, ptr);
       if (count.num && esz) {
         b.bytes = *count.num * *esz;
         b.elem = *esz;
@@ -1349,6 +1349,15 @@ class analyzer {
   bool scalar_or_ptr_elements(const std::string& type, int ptr) {
     return ptr > 0 || is_scalar_type(type) || lang_ == language::c || plain_type(type);
   }
+  // sizeof a type: builtin, pointer, or a struct the headers define.
+  std::optional<long long> size_of(const std::string& type, int ptr) const {
+    if (auto n = type_size(type, ptr)) return n;
+    std::size_t cut = type.find_last_of(" :");
+    std::string last = cut == std::string::npos ? type : type.substr(cut + 1);
+    auto it = decls_.type_sizes.find(last);
+    if (it == decls_.type_sizes.end()) return std::nullopt;
+    return it->second;
+  }
   // A C++ struct or class known to have no constructor (c_macros::plain_types).
   bool plain_type(const std::string& type) const {
     std::size_t cut = type.find_last_of(" :");
@@ -1398,7 +1407,7 @@ class analyzer {
     if (v.blk >= 0 && v.blk == pending_alloc_ && x.ptr > 0) {
       // A fresh malloc's elements are what the receiving pointer points to.
       block* b = blk(v.blk);
-      auto esz = type_size(x.type, x.ptr - 1);
+      auto esz = size_of(x.type, x.ptr - 1);
       if (b && esz && b->elem <= 1) b->elem = *esz;
       pending_alloc_ = -1;
     }
@@ -1846,7 +1855,7 @@ class analyzer {
             if (x->self < 0) {
               block b;
               b.kind = x->static_storage ? mem::static_storage : mem::stack;
-              if (auto sz = type_size(x->type, x->ptr)) b.bytes = b.elem = *sz;
+              if (auto sz = size_of(x->type, x->ptr)) b.bytes = b.elem = *sz;
               x->self = new_block(env_, b);
             }
             v.blk = x->self;
@@ -1977,17 +1986,17 @@ class analyzer {
         else all_type = false;
       }
       if (all_type && !type.empty()) {
-        v.num = type_size(type, ptr);
+        v.num = size_of(type, ptr);
       } else if (close == pos_ + 2 && t_[pos_ + 1].kind == tk::ident) {
         if (var* x = variable(t_[pos_ + 1].text)) {
           if (x->array) {
             if (block* b = blk(x->blk); b && b->bytes >= 0) v.num = b->bytes;
           } else {
-            v.num = type_size(x->type, x->ptr);
+            v.num = size_of(x->type, x->ptr);
           }
         }
       } else if (close == pos_ + 3 && is("*", pos_ + 1) && t_[pos_ + 2].kind == tk::ident) {
-        if (var* x = variable(t_[pos_ + 2].text); x && x->ptr > 0) v.num = type_size(x->type, x->ptr - 1);
+        if (var* x = variable(t_[pos_ + 2].text); x && x->ptr > 0) v.num = size_of(x->type, x->ptr - 1);
       }
       pos_ = close + 1;
       return v;
@@ -1998,7 +2007,7 @@ class analyzer {
         if (x->array) {
           if (block* b = blk(x->blk); b && b->bytes >= 0) v.num = b->bytes;
         } else {
-          v.num = type_size(x->type, x->ptr);
+          v.num = size_of(x->type, x->ptr);
         }
       }
       ++pos_;
@@ -2067,7 +2076,7 @@ class analyzer {
     b.kind = array ? mem::new_array : mem::new_object;
     b.owned = true;
     b.alloc_line = line;
-    auto esz = type_size(type, ptr);
+    auto esz = size_of(type, ptr);
     b.contents_init = has_init || !(ptr > 0 || is_scalar_type(type) || type.find("struct") != std::string::npos ||
                                     plain_type(type));
     if (esz) {

@@ -66,6 +66,9 @@ struct c_macros {
   // initialisers (and typedef names of such): their C++ objects start
   // uninitialised, as in C.
   std::set<std::string> plain_types;
+  // Their sizes in bytes (natural alignment, 8-byte pointers), when every
+  // member's is known: sizeof(T) for buffer sizes.
+  std::map<std::string, long long> type_sizes;
 };
 
 // Adds the #defines, the prototypes' const parameters and the plain types

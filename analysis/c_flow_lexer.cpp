@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -306,6 +307,29 @@ void collect_plain_types(const std::vector<token>& toks, c_macros& into) {
     int depth = 0;
     std::size_t k = j;
     std::size_t member_start = j + 1;
+    // Its size with natural alignment, when every member's is known.
+    long long size = 0, align = 1;
+    bool sized = true;
+    auto member_size = [&](std::size_t from, std::size_t to) -> long long {
+      long long elem = 0, count = 1;
+      bool pointer = false;
+      for (std::size_t m = from; m < to; ++m) {
+        const std::string& w = toks[m].text;
+        if (w == "*") pointer = true;
+        if (w == "[" && m + 2 < to && toks[m + 1].num && toks[m + 2].text == "]") count *= *toks[m + 1].num;
+        if (w == "char" || w == "bool" || w == "_Bool" || w == "int8_t" || w == "uint8_t") elem = std::max(elem, 1LL);
+        if (w == "short" || w == "int16_t" || w == "uint16_t") elem = std::max(elem, 2LL);
+        if (w == "int" || w == "float" || w == "wchar_t" || w == "int32_t" || w == "uint32_t" || w == "unsigned" ||
+            w == "signed")
+          elem = std::max(elem, 4LL);
+        if (w == "long" || w == "double" || w == "int64_t" || w == "uint64_t" || w == "size_t") elem = 8;
+      }
+      if (pointer) elem = 8;
+      if (elem == 0) return -1;
+      align = std::max(align, elem);
+      size = (size + elem - 1) / elem * elem + elem * count;
+      return elem * count;
+    };
     for (; k < toks.size(); ++k) {
       const std::string& x = toks[k].text;
       if (toks[k].kind == tk::punct && (x == "{" || x == "(" || x == "[")) ++depth;
@@ -323,17 +347,23 @@ void collect_plain_types(const std::vector<token>& toks, c_macros& into) {
         bool ok = member_start < k && (builtin.count(toks[member_start].text) > 0);
         for (std::size_t m = member_start; m < k && !ok; ++m) ok = toks[m].text == "*";
         if (!ok) plain = false;
+        if (ok && member_size(member_start, k) < 0) sized = false;
         member_start = k + 1;
       }
     }
     if (!plain || k >= toks.size()) continue;
-    if (!name.empty()) into.plain_types.insert(name);
+    long long total = sized && size > 0 ? (size + align - 1) / align * align : -1;
+    auto record = [&](const std::string& n) {
+      into.plain_types.insert(n);
+      if (total > 0) into.type_sizes[n] = total;
+    };
+    if (!name.empty()) record(name);
     // typedef struct {...} name1, *name2;
     if (i > 0 && toks[i - 1].text == "typedef")
       for (std::size_t n = k + 1; n < toks.size() && toks[n].text != ";"; ++n)
         if (toks[n].kind == tk::ident && (n + 1 >= toks.size() || toks[n + 1].text != "(") &&
             toks[n - 1].text != "*")
-          into.plain_types.insert(toks[n].text);
+          record(toks[n].text);
     i = k;
   }
 }

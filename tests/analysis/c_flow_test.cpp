@@ -331,3 +331,17 @@ TEST_CASE("c_flow runs on many threads at once with the same declarations", "[an
   for (std::thread& t : threads) t.join();
   for (int c : counts) CHECK(c == 50);
 }
+
+TEST_CASE("c_flow sizes structs the headers define", "[analysis][c_flow]") {
+  c_macros decls;
+  collect_c_macros("typedef struct { int id; char tag[4]; double w; } rec;\nstruct opaque { std::string s; };\n", decls);
+  REQUIRE(decls.type_sizes.count("rec") == 1);
+  CHECK(decls.type_sizes["rec"] == 16);
+  CHECK(decls.type_sizes.count("opaque") == 0);
+  CHECK(has(run("void f(void) { rec *r = malloc(4 * sizeof(rec)); int i; if (!r) return; for (i = 0; i < 5; i++) r[i].id = i; free(r); }",
+                language::c, &decls),
+            "c.flow.heap-overflow"));
+  CHECK_FALSE(has(run("void f(void) { rec *r = malloc(4 * sizeof(rec)); int i; if (!r) return; for (i = 0; i < 4; i++) r[i].id = i; free(r); }",
+                      language::c, &decls),
+                  "c.flow.heap-overflow"));
+}
