@@ -2395,6 +2395,10 @@ class analyzer {
   }
 
   void size_arg_checks(const val& n, int line) {
+    if (n.num && *n.num < 0) {
+      report(kSignConv, line, "A negative value (" + std::to_string(*n.num) + ") becomes a huge unsigned size.");
+      return;
+    }
     if (n.num || !n.t.range) return;
     if (n.hi_checked && !n.nonneg) {
       const var* x = n.text.empty() ? nullptr : variable(n.text);
@@ -2474,7 +2478,10 @@ class analyzer {
         }
       }
       const val& size_arg = f == "calloc" ? arg(0) : f == "realloc" ? arg(1) : arg(0);
-      if (f != "strdup" && f != "_strdup") alloc_size_checks(size_arg, line);
+      if (f != "strdup" && f != "_strdup") {
+        alloc_size_checks(size_arg, line);
+        size_arg_checks(size_arg, line);
+      }
       result.blk = new_block(env_, b);
       if (f == "realloc" && !args.empty() && variable(args[0].text) && arg_block(args[0]) &&
           arg_block(args[0])->owned)

@@ -345,3 +345,12 @@ TEST_CASE("c_flow sizes structs the headers define", "[analysis][c_flow]") {
                       language::c, &decls),
                   "c.flow.heap-overflow"));
 }
+
+TEST_CASE("c_flow: negative and signed sizes", "[analysis][c_flow]") {
+  CHECK(has(run("void f(char *d, const char *s) { int n = -1; memmove(d, s, n); }"), "c.flow.signed-size"));
+  CHECK_FALSE(has(run("void f(char *d, const char *s) { int n = 8; memmove(d, s, n); }"), "c.flow.signed-size"));
+  CHECK(has(run("void f(void) { short n = 0; fscanf(stdin, \"%hd\", &n); if (n < 100) { char *b = malloc(n); if (b) free(b); } }"),
+            "c.flow.signed-size"));
+  CHECK_FALSE(has(run("void f(void) { short n = 0; fscanf(stdin, \"%hd\", &n); if (n > 0 && n < 100) { char *b = malloc(n); if (b) free(b); } }"),
+                  "c.flow.signed-size"));
+}
