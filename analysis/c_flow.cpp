@@ -2144,10 +2144,16 @@ class analyzer {
     if (tok.kind == tk::ident) {
       std::string name = tok.text;
       ++pos_;
-      // Qualified names: std::x, ns::f.
+      // Qualified names: std::x, ns::f. Never a local variable.
+      bool qualified = false;
       while (at("::") && pos_ + 1 < end_ && t_[pos_ + 1].kind == tk::ident) {
         name = t_[pos_ + 1].text;
         pos_ += 2;
+        qualified = true;
+      }
+      if (qualified && variable(name)) {
+        v.text = name;
+        return v;
       }
       // C++ casts: the value of their operand.
       if ((name == "static_cast" || name == "reinterpret_cast" || name == "const_cast" || name == "dynamic_cast") &&
@@ -2698,6 +2704,7 @@ class analyzer {
     }
     // Functions of this file: their summaries.
     if (auto it = summaries_.find(f); it != summaries_.end() && f != fn_name_) {
+      cpp_reference_args(f, args);
       read_args(0);
       for (const sink_summary& s : it->second.sinks) {
         if (static_cast<std::size_t>(s.param) >= args.size()) continue;
@@ -2713,19 +2720,8 @@ class analyzer {
       return result;
     }
     // Anything else: arguments are read; memory handed over may be kept or
-    // written; the result carries the arguments' taint. In C++ a plain
-    // variable may bind to a reference parameter and be written there.
-    if (lang_ == language::cpp) {
-      auto proto = decls_.readonly_params.find(f);
-      std::uint32_t ro = proto == decls_.readonly_params.end() ? 0 : proto->second;
-      for (std::size_t ai = 0; ai < args.size(); ++ai)
-        if (args[ai].lv == lv_kind::var && !(ai < 32 && (ro & (1u << ai))))
-          if (var* x = variable(args[ai].base)) {
-            x->init = true;
-            x->is_null = false;  // T*& out-parameters are common enough
-            x->num.reset();
-          }
-    }
+    // written; the result carries the arguments' taint.
+    cpp_reference_args(f, args);
     read_args(0);
     use_after_free_args(args, line);
     bool retains = !is_nonretaining(f);
@@ -2755,6 +2751,21 @@ class analyzer {
     // but not a number of unknown range: only conversions give that.
     result.t.range = false;
     return result;
+  }
+
+  // In C++ a plain variable argument may bind to a reference parameter and
+  // be written there (unless the prototype says pointer to const).
+  void cpp_reference_args(const std::string& f, const std::vector<val>& args) {
+    if (lang_ != language::cpp) return;
+    auto proto = decls_.readonly_params.find(f);
+    std::uint32_t ro = proto == decls_.readonly_params.end() ? 0 : proto->second;
+    for (std::size_t ai = 0; ai < args.size(); ++ai)
+      if (args[ai].lv == lv_kind::var && !(ai < 32 && (ro & (1u << ai))))
+        if (var* x = variable(args[ai].base)) {
+          x->init = true;
+          x->is_null = false;  // T*& out-parameters are common enough
+          x->num.reset();
+        }
   }
 
   void escape_arg(const val& a) {

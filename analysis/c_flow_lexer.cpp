@@ -269,6 +269,7 @@ void collect_prototypes(const std::vector<token>& toks, c_macros& into) {
           else if (saw_star) const_first = false;  // const T ** is writable
           saw_star = true;
         }
+        if ((x == "&" || x == "&&") && saw_star) const_first = false;  // const T *&: the pointer is written
         if (x == "(") {  // a function-pointer parameter: not a plain pointer
           int d = 0;
           for (; j < close; ++j) {

@@ -231,6 +231,8 @@ TEST_CASE("c_flow reads prototypes: memory passed as a pointer to const is only 
   REQUIRE(decls.readonly_params.count("show") == 1);
   CHECK(decls.readonly_params["show"] == 1u);
   CHECK(decls.readonly_params["keep"] == 2u);
+  collect_c_macros("bool find(const node *&out, const char **names);\n", decls);
+  CHECK(decls.readonly_params.count("find") == 0);  // a reference to a pointer, a pointer to pointers: written
   CHECK(has(run(body, language::c, &decls), "c.flow.memory-leak"));
   // Declared in the file itself too.
   CHECK(has(run(std::string("void show(const char *text);\n") + body), "c.flow.memory-leak"));
