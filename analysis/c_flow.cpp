@@ -138,6 +138,8 @@ struct val {
   bool mul_tainted = false;  // an unchecked outside value was multiplied in
   bool uses_vars = false;    // depends on a variable (a loop may change it)
   std::string realloc_of;    // the result of realloc(<this variable>, ...)
+  std::string stepped;       // `p++` / `p--`: the pointer variable stepped
+  long long deref_shift = 0; // a dereference lands this many elements from the pointer's offset
   // as an lvalue
   lv_kind lv = lv_kind::none;
   std::string base;  // variable at the root of the lvalue
@@ -1710,15 +1712,18 @@ class analyzer {
     if (!write && !b->contents_init) {
       // Reported when the read may go past the elements written so far.
       std::optional<long long> top = v.index_hi ? v.index_hi : v.index;
-      if (v.lv == lv_kind::deref) top = 0;
+      if (v.lv == lv_kind::deref) top = v.deref_shift;
+      if (top) top = x->off_known ? std::optional<long long>(*top + x->off) : std::nullopt;  // from the block's start
       bool beyond = top ? *top >= b->init_upto : b->init_upto == 0;
       if (beyond) report(kUninit, line, "Memory '" + v.base + "' points to is read before it is written.");
     }
     if (write && !b->contents_init) {
       // Writes from the start (element by element, or a loop from 0) grow
       // the initialised prefix; any other write counts as initialising.
-      std::optional<long long> at0 = v.lv == lv_kind::deref ? std::optional<long long>(0) : v.index;
-      if (v.lv == lv_kind::elem && v.index_lo_v && *v.index_lo_v <= b->init_upto && v.index_hi)
+      std::optional<long long> at0 = v.lv == lv_kind::deref ? std::optional<long long>(v.deref_shift) : v.index;
+      if (at0) at0 = x->off_known ? std::optional<long long>(*at0 + x->off) : std::nullopt;
+      bool from_start = x->off_known && x->off == 0;
+      if (v.lv == lv_kind::elem && from_start && v.index_lo_v && *v.index_lo_v <= b->init_upto && v.index_hi)
         b->init_upto = std::max(b->init_upto, *v.index_hi + 1);
       else if (at0 && *at0 <= b->init_upto)
         b->init_upto = std::max(b->init_upto, *at0 + 1);
@@ -1731,7 +1736,7 @@ class analyzer {
       long long count = (b->bytes >= 0 && b->elem > 0) ? b->bytes / b->elem : -1;
       bool heap = on_heap(b->kind);
       std::optional<long long> idx = v.index, hi = v.index_hi ? v.index_hi : v.index;
-      if (v.lv == lv_kind::deref) idx = hi = 0;
+      if (v.lv == lv_kind::deref) idx = hi = v.deref_shift;
       if (x->off_known && idx) idx = *idx + x->off;
       if (x->off_known && hi) hi = *hi + x->off;
       std::optional<long long> lo_idx = v.lv == lv_kind::elem && !v.index && v.index_lo_v && x->off_known
@@ -1890,6 +1895,15 @@ class analyzer {
           v.base = inner.base;
           var* x = variable(inner.base);
           if (block* b = blk(x->blk)) v.t = b->contents;
+          return v;
+        }
+        if (!inner.stepped.empty() && variable(inner.stepped.substr(1))) {
+          // *p++: the element before the step.
+          val v;
+          v.lv = lv_kind::deref;
+          v.base = inner.stepped.substr(1);
+          v.deref_shift = inner.stepped[0] == '+' ? -1 : 1;
+          if (block* b = blk(variable(v.base)->blk)) v.t = b->contents;
           return v;
         }
         return rvalue(inner);
@@ -2301,8 +2315,11 @@ class analyzer {
         std::string op = t_[pos_].text;
         ++pos_;
         val before = rvalue(v);
+        bool pointer_var = v.lv == lv_kind::var && variable(v.base) && variable(v.base)->ptr > 0 &&
+                           variable(v.base)->blk >= 0;
         incdec(v, op, line);
         before.lv = lv_kind::none;
+        if (pointer_var) before.stepped = (op == "++" ? "+" : "-") + v.base;
         v = before;
         continue;
       }

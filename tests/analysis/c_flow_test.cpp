@@ -356,3 +356,9 @@ TEST_CASE("c_flow: negative and signed sizes", "[analysis][c_flow]") {
   CHECK_FALSE(has(run("void f(void) { short n = 0; fscanf(stdin, \"%hd\", &n); if (n > 0 && n < 100) { char *b = malloc(n); if (b) free(b); } }"),
                   "c.flow.signed-size"));
 }
+
+TEST_CASE("c_flow: *p++ touches the element before the step", "[analysis][c_flow]") {
+  CHECK_FALSE(has(run("void f(void) { char b[2]; char *p = b; *p++ = 'a'; *p++ = 0; puts(b); }"), "c.flow.buffer-overflow"));
+  CHECK(has(run("void f(void) { char b[2]; char *p = b; *p++ = 'a'; *p++ = 'b'; *p++ = 0; }"), "c.flow.buffer-overflow"));
+  CHECK(has(run("void f(void) { char *p = malloc(4); *p++ = 'a'; free(p - 1); }"), "c.flow.unchecked-allocation"));
+}
