@@ -269,7 +269,7 @@ TEST_CASE("c_flow: loop bounds, environment, ignored results", "[analysis][c_flo
             "c.flow.allocation-size-overflow"));
 }
 
-TEST_CASE("c_flow: C++ types without constructors start uninitialised; C++ casts keep their operand", "[analysis][c_flow]") {
+TEST_CASE("c_flow: C++ types without constructors start uninitialised, C++ casts keep their operand", "[analysis][c_flow]") {
   const char* plain = "struct point { int x; int y; };\n";
   CHECK(has(run(std::string(plain) + "int f() { point p; return p.x; }", language::cpp), "c.flow.uninitialized"));
   CHECK_FALSE(has(run(std::string(plain) + "int f() { point p; p.x = 1; return p.x; }", language::cpp),
