@@ -792,7 +792,21 @@ class analyzer {
     r.else_env = env_;
     refine(open + 1, close, r.then_env, true);
     refine(open + 1, close, r.else_env, false);
+    if (!r.constant) {
+      forget_compared_values(open + 1, close, r.then_env);
+      forget_compared_values(open + 1, close, r.else_env);
+    }
     return r;
+  }
+
+  // A condition that did not fold although it compares a variable of known
+  // value (fabs(x) > eps, f(x) == 0): the branches' knowledge of x is no
+  // longer certain, so its value is forgotten there.
+  void forget_compared_values(std::size_t b, std::size_t e, env& target) {
+    for (std::size_t j = b; j < e; ++j)
+      if (t_[j].kind == tk::ident)
+        if (auto it = target.vars.find(t_[j].text); it != target.vars.end() && it->second.num && it->second.ptr == 0)
+          it->second.num.reset();
   }
 
   // The facts a condition gives its branches: variables compared (bound
@@ -949,12 +963,22 @@ class analyzer {
     std::size_t j = c.after;
     env then_end, else_end;
     std::size_t then_stop;
+    // A branch the condition rules out is walked silently (for its extent).
+    auto branch = [&](std::size_t at, bool dead_branch) {
+      if (!dead_branch || summary_mode_) return stmt(at, end);
+      summary_mode_ = true;
+      function_summary saved = summary_;
+      std::size_t stop = stmt(at, end);
+      summary_ = std::move(saved);
+      summary_mode_ = false;
+      return stop;
+    };
     env_ = std::move(c.then_env);
-    then_stop = stmt(j, end);
+    then_stop = branch(j, c.constant && !*c.constant);
     then_end = std::move(env_);
     env_ = std::move(c.else_env);
     std::size_t stop = then_stop;
-    if (kw("else", then_stop)) stop = stmt(then_stop + 1, end);
+    if (kw("else", then_stop)) stop = branch(then_stop + 1, c.constant && *c.constant);
     else_end = std::move(env_);
     if (c.constant) {
       env_ = *c.constant ? std::move(then_end) : std::move(else_end);
@@ -1156,6 +1180,10 @@ class analyzer {
     r.else_env = env_;
     refine(b, e, r.then_env, true);
     refine(b, e, r.else_env, false);
+    if (!r.constant) {
+      forget_compared_values(b, e, r.then_env);
+      forget_compared_values(b, e, r.else_env);
+    }
     return r;
   }
 

@@ -362,3 +362,10 @@ TEST_CASE("c_flow: *p++ touches the element before the step", "[analysis][c_flow
   CHECK(has(run("void f(void) { char b[2]; char *p = b; *p++ = 'a'; *p++ = 'b'; *p++ = 0; }"), "c.flow.buffer-overflow"));
   CHECK(has(run("void f(void) { char *p = malloc(4); *p++ = 'a'; free(p - 1); }"), "c.flow.unchecked-allocation"));
 }
+
+TEST_CASE("c_flow reports nothing in a branch its condition rules out", "[analysis][c_flow]") {
+  CHECK_FALSE(has(run("void f(void) { short s = SHRT_MAX; if (s < SHRT_MAX) { s++; use(s); } }"), "c.flow.integer-overflow"));
+  CHECK_FALSE(has(run("int f(void) { int d = 0; if (d != 0) return 100 / d; return 0; }"), "c.flow.divide-by-zero"));
+  CHECK_FALSE(has(run("void f(void) { int b[10] = {0}; int k = 10; if (k >= 0 && k < 10) b[k] = 1; }"), "c.flow.buffer-overflow"));
+  CHECK(has(run("void f(void) { int b[10] = {0}; int k = 10; if (k >= 0) b[k] = 1; }"), "c.flow.buffer-overflow"));
+}
