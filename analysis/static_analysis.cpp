@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "analysis/c_flow.h"
 #include "analysis/config_checks.h"
 #include "analysis/dependency_scan.h"
 #include "analysis/ordered_work.h"
@@ -89,6 +90,20 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
   };
 
   std::set<std::string> missing_grammars;  // languages of the files that met no grammar
+  // The project's C/C++ headers first: their macros are expanded in every
+  // C file (c_flow.h), as an include path would make them visible.
+  c_macros macros;
+  {
+    std::string header;
+    for (const source_file& file : files.files) {
+      if (file.lang != language::c && file.lang != language::cpp) continue;
+      std::string_view p = file.path;
+      bool is_header = p.size() > 2 && (p.substr(p.size() - 2) == ".h" || (p.size() > 4 && p.substr(p.size() - 4) == ".hpp"));
+      if (!is_header || read_source_file(root / file.path, header) != 0) continue;
+      collect_c_macros(header, macros);
+    }
+  }
+
   std::vector<file_result> results(files.files.size());
   auto work = [&](std::size_t i, unsigned) {
     const source_file& file = files.files[i];
@@ -98,7 +113,9 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     r.bytes = content.size();
     r.found = match_with_config(rules, file.path, file.lang, content, r.notes);
     drop_matches_in_comments(file, content, r);
-    // A secret in a comment is as leaked as one in code: no filter.
+    // c_flow reads the code itself, comments aside; a secret in a comment is
+    // as leaked as one in code: neither is filtered.
+    append(r.found, analyze_c_flow(file.path, file.lang, content, &macros));
     append(r.found, find_secrets(secrets, file.path, content));
     check_dependencies(file.path, content, r);
   };

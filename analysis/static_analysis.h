@@ -8,6 +8,10 @@
 // stage is still running. A file that cannot be read is a note, not an
 // error.
 //
+// C and C++ files also go through the flow analysis (c_flow.h); the
+// project's C/C++ headers are read first, for the macros and prototypes it
+// uses in every file.
+//
 // With an advisory database, dependency manifests among the files (and ones
 // the inventory left out for their size, read up to kMaxManifestBytes) are
 // also checked for vulnerable packages (dependency_scan.h); without one

@@ -98,6 +98,24 @@ TEST_CASE("static analysis finds planted issues and nothing in clean files", "[a
   CHECK(secret_reported);
 }
 
+TEST_CASE("C files are flow-analysed with the macros and prototypes of the project's headers", "[analysis][static]") {
+  scratch_tree t;
+  fs::path root = t.root();
+  t.write("include/platform.h", "#define STACK_BYTES alloca\nvoid log_text(const char *text);\n");
+  t.write("src/work.c",
+          "#include \"platform.h\"\n"
+          "void scratch(void) { char *p = (char *)STACK_BYTES(32); p[0] = 0; free(p); }\n"
+          "void note(void) { char *m = malloc(16); if (!m) return; m[0] = 0; log_text(m); }\n");
+  auto inv = take_inventory(root, inventory_limits{});
+  REQUIRE(inv);
+  std::vector<finding> found;
+  REQUIRE(analyze(root, *inv, found));
+  std::set<std::pair<std::string, int>> got;
+  for (const auto& f : found) got.insert({f.rule_id, f.line_start});
+  CHECK(got.count({"c.flow.free-not-heap", 2}) == 1);  // the header's macro names alloca
+  CHECK(got.count({"c.flow.memory-leak", 3}) == 1);    // the header's prototype only reads m
+}
+
 TEST_CASE("a file swapped for a symlink after the inventory is not read", "[analysis][static]") {
   scratch_tree t;
   fs::path root = t.root();

@@ -1,0 +1,84 @@
+// c_flow: intraprocedural flow analysis of C and C++ functions, part of the
+// static_analysis stage. Where the line rules (rule_pack.h) see one line, this
+// follows values through a function body: which memory block a pointer
+// holds (stack array, static, alloca, malloc, new, new[], string literal,
+// NULL) and whether it was freed or moved off its start; which variables
+// and blocks are initialised; known integer constants, buffer sizes and
+// string lengths; data read from outside (fgets, recv, fscanf, getenv,
+// rand, ...) and the bounds checks applied to it on each path.
+//
+// Reported (rule ids "c.flow.<check>", each with its CWE):
+//   free of memory not on the heap (590), mismatched deallocation (762),
+//   free of a moved pointer (761), double free (415), use after free (416),
+//   use of uninitialised variables and memory (457), dereference of NULL
+//   or of an unchecked allocation (476/690), leaks at function end (401),
+//   copies and indexes past a known buffer size (121/122/124/126/127),
+//   outside data into commands (78), format strings (134), file paths (22),
+//   library loads (114), the environment (427), indexes (787/125), sizes
+//   (789/680/195), loop bounds (606), narrowing (197), arithmetic (190/191)
+//   and divisors (369) without a bounds check; known overflows and zero
+//   divisors; products that wrap into allocation sizes (680); realloc over
+//   its own argument (401); ignored results of calls that fail silently (252).
+//
+// The project's headers (collect_c_macros) supply macros, prototypes (a
+// pointer-to-const parameter only reads) and C++ types without
+// constructors (their objects start uninitialised).
+//
+// Precision first: a problem is reported only when it holds on every path
+// reaching the statement (must-analysis for frees and sizes); a comparison
+// of a value on the path counts as its check; branches whose condition folds
+// to a constant are not taken; calls to functions of the same file use
+// summaries of which parameters reach a sink.
+//
+// Pure function of its input; any bytes are accepted, never an error.
+// Work is bounded (tokens per file, statements per function and per file;
+// see c_flow.cpp and c_flow_lexer.h): past a bound the rest is not analysed.
+// Thread-safe (no shared state).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/finding.h"
+#include "analysis/language.h"
+
+namespace heimdall::analysis {
+
+// What the project's headers declare, for the analysis of each file.
+// Macros that are expanded before the analysis: object-like ones
+// (`#define ALLOC malloc`) and parameterless function-like ones
+// (`#define RANDOM() (rand() % 100)`), by name; the last definition wins.
+// Plain value, thread-compatible.
+struct c_macros {
+  struct definition {
+    bool function_like = false;
+    std::string body;
+  };
+  std::map<std::string, definition> defs;
+  // Functions declared with pointer-to-const parameters (bit i: parameter
+  // i), from their prototypes: memory passed there is only read.
+  std::map<std::string, std::uint32_t> readonly_params;
+  // Structs and classes without constructors, base classes or member
+  // initialisers (and typedef names of such): their C++ objects start
+  // uninitialised, as in C.
+  std::set<std::string> plain_types;
+  // Their sizes in bytes (natural alignment, 8-byte pointers), when every
+  // member's is known: sizeof(T) for buffer sizes.
+  std::map<std::string, long long> type_sizes;
+};
+
+// Adds the #defines, the prototypes' const parameters and the plain types
+// of a header (or any C text) to `into`.
+void collect_c_macros(std::string_view content, c_macros& into);
+
+// Findings for one C or C++ file (any other language: none), ordered by
+// line; source "static", fingerprint empty. The file's own #defines are
+// expanded, on top of `project` (the project's headers; may be null).
+std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
+                                    const c_macros* project = nullptr);
+
+}  // namespace heimdall::analysis
