@@ -222,3 +222,24 @@ TEST_CASE("a Kubernetes List is checked item by item", "[analysis][config]") {
     return f.rule_id == "config.k8s.container.privileged" && f.line_start == 13;
   }));
 }
+
+TEST_CASE("subjects that look alike (containers of one name, unnamed Pods) keep distinct fingerprints",
+          "[analysis][config]") {
+  const std::string text =
+      "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+      "  - name: app\n    securityContext:\n      privileged: true\n"
+      "  - name: app\n    securityContext:\n      privileged: true\n"
+      "---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+      "  - name: app\n    securityContext:\n      privileged: true\n";
+  auto pack = build_rule_pack({});
+  REQUIRE(pack.is_ok());
+  std::vector<inventory_note> notes;
+  std::vector<std::string> snippets;
+  for (const finding& f : match_with_config(*pack, "pods.yaml", language::yaml, text, notes)) {
+    if (f.rule_id == "config.k8s.container.privileged") snippets.push_back(f.code_snippet);
+  }
+  CHECK(notes.empty());
+  CHECK(snippets == std::vector<std::string>{"Pod/ container app: privileged: true",
+                                             "Pod/ container app: privileged: true (#2)",
+                                             "Pod/ container app: privileged: true (#3)"});
+}
