@@ -187,6 +187,34 @@ TEST_CASE("config conditions: public CIDRs and where a finding is reported", "[a
   CHECK(lines(load(each, "match"), doc) == std::vector<int>{3});
 }
 
+TEST_CASE("config each_finding: one finding per matching node of a top-level each", "[analysis][config]") {
+  auto load = [](const std::string& extra, const std::string& condition) {
+    return load_config_rules({{"t.json", R"({"rules": [{"id": "t.r", "title": "t", "cwe": 1,
+        "severity": "low", "confidence": 0.5, "description": "d", "remediation": "r", "kind": "terraform",
+        "report": "block", )" + extra + R"("condition": )" + condition +
+                                          R"(, "examples": {"positive": ["a"], "negative": ["b"]}}]})"}});
+  };
+  const std::string each = R"({"each": "ingress", "where": {"path": "port", "equals": 22}})";
+  const std::string text =
+      "resource \"r\" \"x\" {\n  ingress {\n    port = 22\n  }\n  ingress {\n    port = 80\n  }\n"
+      "  ingress {\n    port = 22\n  }\n}\n";
+  config_document doc;
+  doc.kind = config_kind::terraform;
+  REQUIRE_FALSE(parse_hcl(text, doc.root));
+  auto lines = [&](const result<config_rule_set>& rules) {
+    INFO((rules.is_ok() ? std::string() : rules.error().message()));
+    REQUIRE(rules.is_ok());
+    std::vector<int> out;
+    for (const finding& f : evaluate(*rules, doc, "main.tf", text)) out.push_back(f.line_start);
+    return out;
+  };
+  CHECK(lines(load("", each)) == std::vector<int>{2});
+  CHECK(lines(load(R"("each_finding": true, )", each)) == std::vector<int>{2, 8});
+  auto wrong = load(R"("each_finding": true, )", R"({"path": "port", "equals": 22})");
+  REQUIRE_FALSE(wrong.is_ok());
+  CHECK(wrong.error().message().find("each_finding") != std::string::npos);
+}
+
 TEST_CASE("config findings name their subject in the snippet, so equal lines keep distinct fingerprints",
           "[analysis][config]") {
   const auto& rules = shipped_config_rules();
