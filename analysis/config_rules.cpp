@@ -469,6 +469,26 @@ std::vector<const config_node*> each_matches(const config_condition& c, const su
   return nodes;
 }
 
+// each_finding: every node of an `each` that satisfies its `where`; an
+// `any` collects its members' matches; any other condition is one match.
+void every_match(const config_condition& c, const subject& s,
+                 std::vector<std::pair<const config_node*, const config_node*>>& out) {
+  if (c.kind == op::each) {
+    for (const config_node* n : each_matches(c, s)) {
+      const config_node* w = nullptr;
+      const config_node* b = nullptr;
+      subject inner{n, s.context, s.document};
+      if (c.subs.empty() || eval(c.subs.front(), inner, w, b)) out.emplace_back(w ? w : n, b ? b : n);
+    }
+  } else if (c.kind == op::any) {
+    for (const config_condition& sub : c.subs) every_match(sub, s, out);
+  } else {
+    const config_node* w = nullptr;
+    const config_node* b = nullptr;
+    if (eval(c, s, w, b)) out.emplace_back(w, b);
+  }
+}
+
 std::string_view line_text(std::string_view content, int line) {
   std::size_t pos = 0;
   for (int i = 1; i < line; ++i) {
@@ -493,14 +513,7 @@ std::vector<finding> evaluate(const config_rule_set& rules, const config_documen
       // every node of the top-level `each` that satisfies its `where`.
       std::vector<std::pair<const config_node*, const config_node*>> matches;  // witness, block
       if (r.each_finding) {
-        for (const config_node* n : each_matches(r.condition, s)) {
-          const config_node* w = nullptr;
-          const config_node* b = nullptr;
-          subject inner{n, s.context, s.document};
-          if (r.condition.subs.empty() || eval(r.condition.subs.front(), inner, w, b)) {
-            matches.emplace_back(w ? w : n, b ? b : n);
-          }
-        }
+        every_match(r.condition, s, matches);
       } else {
         const config_node* witness = nullptr;
         const config_node* block = nullptr;

@@ -375,8 +375,9 @@ status read_rule(json_place& at, element value, config_rule& out) {
                : report == "block" ? config_rule::report_at::block
                                    : config_rule::report_at::match;
   status s = read_condition(at, condition, out.condition, 0);
-  if (s.is_ok() && out.each_finding && out.condition.kind != config_condition::op::each) {
-    return at.error("'each_finding' needs a condition whose operator is 'each'");
+  if (s.is_ok() && out.each_finding && out.condition.kind != config_condition::op::each &&
+      out.condition.kind != config_condition::op::any) {
+    return at.error("'each_finding' needs a condition whose operator is 'each' or 'any'");
   }
   return s;
 }

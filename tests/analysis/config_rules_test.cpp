@@ -210,6 +210,9 @@ TEST_CASE("config each_finding: one finding per matching node of a top-level eac
   };
   CHECK(lines(load("", each)) == std::vector<int>{2});
   CHECK(lines(load(R"("each_finding": true, )", each)) == std::vector<int>{2, 8});
+  const std::string any = R"({"any": [{"each": "ingress", "where": {"path": "port", "equals": 22}},
+                                      {"path": "name", "equals": "x"}]})";
+  CHECK(lines(load(R"("each_finding": true, )", any)) == std::vector<int>{2, 8});
   auto wrong = load(R"("each_finding": true, )", R"({"path": "port", "equals": 22})");
   REQUIRE_FALSE(wrong.is_ok());
   CHECK(wrong.error().message().find("each_finding") != std::string::npos);
