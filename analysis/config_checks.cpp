@@ -1,6 +1,7 @@
 #include "analysis/config_checks.h"
 
 #include <algorithm>
+#include <map>
 
 #include "analysis/config_parsers.h"
 #include "analysis/config_rules.h"
@@ -161,6 +162,16 @@ std::vector<finding> match_with_config(const rule_pack& line_rules, std::string_
   std::erase_if(found, [&](const finding& f) {
     return std::find(superseded.begin(), superseded.end(), f.rule_id) != superseded.end();
   });
+  // Subjects the snippet cannot tell apart (two containers named alike, two
+  // unnamed Pods of one file) would share a fingerprint and be merged as
+  // duplicates; the second and later get their ordinal, in line order.
+  std::stable_sort(config_findings.begin(), config_findings.end(),
+                   [](const finding& a, const finding& b) { return a.line_start < b.line_start; });
+  std::map<std::pair<std::string, std::string>, int> occurrences;
+  for (finding& f : config_findings) {
+    int n = ++occurrences[{f.rule_id, f.code_snippet}];
+    if (n > 1) f.code_snippet += " (#" + std::to_string(n) + ")";
+  }
   for (finding& f : config_findings) found.push_back(std::move(f));
   std::stable_sort(found.begin(), found.end(),
                    [](const finding& a, const finding& b) { return a.line_start < b.line_start; });

@@ -385,6 +385,12 @@ class parser {
           return;
       }
     }
+    // A negative number (`protocol = -1`) is a literal, not an expression.
+    if (e - b == 2 && is_punct(first, "-") && t_[b + 1].type == tk::number) {
+      out.kind = config_node_kind::scalar;
+      out.text = "-" + t_[b + 1].value;
+      return;
+    }
     if ((is_punct(first, "[") || is_punct(first, "{")) && matching(b, e) == e - 1) {
       std::size_t ib = b + 1;
       while (ib < e - 1 && t_[ib].type == tk::newline) ++ib;

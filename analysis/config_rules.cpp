@@ -194,6 +194,9 @@ bool is_public_cidr(const std::string& text) {
   return false;
 }
 
+// The nodes an `each` condition ranges over (lists flattened).
+std::vector<const config_node*> each_matches(const config_condition& c, const subject& s);
+
 // `witness`: the node that made the condition true; `block`: the innermost
 // `each` node that did (null: none).
 bool eval(const config_condition& c, const subject& s, const config_node*& witness, const config_node*& block) {
@@ -229,9 +232,7 @@ bool eval(const config_condition& c, const subject& s, const config_node*& witne
       return !eval(c.subs.front(), s, ignored, ignored_block);
     }
     case op::each: {
-      std::vector<const config_node*> nodes;
-      for (const config_node* n : resolve(c.path, s)) flatten(n, nodes);
-      for (const config_node* n : nodes) {
+      for (const config_node* n : each_matches(c, s)) {
         subject inner{n, s.context, s.document};
         const config_node* w = nullptr;
         const config_node* b = nullptr;
@@ -462,6 +463,32 @@ std::string subject_label(const config_rule& r, const subject& s) {
   }
 }
 
+std::vector<const config_node*> each_matches(const config_condition& c, const subject& s) {
+  std::vector<const config_node*> nodes;
+  for (const config_node* n : resolve(c.path, s)) flatten(n, nodes);
+  return nodes;
+}
+
+// each_finding: every node of an `each` that satisfies its `where`; an
+// `any` collects its members' matches; any other condition is one match.
+void every_match(const config_condition& c, const subject& s,
+                 std::vector<std::pair<const config_node*, const config_node*>>& out) {
+  if (c.kind == op::each) {
+    for (const config_node* n : each_matches(c, s)) {
+      const config_node* w = nullptr;
+      const config_node* b = nullptr;
+      subject inner{n, s.context, s.document};
+      if (c.subs.empty() || eval(c.subs.front(), inner, w, b)) out.emplace_back(w ? w : n, b ? b : n);
+    }
+  } else if (c.kind == op::any) {
+    for (const config_condition& sub : c.subs) every_match(sub, s, out);
+  } else {
+    const config_node* w = nullptr;
+    const config_node* b = nullptr;
+    if (eval(c, s, w, b)) out.emplace_back(w, b);
+  }
+}
+
 std::string_view line_text(std::string_view content, int line) {
   std::size_t pos = 0;
   for (int i = 1; i < line; ++i) {
@@ -482,30 +509,39 @@ std::vector<finding> evaluate(const config_rule_set& rules, const config_documen
   for (const config_rule& r : rules.rules()) {
     if (r.kind != doc.kind || (r.audit && !include_audit)) continue;
     for (const subject& s : subjects(r, doc.root)) {
-      const config_node* witness = nullptr;
-      const config_node* block = nullptr;
-      if (!eval(r.condition, s, witness, block)) continue;
-      const config_node* at = r.report == config_rule::report_at::match   ? witness
-                              : r.report == config_rule::report_at::block ? block
-                                                                          : nullptr;
-      int line = at && at->line > 0 ? at->line : s.node->line;
-      if (line <= 0) line = 1;
-      if (!seen.insert({r.id, line}).second) continue;
-      finding f;
-      f.rule_id = r.id;
-      f.source = "config";
-      f.severity = r.severity;
-      f.confidence = r.confidence;
-      f.title = r.title;
-      f.description = r.description;
-      f.cwe_id = r.cwe;
-      f.file_path.assign(path);
-      f.line_start = f.line_end = line;
-      std::string label = subject_label(r, s);
-      std::string code(trim(line_text(content, line)));
-      f.code_snippet = make_snippet(label.empty() ? code : label + ": " + code, kMaxSnippetBytes);
-      f.remediation = r.remediation;
-      out.push_back(std::move(f));
+      // The matches to report: the condition's first, or with each_finding
+      // every node of the top-level `each` that satisfies its `where`.
+      std::vector<std::pair<const config_node*, const config_node*>> matches;  // witness, block
+      if (r.each_finding) {
+        every_match(r.condition, s, matches);
+      } else {
+        const config_node* witness = nullptr;
+        const config_node* block = nullptr;
+        if (eval(r.condition, s, witness, block)) matches.emplace_back(witness, block);
+      }
+      for (auto [witness, block] : matches) {
+        const config_node* at = r.report == config_rule::report_at::match   ? witness
+                                : r.report == config_rule::report_at::block ? block
+                                                                            : nullptr;
+        int line = at && at->line > 0 ? at->line : s.node->line;
+        if (line <= 0) line = 1;
+        if (!seen.insert({r.id, line}).second) continue;
+        finding f;
+        f.rule_id = r.id;
+        f.source = "config";
+        f.severity = r.severity;
+        f.confidence = r.confidence;
+        f.title = r.title;
+        f.description = r.description;
+        f.cwe_id = r.cwe;
+        f.file_path.assign(path);
+        f.line_start = f.line_end = line;
+        std::string label = subject_label(r, s);
+        std::string code(trim(line_text(content, line)));
+        f.code_snippet = make_snippet(label.empty() ? code : label + ": " + code, kMaxSnippetBytes);
+        f.remediation = r.remediation;
+        out.push_back(std::move(f));
+      }
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const finding& a, const finding& b) { return a.line_start < b.line_start; });

@@ -89,6 +89,11 @@ struct config_rule {
   // A hardening recommendation (a missing optional control) rather than a
   // misconfiguration: loaded and tested, but not run by the stage.
   bool audit = false;
+  // With a top-level `each` condition: one finding per node that satisfies
+  // it (every ingress block that opens SSH, every template that splices a
+  // parameter into a script) instead of one per subject; a top-level `any`
+  // reports each of its members' matches so.
+  bool each_finding = false;
   std::vector<std::string> positive;    // example documents the rule must report
   std::vector<std::string> negative;    // similar ones it must not
   std::string file;

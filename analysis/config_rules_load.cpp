@@ -328,6 +328,8 @@ status read_rule(json_place& at, element value, config_rule& out) {
       }
     } else if (key == "audit") {
       s = read_bool(at, "audit", item, out.audit);
+    } else if (key == "each_finding") {
+      s = read_bool(at, "each_finding", item, out.each_finding);
     } else if (key == "supersedes") {
       s = read_strings(at, "supersedes", item, out.supersedes);
     } else if (key == "condition") {
@@ -372,7 +374,12 @@ status read_rule(json_place& at, element value, config_rule& out) {
   out.report = report == "subject" ? config_rule::report_at::subject
                : report == "block" ? config_rule::report_at::block
                                    : config_rule::report_at::match;
-  return read_condition(at, condition, out.condition, 0);
+  status s = read_condition(at, condition, out.condition, 0);
+  if (s.is_ok() && out.each_finding && out.condition.kind != config_condition::op::each &&
+      out.condition.kind != config_condition::op::any) {
+    return at.error("'each_finding' needs a condition whose operator is 'each' or 'any'");
+  }
+  return s;
 }
 
 }  // namespace

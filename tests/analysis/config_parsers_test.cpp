@@ -68,6 +68,17 @@ TEST_CASE("HCL: blocks, labels, attributes, nested blocks, expressions", "[analy
   CHECK(r.find("s")->text == "brace } and # inside");
 }
 
+TEST_CASE("HCL: a negative number is a literal, an arithmetic expression is not", "[analysis][config][hcl]") {
+  config_node root;
+  auto error = parse_hcl("resource \"r\" \"x\" {\n  protocol = -1\n  port = 2 - 1\n  neg = -var.n\n}\n", root);
+  REQUIRE_FALSE(error);
+  const config_node& r = at(root, 0);
+  CHECK(r.find("protocol")->text == "-1");
+  CHECK(r.find("protocol")->literal);
+  CHECK_FALSE(r.find("port")->literal);
+  CHECK_FALSE(r.find("neg")->literal);
+}
+
 TEST_CASE("HCL: malformed input is an error with its line", "[analysis][config][hcl]") {
   struct bad {
     std::string text;

@@ -187,6 +187,37 @@ TEST_CASE("config conditions: public CIDRs and where a finding is reported", "[a
   CHECK(lines(load(each, "match"), doc) == std::vector<int>{3});
 }
 
+TEST_CASE("config each_finding: one finding per matching node of a top-level each", "[analysis][config]") {
+  auto load = [](const std::string& extra, const std::string& condition) {
+    return load_config_rules({{"t.json", R"({"rules": [{"id": "t.r", "title": "t", "cwe": 1,
+        "severity": "low", "confidence": 0.5, "description": "d", "remediation": "r", "kind": "terraform",
+        "report": "block", )" + extra + R"("condition": )" + condition +
+                                          R"(, "examples": {"positive": ["a"], "negative": ["b"]}}]})"}});
+  };
+  const std::string each = R"({"each": "ingress", "where": {"path": "port", "equals": 22}})";
+  const std::string text =
+      "resource \"r\" \"x\" {\n  ingress {\n    port = 22\n  }\n  ingress {\n    port = 80\n  }\n"
+      "  ingress {\n    port = 22\n  }\n}\n";
+  config_document doc;
+  doc.kind = config_kind::terraform;
+  REQUIRE_FALSE(parse_hcl(text, doc.root));
+  auto lines = [&](const result<config_rule_set>& rules) {
+    INFO((rules.is_ok() ? std::string() : rules.error().message()));
+    REQUIRE(rules.is_ok());
+    std::vector<int> out;
+    for (const finding& f : evaluate(*rules, doc, "main.tf", text)) out.push_back(f.line_start);
+    return out;
+  };
+  CHECK(lines(load("", each)) == std::vector<int>{2});
+  CHECK(lines(load(R"("each_finding": true, )", each)) == std::vector<int>{2, 8});
+  const std::string any = R"({"any": [{"each": "ingress", "where": {"path": "port", "equals": 22}},
+                                      {"path": "name", "equals": "x"}]})";
+  CHECK(lines(load(R"("each_finding": true, )", any)) == std::vector<int>{2, 8});
+  auto wrong = load(R"("each_finding": true, )", R"({"path": "port", "equals": 22})");
+  REQUIRE_FALSE(wrong.is_ok());
+  CHECK(wrong.error().message().find("each_finding") != std::string::npos);
+}
+
 TEST_CASE("config findings name their subject in the snippet, so equal lines keep distinct fingerprints",
           "[analysis][config]") {
   const auto& rules = shipped_config_rules();
@@ -221,4 +252,25 @@ TEST_CASE("a Kubernetes List is checked item by item", "[analysis][config]") {
   CHECK(std::any_of(found.begin(), found.end(), [](const finding& f) {
     return f.rule_id == "config.k8s.container.privileged" && f.line_start == 13;
   }));
+}
+
+TEST_CASE("subjects that look alike (containers of one name, unnamed Pods) keep distinct fingerprints",
+          "[analysis][config]") {
+  const std::string text =
+      "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+      "  - name: app\n    securityContext:\n      privileged: true\n"
+      "  - name: app\n    securityContext:\n      privileged: true\n"
+      "---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+      "  - name: app\n    securityContext:\n      privileged: true\n";
+  auto pack = build_rule_pack({});
+  REQUIRE(pack.is_ok());
+  std::vector<inventory_note> notes;
+  std::vector<std::string> snippets;
+  for (const finding& f : match_with_config(*pack, "pods.yaml", language::yaml, text, notes)) {
+    if (f.rule_id == "config.k8s.container.privileged") snippets.push_back(f.code_snippet);
+  }
+  CHECK(notes.empty());
+  CHECK(snippets == std::vector<std::string>{"Pod/ container app: privileged: true",
+                                             "Pod/ container app: privileged: true (#2)",
+                                             "Pod/ container app: privileged: true (#3)"});
 }
