@@ -331,6 +331,44 @@ TEST_CASE("patterns, not_pattern and unknown languages", "[analysis][rules]") {
   CHECK(match(*built, "a.py", language::python, "").empty());
 }
 
+TEST_CASE("not_in_block looks through the block a match opens or sits in", "[analysis][rules]") {
+  rule r;
+  r.id = "test.block";
+  r.cwe = 614;
+  r.languages = {language::go, language::java};
+  r.title = r.message = r.remediation = "x";
+  r.patterns = {"\\bCookie\\s*[{(]"};
+  r.not_in_block = "\\bSecure\\b|setSecure\\(\\s*true";
+  r.examples.positive = {"c := http.Cookie{"};
+  r.examples.negative = {"c := http.Cookie{Secure: true}"};
+  auto built = build_rule_pack({r});
+  REQUIRE(built.is_ok());
+  auto lines_of = [](const std::vector<finding>& found) {
+    std::vector<int> out;
+    for (const auto& f : found) out.push_back(f.line_start);
+    return out;
+  };
+  SECTION("a literal the line opens ends where it closes") {
+    std::string code =
+        "a := http.Cookie{\n  Name: \"s\",\n  // Secure: true\n}\n"
+        "b := http.Cookie{\n  Name: \"t\",\n  Secure: true,\n}\n"
+        "c := http.Cookie{\n  Name: \"u\",\n}\nd.Secure = true\n";
+    CHECK(lines_of(match(*built, "a.go", language::go, code)) == std::vector<int>{1, 9});
+  }
+  SECTION("a statement the line completes looks on to the end of its block") {
+    std::string code =
+        "void a() {\n  Cookie c = new Cookie(\"s\", v);\n  c.setSecure(true);\n}\n"
+        "void b() {\n  Cookie c = new Cookie(\"s\", v);\n  add(c);\n}\nvoid c() { x.setSecure(true); }\n";
+    CHECK(lines_of(match(*built, "A.java", language::java, code)) == std::vector<int>{6});
+  }
+  SECTION("the look-ahead is bounded") {
+    std::string code = "c := http.Cookie{\n";
+    for (std::size_t i = 0; i < kMaxBlockLines; ++i) code += "  Name: \"s\",\n";
+    code += "  Secure: true,\n}\n";
+    CHECK(lines_of(match(*built, "a.go", language::go, code)) == std::vector<int>{1});
+  }
+}
+
 TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]") {
   SECTION("invalid JSON") {
     status s = load_error({{"broken.json", R"j({"rules": [ {"id": "x", )j"}});
