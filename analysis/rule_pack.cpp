@@ -25,6 +25,7 @@ struct rule_pack::compiled_rule {
   std::unique_ptr<RE2> first_in_file;          // "(?m)" + patterns[0], searched over a whole file
   std::unique_ptr<RE2> not_pattern;            // null: none
   std::unique_ptr<RE2> not_in_block;           // null: none
+  std::unique_ptr<RE2> in_block;               // null: none
   std::vector<std::unique_ptr<RE2>> paths;     // empty: every path
 };
 
@@ -275,6 +276,9 @@ result<rule_pack> build_rule_pack(std::vector<rule> rules) {
     if (!r.not_in_block.empty()) {
       if (status s = compile(r, "not_in_block", r.not_in_block, compiled.not_in_block); !s.is_ok()) return s;
     }
+    if (!r.in_block.empty()) {
+      if (status s = compile(r, "in_block", r.in_block, compiled.in_block); !s.is_ok()) return s;
+    }
     for (const std::string& filter : r.paths) {
       compiled.paths.emplace_back();
       if (status s = compile(r, "paths", filter, compiled.paths.back()); !s.is_ok()) return s;
@@ -368,7 +372,8 @@ std::vector<finding> match(const rule_pack& pack, std::string_view path, languag
     std::size_t r = index.rule_of[entry];
     const rule_pack::compiled_rule& compiled = pack.compiled_[r];
     if (!code.empty() && confirm(compiled, line) &&
-        !(compiled.not_in_block && found_in_block(*compiled.not_in_block, lang, lines, line_index))) {
+        !(compiled.not_in_block && found_in_block(*compiled.not_in_block, lang, lines, line_index)) &&
+        (!compiled.in_block || found_in_block(*compiled.in_block, lang, lines, line_index))) {
       out.push_back(make_finding(pack.rules_[r], source, path, static_cast<int>(line_index) + 1, code));
     }
   }

@@ -78,6 +78,11 @@ struct rule {
   // later line (Secure: true in a cookie literal, setSecure(true) after
   // new Cookie(...)). Empty: none.
   std::string not_in_block;
+  // Must match the matched line or a following line of the same block (the
+  // same look-ahead as not_in_block): what makes the match dangerous may
+  // follow it, such as the {{ }} actions in a template text passed to
+  // Sprintf. Empty: none.
+  std::string in_block;
   rule_examples examples;
   std::string file;  // name of the pack file it came from, for messages
 };

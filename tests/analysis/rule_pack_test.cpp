@@ -369,6 +369,27 @@ TEST_CASE("not_in_block looks through the block a match opens or sits in", "[ana
   }
 }
 
+TEST_CASE("in_block requires its pattern in the block of the match", "[analysis][rules]") {
+  rule r;
+  r.id = "test.in-block";
+  r.cwe = 1336;
+  r.languages = {language::go};
+  r.title = r.message = r.remediation = "x";
+  r.patterns = {"\\bfmt\\.Sprintf\\("};
+  r.in_block = "\\{\\{";
+  r.examples.positive = {"t := fmt.Sprintf(\"{{.Name}} %s\", q)"};
+  r.examples.negative = {"t := fmt.Sprintf(\"%s\", q)"};
+  auto built = build_rule_pack({r});
+  REQUIRE(built.is_ok());
+  std::string code =
+      "a := fmt.Sprintf(`\n<p>{{ .Email }}</p>\n<p>%s</p>\n`, q)\n"
+      "b := fmt.Sprintf(`\n<p>%s</p>\n`, q)\n"
+      "c := \"{{ .Other }}\"\n";
+  auto found = match(*built, "a.go", language::go, code);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line_start == 1);
+}
+
 TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]") {
   SECTION("invalid JSON") {
     status s = load_error({{"broken.json", R"j({"rules": [ {"id": "x", )j"}});
