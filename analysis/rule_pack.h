@@ -47,7 +47,7 @@ namespace heimdall::analysis {
 // this many bytes (at a character boundary) plus "...".
 inline constexpr std::size_t kMaxSnippetBytes = 300;
 
-// How many lines after a match a rule's not_in_block is searched in: a
+// How many lines after a match a rule's not_in_block and in_block look: a
 // struct literal, builder chain or method body of hand-written code fits,
 // and the look-ahead per finding stays bounded on generated files.
 inline constexpr std::size_t kMaxBlockLines = 40;

@@ -408,6 +408,11 @@ TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]
     CHECK_THAT(s.message(), Catch::Contains("p.json") && Catch::Contains("test.bad-regex") &&
                                 Catch::Contains("bad regex") && Catch::Contains("missing )"));
   }
+  SECTION("bad not_in_block regex") {
+    status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.bad-block", R"j(, "not_in_block": "Secure(")j") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.bad-block") && Catch::Contains("not_in_block") &&
+                                Catch::Contains("missing )"));
+  }
   SECTION("unknown language") {
     std::string text = rule_json("test.lang");
     text.replace(text.find(R"j(["python"])j"), 10, R"j(["cobol"])j");
@@ -466,12 +471,13 @@ TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]
 TEST_CASE("fragments are expanded into the patterns of their file", "[analysis][rules]") {
   fs::path dir = scratch("fragments");
   write_file(dir / "p.json", R"j({"fragments": {"call": "\\beval\\("},
-    "rules": [)j" + rule_json("test.frag", R"j(, "not_pattern": "{{call}}\\s*\"")j", R"j("x = {{call}}")j") + "]}");
+    "rules": [)j" + rule_json("test.frag", R"j(, "not_pattern": "{{call}}\\s*\"", "in_block": "{{call}}")j", R"j("x = {{call}}")j") + "]}");
   auto loaded = load_rule_pack(dir);
   REQUIRE(loaded.is_ok());
   const rule& r = loaded->rules().front();
   CHECK(r.patterns.front() == "x = \\beval\\(");
   CHECK(r.not_pattern == "\\beval\\(\\s*\"");
+  CHECK(r.in_block == "\\beval\\(");
   CHECK(match(*loaded, "a.py", language::python, "x = eval(data)").size() == 1);
   CHECK(match(*loaded, "a.py", language::python, "x = eval(\"1\")").empty());
 }
