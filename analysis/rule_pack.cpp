@@ -24,6 +24,8 @@ struct rule_pack::compiled_rule {
   std::vector<std::unique_ptr<RE2>> patterns;  // all must match a line
   std::unique_ptr<RE2> first_in_file;          // "(?m)" + patterns[0], searched over a whole file
   std::unique_ptr<RE2> not_pattern;            // null: none
+  std::unique_ptr<RE2> not_in_block;           // null: none
+  std::unique_ptr<RE2> in_block;               // null: none
   std::vector<std::unique_ptr<RE2>> paths;     // empty: every path
 };
 
@@ -169,6 +171,31 @@ bool confirm(const rule_pack::compiled_rule& compiled, std::string_view line) {
          !(compiled.not_pattern && RE2::PartialMatch(line, *compiled.not_pattern));
 }
 
+// Whether `re` matches the code of line `first` or of a following line of
+// its block. Braces and parentheses are counted from the start of `first`:
+// if that line leaves some open (a struct literal, a call spread over
+// lines), the search ends where they close; otherwise it ends where the
+// enclosing block closes (depth below zero). At most kMaxBlockLines lines
+// follow. Brackets inside strings are counted too: a heuristic for
+// hand-written code, not a parser.
+bool found_in_block(const RE2& re, language lang, const file_lines& lines, std::size_t first) {
+  int depth = 0;
+  bool opened = false;  // `first` left brackets open
+  std::size_t end = std::min(lines.size(), first + 1 + kMaxBlockLines);
+  for (std::size_t i = first; i < end; ++i) {
+    std::string_view code = code_of(lang, lines.scanned(i));
+    if (code.empty()) continue;
+    if (RE2::PartialMatch(code, re)) return true;
+    for (char c : code) {
+      if (c == '{' || c == '(') ++depth;
+      if (c == '}' || c == ')') --depth;
+    }
+    if (i == first) opened = depth > 0;
+    if (depth < 0 || (opened && depth == 0)) return false;
+  }
+  return false;
+}
+
 using candidate_list = std::vector<std::pair<std::size_t, int>>;  // (line index, Set entry)
 
 // One multi-line Set pass over the text names the rules that can match at
@@ -245,6 +272,12 @@ result<rule_pack> build_rule_pack(std::vector<rule> rules) {
     }
     if (!r.not_pattern.empty()) {
       if (status s = compile(r, "not_pattern", r.not_pattern, compiled.not_pattern); !s.is_ok()) return s;
+    }
+    if (!r.not_in_block.empty()) {
+      if (status s = compile(r, "not_in_block", r.not_in_block, compiled.not_in_block); !s.is_ok()) return s;
+    }
+    if (!r.in_block.empty()) {
+      if (status s = compile(r, "in_block", r.in_block, compiled.in_block); !s.is_ok()) return s;
     }
     for (const std::string& filter : r.paths) {
       compiled.paths.emplace_back();
@@ -337,7 +370,10 @@ std::vector<finding> match(const rule_pack& pack, std::string_view path, languag
     std::string_view line = lines.scanned(line_index);
     std::string_view code = code_of(lang, line);
     std::size_t r = index.rule_of[entry];
-    if (!code.empty() && confirm(pack.compiled_[r], line)) {
+    const rule_pack::compiled_rule& compiled = pack.compiled_[r];
+    if (!code.empty() && confirm(compiled, line) &&
+        !(compiled.not_in_block && found_in_block(*compiled.not_in_block, lang, lines, line_index)) &&
+        (!compiled.in_block || found_in_block(*compiled.in_block, lang, lines, line_index))) {
       out.push_back(make_finding(pack.rules_[r], source, path, static_cast<int>(line_index) + 1, code));
     }
   }

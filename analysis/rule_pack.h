@@ -47,6 +47,11 @@ namespace heimdall::analysis {
 // this many bytes (at a character boundary) plus "...".
 inline constexpr std::size_t kMaxSnippetBytes = 300;
 
+// How many lines after a match a rule's not_in_block and in_block look: a
+// struct literal, builder chain or method body of hand-written code fits,
+// and the look-ahead per finding stays bounded on generated files.
+inline constexpr std::size_t kMaxBlockLines = 40;
+
 struct rule_examples {
   // The path the examples are matched under; required (and must pass the
   // rule's path filters) when the rule has `paths`.
@@ -67,6 +72,17 @@ struct rule {
   std::string remediation;
   std::vector<std::string> patterns;  // all must match the same line
   std::string not_pattern;            // must not match it; empty: none
+  // Must not match the matched line nor the following lines of its block
+  // (see kMaxBlockLines): the struct literal or call the line opens, else
+  // the rest of the block it sits in. For a safe option that may be set on a
+  // later line (Secure: true in a cookie literal, setSecure(true) after
+  // new Cookie(...)). Empty: none.
+  std::string not_in_block;
+  // Must match the matched line or a following line of the same block (the
+  // same look-ahead as not_in_block): what makes the match dangerous may
+  // follow it, such as the {{ }} actions in a template text passed to
+  // Sprintf. Empty: none.
+  std::string in_block;
   rule_examples examples;
   std::string file;  // name of the pack file it came from, for messages
 };

@@ -90,6 +90,10 @@ status read_rule(json_place& at, std::size_t index, element value, rule& out) {
       }
     } else if (key == "not_pattern") {
       s = read_string(at, "not_pattern", item, out.not_pattern);
+    } else if (key == "not_in_block") {
+      s = read_string(at, "not_in_block", item, out.not_in_block);
+    } else if (key == "in_block") {
+      s = read_string(at, "in_block", item, out.in_block);
     } else if (key == "examples") {
       s = read_examples(at, item, out.examples.positive, out.examples.negative, &out.examples.path);
     } else {
@@ -207,6 +211,8 @@ status read_file(const fs::path& file, std::vector<rule>& out) {
       if (status s = expand(rule_at, "pattern", fragments, pattern); !s.is_ok()) return s;
     }
     if (status s = expand(rule_at, "not_pattern", fragments, parsed.not_pattern); !s.is_ok()) return s;
+    if (status s = expand(rule_at, "not_in_block", fragments, parsed.not_in_block); !s.is_ok()) return s;
+    if (status s = expand(rule_at, "in_block", fragments, parsed.in_block); !s.is_ok()) return s;
     out.push_back(std::move(parsed));
   }
   return status::ok();

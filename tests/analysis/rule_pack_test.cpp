@@ -331,6 +331,65 @@ TEST_CASE("patterns, not_pattern and unknown languages", "[analysis][rules]") {
   CHECK(match(*built, "a.py", language::python, "").empty());
 }
 
+TEST_CASE("not_in_block looks through the block a match opens or sits in", "[analysis][rules]") {
+  rule r;
+  r.id = "test.block";
+  r.cwe = 614;
+  r.languages = {language::go, language::java};
+  r.title = r.message = r.remediation = "x";
+  r.patterns = {"\\bCookie\\s*[{(]"};
+  r.not_in_block = "\\bSecure\\b|setSecure\\(\\s*true";
+  r.examples.positive = {"c := http.Cookie{"};
+  r.examples.negative = {"c := http.Cookie{Secure: true}"};
+  auto built = build_rule_pack({r});
+  REQUIRE(built.is_ok());
+  auto lines_of = [](const std::vector<finding>& found) {
+    std::vector<int> out;
+    for (const auto& f : found) out.push_back(f.line_start);
+    return out;
+  };
+  SECTION("a literal the line opens ends where it closes") {
+    std::string code =
+        "a := http.Cookie{\n  Name: \"s\",\n  // Secure: true\n}\n"
+        "b := http.Cookie{\n  Name: \"t\",\n  Secure: true,\n}\n"
+        "c := http.Cookie{\n  Name: \"u\",\n}\nd.Secure = true\n";
+    CHECK(lines_of(match(*built, "a.go", language::go, code)) == std::vector<int>{1, 9});
+  }
+  SECTION("a statement the line completes looks on to the end of its block") {
+    std::string code =
+        "void a() {\n  Cookie c = new Cookie(\"s\", v);\n  c.setSecure(true);\n}\n"
+        "void b() {\n  Cookie c = new Cookie(\"s\", v);\n  add(c);\n}\nvoid c() { x.setSecure(true); }\n";
+    CHECK(lines_of(match(*built, "A.java", language::java, code)) == std::vector<int>{6});
+  }
+  SECTION("the look-ahead is bounded") {
+    std::string code = "c := http.Cookie{\n";
+    for (std::size_t i = 0; i < kMaxBlockLines; ++i) code += "  Name: \"s\",\n";
+    code += "  Secure: true,\n}\n";
+    CHECK(lines_of(match(*built, "a.go", language::go, code)) == std::vector<int>{1});
+  }
+}
+
+TEST_CASE("in_block requires its pattern in the block of the match", "[analysis][rules]") {
+  rule r;
+  r.id = "test.in-block";
+  r.cwe = 1336;
+  r.languages = {language::go};
+  r.title = r.message = r.remediation = "x";
+  r.patterns = {"\\bfmt\\.Sprintf\\("};
+  r.in_block = "\\{\\{";
+  r.examples.positive = {"t := fmt.Sprintf(\"{{.Name}} %s\", q)"};
+  r.examples.negative = {"t := fmt.Sprintf(\"%s\", q)"};
+  auto built = build_rule_pack({r});
+  REQUIRE(built.is_ok());
+  std::string code =
+      "a := fmt.Sprintf(`\n<p>{{ .Email }}</p>\n<p>%s</p>\n`, q)\n"
+      "b := fmt.Sprintf(`\n<p>%s</p>\n`, q)\n"
+      "c := \"{{ .Other }}\"\n";
+  auto found = match(*built, "a.go", language::go, code);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line_start == 1);
+}
+
 TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]") {
   SECTION("invalid JSON") {
     status s = load_error({{"broken.json", R"j({"rules": [ {"id": "x", )j"}});
@@ -348,6 +407,11 @@ TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]
     status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.bad-regex", "", R"j("eval(")j") + "]}"}});
     CHECK_THAT(s.message(), Catch::Contains("p.json") && Catch::Contains("test.bad-regex") &&
                                 Catch::Contains("bad regex") && Catch::Contains("missing )"));
+  }
+  SECTION("bad not_in_block regex") {
+    status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.bad-block", R"j(, "not_in_block": "Secure(")j") + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.bad-block") && Catch::Contains("not_in_block") &&
+                                Catch::Contains("missing )"));
   }
   SECTION("unknown language") {
     std::string text = rule_json("test.lang");
@@ -407,12 +471,13 @@ TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]
 TEST_CASE("fragments are expanded into the patterns of their file", "[analysis][rules]") {
   fs::path dir = scratch("fragments");
   write_file(dir / "p.json", R"j({"fragments": {"call": "\\beval\\("},
-    "rules": [)j" + rule_json("test.frag", R"j(, "not_pattern": "{{call}}\\s*\"")j", R"j("x = {{call}}")j") + "]}");
+    "rules": [)j" + rule_json("test.frag", R"j(, "not_pattern": "{{call}}\\s*\"", "in_block": "{{call}}")j", R"j("x = {{call}}")j") + "]}");
   auto loaded = load_rule_pack(dir);
   REQUIRE(loaded.is_ok());
   const rule& r = loaded->rules().front();
   CHECK(r.patterns.front() == "x = \\beval\\(");
   CHECK(r.not_pattern == "\\beval\\(\\s*\"");
+  CHECK(r.in_block == "\\beval\\(");
   CHECK(match(*loaded, "a.py", language::python, "x = eval(data)").size() == 1);
   CHECK(match(*loaded, "a.py", language::python, "x = eval(\"1\")").empty());
 }
