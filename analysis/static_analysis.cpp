@@ -1,5 +1,6 @@
 #include "analysis/static_analysis.h"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -21,7 +22,7 @@ struct file_result {
   std::uint64_t bytes = 0;
   std::vector<finding> found;  // line and config rules, then secrets, then dependencies
   bool manifest = false;       // checked against the advisories
-  parse_outcome parsed = parse_outcome::no_grammar;  // the file was parsed only if a rule matched in it
+  parse_outcome parsed = parse_outcome::no_grammar;  // see drop_matches_in_comments
   bool parse_needed = false;
   std::uint64_t in_comments = 0;  // rule matches dropped: their line lies in a comment
   std::vector<inventory_note> notes;  // config parse errors, what the dependency check left out
@@ -31,13 +32,34 @@ void append(std::vector<finding>& to, std::vector<finding> more) {
   to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
-// Drops the rule matches whose code lies inside a comment: the rules skip
-// lines that start a comment, but only the syntax tree knows the lines
-// inside a block comment. Parsing costs far more than matching (tree-sitter
-// reads ~5 MB/s a core), so only files with a match are parsed. Where there
-// is no tree (no grammar, or unparsable) the matches stand.
+// The line (1-based) of the first block-comment opener in `content`, or 0
+// when there is none.
+int first_block_comment_line(language lang, std::string_view content) {
+  std::size_t at = std::string_view::npos;
+  for (const comment_delimiter& d : comment_delimiters(lang)) {
+    if (!d.close.empty()) at = std::min(at, content.find(d.open));
+  }
+  if (lang == language::ruby) {  // =begin ... =end, at the start of a line
+    std::size_t begin = content.starts_with("=begin") ? 0 : content.find("\n=begin");
+    if (begin != std::string_view::npos) at = std::min(at, begin == 0 ? 0 : begin + 1);
+  }
+  if (at == std::string_view::npos) return 0;
+  return 1 + static_cast<int>(std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+// Drops the rule matches whose code lies inside a comment. The rules skip
+// lines that start a comment (is_comment_line), so what is left to find is a
+// line inside a block comment opened on an earlier line, and only the syntax
+// tree knows those. Parsing costs far more than matching (tree-sitter reads
+// ~5 MB/s a core), so a file is parsed only when a match lies below a
+// block-comment opener. Where there is no tree (no grammar, or unparsable)
+// the matches stand.
 void drop_matches_in_comments(const source_file& file, std::string_view content, file_result& r) {
-  if (r.found.empty() || !grammar_for(file.lang, file.path)) return;
+  if (r.found.empty() || grammar_name(file.lang, file.path).empty()) return;
+  int opener = first_block_comment_line(file.lang, content);
+  if (opener == 0 || std::none_of(r.found.begin(), r.found.end(), [&](const finding& f) { return f.line_start > opener; })) {
+    return;
+  }
   r.parse_needed = true;
   auto parsed = parse_source(file.lang, file.path, content);
   r.parsed = parsed.outcome;
@@ -129,13 +151,11 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     ++summary.files_scanned;
     summary.bytes_scanned += r.bytes;
     summary.matches_in_comments += r.in_comments;
-    if (r.parse_needed) {
-      if (r.parsed == parse_outcome::parsed) {
-        ++summary.files_parsed;
-      } else {
-        ++summary.files_unparsable;
-        summary.notes.push_back({files.files[i].path, "pattern rules only: tree-sitter could not parse it"});
-      }
+    if (r.parse_needed && r.parsed == parse_outcome::parsed) {
+      ++summary.files_parsed;
+    } else if (r.parse_needed && r.parsed == parse_outcome::unparsable) {
+      ++summary.files_unparsable;
+      summary.notes.push_back({files.files[i].path, "pattern rules only: tree-sitter could not parse it"});
     } else if (auto name = grammar_name(files.files[i].lang, files.files[i].path);
                !name.empty() && !compiled_grammar(name)) {
       missing_grammars.insert(std::string(name));

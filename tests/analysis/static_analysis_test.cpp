@@ -218,6 +218,30 @@ TEST_CASE("static analysis drops rule matches inside block comments, keeps secre
   CHECK(copy_lines == std::vector<int>{5});
   CHECK(secret_in_comment);
   CHECK(summary->matches_in_comments == 1);
-  CHECK(summary->files_parsed == 1);  // copy.c: only files with a rule match are parsed
+  CHECK(summary->files_parsed == 1);  // copy.c: only a file with a rule match below a block comment is parsed
   CHECK(summary->files_unparsable == 0);
+}
+
+TEST_CASE("static analysis parses only files where a match could sit in a block comment", "[analysis][static][syntax]") {
+  scratch_tree t;
+  // Python has no block comments: the rules' own comment check suffices.
+  t.write("app/run.py", "import os\ndef run(cmd):\n    os.system(cmd)\n");
+  // Ruby's =begin ... =end: the lines inside start with no comment marker.
+  t.write("lib/old.rb", "=begin\n  system(\"rm -rf #{params[:dir]}\")\n=end\nputs 'ok'\n");
+  t.write("lib/new.rb", "system(\"rm -rf #{params[:dir]}\")\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv.is_ok());
+  std::vector<finding> found;
+  auto summary = analyze(t.root(), inv.value(), found);
+  REQUIRE(summary.is_ok());
+  bool python_found = false, ruby_found = false;
+  for (const finding& f : found) {
+    CHECK(f.file_path != "lib/old.rb");
+    python_found = python_found || f.file_path == "app/run.py";
+    ruby_found = ruby_found || f.file_path == "lib/new.rb";
+  }
+  CHECK(python_found);
+  CHECK(ruby_found);  // the same line outside the block comment
+  CHECK(summary->files_parsed == 1);  // old.rb alone
+  CHECK(summary->matches_in_comments >= 1);
 }
