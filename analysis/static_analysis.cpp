@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -22,8 +23,7 @@ struct file_result {
   std::uint64_t bytes = 0;
   std::vector<finding> found;  // line and config rules, then secrets, then dependencies
   bool manifest = false;       // checked against the advisories
-  parse_outcome parsed = parse_outcome::no_grammar;  // see drop_matches_in_comments
-  bool parse_needed = false;
+  std::optional<parse_outcome> parsed;  // set when drop_matches_in_comments parsed the file
   std::uint64_t in_comments = 0;  // rule matches dropped: their line lies in a comment
   std::vector<inventory_note> notes;  // config parse errors, what the dependency check left out
 };
@@ -60,7 +60,6 @@ void drop_matches_in_comments(const source_file& file, std::string_view content,
   if (opener == 0 || std::none_of(r.found.begin(), r.found.end(), [&](const finding& f) { return f.line_start > opener; })) {
     return;
   }
-  r.parse_needed = true;
   auto parsed = parse_source(file.lang, file.path, content);
   r.parsed = parsed.outcome;
   if (!parsed.tree) return;
@@ -151,9 +150,9 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     ++summary.files_scanned;
     summary.bytes_scanned += r.bytes;
     summary.matches_in_comments += r.in_comments;
-    if (r.parse_needed && r.parsed == parse_outcome::parsed) {
+    if (r.parsed == parse_outcome::parsed) {
       ++summary.files_parsed;
-    } else if (r.parse_needed && r.parsed == parse_outcome::unparsable) {
+    } else if (r.parsed == parse_outcome::unparsable) {
       ++summary.files_unparsable;
       summary.notes.push_back({files.files[i].path, "pattern rules only: tree-sitter could not parse it"});
     } else if (auto name = grammar_name(files.files[i].lang, files.files[i].path);
