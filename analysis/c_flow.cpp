@@ -29,6 +29,7 @@
 
 #include "analysis/c_flow_lexer.h"
 #include "analysis/snippet.h"
+#include "analysis/text_lines.h"
 
 namespace heimdall::analysis {
 namespace {
@@ -453,14 +454,7 @@ class analyzer {
  public:
   analyzer(std::string_view path, language lang, std::string_view content, const std::vector<token>& toks,
            const c_macros& decls)
-      : path_(path), lang_(lang), t_(toks), decls_(decls) {
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= content.size(); ++i) {
-      if (i == content.size() || content[i] == '\n') {
-        lines_.push_back(content.substr(start, i - start));
-        start = i + 1;
-      }
-    }
+      : path_(path), lang_(lang), t_(toks), decls_(decls), lines_(content) {
     pair_brackets();
   }
 
@@ -540,8 +534,7 @@ class analyzer {
     f.cwe_id = c.cwe;
     f.file_path = std::string(path_);
     f.line_start = f.line_end = line;
-    if (line >= 1 && static_cast<std::size_t>(line) <= lines_.size())
-      f.code_snippet = make_snippet(trim(lines_[line - 1]), 300);
+    if (line >= 1) f.code_snippet = make_snippet(trim(lines_.line(static_cast<std::size_t>(line) - 1)), kMaxSnippetBytes);
     f.remediation = c.remediation;
     out_.push_back(std::move(f));
   }
@@ -2863,7 +2856,7 @@ class analyzer {
   val none_;
   const std::vector<token>& t_;
   const c_macros& decls_;
-  std::vector<std::string_view> lines_;
+  const text_lines lines_;
   std::vector<std::size_t> partner_;
   std::vector<env> breaks_, continues_;  // per enclosing loop/switch: the states at its breaks / continues
   int nesting_ = 0;

@@ -15,11 +15,13 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "analysis/config_rules.h"
 #include "analysis/rule_pack.h"
 #include "analysis/snippet.h"
+#include "analysis/text_lines.h"
 
 namespace heimdall::analysis {
 
@@ -489,16 +491,6 @@ void every_match(const config_condition& c, const subject& s,
   }
 }
 
-std::string_view line_text(std::string_view content, int line) {
-  std::size_t pos = 0;
-  for (int i = 1; i < line; ++i) {
-    pos = content.find('\n', pos);
-    if (pos == std::string_view::npos) return {};
-    ++pos;
-  }
-  std::size_t end = content.find('\n', pos);
-  return content.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
-}
 
 }  // namespace
 
@@ -506,6 +498,7 @@ std::vector<finding> evaluate(const config_rule_set& rules, const config_documen
                               std::string_view content, bool include_audit) {
   std::vector<finding> out;
   std::set<std::pair<std::string_view, int>> seen;
+  std::optional<text_lines> lines;  // built at the first finding: most documents have none
   for (const config_rule& r : rules.rules()) {
     if (r.kind != doc.kind || (r.audit && !include_audit)) continue;
     for (const subject& s : subjects(r, doc.root)) {
@@ -537,7 +530,8 @@ std::vector<finding> evaluate(const config_rule_set& rules, const config_documen
         f.file_path.assign(path);
         f.line_start = f.line_end = line;
         std::string label = subject_label(r, s);
-        std::string code(trim(line_text(content, line)));
+        if (!lines) lines.emplace(content);
+        std::string code(trim(lines->line(static_cast<std::size_t>(line) - 1)));
         f.code_snippet = make_snippet(label.empty() ? code : label + ": " + code, kMaxSnippetBytes);
         f.remediation = r.remediation;
         out.push_back(std::move(f));

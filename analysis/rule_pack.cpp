@@ -10,6 +10,7 @@
 // own RE2 objects on that single line, so both paths give the same result.
 #include "analysis/line_matching.h"
 #include "analysis/snippet.h"
+#include "analysis/text_lines.h"
 #include "analysis/rule_pack.h"
 
 #include <re2/re2.h>
@@ -123,38 +124,23 @@ std::string drop_cr_before_lf(std::string_view s) {
   return out;
 }
 
-// The lines of a text: separated by LF, and a final LF ends the last line
-// rather than starting an empty one.
+// A file's lines as the rules see them.
 class file_lines {
  public:
-  explicit file_lines(std::string_view text) : text_(text) {
-    for (std::size_t pos = 0; pos < text.size();) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      starts_.push_back(pos);
-      longest_ = std::max(longest_, end - pos);
-      pos = end + 1;
-    }
+  explicit file_lines(std::string_view text) : lines_(text) {
+    for (std::size_t i = 0; i < lines_.size(); ++i) longest_ = std::max(longest_, lines_.line(i).size());
   }
 
-  std::size_t size() const { return starts_.size(); }
+  std::size_t size() const { return lines_.size(); }
   std::size_t longest() const { return longest_; }
-  std::size_t start(std::size_t line) const { return starts_[line]; }
-  // The line that holds byte `offset` of the text (offset <= text size).
-  std::size_t line_of(std::size_t offset) const {
-    return static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
-  }
+  std::size_t start(std::size_t line) const { return lines_.start(line); }
+  std::size_t line_of(std::size_t offset) const { return lines_.index_of(offset); }
   // A line as rules see it: without its LF and a trailing CR, cut to the
   // scan cap.
-  std::string_view scanned(std::size_t line) const {
-    std::size_t begin = starts_[line];
-    std::size_t end = text_.find('\n', begin);
-    return scanned_line(text_.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
-  }
+  std::string_view scanned(std::size_t line) const { return scanned_line(lines_.line(line)); }
 
  private:
-  std::string_view text_;
-  std::vector<std::size_t> starts_;
+  text_lines lines_;
   std::size_t longest_ = 0;
 };
 

@@ -35,6 +35,7 @@
 #include "analysis/finding.h"
 #include "analysis/language.h"
 #include "analysis/line_matching.h"
+#include "analysis/snippet.h"  // kMaxSnippetBytes
 #include "base/result.h"
 
 namespace re2 {
@@ -42,10 +43,6 @@ class RE2;
 }  // namespace re2
 
 namespace heimdall::analysis {
-
-// A finding's code_snippet is the matched line, trimmed, cut to at most
-// this many bytes (at a character boundary) plus "...".
-inline constexpr std::size_t kMaxSnippetBytes = 300;
 
 // How many lines after a match a rule's not_in_block and in_block look: a
 // struct literal, builder chain or method body of hand-written code fits,

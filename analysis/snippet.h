@@ -9,6 +9,10 @@
 
 namespace heimdall::analysis {
 
+// A finding's code_snippet is its line, trimmed, cut to at most this many
+// bytes (at a character boundary) plus "...".
+inline constexpr std::size_t kMaxSnippetBytes = 300;
+
 // `s` without leading and trailing white space.
 std::string_view trim(std::string_view s);
 

@@ -9,10 +9,12 @@
 #include "analysis/c_flow.h"
 #include "analysis/config_checks.h"
 #include "analysis/dependency_scan.h"
-#include "analysis/ordered_work.h"
-#include "analysis/source_read.h"
 #include "analysis/grammars.h"
+#include "analysis/ordered_work.h"
+#include "analysis/snippet.h"
+#include "analysis/source_read.h"
 #include "analysis/syntax.h"
+#include "analysis/text_lines.h"
 
 namespace heimdall::analysis {
 namespace {
@@ -63,18 +65,13 @@ void drop_matches_in_comments(const source_file& file, std::string_view content,
   auto parsed = parse_source(file.lang, file.path, content);
   r.parsed = parsed.outcome;
   if (!parsed.tree) return;
-  std::vector<std::uint32_t> line_starts{0};
-  for (std::size_t i = 0; i < content.size(); ++i) {
-    if (content[i] == '\n') line_starts.push_back(static_cast<std::uint32_t>(i + 1));
-  }
+  const text_lines lines(content);
   auto code_in_comment = [&](int line) {
-    if (line < 1 || static_cast<std::size_t>(line) > line_starts.size()) return false;
-    std::uint32_t begin = line_starts[static_cast<std::size_t>(line) - 1];
-    std::uint32_t end = static_cast<std::size_t>(line) < line_starts.size() ? line_starts[static_cast<std::size_t>(line)] - 1
-                                                                             : static_cast<std::uint32_t>(content.size());
-    while (begin < end && (content[begin] == ' ' || content[begin] == '\t')) ++begin;
-    while (end > begin && (content[end - 1] == ' ' || content[end - 1] == '\t' || content[end - 1] == '\r')) --end;
-    return parsed.tree->in_comment(begin, end);
+    if (line < 1) return false;
+    std::string_view code = trim(lines.line(static_cast<std::size_t>(line) - 1));
+    if (code.empty()) return false;
+    auto begin = static_cast<std::uint32_t>(code.data() - content.data());
+    return parsed.tree->in_comment(begin, begin + static_cast<std::uint32_t>(code.size()));
   };
   std::erase_if(r.found, [&](const finding& f) {
     bool drop = code_in_comment(f.line_start);

@@ -32,6 +32,7 @@
 #include "analysis/taint_matches.h"
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
+#include "analysis/text_lines.h"
 
 namespace heimdall::analysis {
 namespace {
@@ -268,13 +269,8 @@ class file_analyzer {
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
       : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
-        file_(file), content_(content),
-        eps_(std::move(eps)), matches_(ls) {
-    line_starts_.push_back(0);
-    for (std::size_t i = 0; i < content.size(); ++i) {
-      if (content[i] == '\n') line_starts_.push_back(i + 1);
-    }
-  }
+        file_(file), content_(content), lines_(content),
+        eps_(std::move(eps)), matches_(ls) {}
 
   // False when the file went past a work bound (what was found stays).
   bool run() {
@@ -1793,12 +1789,7 @@ class file_analyzer {
     findings_.push_back(std::move(f));
   }
 
-  std::string_view line_text(int line) const {
-    if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return {};
-    std::size_t b = line_starts_[line - 1];
-    std::size_t e = content_.find('\n', b);
-    return content_.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
-  }
+  std::string_view line_text(int line) const { return line < 1 ? std::string_view() : lines_.line(line - 1); }
 
   // ------------------------------------------------------ constant folding
 
@@ -1955,8 +1946,8 @@ class file_analyzer {
   bool java_;
   const source_file& file_;
   std::string_view content_;
+  const text_lines lines_;
   std::vector<entry_point> eps_;
-  std::vector<std::size_t> line_starts_;
   taint_matches matches_;
 
   lexed_file lexed_;
