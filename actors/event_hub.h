@@ -1,6 +1,7 @@
 // event_hub: one subscription to the event log, fanned out to any number of
-// watchers of single streams (the SSE subscribers of a scan), so the log
-// delivers each event once however many clients watch.
+// watchers of single streams (the progress stream's feed of each watched
+// scan, http/progress_stream.cpp), so the log delivers each event once
+// however many clients watch.
 //
 // watch(stream, after_seq, on_event) delivers every event of `stream` with
 // seq > after_seq, in order and exactly once: first what the log already
