@@ -137,13 +137,16 @@ language detect_language(std::string_view path, std::string_view head) {
 
 std::span<const comment_delimiter> comment_delimiters(language lang) {
   static constexpr comment_delimiter kHash[] = {{"#", ""}};
+  // Ruby's block comment: =begin ... =end, each at the start of a line.
+  static constexpr comment_delimiter kRuby[] = {{"#", ""}, {"=begin", "=end"}};
   static constexpr comment_delimiter kIni[] = {{"#", ""}, {";", ""}};
   static constexpr comment_delimiter kCStyle[] = {{"//", ""}, {"/*", "*/"}};
   static constexpr comment_delimiter kHashAndCStyle[] = {{"#", ""}, {"//", ""}, {"/*", "*/"}};
   static constexpr comment_delimiter kXml[] = {{"<!--", "-->"}};
   switch (lang) {
-    case language::python:
     case language::ruby:
+      return kRuby;
+    case language::python:
     case language::shell:
     case language::yaml:
     case language::dockerfile:

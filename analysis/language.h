@@ -48,7 +48,7 @@ struct comment_delimiter {
   std::string_view close;
 };
 
-// How `lang` writes comments ('#', "//", "/* */", "<!-- -->", ';' in .ini);
+// How `lang` writes comments ('#', "//", "/* */", "<!-- -->", Ruby's =begin/=end, ';' in .ini);
 // none for JSON and for language::unknown.
 std::span<const comment_delimiter> comment_delimiters(language lang);
 

@@ -41,10 +41,6 @@ int first_block_comment_line(language lang, std::string_view content) {
   for (const comment_delimiter& d : comment_delimiters(lang)) {
     if (!d.close.empty()) at = std::min(at, content.find(d.open));
   }
-  if (lang == language::ruby) {  // =begin ... =end, at the start of a line
-    std::size_t begin = content.starts_with("=begin") ? 0 : content.find("\n=begin");
-    if (begin != std::string_view::npos) at = std::min(at, begin == 0 ? 0 : begin + 1);
-  }
   if (at == std::string_view::npos) return 0;
   return 1 + static_cast<int>(std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
