@@ -31,6 +31,7 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <thread>
 
@@ -253,7 +254,6 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     }
     queued_bytes_ += bytes->size();
     out_queue_.push_back(std::move(bytes));
-    last_stream_write_ = std::chrono::steady_clock::now();
   }
   void flush_stream() {
     // Before on_start_stream (a broadcast's join may overtake it), what is
@@ -446,13 +446,15 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
   // broadcast to 10,000 streams); only the rest waits in an asynchronous
   // write timed by kWriteTimeout. Ends the stream once all is sent, if asked.
   void do_stream_write() {
+    // Once per call, not per frame queued: a walk makes 10,000 of them.
+    if (!out_queue_.empty()) last_stream_write_ = std::chrono::steady_clock::now();
     while (!out_queue_.empty()) {
-      std::vector<net::const_buffer> chunks;
-      chunks.reserve(std::min(out_queue_.size(), kMaxGatherWrite));
-      for (const auto& bytes : out_queue_) {
-        if (chunks.size() == kMaxGatherWrite) break;
-        chunks.push_back(net::buffer(*bytes));
+      std::array<net::const_buffer, kMaxGatherWrite> gathered;
+      std::size_t n = 0;
+      for (auto it = out_queue_.begin(); it != out_queue_.end() && n < gathered.size(); ++it) {
+        gathered[n++] = net::buffer(**it);
       }
+      std::span<const net::const_buffer> chunks(gathered.data(), n);
       beast::error_code ec;
       std::size_t sent = stream_.socket().write_some(chunks, ec);
       if (ec && ec != net::error::would_block) {
@@ -460,18 +462,18 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
         return close_stream();
       }
       std::size_t whole = 0;
-      for (; whole < chunks.size() && sent >= chunks[whole].size(); ++whole) {
+      for (; whole < n && sent >= chunks[whole].size(); ++whole) {
         sent -= chunks[whole].size();
         queued_bytes_ -= out_queue_.front()->size();
         out_queue_.pop_front();
       }
-      if (whole < chunks.size()) {
-        chunks.erase(chunks.begin(), chunks.begin() + static_cast<std::ptrdiff_t>(whole));
-        chunks.front() += sent;
+      if (whole < n) {
+        std::vector<net::const_buffer> rest(chunks.begin() + static_cast<std::ptrdiff_t>(whole), chunks.end());
+        rest.front() += sent;
         stream_writing_ = true;
-        writing_chunks_ = chunks.size();
+        writing_chunks_ = rest.size();
         stream_.expires_after(kWriteTimeout);
-        net::async_write(stream_, std::move(chunks),
+        net::async_write(stream_, std::move(rest),
                          beast::bind_front_handler(&http_session::on_stream_write, shared_from_this()));
         return;
       }
@@ -628,21 +630,30 @@ class server::impl::http_session::exchange_impl : public exchange {
   std::atomic<bool> answered_{false};
 };
 
-// A broadcast keeps, per lane, the members that lane serves and the calls
-// waiting for its thread (a shard). A call goes to every shard's inbox; the
-// first call into an empty inbox posts a drain, and a drain applies every
-// call waiting, then flushes each member once: a walk over the members.
+// A broadcast keeps, per lane, the members that lane serves, the calls
+// waiting for its thread, and the writes some member has yet to be given (a
+// shard). A call goes to every shard's inbox; the first call into an empty
+// inbox posts a drain. A drain applies the calls waiting, then walks the
+// members, giving each the writes it has not had yet, in one send.
 //
-// Walks are paced: a lane starts one no sooner than kWalkGap times the last
-// one's duration after that one ended, so walks take at most half of its
-// thread. A walk over 5,000 streams takes ~30 ms of a core, nearly all in the
-// kernel's send (a loopback send also runs the receiving side); back to back,
-// walks would take the machine from everything else (the rest of the server,
-// and the readers when they share it) and each event would cost a send per
-// stream. Paced, the events that arrive meanwhile leave together, one send
-// per stream. A walk over a few streams takes microseconds: small audiences
-// see no delay.
-constexpr int kWalkGap = 1;
+// Walks are paced: a lane starts one no sooner than the last one's duration
+// after that one ended, and at most kMaxWalkGap after. A walk over 5,000
+// streams takes ~40 ms of a core, nearly all in the kernel's send (a loopback
+// send also runs the receiving side); back to back, walks would take the
+// machine from everything else (the rest of the server, and the readers when
+// they share it) and each event would cost a send per stream. Paced, the
+// events that arrive meanwhile leave together, one send per stream. The cap
+// bounds what the pause adds to a write's wait, which a walk slowed by a busy
+// machine would otherwise double. A walk over a few streams takes
+// microseconds: small audiences see no delay.
+//
+// A walk also takes the calls that arrive while it runs (every
+// kInboxCheckEvery members): the members it has still to visit get a write
+// in this walk, not the next, and those it has passed get it first thing in
+// the next. So a write waits at most one walk and one gap, wherever its
+// member sits in the walk.
+constexpr auto kMaxWalkGap = std::chrono::milliseconds(10);
+constexpr std::size_t kInboxCheckEvery = 16;
 
 struct broadcast::impl {
   using session = server::impl::http_session;
@@ -655,7 +666,7 @@ struct broadcast::impl {
   };
 
   struct shard : std::enable_shared_from_this<shard> {
-    shard(std::shared_ptr<io_lane> l, bool e) : lane(std::move(l)), ended(e) {}
+    shard(std::shared_ptr<io_lane> l, bool e) : lane(std::move(l)), end_at(e ? std::optional<std::uint64_t>(0) : std::nullopt) {}
 
     void push(call c) {
       bool post;
@@ -665,6 +676,7 @@ struct broadcast::impl {
         post = !drain_posted;
         drain_posted = true;
       }
+      has_calls.store(true, std::memory_order_release);
       if (post) lane->post([self = shared_from_this()] { self->drain(); });
     }
 
@@ -675,65 +687,115 @@ struct broadcast::impl {
       if (began < next_walk) {
         return lane->post_at(next_walk, [self = shared_from_this()] { self->drain(); });
       }
+      const std::size_t had = members.size();
+      take_calls(/*from_drain=*/true);
+      // Joins alone (subscribers connecting) need no walk over the members
+      // that have had everything: each join costs its own send, not one per
+      // member.
+      const bool walk_all = !(caught_up && log_end() == caught_up_to && end_at.has_value() == caught_up_end);
+      bool taken_midway = false;
+      // By index: members that join during the walk are appended, and
+      // visited in it.
+      for (std::size_t i = walk_all ? 0 : had; i < members.size(); ++i) {
+        if (i % kInboxCheckEvery == 0 && has_calls.load(std::memory_order_acquire)) {
+          take_calls(/*from_drain=*/false);
+          taken_midway = true;
+        }
+        serve(members[i]);
+      }
+      std::erase_if(members, [](const member& m) { return m.gone; });
+      forget_delivered();
+      caught_up = !taken_midway;
+      caught_up_to = log_end();
+      caught_up_end = end_at.has_value();
+      auto ended_at = std::chrono::steady_clock::now();
+      next_walk = ended_at + std::min<std::chrono::steady_clock::duration>(ended_at - began, kMaxWalkGap);
+      // Calls taken midway reached only the members after them; the others
+      // need another walk, which no push will post.
+      if (taken_midway) {
+        std::lock_guard lock(mu);
+        if (!drain_posted) {
+          drain_posted = true;
+          lane->post_at(next_walk, [self = shared_from_this()] { self->drain(); });
+        }
+      }
+    }
+
+    const std::shared_ptr<io_lane> lane;
+
+   private:
+    struct member {
+      std::weak_ptr<session> stream;
+      std::uint64_t next;  // index in the log of the first write it has not had
+      bool gone = false;
+    };
+
+    std::uint64_t log_end() const { return log_base + log.size(); }
+
+    // Applies the calls waiting, in order: writes extend the log, an end
+    // marks where it stops, and a join queues the member's backlog and
+    // starts it at the log's end (what was written before it joined is in
+    // the backlog). Only a drain starting clears drain_posted: calls taken
+    // mid-walk are then ahead of a drain that is still to come.
+    void take_calls(bool from_drain) {
       std::vector<call> calls;
       {
         std::lock_guard lock(mu);
         calls.swap(inbox);
-        drain_posted = false;
+        has_calls.store(false, std::memory_order_relaxed);
+        if (from_drain) drain_posted = false;
       }
-      // In order, the calls come down to writes for every member, perhaps
-      // then an end (the broadcast drops writes after it), and joins, each
-      // seeing its backlog and the writes from where it joined: so one pass
-      // over the members does it all.
-      std::vector<bytes_ptr> writes;
-      struct joiner {
-        std::shared_ptr<session> member;
-        std::vector<bytes_ptr> backlog;
-        std::size_t from;  // the first of `writes` after its join
-      };
-      std::vector<joiner> joiners;
-      bool end_now = false;
       for (call& c : calls) {
         switch (c.what) {
           case call::kind::join:
-            if (auto s = c.member.lock()) joiners.push_back({std::move(s), std::move(c.bytes), writes.size()});
+            if (auto s = c.member.lock()) {
+              for (bytes_ptr& b : c.bytes) s->queue_stream_bytes(std::move(b));
+              members.push_back({s, log_end()});
+            }
             break;
           case call::kind::write:
-            writes.push_back(std::move(c.bytes.front()));
+            if (!end_at) log.push_back(std::move(c.bytes.front()));
             break;
           case call::kind::end:
-            end_now = true;
+            if (!end_at) end_at = log_end();
             break;
         }
       }
-      auto send = [&](session& s, std::size_t from, bool end) {
-        for (std::size_t i = from; i < writes.size(); ++i) s.queue_stream_bytes(writes[i]);
-        end ? s.end_stream() : s.flush_stream();
-      };
-      std::erase_if(members, [&](const std::weak_ptr<session>& m) {
-        auto s = m.lock();
-        if (!s || s->stream_closed()) return true;
-        send(*s, 0, end_now);
-        return false;
-      });
-      for (joiner& j : joiners) {
-        for (bytes_ptr& b : j.backlog) j.member->queue_stream_bytes(std::move(b));
-        send(*j.member, j.from, ended || end_now);
-        members.push_back(j.member);
-      }
-      ended = ended || end_now;
-      auto ended_at = std::chrono::steady_clock::now();
-      next_walk = ended_at + kWalkGap * (ended_at - began);
     }
 
-    const std::shared_ptr<io_lane> lane;
+    // Gives a member the writes it has not had, and ends it at the log's end.
+    void serve(member& m) {
+      auto s = m.stream.lock();
+      if (!s || s->stream_closed()) {
+        m.gone = true;
+        return;
+      }
+      for (; m.next < log_end(); ++m.next) s->queue_stream_bytes(log[m.next - log_base]);
+      end_at && m.next == *end_at ? s->end_stream() : s->flush_stream();
+    }
+
+    // Drops the writes every member has had.
+    void forget_delivered() {
+      std::uint64_t keep_from = log_end();
+      for (const member& m : members) keep_from = std::min(keep_from, m.next);
+      for (; log_base < keep_from; ++log_base) log.pop_front();
+    }
+
     std::mutex mu;
     std::vector<call> inbox;    // guarded by mu
     bool drain_posted = false;  // guarded by mu
+    std::atomic<bool> has_calls{false};  // inbox is not empty (a hint, read without mu)
     // On the lane's thread only.
-    std::vector<std::weak_ptr<session>> members;
-    bool ended;
-    std::chrono::steady_clock::time_point next_walk;  // see kWalkGap
+    std::vector<member> members;
+    std::deque<bytes_ptr> log;  // writes from log_base on
+    std::uint64_t log_base = 0;
+    std::optional<std::uint64_t> end_at;  // the log index where the broadcast ended
+    // Whether every member has had the log up to caught_up_to, and the end
+    // if caught_up_end: true after a walk that took no call midway.
+    bool caught_up = true;
+    std::uint64_t caught_up_to = 0;
+    bool caught_up_end = false;
+    std::chrono::steady_clock::time_point next_walk;  // see kMaxWalkGap
   };
 
   // With mu held.

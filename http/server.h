@@ -125,10 +125,12 @@ struct stream_options {
 
 // A broadcast queues the same bytes on many event streams of one server
 // (every subscriber of one scan's progress). A write costs one post per io
-// thread, not one per stream: each io thread queues the bytes on the members
-// it serves and then sends what each member has pending in one system call,
-// so writes that arrive while an io thread is busy reach each member in one
-// send, not one each.
+// thread, not one per stream: each io thread walks the members it serves and
+// sends each what it has not had yet in one system call, so writes that
+// arrive while an io thread is busy reach each member in one send, not one
+// each. A write that arrives during a walk reaches the members still ahead in
+// that walk; a write waits at most about one walk and a short pause (see
+// server.cpp).
 //
 // Order: a stream that joins receives `backlog`, then every write() made
 // after join() returned, in order. end() ends every member once its queue is

@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -284,6 +286,67 @@ TEST_CASE("broadcast: members get their backlog, then every write in order, acro
   auto after_rest = after.read_to_end();
   CHECK(after_rest.orderly);
   CHECK(after_rest.bytes == "backlog /after\n");
+}
+
+TEST_CASE("broadcast: members joining and leaving while writes flow each get every write from where they joined",
+          "[http]") {
+  auto live = std::make_shared<heimdall::http::broadcast>();
+  constexpr int kWrites = 2000;
+  std::atomic<int> written{0};  // writes whose write() has returned
+  std::mutex mu;
+  std::map<std::string, int> written_at_join;  // by target: writes returned when join() had
+  auto srv = start([&](request req, std::shared_ptr<heimdall::http::exchange> ex) {
+    response head;
+    head.content_type = "text/plain";
+    live->join(ex->open_stream(std::move(head), {}), {std::make_shared<const std::string>("joined\n")});
+    int at = written.load();
+    std::lock_guard lock(mu);
+    written_at_join[req.target] = at;
+  });
+  // Writes from another thread while members join and leave: walks take
+  // calls midway and joins come between walks.
+  std::thread writer([&] {
+    for (int i = 0; i < kWrites; ++i) {
+      live->write(std::make_shared<const std::string>(std::to_string(i) + "\n"));
+      ++written;
+      if (i % 10 == 0) std::this_thread::sleep_for(1ms);
+    }
+  });
+  std::vector<std::unique_ptr<client>> members;
+  for (int i = 0; i < 120; ++i) {
+    members.push_back(std::make_unique<client>(srv->port()));
+    REQUIRE(members.back()->open_stream("/m" + std::to_string(i)).status == 200);
+    if (i % 7 == 3) members[static_cast<std::size_t>(i - 2)].reset();  // leaves midway
+  }
+  writer.join();
+  live->end();
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (!members[i]) continue;
+    auto rest = members[i]->read_to_end();
+    REQUIRE(rest.orderly);
+    // The backlog, then every write from the first one made after join()
+    // returned (or earlier), in order, to the last.
+    std::string_view bytes = rest.bytes;
+    REQUIRE(bytes.substr(0, 7) == "joined\n");
+    bytes.remove_prefix(7);
+    int expected;
+    {
+      std::lock_guard lock(mu);
+      expected = written_at_join.at("/m" + std::to_string(i));
+    }
+    std::optional<int> previous;
+    while (!bytes.empty()) {
+      auto eol = bytes.find('\n');
+      REQUIRE(eol != std::string_view::npos);
+      int n = std::stoi(std::string(bytes.substr(0, eol)));
+      if (previous) REQUIRE(n == *previous + 1);
+      if (!previous) REQUIRE(n <= expected);
+      previous = n;
+      bytes.remove_prefix(eol + 1);
+    }
+    CHECK(previous.value_or(kWrites - 1) == kWrites - 1);
+    if (!previous) CHECK(expected == kWrites);
+  }
 }
 
 TEST_CASE("broadcast: a member too slow to drain its queue is cut off, the others get every write", "[http]") {
