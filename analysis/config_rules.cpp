@@ -472,10 +472,21 @@ std::vector<const config_node*> each_matches(const config_condition& c, const su
 }
 
 // each_finding: every node of an `each` that satisfies its `where`; an
-// `any` collects its members' matches; any other condition is one match.
+// `any` collects its members' matches; an `all` that holds, its `each`
+// members' matches (every RUN of a stage that lacks a setting elsewhere in
+// the stage); any other condition is one match.
 void every_match(const config_condition& c, const subject& s,
                  std::vector<std::pair<const config_node*, const config_node*>>& out) {
-  if (c.kind == op::each) {
+  if (c.kind == op::all) {
+    const std::size_t before = out.size();
+    const config_node* w = nullptr;
+    const config_node* b = nullptr;
+    if (!eval(c, s, w, b)) return;
+    for (const config_condition& sub : c.subs) {
+      if (sub.kind == op::each) every_match(sub, s, out);
+    }
+    if (out.size() == before) out.emplace_back(w, b);
+  } else if (c.kind == op::each) {
     for (const config_node* n : each_matches(c, s)) {
       const config_node* w = nullptr;
       const config_node* b = nullptr;

@@ -92,7 +92,8 @@ struct config_rule {
   // With a top-level `each` condition: one finding per node that satisfies
   // it (every ingress block that opens SSH, every template that splices a
   // parameter into a script) instead of one per subject; a top-level `any`
-  // reports each of its members' matches so.
+  // reports each of its members' matches so, a top-level `all` (when it
+  // holds) those of its `each` members.
   bool each_finding = false;
   std::vector<std::string> positive;    // example documents the rule must report
   std::vector<std::string> negative;    // similar ones it must not

@@ -85,6 +85,9 @@ status parse_segment(const json_place& at, std::string_view text, config_path::s
 // "a.b[0].*.**.c./regex/.resource:type", "$..." (document), "@..." (context).
 status parse_path(const json_place& at, std::string_view text, config_path& out) {
   out.text.assign(text);
+  // "." is the subject itself: inside an each's `where`, the node it visits
+  // (a RUN instruction tested with two expressions).
+  if (text == ".") return status::ok();
   if (!text.empty() && (text.front() == '$' || text.front() == '@')) {
     out.from = text.front() == '$' ? config_path::anchor::document : config_path::anchor::context;
     text.remove_prefix(1);
@@ -376,8 +379,8 @@ status read_rule(json_place& at, element value, config_rule& out) {
                                    : config_rule::report_at::match;
   status s = read_condition(at, condition, out.condition, 0);
   if (s.is_ok() && out.each_finding && out.condition.kind != config_condition::op::each &&
-      out.condition.kind != config_condition::op::any) {
-    return at.error("'each_finding' needs a condition whose operator is 'each' or 'any'");
+      out.condition.kind != config_condition::op::any && out.condition.kind != config_condition::op::all) {
+    return at.error("'each_finding' needs a condition whose operator is 'each', 'any' or 'all'");
   }
   return s;
 }

@@ -71,11 +71,15 @@ score "semgrep-rules .py --cwe" semgrep-rules ALL --cwe --only .py
 score "semgrep-rules js/ts --cwe" semgrep-rules ALL --cwe --only .js,.jsx,.ts,.tsx
 score "semgrep-rules c --cwe" semgrep-rules ALL --cwe --only .c,.cpp,.h
 score "semgrep-rules secrets" semgrep-rules ALL --only cases/generic/secrets
+# Line mode without --cwe: most of semgrep's Dockerfile rules are best-practice
+# checks that carry no CWE, so --cwe could never count them.
+score "semgrep-rules dockerfile" semgrep-rules ALL --only cases/dockerfile
 score "owasp-benchmark-python" owasp-benchmark-python ALL
 score "owasp-benchmark-java" owasp-benchmark-java ALL
 score "juliet-c --cwe" juliet-c ALL --cwe
 score "secrets-noseyparker secret-category" secrets-noseyparker secret-category
 score "iac-trivy-checks any finding" iac-trivy-checks any_finding/ALL
+score "iac-trivy-checks dockerfile any finding" iac-trivy-checks any_finding/dockerfile
 # Per check: docs/iac-trivy-map.json maps our rule ids to the Trivy checks they
 # are about (for scoring only; no rule reads it).
 score "iac-trivy-checks per check" iac-trivy-checks mapped/ALL --map docs/iac-trivy-map.json

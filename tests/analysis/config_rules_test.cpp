@@ -213,6 +213,12 @@ TEST_CASE("config each_finding: one finding per matching node of a top-level eac
   const std::string any = R"({"any": [{"each": "ingress", "where": {"path": "port", "equals": 22}},
                                       {"path": "name", "equals": "x"}]})";
   CHECK(lines(load(R"("each_finding": true, )", any)) == std::vector<int>{2, 8});
+  const std::string all = R"({"all": [{"each": "ingress", "where": {"path": "port", "equals": 22}},
+                                      {"path": "name", "missing": true}]})";
+  CHECK(lines(load(R"("each_finding": true, )", all)) == std::vector<int>{2, 8});
+  const std::string all_fails = R"({"all": [{"each": "ingress", "where": {"path": "port", "equals": 22}},
+                                            {"path": "ingress.port", "equals": 443}]})";
+  CHECK(lines(load(R"("each_finding": true, )", all_fails)).empty());
   auto wrong = load(R"("each_finding": true, )", R"({"path": "port", "equals": 22})");
   REQUIRE_FALSE(wrong.is_ok());
   CHECK(wrong.error().message().find("each_finding") != std::string::npos);
