@@ -30,6 +30,7 @@
 #include "analysis/taint_constants.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
+#include "analysis/taint_origin.h"
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
 #include "analysis/text_lines.h"
@@ -1235,6 +1236,7 @@ class file_analyzer {
 
   value operands(span s, frame& fr, int depth) {
     value acc;
+    bool fixed_origin = false;  // the first operand fixes a URL's origin (origin_prefix)
     std::uint32_t i = s.b;
     int count = 0;
     while (i < s.e && !aborted_) {
@@ -1299,6 +1301,7 @@ class file_analyzer {
       }
       value v;
       std::uint32_t next = chain(s, i, fr, depth, v);
+      if (count == 0) fixed_origin = origin_prefix(s, i, next, v);
       i = next > i ? next : i + 1;
       acc.t = join(acc.t, v.t);
       acc.num = v.num;
@@ -1309,7 +1312,21 @@ class file_analyzer {
       acc.num.reset();
       acc.str.reset();
     }
+    if (fixed_origin && acc.t.any()) acc.t.sanitized |= spec_.fixed_origin_classes;
     return acc;
+  }
+
+  // Whether the operand s[b, e) with value `v` is a URL prefix fixing the
+  // origin of the concatenation `s` it starts (taint_origin.h): a literal
+  // or known constant followed by `+`, in a span with no `||`, `&&`, `??`
+  // or `,` at its top level (there the prefix need not start the result).
+  bool origin_prefix(span s, std::uint32_t b, std::uint32_t e, const value& v) const {
+    if (e >= s.e || !is(s[e], "+")) return false;
+    std::string head = v.str ? *v.str : (e == b + 1 ? string_head(s[b]) : std::string());
+    if (!fixes_origin(head)) return false;
+    return top_level(s, [](const token& t) {
+             return is(t, "||") || is(t, "&&") || is(t, "??") || is(t, ",") || is(t, "or") || is(t, "and");
+           }).empty();
   }
 
   // The value of a group's inside: dict and object literals count values only.
@@ -1355,6 +1372,7 @@ class file_analyzer {
         const auto& part = lexed_.parts[p];
         cur.t = join(cur.t, eval(span{&part, 0, static_cast<std::uint32_t>(part.size())}, fr, depth + 1).t);
       }
+      if (cur.t.any() && fixes_origin(string_head(t))) cur.t.sanitized |= spec_.fixed_origin_classes;
       path = "\"\"";
       cur.str = literal_text(t);
       ++i;

@@ -31,6 +31,9 @@ struct vuln_class {
   std::string title;
   std::string remediation;
   std::uint32_t bit = 0;
+  // Safe once a URL's origin is fixed by a literal prefix (taint_origin.h):
+  // open redirect and SSRF, where only the host matters.
+  bool fixed_origin_safe = false;
 };
 
 struct source_rule {
@@ -100,6 +103,7 @@ namespace heimdall::analysis {
 
 struct taint_spec::data {
   std::vector<taint_detail::vuln_class> classes;
+  std::uint32_t fixed_origin_classes = 0;  // the bits of the classes marked fixed_origin_safe
   std::vector<std::unique_ptr<taint_detail::language_spec>> specs;
   std::map<language, const taint_detail::language_spec*> by_language;
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "analysis/taint.h"
+#include "analysis/taint_origin.h"
 #include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
 
@@ -242,6 +243,55 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
   }
 }
 
+TEST_CASE("a literal prefix that fixes a URL's origin", "[taint]") {
+  using heimdall::analysis::taint_detail::fixes_origin;
+  for (const char* fixed : {"https://api.example.com/", "http://h:8080/v1/", "/account/", "/a", "?next=", "https://h#",
+                            "//cdn.example.com/"}) {
+    INFO(fixed);
+    CHECK(fixes_origin(fixed));
+  }
+  for (const char* open : {"", "/", "//", "/\\", "https://", "https://example.com", "http:", "javascript:"}) {
+    INFO(open);
+    CHECK_FALSE(fixes_origin(open));
+  }
+}
+
+TEST_CASE("a URL whose origin a literal prefix fixes is safe for redirect and ssrf only", "[taint]") {
+  const std::string express = "const axios = require('axios');\nconst cp = require('child_process');\n";
+  const std::vector<std::string> safe = {
+      "app.get('/r', (req, res) => res.redirect('https://example.com/' + req.query.page));\n",
+      "app.get('/r', (req, res) => res.redirect(`https://example.com/${req.query.page}/view`));\n",
+      "app.get('/r', (req, res) => res.redirect('/profile/' + req.query.id));\n",
+      "const BASE = 'https://api.example.com/v1/';\napp.get('/x', (req, res) => axios.get(BASE + req.query.id));\n",
+      "app.get('/x', (req, res) => {\n  const u = `https://api.example.com/items?id=${req.query.id}`;\n  axios.get(u);\n});\n",
+  };
+  for (const std::string& code : safe) {
+    INFO(code);
+    CHECK(scan("server.js", express + code).empty());
+  }
+  const std::vector<std::string> unsafe = {
+      "app.get('/r', (req, res) => res.redirect('https://example.com' + req.query.page));\n",
+      "app.get('/r', (req, res) => res.redirect('/' + req.query.page));\n",
+      "app.get('/r', (req, res) => res.redirect(`https://${req.query.host}/a`));\n",
+      "app.get('/x', (req, res) => axios.get('//' + req.query.host + '/a'));\n",
+      "app.get('/x', (req, res) => axios.get(req.query.base || 'https://h/' + req.query.id));\n",
+  };
+  for (const std::string& code : unsafe) {
+    INFO(code);
+    CHECK(scan("server.js", express + code).size() == 1);
+  }
+  // Only the origin is fixed: the same value is still a command injection.
+  CHECK(has(scan("server.js", express + "app.get('/c', (req, res) => cp.exec('https://h/' + req.query.p));\n"),
+            "javascript.taint.cmdi"));
+  // Every language's spec: a Python f-string and a Java concatenation.
+  CHECK(scan("app.py", kFlask + "import requests\n@app.route('/x')\ndef x():\n"
+                                "    return requests.get(f\"https://api.example.com/{request.args['id']}\")\n")
+            .empty());
+  CHECK(has(scan("app.py", kFlask + "import requests\n@app.route('/x')\ndef x():\n"
+                                    "    return requests.get(f\"https://{request.args['host']}/\")\n"),
+            "python.taint.ssrf"));
+}
+
 TEST_CASE("javascript functions of the same file", "[taint]") {
   auto found = scan("a.js",
                     "const cp = require('child_process');\n"
@@ -400,6 +450,8 @@ TEST_CASE("java servlet request data reaches sinks", "[taint][java]") {
                         "        response.sendRedirect(b);\n" + tail +
                      "class Helper {\n    String pass(String s) { return s + \"!\"; }\n}\n"),
             "java.taint.redirect", 7));
+  // A literal prefix fixing the origin makes the redirect safe.
+  CHECK(run("        response.sendRedirect(\"https://example.com/item/\" + request.getParameter(\"x\"));\n").empty());
 }
 
 TEST_CASE("java sanitizers, strong updates and keyed containers", "[taint][java]") {
