@@ -1052,7 +1052,9 @@ class file_analyzer {
     }
     if (base.empty()) return;
     for (int k : matches_.assign_sinks(path)) {
-      check_sink(ls_.assign_sinks[k].cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
+      const sink_rule& sink = ls_.assign_sinks[k];
+      if (sink.value && !RE2::PartialMatch(text_of(rhs), *sink.value)) continue;
+      check_sink(sink.cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
     }
     value stored = v;
     if (stored.t.any() && (stored.t.via.empty() || stored.t.via.back() != key) && stored.t.via.size() < kMaxVia &&

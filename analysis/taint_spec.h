@@ -62,6 +62,9 @@ struct sink_rule {
   // taint_clearance.
   bool proof_only = false;
   std::unique_ptr<RE2> target;    // assignment sinks: the assigned path
+  // Assignment sinks: only when the assigned expression's text matches (a
+  // Koa ctx.body is HTML when it is a string starting with '<').
+  std::unique_ptr<RE2> value;
   std::vector<int> args;          // positional arguments that are sinks; empty: all
   std::vector<std::string> kwargs;  // keyword arguments that are sinks
   // Only a sink when keyword `first` is given and its text matches.

@@ -159,6 +159,8 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       if (field.get_bool().get(out.always) != simdjson::SUCCESS) s = r.error("'always' must be a boolean");
     } else if (key == "target" && assign) {
       s = r.regex(key, field, out.target);
+    } else if (key == "value" && assign) {
+      s = r.regex(key, field, out.value);
     } else if (key == "args" && !assign) {
       array items;
       if (field.get_array().get(items) != simdjson::SUCCESS) s = r.error("'args' must be an array of indices");

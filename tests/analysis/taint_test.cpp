@@ -243,6 +243,35 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
   }
 }
 
+TEST_CASE("javascript koa request data and response sinks", "[taint]") {
+  const std::string koa = "const Router = require('@koa/router');\nconst router = new Router();\n";
+  struct sample {
+    std::string rule, code;
+  };
+  const std::vector<sample> positive = {
+      {"javascript.taint.xss", "router.get('/h', async (ctx) => {\n  ctx.body = `<h1>${ctx.query.name}</h1>`;\n});\n"},
+      {"javascript.taint.xss", "router.get('/h', (ctx) => { ctx.response.body = '<p>' + ctx.params.id; });\n"},
+      {"javascript.taint.redirect", "router.get('/r', (ctx) => { ctx.redirect(ctx.request.query.next); });\n"},
+      {"javascript.taint.redirect", "router.get('/r', (ctx) => { ctx.response.redirect(ctx.cookies.get('back')); });\n"},
+      {"javascript.taint.sqli", "router.post('/u', async (ctx) => {\n  await db.query('DELETE FROM u WHERE id = ' + ctx.request.body.id);\n});\n"},
+      {"javascript.taint.sqli", "router.get('/u', async (ctx) => {\n  await db.query(`SELECT * FROM u WHERE a = '${ctx.headers['user-agent']}'`);\n});\n"},
+  };
+  for (const sample& s : positive) {
+    INFO(s.code);
+    CHECK(has(scan("routes.js", koa + s.code), s.rule));
+  }
+  const std::vector<std::string> negative = {
+      // A JSON body and a plain-text body are no HTML.
+      "router.get('/j', (ctx) => { ctx.body = { name: ctx.query.name }; });\n",
+      "router.get('/t', (ctx) => { ctx.body = 'Hello ' + ctx.query.name; });\n",
+      "router.get('/r', (ctx) => { ctx.redirect('/items/' + ctx.params.id); });\n",
+  };
+  for (const std::string& code : negative) {
+    INFO(code);
+    CHECK(scan("routes.js", koa + code).empty());
+  }
+}
+
 TEST_CASE("a literal prefix that fixes a URL's origin", "[taint]") {
   using heimdall::analysis::taint_detail::fixes_origin;
   for (const char* fixed : {"https://api.example.com/", "http://h:8080/v1/", "/account/", "/a", "?next=", "https://h#",
