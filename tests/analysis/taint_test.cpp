@@ -221,6 +221,7 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
       {"javascript.taint.xss", "app.get('/h', (req, res) => {\n  res.send('<p>' + req.query.q + '</p>');\n});\n"},
       {"javascript.taint.redirect", "app.get('/r', (req, res) => res.redirect(req.query.next));\n"},
       {"javascript.taint.deser", "const serialize = require('node-serialize');\napp.post('/d', (req, res) => {\n  serialize.unserialize(req.cookies.profile);\n});\n"},
+      {"javascript.taint.sqli", "exports.handler = async (event) => {\n  const t = event.queryStringParameters.table;\n  await conn.query('SELECT * FROM ' + t);\n};\n"},
   };
   for (const sample& s : positive) {
     INFO(s.code);
@@ -236,6 +237,8 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
       "app.get('/n', (req, res) => {\n  const n = parseInt(req.query.n, 10);\n  db.query('SELECT * FROM u LIMIT ' + n);\n});\n",
       "app.get('/c', (req, res) => {\n  let id = req.query.id;\n  id = 'fixed';\n  db.query('SELECT ' + id);\n});\n",
       "app.get('/j', (req, res) => { res.json({ q: req.query.q }) })\n",
+      // A DOM event is no Lambda event.
+      "input.addEventListener('change', (event) => { db.query('SELECT ' + event.target.value); });\n",
   };
   for (const std::string& code : negative) {
     INFO(code);
