@@ -231,6 +231,9 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
                             "const q: string = new URLSearchParams(location.search).get('q') ?? '';\n"
                             "el.innerHTML = `<b>${q}</b>`;\n"),
             "typescript.taint.xss"));
+  CHECK(has(scan("ctrl.js", "angular.element('#out').html(new URLSearchParams(location.search).get('q'));\n"),
+            "javascript.taint.xss"));
+  CHECK(scan("ctrl.js", "angular.element('#out').html($sanitize(location.hash));\n").empty());
   const std::vector<std::string> negative = {
       "app.get('/u', (req, res) => {\n  db.query('SELECT * FROM u WHERE id = ?', [req.query.id]);\n});\n",
       "app.get('/h', (req, res) => {\n  res.send('<p>' + encodeURIComponent(req.query.q) + '</p>');\n});\n",
