@@ -1523,6 +1523,10 @@ class file_analyzer {
         check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
         continue;
       }
+      if (sink.literal) {
+        report_literal_arguments(sink, callee, args, line, fr);
+        continue;
+      }
       is_sink = true;
       if (sink.receiver && receiver) check_sink(sink.cls, receiver->t, callee_display(callee), line, fr);
       int position = 0;
@@ -1639,6 +1643,24 @@ class file_analyzer {
     }
     (void)callee_value;
     return result;
+  }
+
+  // A `literal` sink: each checked positional argument that is a known
+  // string constant its pattern matches is a weakness of the call. The
+  // constant itself stays out of the finding (it may be a key).
+  void report_literal_arguments(const sink_rule& sink, const std::string& callee, const std::vector<call_arg>& args,
+                                int line, frame& fr) {
+    int position = 0;
+    for (const call_arg& a : args) {
+      if (!a.keyword.empty()) continue;
+      bool checked = sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end();
+      ++position;
+      if (!checked || !a.v.str || !RE2::PartialMatch(*a.v.str, *sink.literal)) continue;
+      taint_val t;
+      t.src = true;
+      t.o = {"a string constant", line, true};
+      check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
+    }
   }
 
   static std::string length_key(const std::string& key) { return key + "[#len]"; }

@@ -56,6 +56,10 @@ struct sink_rule {
   // set with secure=False): reported whenever the call matches and its
   // require_kwarg / unless_kwarg conditions hold, as rule <lang>.call.<class>.
   bool always = false;
+  // A weakness when a checked argument is a known string constant (written
+  // in the call or bound to the name passed) that this matches: a signing
+  // key in the code, an http:// address. Reported as <lang>.call.<class>.
+  std::unique_ptr<RE2> literal;
   // Never reported: only proves, when every value it gets is clean, that a
   // handler's pattern findings of the class are unfounded (an XML parser
   // whose entity settings matter only for request data). See taint.h,

@@ -157,6 +157,8 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       if (field.get_bool().get(out.proof_only) != simdjson::SUCCESS) s = r.error("'proof_only' must be a boolean");
     } else if (key == "always" && !assign) {
       if (field.get_bool().get(out.always) != simdjson::SUCCESS) s = r.error("'always' must be a boolean");
+    } else if (key == "literal" && !assign) {
+      s = r.regex(key, field, out.literal);
     } else if (key == "target" && assign) {
       s = r.regex(key, field, out.target);
     } else if (key == "value" && assign) {

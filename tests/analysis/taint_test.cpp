@@ -278,6 +278,30 @@ TEST_CASE("javascript koa request data and response sinks", "[taint]") {
   }
 }
 
+TEST_CASE("javascript calls given a string constant: signing keys and cleartext URLs", "[taint]") {
+  const std::string head = "const jwt = require('jsonwebtoken');\nconst crypto = require('crypto');\n";
+  auto key = scan("auth.js", head + "const secret = 'not-so-secret';\n"
+                                    "function issue(user) { return jwt.sign({ sub: user.id }, secret); }\n");
+  REQUIRE(has(key, "javascript.call.hardcoded-key", 4));
+  // The key itself never appears in the finding.
+  CHECK(key[0].description.find("not-so-secret") == std::string::npos);
+  CHECK(has(scan("auth.js", head + "const mac = crypto.createHmac('sha256', 'k3y-material');\n"),
+            "javascript.call.hardcoded-key", 3));
+  CHECK(has(scan("api.ts", "const base = 'http://api.example.com/v1';\nfetch(base);\n"), "typescript.call.cleartext", 2));
+  const std::vector<std::string> negative = {
+      head + "const t = jwt.sign(payload, process.env.JWT_SECRET);\n",
+      head + "const secret = config.secret;\nconst t = jwt.sign(payload, secret);\n",
+      head + "const t = jwt.sign(payload, key);\n",
+      "fetch('https://api.example.com/v1');\n",
+      "fetch('http://localhost:3000/api');\n",
+      "fetch('http://127.0.0.1:8080/health');\n",
+  };
+  for (const std::string& code : negative) {
+    INFO(code);
+    CHECK(scan("client.js", code).empty());
+  }
+}
+
 TEST_CASE("a literal prefix that fixes a URL's origin", "[taint]") {
   using heimdall::analysis::taint_detail::fixes_origin;
   for (const char* fixed : {"https://api.example.com/", "http://h:8080/v1/", "/account/", "/a", "?next=", "https://h#",
