@@ -30,6 +30,7 @@
 #include "analysis/taint_constants.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
+#include "analysis/taint_origin.h"
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
 #include "analysis/text_lines.h"
@@ -1051,7 +1052,9 @@ class file_analyzer {
     }
     if (base.empty()) return;
     for (int k : matches_.assign_sinks(path)) {
-      check_sink(ls_.assign_sinks[k].cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
+      const sink_rule& sink = ls_.assign_sinks[k];
+      if (sink.value && !RE2::PartialMatch(text_of(rhs), *sink.value)) continue;
+      check_sink(sink.cls, join(v.t, key_taint), "`" + text_of(target) + "`", target[target.b].line, fr);
     }
     value stored = v;
     if (stored.t.any() && (stored.t.via.empty() || stored.t.via.back() != key) && stored.t.via.size() < kMaxVia &&
@@ -1235,6 +1238,7 @@ class file_analyzer {
 
   value operands(span s, frame& fr, int depth) {
     value acc;
+    bool fixed_origin = false;  // the first operand fixes a URL's origin (origin_prefix)
     std::uint32_t i = s.b;
     int count = 0;
     while (i < s.e && !aborted_) {
@@ -1299,6 +1303,7 @@ class file_analyzer {
       }
       value v;
       std::uint32_t next = chain(s, i, fr, depth, v);
+      if (count == 0) fixed_origin = origin_prefix(s, i, next, v);
       i = next > i ? next : i + 1;
       acc.t = join(acc.t, v.t);
       acc.num = v.num;
@@ -1309,7 +1314,21 @@ class file_analyzer {
       acc.num.reset();
       acc.str.reset();
     }
+    if (fixed_origin && acc.t.any()) acc.t.sanitized |= spec_.fixed_origin_classes;
     return acc;
+  }
+
+  // Whether the operand s[b, e) with value `v` is a URL prefix fixing the
+  // origin of the concatenation `s` it starts (taint_origin.h): a literal
+  // or known constant followed by `+`, in a span with no `||`, `&&`, `??`
+  // or `,` at its top level (there the prefix need not start the result).
+  bool origin_prefix(span s, std::uint32_t b, std::uint32_t e, const value& v) const {
+    if (e >= s.e || !is(s[e], "+")) return false;
+    std::string head = v.str ? *v.str : (e == b + 1 ? string_head(s[b]) : std::string());
+    if (!fixes_origin(head)) return false;
+    return top_level(s, [](const token& t) {
+             return is(t, "||") || is(t, "&&") || is(t, "??") || is(t, ",") || is(t, "or") || is(t, "and");
+           }).empty();
   }
 
   // The value of a group's inside: dict and object literals count values only.
@@ -1355,6 +1374,7 @@ class file_analyzer {
         const auto& part = lexed_.parts[p];
         cur.t = join(cur.t, eval(span{&part, 0, static_cast<std::uint32_t>(part.size())}, fr, depth + 1).t);
       }
+      if (cur.t.any() && fixes_origin(string_head(t))) cur.t.sanitized |= spec_.fixed_origin_classes;
       path = "\"\"";
       cur.str = literal_text(t);
       ++i;
@@ -1503,6 +1523,10 @@ class file_analyzer {
         check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
         continue;
       }
+      if (sink.literal) {
+        report_literal_arguments(sink, callee, args, line, fr);
+        continue;
+      }
       is_sink = true;
       if (sink.receiver && receiver) check_sink(sink.cls, receiver->t, callee_display(callee), line, fr);
       int position = 0;
@@ -1619,6 +1643,24 @@ class file_analyzer {
     }
     (void)callee_value;
     return result;
+  }
+
+  // A `literal` sink: each checked positional argument that is a known
+  // string constant its pattern matches is a weakness of the call. The
+  // constant itself stays out of the finding (it may be a key).
+  void report_literal_arguments(const sink_rule& sink, const std::string& callee, const std::vector<call_arg>& args,
+                                int line, frame& fr) {
+    int position = 0;
+    for (const call_arg& a : args) {
+      if (!a.keyword.empty()) continue;
+      bool checked = sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end();
+      ++position;
+      if (!checked || !a.v.str || !RE2::PartialMatch(*a.v.str, *sink.literal)) continue;
+      taint_val t;
+      t.src = true;
+      t.o = {"a string constant", line, true};
+      check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
+    }
   }
 
   static std::string length_key(const std::string& key) { return key + "[#len]"; }

@@ -31,6 +31,9 @@ struct vuln_class {
   std::string title;
   std::string remediation;
   std::uint32_t bit = 0;
+  // Safe once a URL's origin is fixed by a literal prefix (taint_origin.h):
+  // open redirect and SSRF, where only the host matters.
+  bool fixed_origin_safe = false;
 };
 
 struct source_rule {
@@ -53,12 +56,19 @@ struct sink_rule {
   // set with secure=False): reported whenever the call matches and its
   // require_kwarg / unless_kwarg conditions hold, as rule <lang>.call.<class>.
   bool always = false;
+  // A weakness when a checked argument is a known string constant (written
+  // in the call or bound to the name passed) that this matches: a signing
+  // key in the code, an http:// address. Reported as <lang>.call.<class>.
+  std::unique_ptr<RE2> literal;
   // Never reported: only proves, when every value it gets is clean, that a
   // handler's pattern findings of the class are unfounded (an XML parser
   // whose entity settings matter only for request data). See taint.h,
   // taint_clearance.
   bool proof_only = false;
   std::unique_ptr<RE2> target;    // assignment sinks: the assigned path
+  // Assignment sinks: only when the assigned expression's text matches (a
+  // Koa ctx.body is HTML when it is a string starting with '<').
+  std::unique_ptr<RE2> value;
   std::vector<int> args;          // positional arguments that are sinks; empty: all
   std::vector<std::string> kwargs;  // keyword arguments that are sinks
   // Only a sink when keyword `first` is given and its text matches.
@@ -100,6 +110,7 @@ namespace heimdall::analysis {
 
 struct taint_spec::data {
   std::vector<taint_detail::vuln_class> classes;
+  std::uint32_t fixed_origin_classes = 0;  // the bits of the classes marked fixed_origin_safe
   std::vector<std::unique_ptr<taint_detail::language_spec>> specs;
   std::map<language, const taint_detail::language_spec*> by_language;
 

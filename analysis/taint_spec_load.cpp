@@ -113,6 +113,10 @@ status read_classes(reader& r, element v, taint_spec::data& d) {
         s = r.str(key, field, c.title);
       } else if (key == "remediation") {
         s = r.str(key, field, c.remediation);
+      } else if (key == "fixed_origin_safe") {
+        if (field.get_bool().get(c.fixed_origin_safe) != simdjson::SUCCESS) {
+          s = r.error("'fixed_origin_safe' must be a boolean");
+        }
       } else {
         s = r.error("unknown field '" + std::string(key) + "'");
       }
@@ -124,6 +128,7 @@ status read_classes(reader& r, element v, taint_spec::data& d) {
     if (class_index(d, c.name) >= 0) return r.error("duplicate class '" + c.name + "'");
     if (d.classes.size() >= 32) return r.error("more than 32 classes");
     c.bit = 1u << d.classes.size();
+    if (c.fixed_origin_safe) d.fixed_origin_classes |= c.bit;
     d.classes.push_back(std::move(c));
   }
   return {};
@@ -152,8 +157,12 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       if (field.get_bool().get(out.proof_only) != simdjson::SUCCESS) s = r.error("'proof_only' must be a boolean");
     } else if (key == "always" && !assign) {
       if (field.get_bool().get(out.always) != simdjson::SUCCESS) s = r.error("'always' must be a boolean");
+    } else if (key == "literal" && !assign) {
+      s = r.regex(key, field, out.literal);
     } else if (key == "target" && assign) {
       s = r.regex(key, field, out.target);
+    } else if (key == "value" && assign) {
+      s = r.regex(key, field, out.value);
     } else if (key == "args" && !assign) {
       array items;
       if (field.get_array().get(items) != simdjson::SUCCESS) s = r.error("'args' must be an array of indices");

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "analysis/taint.h"
+#include "analysis/taint_origin.h"
 #include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
 
@@ -220,6 +221,7 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
       {"javascript.taint.xss", "app.get('/h', (req, res) => {\n  res.send('<p>' + req.query.q + '</p>');\n});\n"},
       {"javascript.taint.redirect", "app.get('/r', (req, res) => res.redirect(req.query.next));\n"},
       {"javascript.taint.deser", "const serialize = require('node-serialize');\napp.post('/d', (req, res) => {\n  serialize.unserialize(req.cookies.profile);\n});\n"},
+      {"javascript.taint.sqli", "exports.handler = async (event) => {\n  const t = event.queryStringParameters.table;\n  await conn.query('SELECT * FROM ' + t);\n};\n"},
   };
   for (const sample& s : positive) {
     INFO(s.code);
@@ -229,17 +231,124 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
                             "const q: string = new URLSearchParams(location.search).get('q') ?? '';\n"
                             "el.innerHTML = `<b>${q}</b>`;\n"),
             "typescript.taint.xss"));
+  CHECK(has(scan("ctrl.js", "angular.element('#out').html(new URLSearchParams(location.search).get('q'));\n"),
+            "javascript.taint.xss"));
+  CHECK(scan("ctrl.js", "angular.element('#out').html($sanitize(location.hash));\n").empty());
   const std::vector<std::string> negative = {
       "app.get('/u', (req, res) => {\n  db.query('SELECT * FROM u WHERE id = ?', [req.query.id]);\n});\n",
       "app.get('/h', (req, res) => {\n  res.send('<p>' + encodeURIComponent(req.query.q) + '</p>');\n});\n",
       "app.get('/n', (req, res) => {\n  const n = parseInt(req.query.n, 10);\n  db.query('SELECT * FROM u LIMIT ' + n);\n});\n",
       "app.get('/c', (req, res) => {\n  let id = req.query.id;\n  id = 'fixed';\n  db.query('SELECT ' + id);\n});\n",
       "app.get('/j', (req, res) => { res.json({ q: req.query.q }) })\n",
+      // A DOM event is no Lambda event.
+      "input.addEventListener('change', (event) => { db.query('SELECT ' + event.target.value); });\n",
   };
   for (const std::string& code : negative) {
     INFO(code);
     CHECK(scan("server.js", express + code).empty());
   }
+}
+
+TEST_CASE("javascript koa request data and response sinks", "[taint]") {
+  const std::string koa = "const Router = require('@koa/router');\nconst router = new Router();\n";
+  struct sample {
+    std::string rule, code;
+  };
+  const std::vector<sample> positive = {
+      {"javascript.taint.xss", "router.get('/h', async (ctx) => {\n  ctx.body = `<h1>${ctx.query.name}</h1>`;\n});\n"},
+      {"javascript.taint.xss", "router.get('/h', (ctx) => { ctx.response.body = '<p>' + ctx.params.id; });\n"},
+      {"javascript.taint.redirect", "router.get('/r', (ctx) => { ctx.redirect(ctx.request.query.next); });\n"},
+      {"javascript.taint.redirect", "router.get('/r', (ctx) => { ctx.response.redirect(ctx.cookies.get('back')); });\n"},
+      {"javascript.taint.sqli", "router.post('/u', async (ctx) => {\n  await db.query('DELETE FROM u WHERE id = ' + ctx.request.body.id);\n});\n"},
+      {"javascript.taint.sqli", "router.get('/u', async (ctx) => {\n  await db.query(`SELECT * FROM u WHERE a = '${ctx.headers['user-agent']}'`);\n});\n"},
+  };
+  for (const sample& s : positive) {
+    INFO(s.code);
+    CHECK(has(scan("routes.js", koa + s.code), s.rule));
+  }
+  const std::vector<std::string> negative = {
+      // A JSON body and a plain-text body are no HTML.
+      "router.get('/j', (ctx) => { ctx.body = { name: ctx.query.name }; });\n",
+      "router.get('/t', (ctx) => { ctx.body = 'Hello ' + ctx.query.name; });\n",
+      "router.get('/r', (ctx) => { ctx.redirect('/items/' + ctx.params.id); });\n",
+  };
+  for (const std::string& code : negative) {
+    INFO(code);
+    CHECK(scan("routes.js", koa + code).empty());
+  }
+}
+
+TEST_CASE("javascript calls given a string constant: signing keys and cleartext URLs", "[taint]") {
+  const std::string head = "const jwt = require('jsonwebtoken');\nconst crypto = require('crypto');\n";
+  auto key = scan("auth.js", head + "const secret = 'not-so-secret';\n"
+                                    "function issue(user) { return jwt.sign({ sub: user.id }, secret); }\n");
+  REQUIRE(has(key, "javascript.call.hardcoded-key", 4));
+  // The key itself never appears in the finding.
+  CHECK(key[0].description.find("not-so-secret") == std::string::npos);
+  CHECK(has(scan("auth.js", head + "const mac = crypto.createHmac('sha256', 'k3y-material');\n"),
+            "javascript.call.hardcoded-key", 3));
+  CHECK(has(scan("api.ts", "const base = 'http://api.example.com/v1';\nfetch(base);\n"), "typescript.call.cleartext", 2));
+  const std::vector<std::string> negative = {
+      head + "const t = jwt.sign(payload, process.env.JWT_SECRET);\n",
+      head + "const secret = config.secret;\nconst t = jwt.sign(payload, secret);\n",
+      head + "const t = jwt.sign(payload, key);\n",
+      "fetch('https://api.example.com/v1');\n",
+      "fetch('http://localhost:3000/api');\n",
+      "fetch('http://127.0.0.1:8080/health');\n",
+  };
+  for (const std::string& code : negative) {
+    INFO(code);
+    CHECK(scan("client.js", code).empty());
+  }
+}
+
+TEST_CASE("a literal prefix that fixes a URL's origin", "[taint]") {
+  using heimdall::analysis::taint_detail::fixes_origin;
+  for (const char* fixed : {"https://api.example.com/", "http://h:8080/v1/", "/account/", "/a", "?next=", "https://h#",
+                            "//cdn.example.com/"}) {
+    INFO(fixed);
+    CHECK(fixes_origin(fixed));
+  }
+  for (const char* open : {"", "/", "//", "/\\", "https://", "https://example.com", "http:", "javascript:"}) {
+    INFO(open);
+    CHECK_FALSE(fixes_origin(open));
+  }
+}
+
+TEST_CASE("a URL whose origin a literal prefix fixes is safe for redirect and ssrf only", "[taint]") {
+  const std::string express = "const axios = require('axios');\nconst cp = require('child_process');\n";
+  const std::vector<std::string> safe = {
+      "app.get('/r', (req, res) => res.redirect('https://example.com/' + req.query.page));\n",
+      "app.get('/r', (req, res) => res.redirect(`https://example.com/${req.query.page}/view`));\n",
+      "app.get('/r', (req, res) => res.redirect('/profile/' + req.query.id));\n",
+      "const BASE = 'https://api.example.com/v1/';\napp.get('/x', (req, res) => axios.get(BASE + req.query.id));\n",
+      "app.get('/x', (req, res) => {\n  const u = `https://api.example.com/items?id=${req.query.id}`;\n  axios.get(u);\n});\n",
+  };
+  for (const std::string& code : safe) {
+    INFO(code);
+    CHECK(scan("server.js", express + code).empty());
+  }
+  const std::vector<std::string> unsafe = {
+      "app.get('/r', (req, res) => res.redirect('https://example.com' + req.query.page));\n",
+      "app.get('/r', (req, res) => res.redirect('/' + req.query.page));\n",
+      "app.get('/r', (req, res) => res.redirect(`https://${req.query.host}/a`));\n",
+      "app.get('/x', (req, res) => axios.get('//' + req.query.host + '/a'));\n",
+      "app.get('/x', (req, res) => axios.get(req.query.base || 'https://h/' + req.query.id));\n",
+  };
+  for (const std::string& code : unsafe) {
+    INFO(code);
+    CHECK(scan("server.js", express + code).size() == 1);
+  }
+  // Only the origin is fixed: the same value is still a command injection.
+  CHECK(has(scan("server.js", express + "app.get('/c', (req, res) => cp.exec('https://h/' + req.query.p));\n"),
+            "javascript.taint.cmdi"));
+  // Every language's spec: a Python f-string and a Java concatenation.
+  CHECK(scan("app.py", kFlask + "import requests\n@app.route('/x')\ndef x():\n"
+                                "    return requests.get(f\"https://api.example.com/{request.args['id']}\")\n")
+            .empty());
+  CHECK(has(scan("app.py", kFlask + "import requests\n@app.route('/x')\ndef x():\n"
+                                    "    return requests.get(f\"https://{request.args['host']}/\")\n"),
+            "python.taint.ssrf"));
 }
 
 TEST_CASE("javascript functions of the same file", "[taint]") {
@@ -400,6 +509,8 @@ TEST_CASE("java servlet request data reaches sinks", "[taint][java]") {
                         "        response.sendRedirect(b);\n" + tail +
                      "class Helper {\n    String pass(String s) { return s + \"!\"; }\n}\n"),
             "java.taint.redirect", 7));
+  // A literal prefix fixing the origin makes the redirect safe.
+  CHECK(run("        response.sendRedirect(\"https://example.com/item/\" + request.getParameter(\"x\"));\n").empty());
 }
 
 TEST_CASE("java sanitizers, strong updates and keyed containers", "[taint][java]") {
