@@ -237,15 +237,19 @@ std::optional<std::string> bound_value(language lang, const file_lines& lines, s
   return std::nullopt;
 }
 
-// A rule's `assigned` and `not_assigned`: the variable its first pattern
-// captures on the line holds a value that matches the one and not the other.
-bool assignment_matches(const rule_pack::compiled_rule& compiled, language lang, const file_lines& lines,
-                        std::size_t line_index) {
+// A rule's `assigned` and `not_assigned`, judged on the value bound to the
+// variable its first pattern captures on the line: `assigned` must match it
+// (no variable or no binding: no match); `not_assigned` must not (no
+// variable or no binding: nothing to exclude).
+bool binding_allows(const rule_pack::compiled_rule& compiled, language lang, const file_lines& lines,
+                    std::size_t line_index) {
   std::string name;
-  if (!RE2::PartialMatch(lines.scanned(line_index), *compiled.patterns.front(), &name) || name.empty()) return false;
-  std::optional<std::string> value = bound_value(lang, lines, line_index, name);
-  return value && RE2::PartialMatch(*value, *compiled.assigned) &&
-         !(compiled.not_assigned && RE2::PartialMatch(*value, *compiled.not_assigned));
+  std::optional<std::string> value;
+  if (RE2::PartialMatch(lines.scanned(line_index), *compiled.patterns.front(), &name) && !name.empty()) {
+    value = bound_value(lang, lines, line_index, name);
+  }
+  if (compiled.assigned && !(value && RE2::PartialMatch(*value, *compiled.assigned))) return false;
+  return !(compiled.not_assigned && value && RE2::PartialMatch(*value, *compiled.not_assigned));
 }
 
 using candidate_list = std::vector<std::pair<std::size_t, int>>;  // (line index, Set entry)
@@ -333,13 +337,12 @@ result<rule_pack> build_rule_pack(std::vector<rule> rules) {
     }
     if (!r.assigned.empty()) {
       if (status s = compile(r, "assigned", r.assigned, compiled.assigned); !s.is_ok()) return s;
-      if (compiled.patterns.front()->NumberOfCapturingGroups() < 1) {
-        return rule_error(r, "field 'assigned': the first pattern needs a capture group naming the variable");
-      }
     }
     if (!r.not_assigned.empty()) {
-      if (r.assigned.empty()) return rule_error(r, "field 'not_assigned' needs 'assigned'");
       if (status s = compile(r, "not_assigned", r.not_assigned, compiled.not_assigned); !s.is_ok()) return s;
+    }
+    if ((compiled.assigned || compiled.not_assigned) && compiled.patterns.front()->NumberOfCapturingGroups() < 1) {
+      return rule_error(r, "fields 'assigned' and 'not_assigned': the first pattern needs a capture group naming the variable");
     }
     for (const std::string& filter : r.paths) {
       compiled.paths.emplace_back();
@@ -436,7 +439,7 @@ std::vector<finding> match(const rule_pack& pack, std::string_view path, languag
     if (!code.empty() && confirm(compiled, line) &&
         !(compiled.not_in_block && found_in_block(*compiled.not_in_block, lang, lines, line_index)) &&
         (!compiled.in_block || found_in_block(*compiled.in_block, lang, lines, line_index)) &&
-        (!compiled.assigned || assignment_matches(compiled, lang, lines, line_index))) {
+        (!(compiled.assigned || compiled.not_assigned) || binding_allows(compiled, lang, lines, line_index))) {
       out.push_back(make_finding(pack.rules_[r], source, path, static_cast<int>(line_index) + 1, code));
     }
   }

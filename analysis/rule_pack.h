@@ -93,8 +93,10 @@ struct rule {
   // in the header of a block enclosing it (see rule_pack.cpp, bound_value).
   // Empty: none.
   std::string assigned;
-  // Must not match that value (a local address, a safe form); only with
-  // `assigned`. Empty: none.
+  // Must not match that value (a local address, a constant): alone, the
+  // match is reported unless the variable it names is bound to such a value
+  // (`cmd = "ls"` before `os.system(cmd)`). Needs the same capture group.
+  // Empty: none.
   std::string not_assigned;
   rule_examples examples;
   std::string file;  // name of the pack file it came from, for messages

@@ -117,7 +117,9 @@ status read_rule(json_place& at, std::size_t index, element value, rule& out) {
   if (out.examples.positive.empty()) return at.error("missing field 'examples'");
   // A rule that looks back for an assignment needs the assignment in its
   // examples; every other rule sees one line at a time.
-  if (out.assigned.empty()) return check_single_lines(at, out.examples.positive, out.examples.negative);
+  if (out.assigned.empty() && out.not_assigned.empty()) {
+    return check_single_lines(at, out.examples.positive, out.examples.negative);
+  }
   return status::ok();
 }
 

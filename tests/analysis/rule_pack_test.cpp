@@ -460,10 +460,24 @@ TEST_CASE("assigned matches the value last bound to the variable a match names",
     REQUIRE(narrowed.is_ok());
     std::string code = "q = \"SELECT \" + str(n)\nexecute(q)\np = \"SELECT \" + a\nexecute(p)\n";
     CHECK(lines_of(match(*narrowed, "a.py", language::python, code)) == std::vector<int>{4});
+  }
+  SECTION("not_assigned alone drops only a variable bound to such a value") {
+    rule r = assigned_rule();
+    r.patterns = {"\\bexecute\\(\\s*(?:(\\w+)\\s*\\))?"};
     r.assigned.clear();
-    auto alone = build_rule_pack({r});
-    REQUIRE_FALSE(alone.is_ok());
-    CHECK_THAT(alone.error().message(), Catch::Contains("needs 'assigned'"));
+    r.not_assigned = "^\"[^\"]*\"\\s*$";
+    r.examples.positive = {"execute(q)"};
+    r.examples.negative = {"q = \"SELECT 1\"\nexecute(q)"};
+    auto built_alone = build_rule_pack({r});
+    REQUIRE(built_alone.is_ok());
+    std::string code =
+        "q = \"SELECT 1\"\n"      // 1
+        "execute(q)\n"              // 2: a constant
+        "p = \"SELECT \" + a\n"   // 3
+        "execute(p)\n"              // 4: reported
+        "execute(unbound)\n"        // 5: reported
+        "execute(q + a)\n";         // 6: no bare variable, reported
+    CHECK(lines_of(match(*built_alone, "a.py", language::python, code)) == std::vector<int>{4, 5, 6});
   }
   SECTION("the first pattern must capture the variable") {
     rule r = assigned_rule();
