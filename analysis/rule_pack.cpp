@@ -215,8 +215,9 @@ struct binding_patterns {
 // another function's body. A header that names the variable without a
 // default (a parameter, a loop variable) binds it to something unknown, so
 // the walk stops there; so does a condition on it, which cannot be told
-// from those without a parser and may be the check that makes it safe. Indentation stands in for scope: a heuristic for
-// hand-formatted code, not a parser.
+// from those without a parser and may be the check that makes it safe.
+// Indentation stands in for scope: a heuristic for hand-formatted code, not
+// a parser.
 std::optional<std::string> bound_value(language lang, const file_lines& lines, std::size_t use,
                                        std::string_view name) {
   const binding_patterns patterns(name);
