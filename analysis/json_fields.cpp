@@ -57,8 +57,20 @@ status read_bool(const json_place& at, std::string_view field, element value, bo
   return status::ok();
 }
 
+status check_single_lines(const json_place& at, const std::vector<std::string>& positive,
+                          const std::vector<std::string>& negative) {
+  for (const auto* list : {&positive, &negative}) {
+    for (const std::string& line : *list) {
+      if (line.find_first_of("\r\n") != std::string::npos) {
+        return at.error("an example contains a line break; examples are single lines");
+      }
+    }
+  }
+  return status::ok();
+}
+
 status read_examples(const json_place& at, element value, std::vector<std::string>& positive,
-                     std::vector<std::string>& negative, std::string* path) {
+                     std::vector<std::string>& negative, std::string* path, bool single_lines) {
   std::vector<std::pair<std::string_view, element>> fields;
   if (status s = object_members(at, value, "field 'examples'", fields); !s.is_ok()) return s;
   for (auto [key, item] : fields) {
@@ -76,14 +88,7 @@ status read_examples(const json_place& at, element value, std::vector<std::strin
   }
   if (positive.empty()) return at.error("missing field 'examples.positive'");
   if (negative.empty()) return at.error("missing field 'examples.negative'");
-  for (const auto* list : {&positive, &negative}) {
-    for (const std::string& line : *list) {
-      if (line.find_first_of("\r\n") != std::string::npos) {
-        return at.error("an example contains a line break; examples are single lines");
-      }
-    }
-  }
-  return status::ok();
+  return single_lines ? check_single_lines(at, positive, negative) : status::ok();
 }
 
 }  // namespace heimdall::analysis

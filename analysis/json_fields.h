@@ -37,9 +37,14 @@ status read_strings(const json_place& at, std::string_view field, simdjson::dom:
 status read_bool(const json_place& at, std::string_view field, simdjson::dom::element value, bool& out);
 
 // An "examples" object: "positive" and "negative", each a non-empty list of
-// single lines (a matcher never sees a line break inside one), and, only
-// when `path` is given, an optional "path".
+// single lines (a matcher never sees a line break inside one) unless
+// `single_lines` is false, and, only when `path` is given, an optional
+// "path".
 status read_examples(const json_place& at, simdjson::dom::element value, std::vector<std::string>& positive,
-                     std::vector<std::string>& negative, std::string* path = nullptr);
+                     std::vector<std::string>& negative, std::string* path = nullptr, bool single_lines = true);
+// The error read_examples gives when an example holds a line break, for a
+// loader that can only tell after the whole item whether they may.
+status check_single_lines(const json_place& at, const std::vector<std::string>& positive,
+                          const std::vector<std::string>& negative);
 
 }  // namespace heimdall::analysis

@@ -17,6 +17,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace heimdall::analysis {
@@ -27,6 +28,8 @@ struct rule_pack::compiled_rule {
   std::unique_ptr<RE2> not_pattern;            // null: none
   std::unique_ptr<RE2> not_in_block;           // null: none
   std::unique_ptr<RE2> in_block;               // null: none
+  std::unique_ptr<RE2> assigned;               // null: none
+  std::unique_ptr<RE2> not_assigned;           // null: none
   std::vector<std::unique_ptr<RE2>> paths;     // empty: every path
 };
 
@@ -182,6 +185,74 @@ bool found_in_block(const RE2& re, language lang, const file_lines& lines, std::
   return false;
 }
 
+std::size_t indentation(std::string_view line) {
+  std::size_t n = 0;
+  while (n < line.size() && (line[n] == ' ' || line[n] == '\t')) ++n;
+  return n;
+}
+
+// The expressions that find a binding of one variable, built per lookup
+// since the name comes from the match. Written for the common syntax of the
+// supported languages: `name = v`, `name: T = v`, `name := v`,
+// `const name = v`, `String name = v`, `$name = v`; a parameter default
+// `(name = v` or `, name: T = v` in a header. `==` is a comparison.
+struct binding_patterns {
+  explicit binding_patterns(std::string_view name)
+      : statement("^\\s*(?:[\\w.:<>\\[\\],]+\\s+)*" + RE2::QuoteMeta(name) + "\\s*(?::\\s*[^=]+?)?\\s*:?=\\s*([^=].*)",
+                  latin1_options()),
+        parameter("[(,]\\s*" + RE2::QuoteMeta(name) + "\\s*(?::\\s*[^=,()]+?)?\\s*=\\s*([^=].*)", latin1_options()),
+        mention("(?:^|[^\\w$])" + RE2::QuoteMeta(name) + "(?:\\W|$)", latin1_options()) {}
+  RE2 statement;
+  RE2 parameter;
+  RE2 mention;
+};
+
+// The value last bound to `name` before line `use`, walking back at most
+// kMaxBindingLines lines: an assignment at the indentation of `use` or of a
+// block enclosing it, or a parameter default in an enclosing header. Lines
+// indented deeper than the current scope are skipped: they are a nested
+// block (whose assignment may not run) or, once a header has been passed,
+// another function's body. A header that names the variable without a
+// default (a parameter, a loop variable) binds it to something unknown, so
+// the walk stops there; so does a condition on it, which cannot be told
+// from those without a parser and may be the check that makes it safe.
+// Indentation stands in for scope: a heuristic for hand-formatted code, not
+// a parser.
+std::optional<std::string> bound_value(language lang, const file_lines& lines, std::size_t use,
+                                       std::string_view name) {
+  const binding_patterns patterns(name);
+  std::size_t scope = indentation(lines.scanned(use));
+  std::size_t stop = use > kMaxBindingLines ? use - kMaxBindingLines : 0;
+  for (std::size_t i = use; i-- > stop;) {
+    std::string_view line = lines.scanned(i);
+    std::string_view code = code_of(lang, line);
+    std::size_t indent = indentation(line);
+    if (code.empty() || indent > scope) continue;
+    std::string value;
+    if (RE2::PartialMatch(code, patterns.statement, &value)) return value;
+    if (indent == scope) continue;
+    if (RE2::PartialMatch(code, patterns.parameter, &value)) return value;
+    if (RE2::PartialMatch(code, patterns.mention)) return std::nullopt;
+    scope = indent;
+  }
+  return std::nullopt;
+}
+
+// A rule's `assigned` and `not_assigned`, judged on the value bound to the
+// variable its first pattern captures on the line: `assigned` must match it
+// (no variable or no binding: no match); `not_assigned` must not (no
+// variable or no binding: nothing to exclude).
+bool binding_allows(const rule_pack::compiled_rule& compiled, language lang, const file_lines& lines,
+                    std::size_t line_index) {
+  std::string name;
+  std::optional<std::string> value;
+  if (RE2::PartialMatch(lines.scanned(line_index), *compiled.patterns.front(), &name) && !name.empty()) {
+    value = bound_value(lang, lines, line_index, name);
+  }
+  if (compiled.assigned && !(value && RE2::PartialMatch(*value, *compiled.assigned))) return false;
+  return !(compiled.not_assigned && value && RE2::PartialMatch(*value, *compiled.not_assigned));
+}
+
 using candidate_list = std::vector<std::pair<std::size_t, int>>;  // (line index, Set entry)
 
 // One multi-line Set pass over the text names the rules that can match at
@@ -264,6 +335,15 @@ result<rule_pack> build_rule_pack(std::vector<rule> rules) {
     }
     if (!r.in_block.empty()) {
       if (status s = compile(r, "in_block", r.in_block, compiled.in_block); !s.is_ok()) return s;
+    }
+    if (!r.assigned.empty()) {
+      if (status s = compile(r, "assigned", r.assigned, compiled.assigned); !s.is_ok()) return s;
+    }
+    if (!r.not_assigned.empty()) {
+      if (status s = compile(r, "not_assigned", r.not_assigned, compiled.not_assigned); !s.is_ok()) return s;
+    }
+    if ((compiled.assigned || compiled.not_assigned) && compiled.patterns.front()->NumberOfCapturingGroups() < 1) {
+      return rule_error(r, "fields 'assigned' and 'not_assigned': the first pattern needs a capture group naming the variable");
     }
     for (const std::string& filter : r.paths) {
       compiled.paths.emplace_back();
@@ -359,7 +439,8 @@ std::vector<finding> match(const rule_pack& pack, std::string_view path, languag
     const rule_pack::compiled_rule& compiled = pack.compiled_[r];
     if (!code.empty() && confirm(compiled, line) &&
         !(compiled.not_in_block && found_in_block(*compiled.not_in_block, lang, lines, line_index)) &&
-        (!compiled.in_block || found_in_block(*compiled.in_block, lang, lines, line_index))) {
+        (!compiled.in_block || found_in_block(*compiled.in_block, lang, lines, line_index)) &&
+        (!(compiled.assigned || compiled.not_assigned) || binding_allows(compiled, lang, lines, line_index))) {
       out.push_back(make_finding(pack.rules_[r], source, path, static_cast<int>(line_index) + 1, code));
     }
   }

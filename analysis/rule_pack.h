@@ -49,6 +49,11 @@ namespace heimdall::analysis {
 // and the look-ahead per finding stays bounded on generated files.
 inline constexpr std::size_t kMaxBlockLines = 40;
 
+// How many lines before a match a rule's `assigned` looks for the binding of
+// the variable the match names: the top of a long function body, and a
+// bounded walk back per finding.
+inline constexpr std::size_t kMaxBindingLines = 80;
+
 struct rule_examples {
   // The path the examples are matched under; required (and must pass the
   // rule's path filters) when the rule has `paths`.
@@ -80,6 +85,19 @@ struct rule {
   // follow it, such as the {{ }} actions in a template text passed to
   // Sprintf. Empty: none.
   std::string in_block;
+  // Must match the value last bound to the variable that the first
+  // pattern's first capture group names (`execute(query)` after
+  // `query = "SELECT ..." + x`): for a dangerous value assigned a few lines
+  // before the call that uses it. The binding is the nearest earlier
+  // assignment or declaration in the match's scope, or a parameter default
+  // in the header of a block enclosing it (see rule_pack.cpp, bound_value).
+  // Empty: none.
+  std::string assigned;
+  // Must not match that value (a local address, a constant): alone, the
+  // match is reported unless the variable it names is bound to such a value
+  // (`cmd = "ls"` before `os.system(cmd)`). Needs the same capture group.
+  // Empty: none.
+  std::string not_assigned;
   rule_examples examples;
   std::string file;  // name of the pack file it came from, for messages
 };

@@ -94,8 +94,12 @@ status read_rule(json_place& at, std::size_t index, element value, rule& out) {
       s = read_string(at, "not_in_block", item, out.not_in_block);
     } else if (key == "in_block") {
       s = read_string(at, "in_block", item, out.in_block);
+    } else if (key == "assigned") {
+      s = read_string(at, "assigned", item, out.assigned);
+    } else if (key == "not_assigned") {
+      s = read_string(at, "not_assigned", item, out.not_assigned);
     } else if (key == "examples") {
-      s = read_examples(at, item, out.examples.positive, out.examples.negative, &out.examples.path);
+      s = read_examples(at, item, out.examples.positive, out.examples.negative, &out.examples.path, false);
     } else {
       s = at.error("unknown field '" + std::string(key) + "'");
     }
@@ -111,6 +115,11 @@ status read_rule(json_place& at, std::size_t index, element value, rule& out) {
   if (out.remediation.empty()) return at.error("missing field 'remediation'");
   if (out.patterns.empty()) return at.error("missing field 'pattern' (or 'patterns')");
   if (out.examples.positive.empty()) return at.error("missing field 'examples'");
+  // A rule that looks back for an assignment needs the assignment in its
+  // examples; every other rule sees one line at a time.
+  if (out.assigned.empty() && out.not_assigned.empty()) {
+    return check_single_lines(at, out.examples.positive, out.examples.negative);
+  }
   return status::ok();
 }
 
@@ -213,6 +222,8 @@ status read_file(const fs::path& file, std::vector<rule>& out) {
     if (status s = expand(rule_at, "not_pattern", fragments, parsed.not_pattern); !s.is_ok()) return s;
     if (status s = expand(rule_at, "not_in_block", fragments, parsed.not_in_block); !s.is_ok()) return s;
     if (status s = expand(rule_at, "in_block", fragments, parsed.in_block); !s.is_ok()) return s;
+    if (status s = expand(rule_at, "assigned", fragments, parsed.assigned); !s.is_ok()) return s;
+    if (status s = expand(rule_at, "not_assigned", fragments, parsed.not_assigned); !s.is_ok()) return s;
     out.push_back(std::move(parsed));
   }
   return status::ok();

@@ -390,6 +390,104 @@ TEST_CASE("in_block requires its pattern in the block of the match", "[analysis]
   CHECK(found[0].line_start == 1);
 }
 
+// A rule on `execute(<variable>)` whose variable holds a concatenated string.
+rule assigned_rule() {
+  rule r;
+  r.id = "test.assigned";
+  r.cwe = 89;
+  r.languages = {language::python, language::javascript, language::go};
+  r.title = r.message = r.remediation = "x";
+  r.patterns = {"\\bexecute\\(\\s*(\\w+)\\s*[,)]"};
+  r.assigned = "^\"[^\"]*\"\\s*\\+";
+  r.examples.positive = {"q = \"SELECT \" + x\nexecute(q)"};
+  r.examples.negative = {"q = \"SELECT 1\"\nexecute(q)"};
+  return r;
+}
+
+std::vector<int> lines_of(const std::vector<finding>& found) {
+  std::vector<int> out;
+  for (const auto& f : found) out.push_back(f.line_start);
+  return out;
+}
+
+TEST_CASE("assigned matches the value last bound to the variable a match names", "[analysis][rules]") {
+  auto built = build_rule_pack({assigned_rule()});
+  REQUIRE(built.is_ok());
+  SECTION("the nearest earlier assignment in scope decides") {
+    std::string code =
+        "q = \"SELECT \" + a\n"         // 1
+        "execute(q)\n"                  // 2: reported
+        "q = \"SELECT 1\"\n"            // 3
+        "execute(q)\n"                  // 4: rebound to a constant
+        "q: str = \"SELECT \" + b\n"    // 5
+        "execute(q, params)\n"          // 6: reported (annotated)
+        "execute(other)\n";             // 7: never bound
+    CHECK(lines_of(match(*built, "a.py", language::python, code)) == std::vector<int>{2, 6});
+  }
+  SECTION("enclosing blocks are in scope, nested blocks and other functions are not") {
+    std::string code =
+        "def f():\n"                              // 1
+        "    q = \"SELECT \" + a\n"               // 2
+        "    with db() as c:\n"                   // 3
+        "        execute(q)\n"                    // 4: reported
+        "def g():\n"                              // 5
+        "    if x:\n"                             // 6
+        "        q = \"SELECT \" + a\n"           // 7
+        "    execute(q)\n"                        // 8: only a nested block binds it
+        "def h(q):\n"                             // 9
+        "    execute(q)\n"                        // 10: a parameter
+        "def k(q=\"SELECT \" + a):\n"             // 11
+        "    execute(q)\n";                       // 12: reported (parameter default)
+    CHECK(lines_of(match(*built, "a.py", language::python, code)) == std::vector<int>{4, 12});
+  }
+  SECTION("declarations of brace languages") {
+    std::string js = "function f() {\n  const q = \"SELECT \" + a;\n  if (a) {\n    execute(q);\n  }\n}\n";
+    CHECK(lines_of(match(*built, "a.js", language::javascript, js)) == std::vector<int>{4});
+    // A header that names the variable ends the walk, even a condition.
+    std::string go = "func f() {\n\tq := \"SELECT \" + a\n\texecute(q)\n\tif q != \"\" {\n\t\texecute(q)\n\t}\n}\n";
+    CHECK(lines_of(match(*built, "a.go", language::go, go)) == std::vector<int>{3});
+  }
+  SECTION("a comparison is no binding, and the walk back is bounded") {
+    CHECK(match(*built, "a.py", language::python, "q == \"SELECT \" + a\nexecute(q)\n").empty());
+    std::string far = "q = \"SELECT \" + a\n";
+    for (std::size_t i = 0; i < kMaxBindingLines; ++i) far += "x = 1\n";
+    CHECK(match(*built, "a.py", language::python, far + "execute(q)\n").empty());
+  }
+  SECTION("not_assigned excludes values") {
+    rule r = assigned_rule();
+    r.not_assigned = "\\+\\s*str\\(";
+    auto narrowed = build_rule_pack({r});
+    REQUIRE(narrowed.is_ok());
+    std::string code = "q = \"SELECT \" + str(n)\nexecute(q)\np = \"SELECT \" + a\nexecute(p)\n";
+    CHECK(lines_of(match(*narrowed, "a.py", language::python, code)) == std::vector<int>{4});
+  }
+  SECTION("not_assigned alone drops only a variable bound to such a value") {
+    rule r = assigned_rule();
+    r.patterns = {"\\bexecute\\(\\s*(?:(\\w+)\\s*\\))?"};
+    r.assigned.clear();
+    r.not_assigned = "^\"[^\"]*\"\\s*$";
+    r.examples.positive = {"execute(q)"};
+    r.examples.negative = {"q = \"SELECT 1\"\nexecute(q)"};
+    auto built_alone = build_rule_pack({r});
+    REQUIRE(built_alone.is_ok());
+    std::string code =
+        "q = \"SELECT 1\"\n"      // 1
+        "execute(q)\n"              // 2: a constant
+        "p = \"SELECT \" + a\n"   // 3
+        "execute(p)\n"              // 4: reported
+        "execute(unbound)\n"        // 5: reported
+        "execute(q + a)\n";         // 6: no bare variable, reported
+    CHECK(lines_of(match(*built_alone, "a.py", language::python, code)) == std::vector<int>{4, 5, 6});
+  }
+  SECTION("the first pattern must capture the variable") {
+    rule r = assigned_rule();
+    r.patterns = {"\\bexecute\\("};
+    auto bad = build_rule_pack({r});
+    REQUIRE_FALSE(bad.is_ok());
+    CHECK_THAT(bad.error().message(), Catch::Contains("capture group"));
+  }
+}
+
 TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]") {
   SECTION("invalid JSON") {
     status s = load_error({{"broken.json", R"j({"rules": [ {"id": "x", )j"}});
@@ -412,6 +510,12 @@ TEST_CASE("the loader names the file and rule of each error", "[analysis][rules]
     status s = load_error({{"p.json", R"j({"rules": [)j" + rule_json("test.bad-block", R"j(, "not_in_block": "Secure(")j") + "]}"}});
     CHECK_THAT(s.message(), Catch::Contains("test.bad-block") && Catch::Contains("not_in_block") &&
                                 Catch::Contains("missing )"));
+  }
+  SECTION("examples of several lines need assigned") {
+    std::string text = rule_json("test.two-lines");
+    text.replace(text.find(R"j(["eval(x)"])j"), 11, R"j(["x = 1\neval(x)"])j");
+    status s = load_error({{"p.json", R"j({"rules": [)j" + text + "]}"}});
+    CHECK_THAT(s.message(), Catch::Contains("test.two-lines") && Catch::Contains("examples are single lines"));
   }
   SECTION("unknown language") {
     std::string text = rule_json("test.lang");
