@@ -343,17 +343,24 @@ class parser {
   }
 
   // A literal string that holds a JSON object (a policy document) becomes
-  // that object.
-  static void maybe_json(config_node& out, int first_line) {
+  // that object. Its nodes all take the string's line: to HCL the JSON is one
+  // string value, so a finding in it points at the attribute holding it (a
+  // heredoc's `policy = <<EOF` line), as other Terraform scanners report it.
+  static void maybe_json(config_node& out) {
     std::size_t a = out.text.find_first_not_of(" \t\r\n");
     std::size_t z = out.text.find_last_not_of(" \t\r\n");
     if (a == std::string::npos || out.text[a] != '{' || out.text[z] != '}') return;
     config_node parsed;
-    if (parse_json_config(out.text, parsed, first_line)) return;  // not JSON: keep the text
+    if (parse_json_config(out.text, parsed)) return;  // not JSON: keep the text
     std::string key = std::move(out.key);
-    parsed.line = out.line;
+    pin_lines(parsed, out.line);
     out = std::move(parsed);
     out.key = std::move(key);
+  }
+
+  static void pin_lines(config_node& n, int line) {
+    n.line = line;
+    for (config_node& c : n.children) pin_lines(c, line);
   }
 
   void convert(std::size_t b, std::size_t e, config_node& out, int depth) {
@@ -371,7 +378,7 @@ class parser {
           out.literal = !first.interpolated;
           // A policy document stays JSON with `${}` references inside its
           // strings, so templates are tried too.
-          maybe_json(out, first.type == tk::heredoc ? first.line + 1 : first.line);
+          maybe_json(out);
           return;
         case tk::number:
           out.text = first.value;

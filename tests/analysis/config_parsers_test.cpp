@@ -63,6 +63,7 @@ TEST_CASE("HCL: blocks, labels, attributes, nested blocks, expressions", "[analy
   REQUIRE(policy->is_map());  // JSON in a heredoc is parsed
   CHECK(policy->find("Statement"));
   CHECK(policy->line == 12);
+  CHECK(policy->find("Statement")->line == 12);  // the JSON is one string: its nodes keep the attribute's line
   CHECK(r.find("versioning")->find("enabled")->line == 16);
   CHECK(r.find("cond")->text == "var.x ? \"a\" : \"b\"");
   CHECK(r.find("s")->text == "brace } and # inside");
