@@ -28,6 +28,7 @@
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
 #include "analysis/taint_constants.h"
+#include "analysis/taint_go.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
 #include "analysis/taint_spec.h"
@@ -264,20 +265,35 @@ std::set<std::uint32_t> generic_brackets(span s) {
   return out;
 }
 
+// The language's front end: its tokens, then its statements.
+lexed_file lex_file(language lang, std::string_view content) {
+  if (lang == language::python) return lex_python(content);
+  if (lang == language::go) return lex_go(content);
+  return lex_javascript(content);
+}
+
+std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
+  const auto n = static_cast<std::uint32_t>(lexed.tokens.size());
+  if (lang == language::python) return parse_python(lexed);
+  if (lang == language::java) return parse_java(lexed.tokens, 0, n);
+  if (lang == language::go) return parse_go(lexed.tokens, 0, n);
+  return parse_javascript(lexed.tokens, 0, n);
+}
+
 class file_analyzer {
  public:
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
       : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
+        go_(lang == language::go),
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
 
   // False when the file went past a work bound (what was found stays).
   bool run() {
-    lexed_ = py_ ? lex_python(content_) : lex_javascript(content_);
+    lexed_ = lex_file(lang_, content_);
     if (lexed_.truncated) return false;
-    const auto n = static_cast<std::uint32_t>(lexed_.tokens.size());
-    top_ = py_ ? parse_python(lexed_) : java_ ? parse_java(lexed_.tokens, 0, n) : parse_javascript(lexed_.tokens, 0, n);
+    top_ = parse_file(lang_, lexed_);
     collect_functions(top_, 0);
     frame module;
     exec_block(top_, module);
@@ -413,8 +429,53 @@ class file_analyzer {
     return false;
   }
 
+  // What the names of a function's typed parameters stand for, while it is
+  // analysed (bind_param_types); the caller's bindings come back after.
+  class param_type_scope {
+   public:
+    param_type_scope(file_analyzer& a, const stmt& f) : a_(a), active_(!a.ls_.param_types.empty()) {
+      if (!active_) return;
+      aliases_ = a.aliases_;
+      typed_ = a.typed_params_;
+      a.bind_param_types(f);
+    }
+    ~param_type_scope() {
+      if (!active_) return;
+      a_.aliases_ = std::move(aliases_);
+      a_.typed_params_ = std::move(typed_);
+    }
+    param_type_scope(const param_type_scope&) = delete;
+    param_type_scope& operator=(const param_type_scope&) = delete;
+
+   private:
+    file_analyzer& a_;
+    bool active_;
+    std::map<std::string, std::string> aliases_;
+    std::set<std::string> typed_;
+  };
+
+  // Parameters of `f` whose declared type a param_types rule names stand
+  // for its path; a parameter of another type drops what its name stood
+  // for outside.
+  void bind_param_types(const stmt& f) {
+    if (f.head.empty()) return;
+    for (span p : split(f.head, ",")) {
+      if (p.empty() || p[p.b].kind != tok::name) continue;
+      std::string name(p[p.b].text);
+      std::string text = text_of(p);
+      if (typed_params_.erase(name)) aliases_.erase(name);
+      for (const param_type_rule& rule : ls_.param_types) {
+        if (!RE2::PartialMatch(text, *rule.type)) continue;
+        aliases_[name] = rule.path;
+        typed_params_.insert(name);
+        break;
+      }
+    }
+  }
+
   void analyze_function(const stmt& f, const env& closure, int depth) {
     if (!analyzed_.insert(&f).second || depth > kMaxNesting) return;
+    param_type_scope types(*this, f);
     frame fr;
     fr.vars = closure;
     fr.function = f.name;
@@ -466,6 +527,7 @@ class file_analyzer {
     fr.constant_route = constant_route(*fi.s);
     std::vector<sink_hit> hits;
     fr.hits = &hits;
+    param_type_scope types(*this, *fi.s);
     for (std::size_t i = 0; i < fi.params.size() && i < 64; ++i) {
       if (fi.params[i].empty()) continue;
       value v;
@@ -699,11 +761,14 @@ class file_analyzer {
   void exec_loop(const stmt& s, frame& fr, int depth) {
     span target{}, iter{};
     if (s.loop == loop_form::py_for || s.loop == loop_form::js_for_in_of) {
-      auto in = top_level(s.head, [&](const token& t) { return is(t, "in") || is(t, "of") || (java_ && is(t, ":")); });
+      auto in = top_level(s.head, [&](const token& t) {
+        return go_ ? is(t, "range") : is(t, "in") || is(t, "of") || (java_ && is(t, ":"));
+      });
       if (!in.empty()) {
         target = span{s.head.toks, s.head.b, in[0]};
         iter = span{s.head.toks, in[0] + 1, s.head.e};
         if (java_) target = java_declared(target);
+        if (go_ && !target.empty() && is(target[target.e - 1], "=")) --target.e;  // `k, v := range xs`
       }
     }
     std::vector<span> c_parts;
@@ -916,6 +981,7 @@ class file_analyzer {
           continue;
         }
         span target{d.toks, d.b, eq[0]}, rhs{d.toks, eq[0] + 1, d.e};
+        if (go_ && target.e > target.b + 1) target.e = target.b + 1;  // Go `var x T = v`
         if (require_aliases(target, rhs)) continue;
         value v = eval(rhs, fr, 0);
         v.num = fold_num(rhs, fr);
@@ -1286,7 +1352,8 @@ class file_analyzer {
       }
       if (!py_ && !java_) {
         stmt fn;
-        std::uint32_t end = js_function_expression(*s.toks, i, s.e, fn, depth);
+        std::uint32_t end = go_ ? go_function_literal(*s.toks, i, s.e, fn, depth)
+                                : js_function_expression(*s.toks, i, s.e, fn, depth);
         if (end > i) {
           if (!fr.summary_mode) {
             // Inline functions (callbacks) are analysed where they appear, with the current scope.
@@ -1490,6 +1557,11 @@ class file_analyzer {
       for (const auto& [kw, re] : sink.unless_kwarg) {
         auto it = std::find_if(args.begin(), args.end(), [&](const call_arg& a) { return a.keyword == kw; });
         if (it != args.end() && RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
+      }
+      if (sink.arg0 || sink.not_arg0) {
+        std::string first = args.empty() ? std::string() : canonical(text_of(args[0].expr));
+        if (sink.arg0 && (args.empty() || !RE2::FullMatch(first, *sink.arg0))) applies = false;
+        if (sink.not_arg0 && !args.empty() && RE2::FullMatch(first, *sink.not_arg0)) applies = false;
       }
       if (!applies) continue;
       if (sink.proof_only) {
@@ -1944,6 +2016,7 @@ class file_analyzer {
   language lang_;
   bool py_;
   bool java_;
+  bool go_;
   const source_file& file_;
   std::string_view content_;
   const text_lines lines_;
@@ -1955,6 +2028,7 @@ class file_analyzer {
   std::vector<std::unique_ptr<stmt>> inline_functions_;
   std::map<std::string, function_info> functions_;
   std::map<std::string, std::string> aliases_;
+  std::set<std::string> typed_params_;  // names aliases_ binds by a parameter's type (bind_param_types)
   std::set<const stmt*> analyzed_;
   std::set<std::pair<int, int>> reported_;
   std::vector<finding> findings_;
@@ -1979,7 +2053,8 @@ struct file_result {
 
 bool analysable(const source_file& file, const taint_spec& spec) {
   return spec.get().find(file.lang) && (file.lang == language::python || file.lang == language::javascript ||
-                                        file.lang == language::typescript || file.lang == language::java);
+                                        file.lang == language::typescript || file.lang == language::java ||
+                                        file.lang == language::go);
 }
 
 // One file's functions for literal_functions (nothing when unreadable or
@@ -1989,13 +2064,9 @@ std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesy
   if (!analysable(file, spec)) return {};
   std::string content;
   if (read_source_file(root / file.path, content) != 0) return {};
-  lexed_file lexed = file.lang == language::python ? lex_python(content) : lex_javascript(content);
+  lexed_file lexed = lex_file(file.lang, content);
   if (lexed.truncated) return {};
-  const auto n = static_cast<std::uint32_t>(lexed.tokens.size());
-  std::vector<stmt> top = file.lang == language::python ? parse_python(lexed)
-                          : file.lang == language::java ? parse_java(lexed.tokens, 0, n)
-                                                        : parse_javascript(lexed.tokens, 0, n);
-  return literal_returns(top);
+  return literal_returns(parse_file(file.lang, lexed));
 }
 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,

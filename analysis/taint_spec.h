@@ -65,6 +65,19 @@ struct sink_rule {
   std::vector<std::pair<std::string, std::unique_ptr<RE2>>> require_kwarg;
   // Not a sink when keyword `first` is given and its text matches.
   std::vector<std::pair<std::string, std::unique_ptr<RE2>>> unless_kwarg;
+  // Only a sink when the first argument's path matches (fully): a writer
+  // that is an HTTP response (`fmt.Fprintf(w, ...)`), a shell as the
+  // program (`exec.Command("sh", "-c", cmd)`).
+  std::unique_ptr<RE2> arg0;
+  std::unique_ptr<RE2> not_arg0;  // ... and not a sink when it matches (the program's own path, os.Args[0])
+};
+
+// A parameter whose declared type (its text) matches `type` stands for
+// `path` in source and sink paths, as an import alias does: Go's
+// `r *http.Request` makes `r.FormValue()` the path `http.Request.FormValue()`.
+struct param_type_rule {
+  std::unique_ptr<RE2> type;
+  std::string path;
 };
 
 struct sanitizer_rule {
@@ -92,6 +105,7 @@ struct language_spec {
   std::unique_ptr<RE2> constant_route_path;  // the request path, constant in a handler whose routes are fixed
   std::unique_ptr<RE2> request_param;  // a handler parameter (its text) holding the request object (see source_rule::object)
   std::unique_ptr<RE2> handler_function;     // a function name marking a request handler (servlet doGet)
+  std::vector<param_type_rule> param_types;
 };
 
 }  // namespace heimdall::analysis::taint_detail

@@ -171,6 +171,10 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       s = r.kwarg_map(key, field, out.require_kwarg);
     } else if (key == "unless_kwarg" && !assign) {
       s = r.kwarg_map(key, field, out.unless_kwarg);
+    } else if (key == "arg0" && !assign) {
+      s = r.regex(key, field, out.arg0);
+    } else if (key == "not_arg0" && !assign) {
+      s = r.regex(key, field, out.not_arg0);
     } else {
       s = r.error("unknown field '" + std::string(key) + "'");
     }
@@ -180,6 +184,26 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
   if (out.cls < 0) return r.error("missing 'class'");
   if (!assign && !out.callee) return r.error("missing 'callee'");
   if (assign && !out.target) return r.error("missing 'target'");
+  return {};
+}
+
+status read_param_type(reader& r, element v, language_spec& spec) {
+  object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) return r.error("must be an object");
+  param_type_rule rule;
+  for (auto [key, field] : o) {
+    status s;
+    if (key == "type") {
+      s = r.regex(key, field, rule.type);
+    } else if (key == "path") {
+      s = r.str(key, field, rule.path);
+    } else {
+      s = r.error("unknown field '" + std::string(key) + "'");
+    }
+    if (!s.is_ok()) return s;
+  }
+  if (!rule.type || rule.path.empty()) return r.error("needs 'type' and 'path'");
+  spec.param_types.push_back(std::move(rule));
   return {};
 }
 
@@ -300,6 +324,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.regex(key, field, spec->request_param);
     } else if (key == "handler_function") {
       s = r.regex(key, field, spec->handler_function);
+    } else if (key == "param_types") {
+      s = each(r, key, field, [&](element item) -> status { return read_param_type(r, item, *spec); });
     } else {
       s = r.error("unknown field '" + std::string(key) + "'");
     }

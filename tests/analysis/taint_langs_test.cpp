@@ -88,3 +88,65 @@ TEST_CASE("jax-rs: sanitized, reassigned and non-resource parameters give nothin
                                    "}\n")
             .empty());
 }
+
+TEST_CASE("go net/http request data reaches sql, shell, response and redirect sinks", "[taint][go]") {
+  auto found = scan("srv/main.go",
+                    "package main\n"
+                    "import (\n  \"fmt\"\n  \"net/http\"\n  \"os/exec\"\n)\n"  // 6 lines
+                    "func show(w http.ResponseWriter, r *http.Request) {\n"
+                    "  id := r.URL.Query().Get(\"id\")\n"
+                    "  q := fmt.Sprintf(\"SELECT * FROM t WHERE id = '%s'\", id)\n"
+                    "  rows, err := db.Query(q)\n"
+                    "  exec.Command(\"sh\", \"-c\", \"ls \"+r.FormValue(\"dir\")).Run()\n"
+                    "  fmt.Fprintf(w, \"<p>%s</p>\", id)\n"
+                    "  http.Redirect(w, r, r.FormValue(\"next\"), http.StatusFound)\n"
+                    "}\n");
+  const finding* sql = at(found, "go.taint.sqli", 10);
+  REQUIRE(sql);
+  CHECK(sql->cwe_id == 89);
+  REQUIRE(sql->path.size() >= 2);
+  CHECK(sql->path.front().line == 8);
+  CHECK(sql->path.back().line == 10);
+  CHECK(at(found, "go.taint.cmdi", 11));
+  CHECK(at(found, "go.taint.xss", 12));
+  CHECK(at(found, "go.taint.redirect", 13));
+  CHECK(found.size() == 4);
+}
+
+TEST_CASE("go gin context data, func literals and range loops", "[taint][go]") {
+  auto found = scan("srv/api.go",
+                    "package api\n"
+                    "func routes(r *gin.Engine) {\n"
+                    "  r.GET(\"/f\", func(c *gin.Context) {\n"
+                    "    name := c.Query(\"name\")\n"
+                    "    data, _ := os.ReadFile(filepath.Join(\"/srv\", name))\n"
+                    "    c.Redirect(302, c.Param(\"to\"))\n"
+                    "    for _, u := range c.QueryArray(\"u\") {\n"
+                    "      http.Get(u)\n"
+                    "    }\n"
+                    "  })\n"
+                    "}\n");
+  CHECK(at(found, "go.taint.path", 5));
+  CHECK(at(found, "go.taint.redirect", 6));
+  CHECK(at(found, "go.taint.ssrf", 8));
+}
+
+TEST_CASE("go: sanitized, reassigned and untyped values give nothing", "[taint][go]") {
+  CHECK(scan("srv/main.go",
+             "package main\n"
+             "func show(w http.ResponseWriter, r *http.Request) {\n"
+             "  n, err := strconv.Atoi(r.FormValue(\"n\"))\n"
+             "  db.Query(\"SELECT * FROM t LIMIT \" + strconv.Itoa(n))\n"
+             "  fmt.Fprintf(w, \"<p>%s</p>\", html.EscapeString(r.FormValue(\"q\")))\n"
+             "  f, _ := os.Open(filepath.Base(r.URL.Path))\n"
+             "  cmd := r.FormValue(\"cmd\")\n"
+             "  cmd = \"uptime\"\n"
+             "  exec.Command(cmd).Run()\n"
+             "  exec.Command(\"git\", \"log\", r.FormValue(\"ref\")).Run()\n"
+             "  fmt.Fprintf(os.Stdout, \"%s\", r.FormValue(\"q\"))\n"
+             "}\n"
+             "func other(r io.Reader, w io.Writer) {\n"
+             "  fmt.Fprintf(w, \"%s\", r.FormValue(\"q\"))\n"
+             "}\n")
+            .empty());
+}
