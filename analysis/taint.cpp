@@ -1542,6 +1542,16 @@ class file_analyzer {
     here = true;
   }
 
+  // The positional argument at `index`, or null.
+  static const call_arg* positional(const std::vector<call_arg>& args, int index) {
+    int position = 0;
+    for (const call_arg& a : args) {
+      if (!a.keyword.empty()) continue;
+      if (position++ == index) return &a;
+    }
+    return nullptr;
+  }
+
   // The value of a call; reports the sinks it reaches.
   value call(const std::string& callee, int line, const value* receiver, const std::string& receiver_key,
              const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth) {
@@ -1558,10 +1568,13 @@ class file_analyzer {
         auto it = std::find_if(args.begin(), args.end(), [&](const call_arg& a) { return a.keyword == kw; });
         if (it != args.end() && RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
       }
-      if (sink.arg0 || sink.not_arg0) {
-        std::string first = args.empty() ? std::string() : canonical(text_of(args[0].expr));
-        if (sink.arg0 && (args.empty() || !RE2::FullMatch(first, *sink.arg0))) applies = false;
-        if (sink.not_arg0 && !args.empty() && RE2::FullMatch(first, *sink.not_arg0)) applies = false;
+      for (const auto& [index, re] : sink.require_arg) {
+        const call_arg* a = positional(args, index);
+        if (!a || !RE2::FullMatch(canonical(text_of(a->expr)), *re)) applies = false;
+      }
+      for (const auto& [index, re] : sink.unless_arg) {
+        const call_arg* a = positional(args, index);
+        if (a && RE2::FullMatch(canonical(text_of(a->expr)), *re)) applies = false;
       }
       if (!applies) continue;
       if (sink.proof_only) {

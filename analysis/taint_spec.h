@@ -65,11 +65,13 @@ struct sink_rule {
   std::vector<std::pair<std::string, std::unique_ptr<RE2>>> require_kwarg;
   // Not a sink when keyword `first` is given and its text matches.
   std::vector<std::pair<std::string, std::unique_ptr<RE2>>> unless_kwarg;
-  // Only a sink when the first argument's path matches (fully): a writer
-  // that is an HTTP response (`fmt.Fprintf(w, ...)`), a shell as the
-  // program (`exec.Command("sh", "-c", cmd)`).
-  std::unique_ptr<RE2> arg0;
-  std::unique_ptr<RE2> not_arg0;  // ... and not a sink when it matches (the program's own path, os.Args[0])
+  // Only a sink when the positional argument at index `first` is given and
+  // its path matches (fully): a writer that is an HTTP response
+  // (`fmt.Fprintf(w, ...)`), a shell as the program (`exec.Command("sh",
+  // "-c", cmd)`), the option set (`curl_setopt($h, CURLOPT_URL, $u)`).
+  std::vector<std::pair<int, std::unique_ptr<RE2>>> require_arg;
+  // Not a sink when that argument is given and matches (the program's own path, os.Args[0]).
+  std::vector<std::pair<int, std::unique_ptr<RE2>>> unless_arg;
 };
 
 // A parameter whose declared type (its text) matches `type` stands for

@@ -73,6 +73,19 @@ struct reader {
     }
     return {};
   }
+
+  // `{"<index>": regex}` for positional arguments 0..99.
+  status arg_map(std::string_view field, element v, std::vector<std::pair<int, std::unique_ptr<RE2>>>& out) const {
+    std::vector<std::pair<std::string, std::unique_ptr<RE2>>> named;
+    if (status st = kwarg_map(field, v, named); !st.is_ok()) return st;
+    for (auto& [key, re] : named) {
+      if (key.empty() || key.size() > 2 || key.find_first_not_of("0123456789") != std::string::npos) {
+        return error("'" + std::string(field) + "' keys are argument indices 0..99");
+      }
+      out.emplace_back(std::stoi(key), std::move(re));
+    }
+    return {};
+  }
 };
 
 int class_index(const taint_spec::data& d, std::string_view name) {
@@ -171,10 +184,10 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       s = r.kwarg_map(key, field, out.require_kwarg);
     } else if (key == "unless_kwarg" && !assign) {
       s = r.kwarg_map(key, field, out.unless_kwarg);
-    } else if (key == "arg0" && !assign) {
-      s = r.regex(key, field, out.arg0);
-    } else if (key == "not_arg0" && !assign) {
-      s = r.regex(key, field, out.not_arg0);
+    } else if (key == "require_arg" && !assign) {
+      s = r.arg_map(key, field, out.require_arg);
+    } else if (key == "unless_arg" && !assign) {
+      s = r.arg_map(key, field, out.unless_arg);
     } else {
       s = r.error("unknown field '" + std::string(key) + "'");
     }
