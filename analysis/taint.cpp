@@ -29,6 +29,7 @@
 #include "analysis/source_read.h"
 #include "analysis/taint_constants.h"
 #include "analysis/taint_go.h"
+#include "analysis/taint_php.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
 #include "analysis/taint_spec.h"
@@ -269,6 +270,7 @@ std::set<std::uint32_t> generic_brackets(span s) {
 lexed_file lex_file(language lang, std::string_view content) {
   if (lang == language::python) return lex_python(content);
   if (lang == language::go) return lex_go(content);
+  if (lang == language::php) return lex_php(content);
   return lex_javascript(content);
 }
 
@@ -277,6 +279,7 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
   if (lang == language::python) return parse_python(lexed);
   if (lang == language::java) return parse_java(lexed.tokens, 0, n);
   if (lang == language::go) return parse_go(lexed.tokens, 0, n);
+  if (lang == language::php) return parse_php(lexed.tokens, 0, n);
   return parse_javascript(lexed.tokens, 0, n);
 }
 
@@ -285,7 +288,7 @@ class file_analyzer {
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
       : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
-        go_(lang == language::go),
+        go_(lang == language::go), php_(lang == language::php),
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
 
@@ -353,11 +356,23 @@ class file_analyzer {
     return "";
   }
 
+  // The variable a PHP parameter `[?Type] [&] [...]$name [= default]` binds.
+  static std::string php_param_name(span p) {
+    for (std::uint32_t i = p.b; i < p.e; ++i) {
+      if (p[i].kind == tok::name && p[i].text.front() == '$') return std::string(p[i].text);
+    }
+    return "";
+  }
+
   std::vector<std::string> param_names(span head) const {
     std::vector<std::string> out;
     if (head.empty()) return out;
     if (java_) {
       for (span p : java_params(head)) out.push_back(java_param_name(p));
+      return out;
+    }
+    if (php_) {
+      for (span p : split(head, ",")) out.push_back(php_param_name(p));
       return out;
     }
     for (span p : split(head, ",")) {
@@ -461,7 +476,7 @@ class file_analyzer {
     if (f.head.empty()) return;
     for (span p : split(f.head, ",")) {
       if (p.empty() || p[p.b].kind != tok::name) continue;
-      std::string name(p[p.b].text);
+      std::string name = php_ ? php_param_name(p) : std::string(p[p.b].text);
       std::string text = text_of(p);
       if (typed_params_.erase(name)) aliases_.erase(name);
       for (const param_type_rule& rule : ls_.param_types) {
@@ -496,7 +511,7 @@ class file_analyzer {
       std::uint32_t i = p.b;
       while (i < p.e && (p[i].kind == tok::op)) ++i;
       if (i >= p.e || p[i].kind != tok::name) continue;
-      std::string name = java_ ? java_param_name(p) : std::string(p[i].text);
+      std::string name = java_ ? java_param_name(p) : php_ ? php_param_name(p) : std::string(p[i].text);
       if (name.empty()) continue;
       value v;
       bool clean = std::find(ls_.clean_params.begin(), ls_.clean_params.end(), name) != ls_.clean_params.end();
@@ -762,9 +777,14 @@ class file_analyzer {
     span target{}, iter{};
     if (s.loop == loop_form::py_for || s.loop == loop_form::js_for_in_of) {
       auto in = top_level(s.head, [&](const token& t) {
-        return go_ ? is(t, "range") : is(t, "in") || is(t, "of") || (java_ && is(t, ":"));
+        return go_ ? is(t, "range") : php_ ? is(t, "as") : is(t, "in") || is(t, "of") || (java_ && is(t, ":"));
       });
-      if (!in.empty()) {
+      if (php_ && !in.empty()) {  // `xs as $v`, `xs as $k => $v`: the value is bound
+        iter = span{s.head.toks, s.head.b, in[0]};
+        target = span{s.head.toks, in[0] + 1, s.head.e};
+        auto arrow = top_level(target, [](const token& t) { return is(t, "=>"); });
+        if (!arrow.empty()) target.b = arrow[0] + 1;
+      } else if (!in.empty()) {
         target = span{s.head.toks, s.head.b, in[0]};
         iter = span{s.head.toks, in[0] + 1, s.head.e};
         if (java_) target = java_declared(target);
@@ -1305,6 +1325,11 @@ class file_analyzer {
     int count = 0;
     while (i < s.e && !aborted_) {
       const token& t = s[i];
+      if (php_ && is_php_numeric_cast(t) && i + 1 < s.e) {  // (int) $x: a number, clean
+        value ignored;
+        i = chain(s, i + 1, fr, depth, ignored);
+        continue;
+      }
       if (t.kind == tok::op && !opens(t)) {
         ++i;
         continue;
@@ -1350,10 +1375,10 @@ class file_analyzer {
           continue;
         }
       }
-      if (!py_ && !java_) {
+      if (!py_ && !java_ && (!php_ || is(t, "function"))) {
         stmt fn;
         std::uint32_t end = go_ ? go_function_literal(*s.toks, i, s.e, fn, depth)
-                                : js_function_expression(*s.toks, i, s.e, fn, depth);
+                                : js_function_expression(*s.toks, i, s.e, fn, depth, php_);
         if (end > i) {
           if (!fr.summary_mode) {
             // Inline functions (callbacks) are analysed where they appear, with the current scope.
@@ -1479,7 +1504,7 @@ class file_analyzer {
           key.clear();
         }
         has_receiver = false;
-        path += "[]";
+        path += php_ && k ? "[" + *k + "]" : "[]";  // PHP: $_SERVER['REQUEST_URI'] is input, ['DOCUMENT_ROOT'] is not
         cur.num.reset();
         cur.str = ch;
         i = close < s.e ? close + 1 : s.e;
@@ -2030,6 +2055,7 @@ class file_analyzer {
   bool py_;
   bool java_;
   bool go_;
+  bool php_;
   const source_file& file_;
   std::string_view content_;
   const text_lines lines_;
@@ -2067,7 +2093,7 @@ struct file_result {
 bool analysable(const source_file& file, const taint_spec& spec) {
   return spec.get().find(file.lang) && (file.lang == language::python || file.lang == language::javascript ||
                                         file.lang == language::typescript || file.lang == language::java ||
-                                        file.lang == language::go);
+                                        file.lang == language::go || file.lang == language::php);
 }
 
 // One file's functions for literal_functions (nothing when unreadable or

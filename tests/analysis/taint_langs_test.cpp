@@ -150,3 +150,77 @@ TEST_CASE("go: sanitized, reassigned and untyped values give nothing", "[taint][
              "}\n")
             .empty());
 }
+
+TEST_CASE("php superglobals reach sql, shell, echo, include, header and unserialize sinks", "[taint][php]") {
+  auto found = scan("web/index.php",
+                    "<html><?php\n"
+                    "$id = $_GET['id'];\n"
+                    "$r = mysqli_query($conn, \"SELECT * FROM t WHERE id = \" . $id);\n"
+                    "system('ping ' . $_POST['host']);\n"
+                    "$out = `ls {$_GET['dir']}`;\n"
+                    "echo \"<p>Hello $id</p>\";\n"
+                    "include $_GET['page'] . '.php';\n"
+                    "header('Location: ' . $_GET['next']);\n"
+                    "$o = unserialize($_COOKIE['data']);\n"
+                    "curl_setopt($ch, CURLOPT_URL, $_REQUEST['url']);\n"
+                    "?>\n"
+                    "<p><?= $_SERVER['QUERY_STRING'] ?></p>\n");
+  const finding* sql = at(found, "php.taint.sqli", 3);
+  REQUIRE(sql);
+  CHECK(sql->cwe_id == 89);
+  REQUIRE(sql->path.size() >= 2);
+  CHECK(sql->path.front().line == 2);
+  CHECK(sql->path.back().line == 3);
+  CHECK(at(found, "php.taint.cmdi", 4));
+  CHECK(at(found, "php.taint.cmdi", 5));
+  CHECK(at(found, "php.taint.xss", 6));
+  CHECK(at(found, "php.taint.path", 7));
+  CHECK(at(found, "php.taint.redirect", 8));
+  CHECK(at(found, "php.taint.deser", 9));
+  CHECK(at(found, "php.taint.ssrf", 10));
+  CHECK(at(found, "php.taint.xss", 12));
+}
+
+TEST_CASE("php laravel request data in controllers and closures", "[taint][php]") {
+  auto found = scan("app/Http/Controllers/UserController.php",
+                    "<?php\n"
+                    "use Illuminate\\Http\\Request;\n"
+                    "class UserController extends Controller {\n"
+                    "    public function show(Request $request, $id) {\n"
+                    "        $name = $request->input('name');\n"
+                    "        DB::select(\"SELECT * FROM users WHERE name = '\" . $name . \"'\");\n"
+                    "        User::whereRaw(\"name = '$name'\")->get();\n"
+                    "        foreach ($request->all() as $k => $v) { exec($v); }\n"
+                    "        if ($id) { echo 1; } elseif ($name) { passthru(request('cmd')); }\n"
+                    "    }\n"
+                    "}\n"
+                    "Route::get('/x', function (Request $r) { return DB::raw($r->query('o')); });\n");
+  CHECK(at(found, "php.taint.sqli", 6));
+  CHECK(at(found, "php.taint.sqli", 7));
+  CHECK(at(found, "php.taint.cmdi", 8));
+  CHECK(at(found, "php.taint.cmdi", 9));
+  CHECK(at(found, "php.taint.sqli", 12));
+}
+
+TEST_CASE("php: sanitized, cast, prepared, reassigned and server-set values give nothing", "[taint][php]") {
+  CHECK(scan("web/page.php",
+             "<?php\n"
+             "$n = (int) $_GET['n'];\n"
+             "mysqli_query($conn, \"SELECT * FROM t LIMIT $n\");\n"
+             "mysqli_query($conn, 'SELECT * FROM t WHERE id = ' . intval($_GET['id']));\n"
+             "echo htmlspecialchars($_GET['name']);\n"
+             "system('ls ' . escapeshellarg($_GET['d']));\n"
+             "readfile('/srv/' . basename($_GET['f']));\n"
+             "$stmt = $pdo->prepare('SELECT * FROM u WHERE id = ?');\n"
+             "$stmt->execute([$_GET['id']]);\n"
+             "$c = $_COOKIE['c'];\n"
+             "$c = 'uptime';\n"
+             "system($c);\n"
+             "include $_SERVER['DOCUMENT_ROOT'] . '/inc.php';\n"
+             "header('Location: https://example.com' . $_SERVER['REQUEST_URI']);\n"
+             "proc_open(['ls', $_GET['d']], $spec, $pipes);\n"
+             "// system($_GET['x']);\n"
+             "?>\n"
+             "<p>system($_GET['y']);</p>\n")
+            .empty());
+}
