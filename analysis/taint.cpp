@@ -1436,6 +1436,7 @@ class file_analyzer {
     std::string receiver_key;
     bool from_source_here = false;
     bool fixed_route = false;
+    std::vector<span> filled;  // the `&x` arguments of a filler call, bound to its value
     if (t.kind == tok::name) {
       key = std::string(t.text);
       path = canonical(key);
@@ -1532,6 +1533,7 @@ class file_analyzer {
           cur = value{};
           cur.str = receiver.str->substr(static_cast<std::size_t>(*args[0].v.num), 1);
         }
+        filled = filled_args(path, args);
         path += "()";
         key.clear();
         has_receiver = false;
@@ -1546,6 +1548,12 @@ class file_analyzer {
         continue;
       }
       check_source(path, cur, from_source_here);
+      for (span target : filled) {
+        value v = cur;
+        if (from_source_here) v.t.o = {text_of(span{s.toks, start, i}), start_line, v.t.o.request};
+        assign(target, v, {}, fr);
+      }
+      filled.clear();
     }
     if (from_source_here) {
       cur.t.o.text = text_of(span{s.toks, start, i});
@@ -1553,6 +1561,20 @@ class file_analyzer {
     }
     out = cur;
     return i;
+  }
+
+  // The variables `x` of the `&x` arguments of a call to `callee` when it
+  // is a filler (language_spec::fillers).
+  std::vector<span> filled_args(const std::string& callee, const std::vector<call_arg>& args) const {
+    std::vector<span> out;
+    if (!ls_.fillers) return out;
+    std::size_t dot = callee.rfind('.');
+    if (!RE2::FullMatch(dot == std::string::npos ? callee : callee.substr(dot + 1), *ls_.fillers)) return out;
+    for (const call_arg& a : args) {
+      span x = a.expr;
+      if (x.e == x.b + 2 && is(x[x.b], "&") && x[x.b + 1].kind == tok::name) out.push_back(span{x.toks, x.b + 1, x.e});
+    }
+    return out;
   }
 
   void check_source(const std::string& path, value& v, bool& here) {

@@ -108,6 +108,9 @@ struct language_spec {
   std::unique_ptr<RE2> request_param;  // a handler parameter (its text) holding the request object (see source_rule::object)
   std::unique_ptr<RE2> handler_function;     // a function name marking a request handler (servlet doGet)
   std::vector<param_type_rule> param_types;
+  // Calls (by method name) that write their value into their `&x`
+  // arguments: Go's `c.ShouldBindJSON(&req)`, `json.Unmarshal(body, &v)`.
+  std::unique_ptr<RE2> fillers;
 };
 
 }  // namespace heimdall::analysis::taint_detail

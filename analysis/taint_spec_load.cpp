@@ -337,6 +337,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.regex(key, field, spec->request_param);
     } else if (key == "handler_function") {
       s = r.regex(key, field, spec->handler_function);
+    } else if (key == "fillers") {
+      s = r.regex(key, field, spec->fillers);
     } else if (key == "param_types") {
       s = each(r, key, field, [&](element item) -> status { return read_param_type(r, item, *spec); });
     } else {

@@ -224,3 +224,26 @@ TEST_CASE("php: sanitized, cast, prepared, reassigned and server-set values give
              "<p>system($_GET['y']);</p>\n")
             .empty());
 }
+
+TEST_CASE("go: bound and decoded request bodies fill their &x arguments", "[taint][go]") {
+  auto found = scan("srv/bind.go",
+                    "package api\n"
+                    "func create(c *gin.Context) {\n"
+                    "  var req Req\n"
+                    "  if err := c.ShouldBindJSON(&req); err != nil {\n"
+                    "    return\n"
+                    "  }\n"
+                    "  db.Exec(\"DELETE FROM t WHERE name = '\" + req.Name + \"'\")\n"
+                    "}\n"
+                    "func decode(w http.ResponseWriter, r *http.Request) {\n"
+                    "  var body Req\n"
+                    "  json.NewDecoder(r.Body).Decode(&body)\n"
+                    "  exec.Command(body.Name).Run()\n"
+                    "  var cfg Req\n"
+                    "  json.Unmarshal([]byte(`{\"Name\": \"x\"}`), &cfg)\n"
+                    "  exec.Command(cfg.Name).Run()\n"
+                    "}\n");
+  CHECK(at(found, "go.taint.sqli", 7));
+  CHECK(at(found, "go.taint.cmdi", 12));
+  CHECK_FALSE(at(found, "go.taint.cmdi", 15));
+}
