@@ -5,11 +5,6 @@
 namespace heimdall::analysis::taint_detail {
 namespace {
 
-bool go_name_start(char c) {
-  unsigned char u = static_cast<unsigned char>(c);
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || u >= 0x80;
-}
-bool go_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Longest first; `:=` is handled before these.
 constexpr std::array<std::string_view, 25> kGoOps = {"<<=", ">>=", "&^=", "...", "&&", "||", "<-", "++", "--",
@@ -83,11 +78,11 @@ lexed_file lex_go(std::string_view s) {
       j = quoted_end(s, i, c);
       emit(tok::string, i, j);
       for (std::size_t k = i; k < j; ++k) line += s[k] == '\n';
-    } else if (go_name_start(c)) {
-      while (j < s.size() && (go_name_start(s[j]) || go_digit(s[j]))) ++j;
+    } else if (is_name_start(c)) {
+      while (j < s.size() && is_name_char(s[j])) ++j;
       emit(tok::name, i, j);
-    } else if (go_digit(c) || (c == '.' && i + 1 < s.size() && go_digit(s[i + 1]))) {
-      while (j < s.size() && (go_name_start(s[j]) || go_digit(s[j]) || s[j] == '.')) ++j;
+    } else if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(s[i + 1]))) {
+      while (j < s.size() && (is_name_char(s[j]) || s[j] == '.')) ++j;
       emit(tok::number, i, j);
     } else if (c == ':' && i + 1 < s.size() && s[i + 1] == '=') {
       j = i + 2;

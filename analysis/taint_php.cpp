@@ -5,12 +5,6 @@
 namespace heimdall::analysis::taint_detail {
 namespace {
 
-bool name_start(char c) {
-  unsigned char u = static_cast<unsigned char>(c);
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || u >= 0x80;
-}
-bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
-bool digit(char c) { return c >= '0' && c <= '9'; }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -48,7 +42,7 @@ std::size_t cast_length(std::string_view s, std::size_t i) {
   std::size_t j = i + 1;
   while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
   std::size_t w = j;
-  while (j < s.size() && name_char(s[j])) ++j;
+  while (j < s.size() && is_name_char(s[j])) ++j;
   std::string_view word = s.substr(w, j - w);
   static constexpr std::array<std::string_view, 7> kCasts = {"int", "integer", "float", "double", "bool", "boolean",
                                                              "real"};
@@ -68,13 +62,13 @@ struct embedded {
 // The end of `$name`, `$name[...]` or `$name->member` at s[i] ('$').
 std::size_t simple_interpolation_end(std::string_view s, std::size_t i, std::size_t stop) {
   std::size_t j = i + 1;
-  while (j < stop && name_char(s[j])) ++j;
+  while (j < stop && is_name_char(s[j])) ++j;
   if (j < stop && s[j] == '[') {
     std::size_t close = s.find(']', j);
     if (close != std::string_view::npos && close < stop) return close + 1;
-  } else if (j + 2 < stop && s[j] == '-' && s[j + 1] == '>' && name_start(s[j + 2])) {
+  } else if (j + 2 < stop && s[j] == '-' && s[j + 1] == '>' && is_name_start(s[j + 2])) {
     j += 2;
-    while (j < stop && name_char(s[j])) ++j;
+    while (j < stop && is_name_char(s[j])) ++j;
   }
   return j;
 }
@@ -87,7 +81,7 @@ void interpolations(std::string_view s, std::size_t b, std::size_t stop, int lin
       ++i;
       continue;
     }
-    if (s[i] == '$' && i + 1 < stop && name_start(s[i + 1])) {
+    if (s[i] == '$' && i + 1 < stop && is_name_start(s[i + 1])) {
       std::size_t end = simple_interpolation_end(s, i, stop);
       out.push_back({i, end, line});
       i = end - 1;
@@ -120,7 +114,7 @@ std::size_t heredoc_end(std::string_view s, std::size_t i, bool& interpolating, 
   char q = j < s.size() && (s[j] == '\'' || s[j] == '"') ? s[j] : 0;
   if (q) ++j;
   std::size_t label_at = j;
-  while (j < s.size() && name_char(s[j])) ++j;
+  while (j < s.size() && is_name_char(s[j])) ++j;
   std::string_view label = s.substr(label_at, j - label_at);
   if (label.empty()) return 0;
   if (q && (j >= s.size() || s[j] != q)) return 0;
@@ -132,7 +126,7 @@ std::size_t heredoc_end(std::string_view s, std::size_t i, bool& interpolating, 
   for (std::size_t line = body; line < s.size();) {
     std::size_t k = line;
     while (k < s.size() && (s[k] == ' ' || s[k] == '\t')) ++k;
-    if (s.substr(k, label.size()) == label && (k + label.size() >= s.size() || !name_char(s[k + label.size()]))) {
+    if (s.substr(k, label.size()) == label && (k + label.size() >= s.size() || !is_name_char(s[k + label.size()]))) {
       return k + label.size();
     }
     std::size_t next = s.find('\n', line);
@@ -264,21 +258,21 @@ class php_lexer {
         return end;
       }
     }
-    if (c == '$' && j < s.size() && name_start(s[j])) {
-      while (j < s.size() && name_char(s[j])) ++j;
+    if (c == '$' && j < s.size() && is_name_start(s[j])) {
+      while (j < s.size() && is_name_char(s[j])) ++j;
       emit(tok::name, s.substr(i, j - i));
       return j;
     }
-    if (name_start(c)) {
-      while (j < s.size() && name_char(s[j])) ++j;
+    if (is_name_start(c)) {
+      while (j < s.size() && is_name_char(s[j])) ++j;
       std::string_view word = s.substr(i, j - i);
       bool member = !toks_->empty() && toks_->back().text == kDot;
       emit(tok::name, word);
       if (!member && statement_call(word)) open_call();
       return j;
     }
-    if (digit(c) || (c == '.' && j < s.size() && digit(s[j]))) {
-      while (j < s.size() && (name_char(s[j]) || s[j] == '.')) ++j;
+    if (is_digit(c) || (c == '.' && j < s.size() && is_digit(s[j]))) {
+      while (j < s.size() && (is_name_char(s[j]) || s[j] == '.')) ++j;
       emit(tok::number, s.substr(i, j - i));
       return j;
     }
