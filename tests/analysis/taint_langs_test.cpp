@@ -131,7 +131,7 @@ TEST_CASE("go gin context data, func literals and range loops", "[taint][go]") {
   CHECK(at(found, "go.taint.ssrf", 8));
 }
 
-TEST_CASE("go: sanitized, reassigned and untyped values give nothing", "[taint][go]") {
+TEST_CASE("go: sanitized, reassigned, untyped and fixed-host values give nothing", "[taint][go]") {
   CHECK(scan("srv/main.go",
              "package main\n"
              "func show(w http.ResponseWriter, r *http.Request) {\n"
@@ -144,6 +144,7 @@ TEST_CASE("go: sanitized, reassigned and untyped values give nothing", "[taint][
              "  exec.Command(cmd).Run()\n"
              "  exec.Command(\"git\", \"log\", r.FormValue(\"ref\")).Run()\n"
              "  fmt.Fprintf(os.Stdout, \"%s\", r.FormValue(\"q\"))\n"
+             "  http.Get(\"https://api.example.com/users/\" + r.FormValue(\"id\"))\n"
              "}\n"
              "func other(r io.Reader, w io.Writer) {\n"
              "  fmt.Fprintf(w, \"%s\", r.FormValue(\"q\"))\n"
@@ -202,7 +203,7 @@ TEST_CASE("php laravel request data in controllers and closures", "[taint][php]"
   CHECK(at(found, "php.taint.sqli", 12));
 }
 
-TEST_CASE("php: sanitized, cast, prepared, reassigned and server-set values give nothing", "[taint][php]") {
+TEST_CASE("php: sanitized, cast, prepared, reassigned, server-set and fixed-host values give nothing", "[taint][php]") {
   CHECK(scan("web/page.php",
              "<?php\n"
              "$n = (int) $_GET['n'];\n"
@@ -219,6 +220,7 @@ TEST_CASE("php: sanitized, cast, prepared, reassigned and server-set values give
              "include $_SERVER['DOCUMENT_ROOT'] . '/inc.php';\n"
              "header('Location: https://example.com' . $_SERVER['REQUEST_URI']);\n"
              "proc_open(['ls', $_GET['d']], $spec, $pipes);\n"
+             "$ch = curl_init('https://api.example.com/u/' . $_GET['id']);\n"
              "// system($_GET['x']);\n"
              "?>\n"
              "<p>system($_GET['y']);</p>\n")
