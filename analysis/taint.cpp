@@ -28,6 +28,8 @@
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
 #include "analysis/taint_constants.h"
+#include "analysis/taint_go.h"
+#include "analysis/taint_php.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
 #include "analysis/taint_origin.h"
@@ -265,20 +267,37 @@ std::set<std::uint32_t> generic_brackets(span s) {
   return out;
 }
 
+// The language's front end: its tokens, then its statements.
+lexed_file lex_file(language lang, std::string_view content) {
+  if (lang == language::python) return lex_python(content);
+  if (lang == language::go) return lex_go(content);
+  if (lang == language::php) return lex_php(content);
+  return lex_javascript(content);
+}
+
+std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
+  const auto n = static_cast<std::uint32_t>(lexed.tokens.size());
+  if (lang == language::python) return parse_python(lexed);
+  if (lang == language::java) return parse_java(lexed.tokens, 0, n);
+  if (lang == language::go) return parse_go(lexed.tokens, 0, n);
+  if (lang == language::php) return parse_php(lexed.tokens, 0, n);
+  return parse_javascript(lexed.tokens, 0, n);
+}
+
 class file_analyzer {
  public:
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
       : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
+        go_(lang == language::go), php_(lang == language::php),
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
 
   // False when the file went past a work bound (what was found stays).
   bool run() {
-    lexed_ = py_ ? lex_python(content_) : lex_javascript(content_);
+    lexed_ = lex_file(lang_, content_);
     if (lexed_.truncated) return false;
-    const auto n = static_cast<std::uint32_t>(lexed_.tokens.size());
-    top_ = py_ ? parse_python(lexed_) : java_ ? parse_java(lexed_.tokens, 0, n) : parse_javascript(lexed_.tokens, 0, n);
+    top_ = parse_file(lang_, lexed_);
     collect_functions(top_, 0);
     frame module;
     exec_block(top_, module);
@@ -338,11 +357,23 @@ class file_analyzer {
     return "";
   }
 
+  // The variable a PHP parameter `[?Type] [&] [...]$name [= default]` binds.
+  static std::string php_param_name(span p) {
+    for (std::uint32_t i = p.b; i < p.e; ++i) {
+      if (p[i].kind == tok::name && p[i].text.front() == '$') return std::string(p[i].text);
+    }
+    return "";
+  }
+
   std::vector<std::string> param_names(span head) const {
     std::vector<std::string> out;
     if (head.empty()) return out;
     if (java_) {
       for (span p : java_params(head)) out.push_back(java_param_name(p));
+      return out;
+    }
+    if (php_) {
+      for (span p : split(head, ",")) out.push_back(php_param_name(p));
       return out;
     }
     for (span p : split(head, ",")) {
@@ -414,8 +445,53 @@ class file_analyzer {
     return false;
   }
 
+  // What the names of a function's typed parameters stand for, while it is
+  // analysed (bind_param_types); the caller's bindings come back after.
+  class param_type_scope {
+   public:
+    param_type_scope(file_analyzer& a, const stmt& f) : a_(a), active_(!a.ls_.param_types.empty()) {
+      if (!active_) return;
+      aliases_ = a.aliases_;
+      typed_ = a.typed_params_;
+      a.bind_param_types(f);
+    }
+    ~param_type_scope() {
+      if (!active_) return;
+      a_.aliases_ = std::move(aliases_);
+      a_.typed_params_ = std::move(typed_);
+    }
+    param_type_scope(const param_type_scope&) = delete;
+    param_type_scope& operator=(const param_type_scope&) = delete;
+
+   private:
+    file_analyzer& a_;
+    bool active_;
+    std::map<std::string, std::string> aliases_;
+    std::set<std::string> typed_;
+  };
+
+  // Parameters of `f` whose declared type a param_types rule names stand
+  // for its path; a parameter of another type drops what its name stood
+  // for outside.
+  void bind_param_types(const stmt& f) {
+    if (f.head.empty()) return;
+    for (span p : split(f.head, ",")) {
+      if (p.empty() || p[p.b].kind != tok::name) continue;
+      std::string name = php_ ? php_param_name(p) : std::string(p[p.b].text);
+      std::string text = text_of(p);
+      if (typed_params_.erase(name)) aliases_.erase(name);
+      for (const param_type_rule& rule : ls_.param_types) {
+        if (!RE2::PartialMatch(text, *rule.type)) continue;
+        aliases_[name] = rule.path;
+        typed_params_.insert(name);
+        break;
+      }
+    }
+  }
+
   void analyze_function(const stmt& f, const env& closure, int depth) {
     if (!analyzed_.insert(&f).second || depth > kMaxNesting) return;
+    param_type_scope types(*this, f);
     frame fr;
     fr.vars = closure;
     fr.function = f.name;
@@ -436,7 +512,7 @@ class file_analyzer {
       std::uint32_t i = p.b;
       while (i < p.e && (p[i].kind == tok::op)) ++i;
       if (i >= p.e || p[i].kind != tok::name) continue;
-      std::string name = java_ ? java_param_name(p) : std::string(p[i].text);
+      std::string name = java_ ? java_param_name(p) : php_ ? php_param_name(p) : std::string(p[i].text);
       if (name.empty()) continue;
       value v;
       bool clean = std::find(ls_.clean_params.begin(), ls_.clean_params.end(), name) != ls_.clean_params.end();
@@ -467,6 +543,7 @@ class file_analyzer {
     fr.constant_route = constant_route(*fi.s);
     std::vector<sink_hit> hits;
     fr.hits = &hits;
+    param_type_scope types(*this, *fi.s);
     for (std::size_t i = 0; i < fi.params.size() && i < 64; ++i) {
       if (fi.params[i].empty()) continue;
       value v;
@@ -700,11 +777,19 @@ class file_analyzer {
   void exec_loop(const stmt& s, frame& fr, int depth) {
     span target{}, iter{};
     if (s.loop == loop_form::py_for || s.loop == loop_form::js_for_in_of) {
-      auto in = top_level(s.head, [&](const token& t) { return is(t, "in") || is(t, "of") || (java_ && is(t, ":")); });
-      if (!in.empty()) {
+      auto in = top_level(s.head, [&](const token& t) {
+        return go_ ? is(t, "range") : php_ ? is(t, "as") : is(t, "in") || is(t, "of") || (java_ && is(t, ":"));
+      });
+      if (php_ && !in.empty()) {  // `xs as $v`, `xs as $k => $v`: the value is bound
+        iter = span{s.head.toks, s.head.b, in[0]};
+        target = span{s.head.toks, in[0] + 1, s.head.e};
+        auto arrow = top_level(target, [](const token& t) { return is(t, "=>"); });
+        if (!arrow.empty()) target.b = arrow[0] + 1;
+      } else if (!in.empty()) {
         target = span{s.head.toks, s.head.b, in[0]};
         iter = span{s.head.toks, in[0] + 1, s.head.e};
         if (java_) target = java_declared(target);
+        if (go_ && !target.empty() && is(target[target.e - 1], "=")) --target.e;  // `k, v := range xs`
       }
     }
     std::vector<span> c_parts;
@@ -917,6 +1002,7 @@ class file_analyzer {
           continue;
         }
         span target{d.toks, d.b, eq[0]}, rhs{d.toks, eq[0] + 1, d.e};
+        if (go_ && target.e > target.b + 1) target.e = target.b + 1;  // Go `var x T = v`
         if (require_aliases(target, rhs)) continue;
         value v = eval(rhs, fr, 0);
         v.num = fold_num(rhs, fr);
@@ -1243,6 +1329,11 @@ class file_analyzer {
     int count = 0;
     while (i < s.e && !aborted_) {
       const token& t = s[i];
+      if (php_ && is_php_numeric_cast(t) && i + 1 < s.e) {  // (int) $x: a number, clean
+        value ignored;
+        i = chain(s, i + 1, fr, depth, ignored);
+        continue;
+      }
       if (t.kind == tok::op && !opens(t)) {
         ++i;
         continue;
@@ -1288,9 +1379,10 @@ class file_analyzer {
           continue;
         }
       }
-      if (!py_ && !java_) {
+      if (!py_ && !java_ && (!php_ || is(t, "function"))) {
         stmt fn;
-        std::uint32_t end = js_function_expression(*s.toks, i, s.e, fn, depth);
+        std::uint32_t end = go_ ? go_function_literal(*s.toks, i, s.e, fn, depth)
+                                : js_function_expression(*s.toks, i, s.e, fn, depth, php_);
         if (end > i) {
           if (!fr.summary_mode) {
             // Inline functions (callbacks) are analysed where they appear, with the current scope.
@@ -1363,6 +1455,7 @@ class file_analyzer {
     std::string receiver_key;
     bool from_source_here = false;
     bool fixed_route = false;
+    std::vector<span> filled;  // the `&x` arguments of a filler call, bound to its value
     if (t.kind == tok::name) {
       key = std::string(t.text);
       path = canonical(key);
@@ -1432,7 +1525,7 @@ class file_analyzer {
           key.clear();
         }
         has_receiver = false;
-        path += "[]";
+        path += php_ && k ? "[" + *k + "]" : "[]";  // PHP: $_SERVER['REQUEST_URI'] is input, ['DOCUMENT_ROOT'] is not
         cur.num.reset();
         cur.str = ch;
         i = close < s.e ? close + 1 : s.e;
@@ -1460,6 +1553,7 @@ class file_analyzer {
           cur = value{};
           cur.str = receiver.str->substr(static_cast<std::size_t>(*args[0].v.num), 1);
         }
+        filled = filled_args(path, args);
         path += "()";
         key.clear();
         has_receiver = false;
@@ -1474,6 +1568,12 @@ class file_analyzer {
         continue;
       }
       check_source(path, cur, from_source_here);
+      for (span target : filled) {
+        value v = cur;
+        if (from_source_here) v.t.o = {text_of(span{s.toks, start, i}), start_line, v.t.o.request};
+        assign(target, v, {}, fr);
+      }
+      filled.clear();
     }
     if (from_source_here) {
       cur.t.o.text = text_of(span{s.toks, start, i});
@@ -1481,6 +1581,20 @@ class file_analyzer {
     }
     out = cur;
     return i;
+  }
+
+  // The variables `x` of the `&x` arguments of a call to `callee` when it
+  // is a filler (language_spec::fillers).
+  std::vector<span> filled_args(const std::string& callee, const std::vector<call_arg>& args) const {
+    std::vector<span> out;
+    if (!ls_.fillers) return out;
+    std::size_t dot = callee.rfind('.');
+    if (!RE2::FullMatch(dot == std::string::npos ? callee : callee.substr(dot + 1), *ls_.fillers)) return out;
+    for (const call_arg& a : args) {
+      span x = a.expr;
+      if (x.e == x.b + 2 && is(x[x.b], "&") && x[x.b + 1].kind == tok::name) out.push_back(span{x.toks, x.b + 1, x.e});
+    }
+    return out;
   }
 
   void check_source(const std::string& path, value& v, bool& here) {
@@ -1493,6 +1607,16 @@ class file_analyzer {
     v.t.o.request = ls_.sources[k].request;
     v.num.reset();
     here = true;
+  }
+
+  // The positional argument at `index`, or null.
+  static const call_arg* positional(const std::vector<call_arg>& args, int index) {
+    int position = 0;
+    for (const call_arg& a : args) {
+      if (!a.keyword.empty()) continue;
+      if (position++ == index) return &a;
+    }
+    return nullptr;
   }
 
   // The value of a call; reports the sinks it reaches.
@@ -1510,6 +1634,14 @@ class file_analyzer {
       for (const auto& [kw, re] : sink.unless_kwarg) {
         auto it = std::find_if(args.begin(), args.end(), [&](const call_arg& a) { return a.keyword == kw; });
         if (it != args.end() && RE2::PartialMatch(text_of(it->expr), *re)) applies = false;
+      }
+      for (const auto& [index, re] : sink.require_arg) {
+        const call_arg* a = positional(args, index);
+        if (!a || !RE2::FullMatch(canonical(text_of(a->expr)), *re)) applies = false;
+      }
+      for (const auto& [index, re] : sink.unless_arg) {
+        const call_arg* a = positional(args, index);
+        if (a && RE2::FullMatch(canonical(text_of(a->expr)), *re)) applies = false;
       }
       if (!applies) continue;
       if (sink.proof_only) {
@@ -1986,6 +2118,8 @@ class file_analyzer {
   language lang_;
   bool py_;
   bool java_;
+  bool go_;
+  bool php_;
   const source_file& file_;
   std::string_view content_;
   const text_lines lines_;
@@ -1997,6 +2131,7 @@ class file_analyzer {
   std::vector<std::unique_ptr<stmt>> inline_functions_;
   std::map<std::string, function_info> functions_;
   std::map<std::string, std::string> aliases_;
+  std::set<std::string> typed_params_;  // names aliases_ binds by a parameter's type (bind_param_types)
   std::set<const stmt*> analyzed_;
   std::set<std::pair<int, int>> reported_;
   std::vector<finding> findings_;
@@ -2021,7 +2156,8 @@ struct file_result {
 
 bool analysable(const source_file& file, const taint_spec& spec) {
   return spec.get().find(file.lang) && (file.lang == language::python || file.lang == language::javascript ||
-                                        file.lang == language::typescript || file.lang == language::java);
+                                        file.lang == language::typescript || file.lang == language::java ||
+                                        file.lang == language::go || file.lang == language::php);
 }
 
 // One file's functions for literal_functions (nothing when unreadable or
@@ -2031,13 +2167,9 @@ std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesy
   if (!analysable(file, spec)) return {};
   std::string content;
   if (read_source_file(root / file.path, content) != 0) return {};
-  lexed_file lexed = file.lang == language::python ? lex_python(content) : lex_javascript(content);
+  lexed_file lexed = lex_file(file.lang, content);
   if (lexed.truncated) return {};
-  const auto n = static_cast<std::uint32_t>(lexed.tokens.size());
-  std::vector<stmt> top = file.lang == language::python ? parse_python(lexed)
-                          : file.lang == language::java ? parse_java(lexed.tokens, 0, n)
-                                                        : parse_javascript(lexed.tokens, 0, n);
-  return literal_returns(top);
+  return literal_returns(parse_file(file.lang, lexed));
 }
 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,

@@ -1,5 +1,5 @@
 // taint: the hunt stage's taint tracking. Within each Python,
-// JavaScript/TypeScript and Java file it follows values from sources
+// JavaScript/TypeScript, Java, Go and PHP file it follows values from sources
 // (request parameters, headers and cookies, argv, environment, browser
 // URLs, and the parameters of the threat model's handler functions)
 // through assignments, string building, containers (per constant key and
@@ -11,7 +11,8 @@
 // Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
 // engine (taint.cpp) reads a small hand-written token stream per language
-// (taint_lexer.h), groups it into statements (taint_statements.h) and runs
+// (taint_lexer.h; taint_go.h and taint_php.h for Go and PHP), groups it into
+// statements (taint_statements.h, taint_go.h) and runs
 // a flow-sensitive pass over each function, with per-function summaries
 // (which parameters reach the return value or a sink) for calls inside the
 // file. Precision comes first: unknown calls pass taint through, but
@@ -96,8 +97,8 @@ class taint_spec {
 // severity) and when no file defines a language.
 result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
 
-// Runs over the inventory's Python, JavaScript, TypeScript and Java files
-// (the rest are skipped silently). Handlers named by the model's entry points
+// Runs over the inventory's Python, JavaScript, TypeScript, Java, Go and PHP
+// files (the rest are skipped silently). Handlers named by the model's entry points
 // (matched by file_path and function name, or by line) get tainted
 // parameters. Findings: source "taint", rule_id "<language>.taint.<class>",
 // line_start = the sink's line, fingerprint empty.

@@ -5,13 +5,6 @@
 namespace heimdall::analysis::taint_detail {
 namespace {
 
-bool is_name_start(char c) {
-  unsigned char u = static_cast<unsigned char>(c);
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || u >= 0x80;
-}
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 int count_lines(std::string_view s) {
   int n = 0;
   for (char c : s) n += c == '\n';

@@ -62,6 +62,15 @@ inline bool closes(const token& t) {
   return t.kind == tok::op && t.text.size() == 1 && (t.text[0] == ')' || t.text[0] == ']' || t.text[0] == '}');
 }
 
+// Identifier bytes shared by the lexers (taint_go.h, taint_php.h too):
+// ASCII letters, '_' and every non-ASCII byte (UTF-8 identifiers).
+inline bool is_name_start(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || u >= 0x80;
+}
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
+
 // Python: NEWLINE tokens end logical lines (none inside brackets, none for
 // blank or comment lines); the first token of a logical line carries its
 // indentation and line_start.

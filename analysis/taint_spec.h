@@ -75,6 +75,21 @@ struct sink_rule {
   std::vector<std::pair<std::string, std::unique_ptr<RE2>>> require_kwarg;
   // Not a sink when keyword `first` is given and its text matches.
   std::vector<std::pair<std::string, std::unique_ptr<RE2>>> unless_kwarg;
+  // Only a sink when the positional argument at index `first` is given and
+  // its path matches (fully): a writer that is an HTTP response
+  // (`fmt.Fprintf(w, ...)`), a shell as the program (`exec.Command("sh",
+  // "-c", cmd)`), the option set (`curl_setopt($h, CURLOPT_URL, $u)`).
+  std::vector<std::pair<int, std::unique_ptr<RE2>>> require_arg;
+  // Not a sink when that argument is given and matches (the program's own path, os.Args[0]).
+  std::vector<std::pair<int, std::unique_ptr<RE2>>> unless_arg;
+};
+
+// A parameter whose declared type (its text) matches `type` stands for
+// `path` in source and sink paths, as an import alias does: Go's
+// `r *http.Request` makes `r.FormValue()` the path `http.Request.FormValue()`.
+struct param_type_rule {
+  std::unique_ptr<RE2> type;
+  std::string path;
 };
 
 struct sanitizer_rule {
@@ -102,6 +117,10 @@ struct language_spec {
   std::unique_ptr<RE2> constant_route_path;  // the request path, constant in a handler whose routes are fixed
   std::unique_ptr<RE2> request_param;  // a handler parameter (its text) holding the request object (see source_rule::object)
   std::unique_ptr<RE2> handler_function;     // a function name marking a request handler (servlet doGet)
+  std::vector<param_type_rule> param_types;
+  // Calls (by method name) that write their value into their `&x`
+  // arguments: Go's `c.ShouldBindJSON(&req)`, `json.Unmarshal(body, &v)`.
+  std::unique_ptr<RE2> fillers;
 };
 
 }  // namespace heimdall::analysis::taint_detail

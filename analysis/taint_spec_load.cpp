@@ -73,6 +73,19 @@ struct reader {
     }
     return {};
   }
+
+  // `{"<index>": regex}` for positional arguments 0..99.
+  status arg_map(std::string_view field, element v, std::vector<std::pair<int, std::unique_ptr<RE2>>>& out) const {
+    std::vector<std::pair<std::string, std::unique_ptr<RE2>>> named;
+    if (status st = kwarg_map(field, v, named); !st.is_ok()) return st;
+    for (auto& [key, re] : named) {
+      if (key.empty() || key.size() > 2 || key.find_first_not_of("0123456789") != std::string::npos) {
+        return error("'" + std::string(field) + "' keys are argument indices 0..99");
+      }
+      out.emplace_back(std::stoi(key), std::move(re));
+    }
+    return {};
+  }
 };
 
 int class_index(const taint_spec::data& d, std::string_view name) {
@@ -180,6 +193,10 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       s = r.kwarg_map(key, field, out.require_kwarg);
     } else if (key == "unless_kwarg" && !assign) {
       s = r.kwarg_map(key, field, out.unless_kwarg);
+    } else if (key == "require_arg" && !assign) {
+      s = r.arg_map(key, field, out.require_arg);
+    } else if (key == "unless_arg" && !assign) {
+      s = r.arg_map(key, field, out.unless_arg);
     } else {
       s = r.error("unknown field '" + std::string(key) + "'");
     }
@@ -189,6 +206,26 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
   if (out.cls < 0) return r.error("missing 'class'");
   if (!assign && !out.callee) return r.error("missing 'callee'");
   if (assign && !out.target) return r.error("missing 'target'");
+  return {};
+}
+
+status read_param_type(reader& r, element v, language_spec& spec) {
+  object o;
+  if (v.get_object().get(o) != simdjson::SUCCESS) return r.error("must be an object");
+  param_type_rule rule;
+  for (auto [key, field] : o) {
+    status s;
+    if (key == "type") {
+      s = r.regex(key, field, rule.type);
+    } else if (key == "path") {
+      s = r.str(key, field, rule.path);
+    } else {
+      s = r.error("unknown field '" + std::string(key) + "'");
+    }
+    if (!s.is_ok()) return s;
+  }
+  if (!rule.type || rule.path.empty()) return r.error("needs 'type' and 'path'");
+  spec.param_types.push_back(std::move(rule));
   return {};
 }
 
@@ -309,6 +346,10 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.regex(key, field, spec->request_param);
     } else if (key == "handler_function") {
       s = r.regex(key, field, spec->handler_function);
+    } else if (key == "fillers") {
+      s = r.regex(key, field, spec->fillers);
+    } else if (key == "param_types") {
+      s = each(r, key, field, [&](element item) -> status { return read_param_type(r, item, *spec); });
     } else {
       s = r.error("unknown field '" + std::string(key) + "'");
     }

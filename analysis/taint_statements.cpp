@@ -241,7 +241,8 @@ bool java_modifier(const token& t) {
 
 class js_parser {
  public:
-  explicit js_parser(const std::vector<token>& toks, bool java = false) : toks_(toks), java_(java) {}
+  explicit js_parser(const std::vector<token>& toks, bool java = false, bool php = false)
+      : toks_(toks), java_(java), php_(php) {}
 
   std::vector<stmt> statements(std::uint32_t b, std::uint32_t e, int depth) {
     std::vector<stmt> out;
@@ -258,7 +259,7 @@ class js_parser {
     int depth = 0;
     for (std::uint32_t j = i; j < e; ++j) {
       const token& t = toks_[j];
-      if (!java_ && depth == 0 && j > i && t.nl_before && !continues_after(toks_[j - 1]) &&
+      if (!java_ && !php_ && depth == 0 && j > i && t.nl_before && !continues_after(toks_[j - 1]) &&
           (!continues_before(t) || is(t, "}")) && !(t.kind == tok::name && (t.text == "in" || t.text == "of" || t.text == "instanceof"))) {
         stop = j;
         return j;
@@ -321,6 +322,10 @@ class js_parser {
     }
     if (java_ && is(t, "@") && i + 1 < e && toks_[i + 1].kind == tok::name) return annotation_end(i, e);
     if (java_ && java_modifier(t) && i + 1 < e && !is(toks_[i + 1], "(")) return i + 1;
+    if (php_ && (java_modifier(t) || is(t, "readonly") || is(t, "var")) && i + 1 < e && !is(toks_[i + 1], "(") &&
+        !is(toks_[i + 1], ".")) {
+      return i + 1;
+    }
     if (java_ && (is(t, "package") || is(t, "import"))) {
       std::uint32_t stop;
       std::uint32_t end = statement_end(i, e, stop);
@@ -336,16 +341,17 @@ class js_parser {
         }
         return e;
       }
-      if (k == "if" && i + 1 < e && is(toks_[i + 1], "(")) {
+      if ((k == "if" || (php_ && k == "elseif")) && i + 1 < e && is(toks_[i + 1], "(")) {
         s.kind = stmt_kind::if_;
         std::uint32_t j = parens(i + 1, e, s.head);
         j = body(j, e, depth, s.body);
         if (j < e && is(toks_[j], ";")) ++j;
         if (j < e && is(toks_[j], "else")) j = body(j + 1, e, depth, s.orelse);
+        else if (php_ && j < e && is(toks_[j], "elseif")) j = one(j, e, depth + 1, s.orelse);
         out.push_back(std::move(s));
         return j;
       }
-      if ((k == "for" || k == "while") && i + 1 < e) {
+      if ((k == "for" || k == "while" || (php_ && k == "foreach")) && i + 1 < e) {
         std::uint32_t j = i + 1;
         if (is(toks_[j], "await")) ++j;
         if (j < e && is(toks_[j], "(")) {
@@ -372,6 +378,7 @@ class js_parser {
               }
             }
           }
+          if (k == "foreach") s.loop = loop_form::js_for_in_of;  // PHP: `$xs as $k => $v`
           j = body(j, e, depth, s.body);
           out.push_back(std::move(s));
           return j;
@@ -402,7 +409,7 @@ class js_parser {
           j = parens(j + 1, e, param);
           s.handlers.emplace_back();
           j = body(j, e, depth, s.handlers.back());
-          if (!java_) break;
+          if (!java_ && !php_) break;
         }
         if (j < e && is(toks_[j], "finally")) j = body(j + 1, e, depth, s.final_body);
         out.push_back(std::move(s));
@@ -424,19 +431,21 @@ class js_parser {
         out.push_back(std::move(s));
         return close < e ? close + 1 : e;
       }
-      if (k == "class" || (java_ && (k == "interface" || k == "enum"))) {
+      if (k == "class" || ((java_ || php_) && (k == "interface" || k == "enum")) || (php_ && k == "trait")) {
         std::uint32_t j = i + 1;
         if (j < e && toks_[j].kind == tok::name && !is(toks_[j], "extends")) s.name = toks_[j++].text;
         while (j < e && !is(toks_[j], "{")) ++j;
         if (j >= e) return e;
         std::uint32_t close = matching(toks_, j, e);
         s.kind = stmt_kind::class_;
-        s.body = java_ ? java_members(j + 1, close, depth + 1) : members(j + 1, close, depth + 1);
+        s.body = java_  ? java_members(j + 1, close, depth + 1)
+                 : php_ ? statements(j + 1, close, depth + 1)  // members are `function` declarations
+                        : members(j + 1, close, depth + 1);
         out.push_back(std::move(s));
         return close < e ? close + 1 : e;
       }
       if (k == "function" || (k == "async" && i + 1 < e && is(toks_[i + 1], "function"))) {
-        std::uint32_t end = js_function_expression(toks_, i, e, s, depth);
+        std::uint32_t end = js_function_expression(toks_, i, e, s, depth, php_);
         if (end > i) {
           out.push_back(std::move(s));
           return end;
@@ -445,7 +454,7 @@ class js_parser {
       if ((k == "const" || k == "let" || k == "var") && i + 3 < e && toks_[i + 1].kind == tok::name &&
           is(toks_[i + 2], "=")) {
         // const f = (...) => ..., const f = function (...) {...}: a named function.
-        std::uint32_t end = js_function_expression(toks_, i + 3, e, s, depth);
+        std::uint32_t end = js_function_expression(toks_, i + 3, e, s, depth, php_);
         if (end > i + 3 && (end >= e || is(toks_[end], ";") || toks_[end].nl_before || is(toks_[end], "}"))) {
           s.name = toks_[i + 1].text;
           s.line = t.line;
@@ -661,6 +670,7 @@ class js_parser {
 
   const std::vector<token>& toks_;
   bool java_ = false;
+  bool php_ = false;
 };
 
 }  // namespace
@@ -684,8 +694,12 @@ std::vector<stmt> parse_java(const std::vector<token>& toks, std::uint32_t b, st
   return js_parser(toks, true).statements(b, e, 0);
 }
 
+std::vector<stmt> parse_php(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e) {
+  return js_parser(toks, false, true).statements(b, e, 0);
+}
+
 std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e, stmt& out,
-                                     int depth) {
+                                     int depth, bool php) {
   if (i >= e) return 0;
   std::uint32_t j = i;
   if (is(toks[j], "async") && j + 1 < e && !toks[j + 1].nl_before) ++j;
@@ -742,7 +756,7 @@ std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32
     body_at = j;
   }
   std::uint32_t close = matching(toks, body_at, e);
-  if (depth < kMaxNesting) out.body = js_parser(toks).statements(body_at + 1, close, depth + 1);
+  if (depth < kMaxNesting) out.body = js_parser(toks, false, php).statements(body_at + 1, close, depth + 1);
   return close < e ? close + 1 : e;
 }
 

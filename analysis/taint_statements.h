@@ -63,14 +63,20 @@ std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t
 // fields and nested classes, `for (T x : xs)` is a for-each and
 // try-with-resources runs its resources first.
 std::vector<stmt> parse_java(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
+// PHP, from lex_php's tokens (taint_php.h): the JavaScript grouping with
+// statements ending at ';' only, `elseif`, `foreach (xs as k => v)` as a
+// for-each, several catch blocks, and class bodies of `function`
+// declarations after their modifiers.
+std::vector<stmt> parse_php(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
 
 // A JS function expression at toks[i] (`function (...) {...}`, `async`
 // forms, `(a, b) => ...`, `a => ...`): fills `out` (kind func, params in
 // head, body or body_expr) and returns the index past it; 0 when there is
 // none at i.
 // `depth` is the caller's nesting, so bodies nested past kMaxNesting stay empty.
+// `php`: a PHP function or closure (`function ($a) use ($b) {...}`), its body grouped as parse_php does.
 std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e, stmt& out,
-                                     int depth = 0);
+                                     int depth = 0, bool php = false);
 
 // Index of the bracket closing the one at toks[i] (or e when unbalanced).
 std::uint32_t matching(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e);

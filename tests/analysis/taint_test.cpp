@@ -413,6 +413,8 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
     t.write("fuzz/f" + std::to_string(n) + ".js", "const q = req.query.a;\n" + text);
     t.write("fuzz/F" + std::to_string(n) + ".java",
             "class A { void doGet(HttpServletRequest r) { String p = r.getParameter(\"a\");\n" + text);
+    t.write("fuzz/f" + std::to_string(n) + ".php", "<?php $q = $_GET['a'];\n" + text);
+    t.write("fuzz/f" + std::to_string(n) + ".go", "func h(w http.ResponseWriter, r *http.Request) { q := r.FormValue(\"a\")\n" + text);
   }
   // Deep nesting and unterminated constructs.
   t.write("fuzz/deep.py", std::string(5000, '(') + "\n" + std::string(3000, ' ') + "x\n" +
@@ -424,6 +426,12 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
   for (int i = 0; i < 3000; ++i) deep_java += "class C { @A(x = { void m(List<Map<String, ";
   deep_java += "switch (x) { case 'a': case default -> ; try ( for (T t : ";
   t.write("fuzz/Deep.java", deep_java);
+  std::string deep_go;
+  for (int i = 0; i < 3000; ++i) deep_go += "func (r *T) f(a int) { if x := func() { switch y { case `";
+  t.write("fuzz/deep.go", deep_go);
+  std::string deep_php = "<?php ";
+  for (int i = 0; i < 3000; ++i) deep_php += "function f($a) { if ($a) { echo \"{$x[ <<<E\n `${";
+  t.write("fuzz/deep.php", deep_php);
   auto inv = take_inventory(t.root(), inventory_limits{});
   REQUIRE(inv);
   std::size_t count = 0;
