@@ -28,6 +28,7 @@ struct rule_pack::compiled_rule {
   std::unique_ptr<RE2> not_pattern;            // null: none
   std::unique_ptr<RE2> not_in_block;           // null: none
   std::unique_ptr<RE2> in_block;               // null: none
+  std::unique_ptr<RE2> not_earlier_in_block;   // null: none
   std::unique_ptr<RE2> assigned;               // null: none
   std::unique_ptr<RE2> not_assigned;           // null: none
   std::vector<std::unique_ptr<RE2>> paths;     // empty: every path
@@ -191,6 +192,31 @@ std::size_t indentation(std::string_view line) {
   return n;
 }
 
+// Whether `re` matches an earlier line of the block holding line `last`, at
+// that line's own level: walking back, brackets are counted (a closing one
+// opens a nested block, in which lines do not count, as their code may not
+// run) and the walk ends at the bracket that opens the block, or at a line
+// indented less than `last` (the header of an indented block), or after
+// kMaxBlockLines lines. A heuristic for hand-written code, not a parser.
+bool found_earlier_in_block(const RE2& re, language lang, const file_lines& lines, std::size_t last) {
+  const std::size_t level = indentation(lines.scanned(last));
+  const std::size_t stop = last > kMaxBlockLines ? last - kMaxBlockLines : 0;
+  int depth = 0;  // brackets closed below and not yet opened, walking up
+  for (std::size_t i = last; i-- > stop;) {
+    std::string_view line = lines.scanned(i);
+    std::string_view code = code_of(lang, line);
+    if (code.empty()) continue;
+    if (indentation(line) < level && code.find_first_not_of("})]; \t") != std::string_view::npos) return false;
+    if (depth == 0 && indentation(line) == level && RE2::PartialMatch(code, re)) return true;
+    for (auto c = code.rbegin(); c != code.rend(); ++c) {
+      if (*c == '}' || *c == ')') ++depth;
+      if (*c == '{' || *c == '(') --depth;
+    }
+    if (depth < 0) return false;
+  }
+  return false;
+}
+
 // The expressions that find a binding of one variable, built per lookup
 // since the name comes from the match. Written for the common syntax of the
 // supported languages: `name = v`, `name: T = v`, `name := v`,
@@ -336,6 +362,12 @@ result<rule_pack> build_rule_pack(std::vector<rule> rules) {
     if (!r.in_block.empty()) {
       if (status s = compile(r, "in_block", r.in_block, compiled.in_block); !s.is_ok()) return s;
     }
+    if (!r.not_earlier_in_block.empty()) {
+      if (status s = compile(r, "not_earlier_in_block", r.not_earlier_in_block, compiled.not_earlier_in_block);
+          !s.is_ok()) {
+        return s;
+      }
+    }
     if (!r.assigned.empty()) {
       if (status s = compile(r, "assigned", r.assigned, compiled.assigned); !s.is_ok()) return s;
     }
@@ -440,6 +472,8 @@ std::vector<finding> match(const rule_pack& pack, std::string_view path, languag
     if (!code.empty() && confirm(compiled, line) &&
         !(compiled.not_in_block && found_in_block(*compiled.not_in_block, lang, lines, line_index)) &&
         (!compiled.in_block || found_in_block(*compiled.in_block, lang, lines, line_index)) &&
+        !(compiled.not_earlier_in_block &&
+          found_earlier_in_block(*compiled.not_earlier_in_block, lang, lines, line_index)) &&
         (!(compiled.assigned || compiled.not_assigned) || binding_allows(compiled, lang, lines, line_index))) {
       out.push_back(make_finding(pack.rules_[r], source, path, static_cast<int>(line_index) + 1, code));
     }

@@ -44,7 +44,8 @@ class RE2;
 
 namespace heimdall::analysis {
 
-// How many lines after a match a rule's not_in_block and in_block look: a
+// How many lines after a match a rule's not_in_block and in_block look (and
+// before it, not_earlier_in_block): a
 // struct literal, builder chain or method body of hand-written code fits,
 // and the look-ahead per finding stays bounded on generated files.
 inline constexpr std::size_t kMaxBlockLines = 40;
@@ -85,6 +86,12 @@ struct rule {
   // follow it, such as the {{ }} actions in a template text passed to
   // Sprintf. Empty: none.
   std::string in_block;
+  // Must not match an earlier line of the matched line's block at its own
+  // level (not inside a nested block, whose code may not run), back to the
+  // block's start and at most kMaxBlockLines lines: for a safe setting made
+  // before the call it protects (setFeature(...disallow-doctype-decl, true)
+  // before newDocumentBuilder()). Empty: none.
+  std::string not_earlier_in_block;
   // Must match the value last bound to the variable that the first
   // pattern's first capture group names (`execute(query)` after
   // `query = "SELECT ..." + x`): for a dangerous value assigned a few lines

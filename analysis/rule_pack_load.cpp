@@ -94,6 +94,8 @@ status read_rule(json_place& at, std::size_t index, element value, rule& out) {
       s = read_string(at, "not_in_block", item, out.not_in_block);
     } else if (key == "in_block") {
       s = read_string(at, "in_block", item, out.in_block);
+    } else if (key == "not_earlier_in_block") {
+      s = read_string(at, "not_earlier_in_block", item, out.not_earlier_in_block);
     } else if (key == "assigned") {
       s = read_string(at, "assigned", item, out.assigned);
     } else if (key == "not_assigned") {
@@ -115,9 +117,9 @@ status read_rule(json_place& at, std::size_t index, element value, rule& out) {
   if (out.remediation.empty()) return at.error("missing field 'remediation'");
   if (out.patterns.empty()) return at.error("missing field 'pattern' (or 'patterns')");
   if (out.examples.positive.empty()) return at.error("missing field 'examples'");
-  // A rule that looks back for an assignment needs the assignment in its
-  // examples; every other rule sees one line at a time.
-  if (out.assigned.empty() && out.not_assigned.empty()) {
+  // A rule that looks back (for an assignment, an earlier setting) needs
+  // those lines in its examples; every other rule sees one line at a time.
+  if (out.assigned.empty() && out.not_assigned.empty() && out.not_earlier_in_block.empty()) {
     return check_single_lines(at, out.examples.positive, out.examples.negative);
   }
   return status::ok();

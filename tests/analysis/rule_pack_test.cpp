@@ -390,6 +390,43 @@ TEST_CASE("in_block requires its pattern in the block of the match", "[analysis]
   CHECK(found[0].line_start == 1);
 }
 
+TEST_CASE("not_earlier_in_block looks back through the block of the match at its own level", "[analysis][rules]") {
+  rule r;
+  r.id = "test.earlier";
+  r.cwe = 611;
+  r.languages = {language::java, language::python};
+  r.title = r.message = r.remediation = "x";
+  r.patterns = {"\\.newDocumentBuilder\\("};
+  r.not_earlier_in_block = "disallow-doctype-decl\"\\s*,\\s*true";
+  r.examples.positive = {"f.setFeature(\"x\", true);\nb = f.newDocumentBuilder();"};
+  r.examples.negative = {"f.setFeature(\"disallow-doctype-decl\", true);\nb = f.newDocumentBuilder();"};
+  auto built = build_rule_pack({r});
+  REQUIRE(built.is_ok());
+  std::string code =
+      "void hardened() {\n"                                        // 1
+      "  f.setFeature(\"disallow-doctype-decl\", true);\n"          // 2
+      "  if (c) {\n    g();\n  } else {\n    h();\n  }\n"          // 3-7: a nested block between
+      "  b = f.newDocumentBuilder();\n"                            // 8: hardened before, same level
+      "}\n"
+      "void other() {\n"                                           // 10
+      "  b = f.newDocumentBuilder();\n"                            // 11: another function's setting
+      "}\n"
+      "void conditional() {\n"                                     // 13
+      "  if (c) {\n    f.setFeature(\"disallow-doctype-decl\", true);\n  }\n"
+      "  b = f.newDocumentBuilder();\n"                            // 17: hardened only sometimes
+      "}\n";
+  std::vector<int> lines;
+  for (const auto& f : match(*built, "A.java", language::java, code)) lines.push_back(f.line_start);
+  CHECK(lines == std::vector<int>{11, 17});
+  // Indentation bounds an indented block.
+  std::string py =
+      "def hardened():\n    f.setFeature(\"disallow-doctype-decl\", true)\n    b = f.newDocumentBuilder()\n"
+      "def other():\n    b = f.newDocumentBuilder()\n";
+  auto found = match(*built, "a.py", language::python, py);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].line_start == 5);
+}
+
 // A rule on `execute(<variable>)` whose variable holds a concatenated string.
 rule assigned_rule() {
   rule r;
