@@ -80,6 +80,17 @@ language language_by_extension(std::string_view name) {
   return language::unknown;
 }
 
+// ".config" names both .NET's XML settings (web.config, app.config,
+// NuGet.config) and unrelated formats (man-db's manpath.config, dpkg's
+// shell scripts), so the content decides: XML starts with '<' (after an
+// optional UTF-8 byte-order mark and blank space).
+bool is_xml_config(std::string_view name, std::string_view head) {
+  if (!name.ends_with(".config")) return false;
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  auto start = head.find_first_not_of(" \t\r\n");
+  return start != std::string_view::npos && head[start] == '<';
+}
+
 // "#!/usr/bin/env -S python3 -u" -> python. Only the first line of `head`
 // is read; `env` and its options and VAR=value assignments are skipped.
 language language_by_shebang(std::string_view head) {
@@ -130,6 +141,7 @@ language detect_language(std::string_view path, std::string_view head) {
   std::string name = to_lower(after_last_slash(path));
   if (language lang = language_by_name(name); lang != language::unknown) return lang;
   if (language lang = language_by_extension(name); lang != language::unknown) return lang;
+  if (is_xml_config(name, head)) return language::xml;
   // A shebang decides only when the name says nothing (extension-less
   // scripts such as bin/deploy, or an unknown extension such as .cgi).
   return language_by_shebang(head);

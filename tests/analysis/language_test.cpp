@@ -57,6 +57,15 @@ TEST_CASE("languages by extension", "[analysis][language]") {
   });
 }
 
+TEST_CASE("a .config file is XML only when its content is", "[analysis][language]") {
+  check_all({
+      {"web.config", "<?xml version=\"1.0\"?>\n<configuration>", language::xml},
+      {"App.Release.config", "\xEF\xBB\xBF  <configuration>", language::xml},
+      {"manpath.config", "# manpath.config\nMANDATORY_MANPATH /usr/man", language::unknown},
+      {"debconf.config", "#!/bin/sh\nset -e", language::shell},
+  });
+}
+
 TEST_CASE("extensions and names are case-insensitive", "[analysis][language]") {
   check_all({
       {"APP.PY", "", language::python},         {"Main.Go", "", language::go},
