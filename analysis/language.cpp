@@ -8,18 +8,19 @@
 namespace heimdall::analysis {
 namespace {
 
-constexpr std::array<std::pair<language, std::string_view>, 18> kNames = {{
+constexpr std::array<std::pair<language, std::string_view>, 19> kNames = {{
     {language::unknown, "unknown"},     {language::python, "python"},       {language::javascript, "javascript"},
     {language::typescript, "typescript"}, {language::java, "java"},        {language::go, "go"},
     {language::php, "php"},             {language::ruby, "ruby"},           {language::c, "c"},
     {language::cpp, "cpp"},             {language::shell, "shell"},         {language::dockerfile, "dockerfile"},
     {language::yaml, "yaml"},           {language::json, "json"},           {language::terraform, "terraform"},
     {language::dotenv, "dotenv"},       {language::xml, "xml"},             {language::properties, "properties"},
+    {language::html, "html"},
 }};
 
 // Lower-case extensions (without the dot). A name rule (below) wins over
 // these, so "Dockerfile.dev" and ".env.local" are not looked up here.
-constexpr std::array<std::pair<std::string_view, language>, 32> kExtensions = {{
+constexpr std::array<std::pair<std::string_view, language>, 38> kExtensions = {{
     {"py", language::python},        {"pyw", language::python},
     {"js", language::javascript},    {"mjs", language::javascript},  {"cjs", language::javascript},
     {"jsx", language::javascript},   {"ts", language::typescript},   {"tsx", language::typescript},
@@ -32,6 +33,10 @@ constexpr std::array<std::pair<std::string_view, language>, 32> kExtensions = {{
     {"xml", language::xml},          {"properties", language::properties},
     {"ini", language::properties},   {"cfg", language::properties},  {"toml", language::properties},
     {"dockerfile", language::dockerfile},  // "api.dockerfile"
+    // Templates whose output is HTML. Not .j2/.jinja: those also render
+    // configuration files (Ansible), where HTML attribute rules misfire.
+    {"html", language::html},        {"htm", language::html},        {"mustache", language::html},
+    {"hbs", language::html},         {"handlebars", language::html}, {"jsp", language::html},
 }};
 
 // Interpreter names as they appear in a shebang, version suffix removed
@@ -177,6 +182,7 @@ std::span<const comment_delimiter> comment_delimiters(language lang) {
     case language::terraform:
       return kHashAndCStyle;
     case language::xml:
+    case language::html:
       return kXml;
     case language::json:  // JSON has no comments
     case language::unknown:

@@ -30,6 +30,7 @@ enum class language {
   dotenv,      // .env, .env.*
   xml,         // pom.xml, web.config and other XML configuration
   properties,  // .properties, .ini, .cfg, .toml
+  html,        // HTML pages and templates (Jinja/Django, Mustache, Handlebars, JSP)
 };
 
 // Lower-case stable name ("python", "dockerfile", ...), used in rule packs.
