@@ -8,18 +8,19 @@
 namespace heimdall::analysis {
 namespace {
 
-constexpr std::array<std::pair<language, std::string_view>, 18> kNames = {{
+constexpr std::array<std::pair<language, std::string_view>, 19> kNames = {{
     {language::unknown, "unknown"},     {language::python, "python"},       {language::javascript, "javascript"},
     {language::typescript, "typescript"}, {language::java, "java"},        {language::go, "go"},
     {language::php, "php"},             {language::ruby, "ruby"},           {language::c, "c"},
     {language::cpp, "cpp"},             {language::shell, "shell"},         {language::dockerfile, "dockerfile"},
     {language::yaml, "yaml"},           {language::json, "json"},           {language::terraform, "terraform"},
     {language::dotenv, "dotenv"},       {language::xml, "xml"},             {language::properties, "properties"},
+    {language::html, "html"},
 }};
 
 // Lower-case extensions (without the dot). A name rule (below) wins over
 // these, so "Dockerfile.dev" and ".env.local" are not looked up here.
-constexpr std::array<std::pair<std::string_view, language>, 32> kExtensions = {{
+constexpr std::array<std::pair<std::string_view, language>, 38> kExtensions = {{
     {"py", language::python},        {"pyw", language::python},
     {"js", language::javascript},    {"mjs", language::javascript},  {"cjs", language::javascript},
     {"jsx", language::javascript},   {"ts", language::typescript},   {"tsx", language::typescript},
@@ -32,6 +33,10 @@ constexpr std::array<std::pair<std::string_view, language>, 32> kExtensions = {{
     {"xml", language::xml},          {"properties", language::properties},
     {"ini", language::properties},   {"cfg", language::properties},  {"toml", language::properties},
     {"dockerfile", language::dockerfile},  // "api.dockerfile"
+    // Templates whose output is HTML. Not .j2/.jinja: those also render
+    // configuration files (Ansible), where HTML attribute rules misfire.
+    {"html", language::html},        {"htm", language::html},        {"mustache", language::html},
+    {"hbs", language::html},         {"handlebars", language::html}, {"jsp", language::html},
 }};
 
 // Interpreter names as they appear in a shebang, version suffix removed
@@ -78,6 +83,17 @@ language language_by_extension(std::string_view name) {
     if (e == ext) return lang;
   }
   return language::unknown;
+}
+
+// ".config" names both .NET's XML settings (web.config, app.config,
+// NuGet.config) and unrelated formats (man-db's manpath.config, dpkg's
+// shell scripts), so the content decides: XML starts with '<' (after an
+// optional UTF-8 byte-order mark and blank space).
+bool is_xml_config(std::string_view name, std::string_view head) {
+  if (!name.ends_with(".config")) return false;
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  auto start = head.find_first_not_of(" \t\r\n");
+  return start != std::string_view::npos && head[start] == '<';
 }
 
 // "#!/usr/bin/env -S python3 -u" -> python. Only the first line of `head`
@@ -130,6 +146,7 @@ language detect_language(std::string_view path, std::string_view head) {
   std::string name = to_lower(after_last_slash(path));
   if (language lang = language_by_name(name); lang != language::unknown) return lang;
   if (language lang = language_by_extension(name); lang != language::unknown) return lang;
+  if (is_xml_config(name, head)) return language::xml;
   // A shebang decides only when the name says nothing (extension-less
   // scripts such as bin/deploy, or an unknown extension such as .cgi).
   return language_by_shebang(head);
@@ -165,6 +182,7 @@ std::span<const comment_delimiter> comment_delimiters(language lang) {
     case language::terraform:
       return kHashAndCStyle;
     case language::xml:
+    case language::html:
       return kXml;
     case language::json:  // JSON has no comments
     case language::unknown:

@@ -1,7 +1,8 @@
 // language: what a source file is written in, as far as analysis cares.
 //
 // Detection looks at the file name first (extension, or names such as
-// Dockerfile and go.mod), then at a shebang line. Pure functions;
+// Dockerfile and go.mod), then at the content: a ".config" file that starts
+// with '<' is XML (web.config), otherwise a shebang line decides. Pure functions;
 // thread-safe.
 #pragma once
 
@@ -27,8 +28,9 @@ enum class language {
   json,
   terraform,   // .tf, .tfvars (HCL)
   dotenv,      // .env, .env.*
-  xml,         // pom.xml and other XML configuration
+  xml,         // pom.xml, web.config and other XML configuration
   properties,  // .properties, .ini, .cfg, .toml
+  html,        // HTML pages and templates (Jinja/Django, Mustache, Handlebars, JSP)
 };
 
 // Lower-case stable name ("python", "dockerfile", ...), used in rule packs.

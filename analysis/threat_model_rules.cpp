@@ -289,8 +289,8 @@ result<threat_model_rules> build_threat_model_rules(threat_model_rule_set set) {
   // The per-language Sets. A slot without languages (path-filtered rules
   // for files of languages the inventory does not name, such as Rust)
   // goes into every language's Set, unknown included.
-  std::vector<language> all_languages;  // language::properties is the enum's last value
-  for (int l = static_cast<int>(language::unknown); l <= static_cast<int>(language::properties); ++l) {
+  std::vector<language> all_languages;  // language::html is the enum's last value
+  for (int l = static_cast<int>(language::unknown); l <= static_cast<int>(language::html); ++l) {
     all_languages.push_back(static_cast<language>(l));
   }
   auto add_slot = [&](std::size_t slot, const std::vector<language>& languages, const std::string& pattern,

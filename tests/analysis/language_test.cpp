@@ -28,7 +28,7 @@ void check_all(const std::vector<language_case>& cases) {
 }  // namespace
 
 TEST_CASE("language names round-trip", "[analysis][language]") {
-  for (int i = static_cast<int>(language::unknown); i <= static_cast<int>(language::properties); ++i) {
+  for (int i = static_cast<int>(language::unknown); i <= static_cast<int>(language::html); ++i) {
     auto lang = static_cast<language>(i);
     CHECK(language_from_name(language_name(lang)) == lang);
   }
@@ -53,7 +53,19 @@ TEST_CASE("languages by extension", "[analysis][language]") {
       {"main.tf", "", language::terraform},       {"prod.tfvars", "", language::terraform},
       {"pom.xml", "", language::xml},             {"app.properties", "", language::properties},
       {"php.ini", "", language::properties},      {"setup.cfg", "", language::properties},
-      {"pyproject.toml", "", language::properties},
+      {"pyproject.toml", "", language::properties}, {"index.html", "", language::html},
+      {"page.htm", "", language::html},             {"card.mustache", "", language::html},
+      {"list.hbs", "", language::html},             {"form.jsp", "", language::html},
+      {"nginx.conf.j2", "", language::unknown},
+  });
+}
+
+TEST_CASE("a .config file is XML only when its content is", "[analysis][language]") {
+  check_all({
+      {"web.config", "<?xml version=\"1.0\"?>\n<configuration>", language::xml},
+      {"App.Release.config", "\xEF\xBB\xBF  <configuration>", language::xml},
+      {"manpath.config", "# manpath.config\nMANDATORY_MANPATH /usr/man", language::unknown},
+      {"debconf.config", "#!/bin/sh\nset -e", language::shell},
   });
 }
 
