@@ -7,12 +7,14 @@
 //
 // Generates a repository of about N MB (default 120) of Python, JavaScript,
 // Java, Go, C, PHP and Ruby under DIR (default a temporary directory; with
-// --tree DIR, scans that existing git repository instead), scans it with an
-// in-process scan_service, then runs `bandit -r` and `flawfinder` over the
-// same working tree. Each peer analyses only its own languages; the ratio is
-// simply its wall time over ours on the same tree (above 1: we are faster).
-// Each stage's time (its stage_updated running to completed, as the log
-// stamped them) is printed with its MB/s over the whole tree.
+// --tree DIR, scans that existing git repository instead) and scans it with
+// an in-process scan_service. Each stage's time (its stage_updated running
+// to completed, as the log stamped them) is printed with its MB/s over the
+// whole tree. Then each peer, which reads only its own language (bandit
+// Python, flawfinder C), runs over a repository of just that language's
+// files of the tree, which we scan too: vs_<peer> is its wall time over ours
+// on the same files (above 1: we are faster). With --tree there is no split,
+// and the ratio is over the whole tree.
 //
 // Last line: mb_per_s=<n> static_mb_per_s=<s> vs_bandit=<ratio>
 // vs_flawfinder=<ratio> peak_rss_mb=<m>: the full pipeline, then the
@@ -87,7 +89,10 @@ std::string source_file(const std::string& lang, int n, std::size_t bytes, bool 
   return out;
 }
 
-bool generate(const fs::path& dir, std::size_t target_bytes) {
+// The tree: files of the seven languages in turn up to `target_bytes`; with
+// `only`, just that language's files of the same tree (the same names and
+// contents), for a peer that reads only those.
+bool generate(const fs::path& dir, std::size_t target_bytes, const std::string& only = {}) {
   git_repository* repo = nullptr;
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
   opts.flags = GIT_REPOSITORY_INIT_MKPATH;
@@ -103,9 +108,10 @@ bool generate(const fs::path& dir, std::size_t target_bytes) {
     std::size_t size = 4000 + rng() % 12000;
     std::string rel = "src/" + lang + "/d" + std::to_string(n / 200) + "/f" + std::to_string(n) + "." + lang;
     std::string text = source_file(lang, n, size, n % 10 == 3);
+    written += text.size();
+    if (!only.empty() && lang != only) continue;
     fs::create_directories((dir / rel).parent_path());
     std::ofstream(dir / rel, std::ios::binary) << text;
-    written += text.size();
     if (git_index_add_bypath(index, rel.c_str()) != 0) return false;
   }
   git_oid tree_id, commit_id;
@@ -202,6 +208,38 @@ std::string ratio(double peer, double ours) {
 
 }  // namespace
 
+struct timed_scan {
+  double seconds = 0;
+  scan_record done;
+  std::string scan_id;
+};
+
+// Registers `tree` as a repo and scans it through `service`, waiting for the
+// end; an error message when it does not complete.
+result<timed_scan> scan_once(actors::scan_service& service, event_log& log, const std::string& user,
+                             const fs::path& tree) {
+  auto repo = actors::register_repo(log, user, tree.filename().string(), tree.string(), std::nullopt);
+  if (!repo) return repo.error();
+  actors::scan_request request;
+  request.repo_id = repo.value().id;
+  request.triggered_by = user;
+  auto start = clock_type::now();
+  auto scan = service.trigger(request);
+  if (!scan) return scan.error();
+  timed_scan out;
+  out.scan_id = scan.value().id;
+  for (;;) {
+    out.done = actors::get_scan(log, out.scan_id).value();
+    if (out.done.is_terminal()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  out.seconds = seconds_since(start);
+  if (out.done.status != "completed") {
+    return status(errc::io_error, "scan " + out.done.status + ": " + out.done.error_message.value_or(""));
+  }
+  return out;
+}
+
 int main(int argc, char** argv) {
   std::size_t mb = 120;
   fs::path dir, tree;
@@ -219,7 +257,8 @@ int main(int argc, char** argv) {
   if (temporary) dir = fs::temp_directory_path() / ("heimdall-scan-bench-" + uuid::v7().to_string());
   fs::create_directories(dir);
   git_libgit2_init();
-  if (tree.empty()) {
+  const bool generated = tree.empty();
+  if (generated) {
     tree = dir / "tree";
     auto start = clock_type::now();
     if (!generate(tree, mb << 20)) {
@@ -230,6 +269,26 @@ int main(int argc, char** argv) {
   }
   tree = fs::canonical(tree);
   double size_mb = tree_bytes(tree) / 1e6;
+  // Each peer reads only its language: the same files, alone in a tree of
+  // their own, are also scanned by us, so each ratio compares the same files.
+  struct peer {
+    const char* name;
+    const char* lang;
+    std::vector<std::string> argv;  // the tree is appended
+    fs::path tree;
+  };
+  std::vector<peer> peers = {{"bandit", "py", {"bandit", "-q", "-f", "json", "-o", "/dev/null", "-r"}, {}},
+                             {"flawfinder", "c", {"flawfinder", "--quiet", "--dataonly"}, {}}};
+  if (generated) {
+    for (peer& p : peers) {
+      p.tree = dir / (std::string("only-") + p.lang);
+      if (!generate(p.tree, mb << 20, p.lang)) {
+        std::fprintf(stderr, "scan_bench: could not generate the %s tree\n", p.lang);
+        return 2;
+      }
+      p.tree = fs::canonical(p.tree);
+    }
+  }
 
   auto log = event_log::open((dir / "log").string());
   if (!log) {
@@ -240,6 +299,9 @@ int main(int argc, char** argv) {
   options.rules_dir = HEIMDALL_RULES_DIR;
   options.settings.workspaces_dir = dir / "workspaces";
   options.settings.allowed_roots = {tree};
+  for (const peer& p : peers) {
+    if (!p.tree.empty()) options.settings.allowed_roots.push_back(p.tree);
+  }
   options.settings.limits.max_total_bytes = 4ull << 30;
   auto service = actors::scan_service::start(*log.value(), options);
   if (!service) {
@@ -247,36 +309,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string user = uuid::v7().to_string();
-  auto repo = actors::register_repo(*log.value(), user, "bench", tree.string(), std::nullopt);
-  actors::scan_request request;
-  request.repo_id = repo.value().id;
-  request.triggered_by = user;
-  auto start = clock_type::now();
-  auto scan = service.value()->trigger(request);
-  if (!scan) {
-    std::fprintf(stderr, "scan_bench: %s\n", scan.error().to_string().c_str());
+  auto whole = scan_once(*service.value(), *log.value(), user, tree);
+  if (!whole) {
+    std::fprintf(stderr, "scan_bench: %s\n", whole.error().to_string().c_str());
     return 2;
   }
-  scan_record done;
-  for (;;) {
-    done = actors::get_scan(*log.value(), scan.value().id).value();
-    if (done.is_terminal()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  double ours = seconds_since(start);
+  const double ours = whole.value().seconds;
+  const scan_record& done = whole.value().done;
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   double peak_rss_mb = usage.ru_maxrss / 1024.0;
-  if (done.status != "completed") {
-    std::fprintf(stderr, "scan_bench: scan %s: %s\n", done.status.c_str(), done.error_message.value_or("").c_str());
-    return 2;
-  }
   std::printf("heimdall: %.1f MB in %.2f s, %llu findings (%llu critical, %llu high)\n", size_mb, ours,
               static_cast<unsigned long long>(done.finding_count), static_cast<unsigned long long>(done.counts.critical),
               static_cast<unsigned long long>(done.counts.high));
   // The log stamps milliseconds; a stage under 1 ms counts as 1 ms.
   double static_s = 0.001;
-  for (const auto& [stage, seconds] : stage_seconds(*log.value(), scan.value().id)) {
+  for (const auto& [stage, seconds] : stage_seconds(*log.value(), whole.value().scan_id)) {
     if (seconds < 0.01) {
       std::printf("  %-16s %.3f s\n", stage.c_str(), seconds);
     } else {
@@ -284,15 +332,33 @@ int main(int argc, char** argv) {
     }
     if (stage == "static_analysis") static_s = std::max(seconds, 0.001);
   }
-  service.value().reset();
 
-  double bandit = run_peer({"bandit", "-r", tree.string(), "-q", "-f", "json", "-o", "/dev/null"});
-  std::printf("bandit -r: %s\n", bandit < 0 ? "not available" : (std::to_string(bandit) + " s").c_str());
-  double flawfinder = run_peer({"flawfinder", "--quiet", "--dataonly", tree.string()});
-  std::printf("flawfinder: %s\n", flawfinder < 0 ? "not available" : (std::to_string(flawfinder) + " s").c_str());
+  // vs_<peer>: its time over ours on the files it reads (the whole tree when
+  // it is not ours to split, with --tree).
+  std::vector<std::string> ratios;
+  for (peer& p : peers) {
+    double ours_on_them = ours;
+    fs::path where = tree;
+    if (!p.tree.empty()) {
+      auto alone = scan_once(*service.value(), *log.value(), user, p.tree);
+      if (!alone) {
+        std::fprintf(stderr, "scan_bench: %s\n", alone.error().to_string().c_str());
+        return 2;
+      }
+      ours_on_them = alone.value().seconds;
+      where = p.tree;
+    }
+    p.argv.push_back(where.string());
+    double theirs = run_peer(p.argv);
+    std::printf("%s: %s on %.1f MB (%s files); heimdall %.2f s on the same files, %.2f s on the whole tree\n", p.name,
+                theirs < 0 ? "not available" : (std::to_string(theirs) + " s").c_str(), tree_bytes(where) / 1e6,
+                p.tree.empty() ? "all" : p.lang, ours_on_them, ours);
+    ratios.push_back(ratio(theirs, ours_on_them));
+  }
+  service.value().reset();
 
   if (temporary) fs::remove_all(dir);
   std::printf("mb_per_s=%.1f static_mb_per_s=%.1f vs_bandit=%s vs_flawfinder=%s peak_rss_mb=%.0f\n", size_mb / ours,
-              size_mb / static_s, ratio(bandit, ours).c_str(), ratio(flawfinder, ours).c_str(), peak_rss_mb);
+              size_mb / static_s, ratios[0].c_str(), ratios[1].c_str(), peak_rss_mb);
   return 0;
 }
