@@ -12,6 +12,8 @@
 #include <set>
 #include <utility>
 
+#include "analysis/c_family_space.h"
+
 namespace heimdall::analysis::c_flow_detail {
 namespace {
 
@@ -82,30 +84,15 @@ std::vector<token> tokenize(std::string_view s, c_macros* defs) {
     out.push_back(std::move(t));
   };
   while (i < s.size() && out.size() < kMaxTokens) {
+    int newlines = 0;
+    if (std::size_t next = skip_c_family_space(s, i, newlines); next != i) {
+      // A comment counts as white space: a directive may follow one.
+      line_start = line_start || newlines > 0;
+      line += newlines;
+      i = next;
+      continue;
+    }
     char c = s[i];
-    if (c == '\n') {
-      ++line;
-      ++i;
-      line_start = true;
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-      ++i;
-      continue;
-    }
-    if (c == '/' && i + 1 < s.size() && s[i + 1] == '/') {
-      while (i < s.size() && s[i] != '\n') ++i;
-      continue;
-    }
-    if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      i += 2;
-      while (i + 1 < s.size() && !(s[i] == '*' && s[i + 1] == '/')) {
-        if (s[i] == '\n') ++line;
-        ++i;
-      }
-      i += 2;
-      continue;
-    }
     if (c == '#' && line_start) {
       // A directive, with continuations. `#define NAME TOKEN` is remembered.
       std::string text;

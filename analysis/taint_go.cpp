@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "analysis/c_family_space.h"
+
 namespace heimdall::analysis::taint_detail {
 namespace {
 
@@ -51,28 +53,14 @@ lexed_file lex_go(std::string_view s) {
       out.truncated = true;
       break;
     }
+    int newlines = 0;
+    if (std::size_t next = skip_c_family_space(s, i, newlines); next != i) {
+      nl = nl || newlines > 0;
+      line += newlines;
+      i = next;
+      continue;
+    }
     char c = s[i];
-    if (c == '\n') {
-      ++line, nl = true, ++i;
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-      ++i;
-      continue;
-    }
-    if (c == '/' && i + 1 < s.size() && s[i + 1] == '/') {
-      while (i < s.size() && s[i] != '\n') ++i;
-      continue;
-    }
-    if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      std::size_t end = s.find("*/", i + 2);
-      end = end == std::string_view::npos ? s.size() : end + 2;
-      for (std::size_t k = i; k < end; ++k) {
-        if (s[k] == '\n') ++line, nl = true;
-      }
-      i = end;
-      continue;
-    }
     std::size_t j = i + 1;
     if (c == '"' || c == '`' || c == '\'') {
       j = quoted_end(s, i, c);

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "analysis/c_family_space.h"
+
 namespace heimdall::analysis::taint_detail {
 namespace {
 
@@ -362,30 +364,14 @@ class js_lexer {
     }
     while (i < s.size()) {
       if (out_.truncated) return;
+      int newlines = 0;
+      if (std::size_t next = skip_c_family_space(s, i, newlines); next != i) {
+        nl = nl || newlines > 0;
+        line += newlines;
+        i = next;
+        continue;
+      }
       char c = s[i];
-      if (c == '\n') {
-        nl = true;
-        ++line;
-        ++i;
-        continue;
-      }
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-        ++i;
-        continue;
-      }
-      if (c == '/' && i + 1 < s.size() && s[i + 1] == '/') {
-        while (i < s.size() && s[i] != '\n') ++i;
-        continue;
-      }
-      if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-        std::size_t end = s.find("*/", i + 2);
-        end = end == std::string_view::npos ? s.size() : end + 2;
-        int lines = count_lines(s.substr(i, end - i));
-        if (lines > 0) nl = true;
-        line += lines;
-        i = end;
-        continue;
-      }
       std::size_t start = i;
       int start_line = line;
       tok kind;

@@ -1,0 +1,18 @@
+// c_family_space: the white space and comments of C-family source (C and
+// C++, Java, JavaScript/TypeScript, Go), which the hand-written lexers
+// (c_flow_lexer, taint_lexer, taint_go) skip between tokens. Pure and
+// thread-safe; any bytes are accepted.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace heimdall::analysis {
+
+// The offset of the first character at or after `i` that is neither white
+// space nor inside a `//` or `/* */` comment: `i` itself when s[i] starts a
+// token, s.size() at the end (an unterminated block comment runs to it).
+// `newlines` is set to the number of newlines skipped.
+std::size_t skip_c_family_space(std::string_view s, std::size_t i, int& newlines);
+
+}  // namespace heimdall::analysis
