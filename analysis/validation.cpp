@@ -186,7 +186,7 @@ bool is_test_file_name(std::string_view name) {
 
 }  // namespace
 
-std::string fingerprint_of(const finding& f) {
+std::string fingerprint_of(const finding& f, int occurrence) {
   std::string code;
   code.reserve(f.code_snippet.size());
   for (char c : trim(f.code_snippet)) {
@@ -202,6 +202,10 @@ std::string fingerprint_of(const finding& f) {
   key += f.file_path;
   key += '\0';
   key += code;
+  if (occurrence > 1) {
+    key += '\0';
+    key += std::to_string(occurrence);
+  }
   return sha256_hex(key).substr(0, 32);
 }
 
@@ -257,7 +261,13 @@ bool finding_validator::is_suppressed(const finding& f) {
 }
 
 verdict finding_validator::check(finding& f) {
+  // Numbered before the suppression check, so that suppressing one
+  // occurrence leaves the others' fingerprints as they were.
   f.fingerprint = fingerprint_of(f);
+  std::vector<int>& lines = occurrence_lines_[f.fingerprint];
+  auto at = std::find(lines.begin(), lines.end(), f.line_start);
+  if (at == lines.end()) at = lines.insert(lines.end(), f.line_start);
+  if (at != lines.begin()) f.fingerprint = fingerprint_of(f, static_cast<int>(at - lines.begin()) + 1);
   if (is_suppressed(f)) {
     ++counts_.suppressed;
     return verdict::suppressed;

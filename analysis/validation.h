@@ -11,8 +11,10 @@
 //    (`heimdall:ignore python.sqli, secrets.github-pat`), one of which must
 //    then match the finding's rule;
 //  - duplicate: a finding with the same fingerprint was already kept (or
-//    remembered from before a resume). Identical code twice in one file is
-//    therefore reported once, at its first occurrence;
+//    remembered from before a resume): the same rule on the same line of
+//    code found again (by a second pass, or by a stage run again after a
+//    resume). Identical code on two lines of one file is two findings: the
+//    second and later get their occurrence in their fingerprint;
 //  - otherwise kept, with confidence lowered in test, example, fixture,
 //    mock and documentation code (is_non_production_path).
 // Secrets need nothing more here: their detectors already reject a GitHub
@@ -40,6 +42,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -60,8 +63,11 @@ inline constexpr double kNonProductionConfidenceFactor = 0.6;
 
 // 32 lower-case hex digits: the start of the SHA-256 of rule_id, file_path
 // and the code snippet with white space collapsed (a secret's snippet is its
-// masked line). Never the line number, so moving code keeps it.
-std::string fingerprint_of(const finding& f);
+// masked line), and `occurrence` past the first. Never the line number, so
+// moving code keeps it. `occurrence` tells apart the findings of one rule
+// on identical code in one file: the nth such line, in the order the scan
+// reports them.
+std::string fingerprint_of(const finding& f, int occurrence = 1);
 
 // Whether `path` (relative, '/'-separated) is test, example, fixture, mock
 // or documentation code: a directory such as test/, tests/, __tests__/,
@@ -97,6 +103,8 @@ class finding_validator {
 
   std::filesystem::path root_;
   std::unordered_set<std::string> seen_;
+  // By first-occurrence fingerprint: the lines reported with it, in order.
+  std::unordered_map<std::string, std::vector<int>> occurrence_lines_;
   validation_counts counts_;
   // The cached file: its path, text (at most kMaxValidatedFileBytes) and
   // the offset where each line starts; empty text when unreadable.

@@ -141,25 +141,35 @@ TEST_CASE("suppression comments are not read through symlinks", "[analysis][vali
   CHECK(check_at(t, "python.cmdi.os-system", "lib/../lib/app.py", 1) == verdict::keep);
 }
 
-TEST_CASE("duplicates by fingerprint, also across moved lines and a resume", "[analysis][validation]") {
+TEST_CASE("duplicates by fingerprint, identical code on two lines counted twice, and a resume", "[analysis][validation]") {
   scratch_tree t;
   t.write("app.py", "q = 1\n");
   finding_validator v(t.root());
   finding first = make("python.sqli.format", "app.py", 3, "cur.execute(q % x)");
-  finding again = make("python.sqli.format", "app.py", 30, "cur.execute(q  %  x)");
+  finding found_again = make("python.sqli.format", "app.py", 3, "cur.execute(q % x)");  // a second pass
+  finding twin = make("python.sqli.format", "app.py", 30, "cur.execute(q  %  x)");  // the same code, elsewhere
   finding other = make("python.sqli.format", "app.py", 31, "cur.execute(q % y)");
   CHECK(v.check(first) == verdict::keep);
-  CHECK(v.check(again) == verdict::duplicate);
-  CHECK(again.fingerprint == first.fingerprint);
+  CHECK(v.check(found_again) == verdict::duplicate);
+  CHECK(found_again.fingerprint == first.fingerprint);
+  CHECK(v.check(twin) == verdict::keep);
+  CHECK(twin.fingerprint != first.fingerprint);
+  CHECK(twin.fingerprint == fingerprint_of(twin, 2));
+  CHECK(first.fingerprint == fingerprint_of(first));  // the first keeps the plain one
   CHECK(v.check(other) == verdict::keep);
-  CHECK(v.counts().kept == 2);
+  CHECK(v.counts().kept == 3);
   CHECK(v.counts().duplicates == 1);
   CHECK(v.counts().suppressed == 0);
 
+  // A resumed scan reports the same findings in the same order again: each
+  // is the one recorded before.
   finding_validator resumed(t.root());
   resumed.remember(first.fingerprint);
-  finding same = make("python.sqli.format", "app.py", 5, "cur.execute(q % x)");
-  CHECK(resumed.check(same) == verdict::duplicate);
+  resumed.remember(twin.fingerprint);
+  finding first_again = make("python.sqli.format", "app.py", 3, "cur.execute(q % x)");
+  finding twin_again = make("python.sqli.format", "app.py", 30, "cur.execute(q % x)");
+  CHECK(resumed.check(first_again) == verdict::duplicate);
+  CHECK(resumed.check(twin_again) == verdict::duplicate);
   CHECK(resumed.counts().kept == 0);
 }
 
