@@ -45,6 +45,7 @@
 
 #include "analysis/finding.h"
 #include "analysis/language.h"
+#include "analysis/taint.h"
 
 namespace heimdall::analysis {
 
@@ -78,7 +79,14 @@ void collect_c_macros(std::string_view content, c_macros& into);
 // Findings for one C or C++ file (any other language: none), ordered by
 // line; source "static", fingerprint empty. The file's own #defines are
 // expanded, on top of `project` (the project's headers; may be null).
+// With `cleared`, the sink lines it proved safe are appended there, one
+// clearance per line and class (c_flow_proofs.h): CWE 120 for strcpy/strcat
+// whose longest possible string fits the destination, CWE 134 for format
+// strings that are constants without '%'. Only functions analysed
+// completely (no work bound, no preprocessor conditional, loop or label
+// around the sink, no name declared twice) give any.
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
-                                    const c_macros* project = nullptr);
+                                    const c_macros* project = nullptr,
+                                    std::vector<taint_clearance>* cleared = nullptr);
 
 }  // namespace heimdall::analysis
