@@ -581,7 +581,10 @@ class analyzer {
     env e;
     summary_ = {};
     declared_at_.clear();
-    if (close >= t_.size() || has_directive(open, close)) proofs_.give_up();
+    if (close >= t_.size() || has_directive(open, close) ||
+        std::any_of(t_.begin() + static_cast<std::ptrdiff_t>(open), t_.begin() + static_cast<std::ptrdiff_t>(close),
+                    [](const token& t) { return t.guessed; }))
+      proofs_.give_up();
     // Parameters: the last identifier of each comma-separated part.
     std::vector<std::string> params;
     std::size_t part = popen + 1;
@@ -1998,6 +2001,8 @@ class analyzer {
           if (block* b = blk(variable(v.base)->blk)) v.t = b->contents;
           return v;
         }
+        // *(p + n): the accesses of these lvalues are not followed; it may be a write.
+        if (block* b = blk(inner.blk)) forget_string_proofs(*b);
         return rvalue(inner);
       }
       if (op == "++" || op == "--") {
@@ -2354,6 +2359,7 @@ class analyzer {
           v = e;
         } else {
           v = rvalue(v);
+          if (block* b = blk(v.blk)) forget_string_proofs(*b);  // (p + n)[i]: as *(p + n)
           v.lv = lv_kind::none;
           v.blk = -1;
         }
@@ -2400,6 +2406,7 @@ class analyzer {
           v = f;
         } else {
           v = rvalue(v);
+          if (block* b = blk(v.blk)) forget_string_proofs(*b);  // (p + n)->f: as *(p + n)
           v.blk = -1;
           v.num.reset();
         }

@@ -60,6 +60,10 @@ struct c_macros {
     std::string body;
   };
   std::map<std::string, definition> defs;
+  // Macros defined again with another body (the arms of an #if): which one
+  // a build sees is unknown, so nothing that uses them is proved.
+  // `alloca` and `_alloca` count as one body.
+  std::set<std::string> redefined;
   // Functions declared with pointer-to-const parameters (bit i: parameter
   // i), from their prototypes: memory passed there is only read.
   std::map<std::string, std::uint32_t> readonly_params;
@@ -83,8 +87,9 @@ void collect_c_macros(std::string_view content, c_macros& into);
 // clearance per line and class (c_flow_proofs.h): CWE 120 for strcpy/strcat
 // whose longest possible string fits the destination, CWE 134 for format
 // strings that are constants without '%'. Only functions analysed
-// completely (no work bound, no preprocessor conditional, loop or label
-// around the sink, no name declared twice) give any.
+// completely (no work bound, unparsed syntax, preprocessor line in the
+// body, macro of c_macros::redefined, name declared twice; no loop or label
+// around the sink) give any.
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
                                     const c_macros* project = nullptr,
                                     std::vector<taint_clearance>* cleared = nullptr);

@@ -74,6 +74,8 @@ TEST_CASE("c_flow clears no copy whose source length it does not know", "[analys
   CHECK(stands(in_function("  char d[4], s[] = \"four\";", "strcpy(d, s);"), 4, copy));
   CHECK(stands("void f(char *d) {\n  char s[] = \"x\";\n\n  strcpy(d, s);\n}\n", 4, copy));
   CHECK(stands(in_function("  char d[8], s[20] = \"ab\";\n  s[2] = 'c';", "strcpy(d, s);"), 4 + 1, copy));
+  CHECK(stands(in_function("  char d[3], s[20] = \"ab\";\n  *(s + 2) = 'c';", "strcpy(d, s);"), 4 + 1, copy));
+  CHECK(stands(in_function("  char d[3], s[20] = \"ab\";\n  (s + 1)[1] = 'c';", "strcpy(d, s);"), 4 + 1, copy));
   // A helper that may write the source, and memory handed to unknown code.
   CHECK(stands(in_function("  char d[8], s[20] = \"ab\";\n  fill(s);", "strcpy(d, s);"), 4 + 1, copy));
   // A call the analysis does not model on the same line.
@@ -94,6 +96,13 @@ TEST_CASE("c_flow proves nothing across loops, labels, preprocessor arms or shad
   CHECK(stands(in_function("  char s[] = \"abc\";\n#ifdef SMALL\n  char d[2];\n#else\n  char d[100];\n#endif", "strcpy(d, s);"),
                4 + 5, copy));
   CHECK(stands(in_function("  char d[2], s[] = \"abc\";\n  { char d[100]; strcpy(d, s); }", "strcpy(d, s);"), 4 + 1, copy));
+  // A size from a macro the arms of an #if define differently; a function
+  // under its two C library names is one.
+  const std::string sized = in_function("  char d[N], s[] = \"abc\";", "strcpy(d, s);");
+  CHECK(stands("#ifdef SMALL\n#define N 2\n#else\n#define N 100\n#endif\n" + sized, 4 + 5, copy));
+  CHECK_FALSE(stands("#define N 100\n" + sized, 4 + 1, copy));
+  const std::string allocated = in_function("  char *d = (char *)ALLOCA(100), s[] = \"abc\";", "strcpy(d, s);");
+  CHECK_FALSE(stands("#ifdef _WIN32\n#define ALLOCA _alloca\n#else\n#define ALLOCA alloca\n#endif\n" + allocated, 4 + 5, copy));
 }
 
 TEST_CASE("c_flow clears a format string that is a constant without conversions", "[analysis][c_flow][proofs]") {
