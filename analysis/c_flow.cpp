@@ -496,7 +496,7 @@ class analyzer {
     }
   }
 
-  std::vector<taint_clearance> take_cleared() { return std::move(cleared_); }
+  std::vector<taint_clearance> clearances() const { return proofs_.clearances(path_); }
 
   std::vector<finding> take() {
     std::sort(out_.begin(), out_.end(), [](const finding& a, const finding& b) {
@@ -623,7 +623,7 @@ class analyzer {
     block_stmts(open + 1, close);
     finish_function();
     summaries_[name] = summary_;
-    proofs_.end_function(path_, cleared_);
+    proofs_.end_function(line_at(open), line_at(close));
   }
 
   // Whether a preprocessor line sits between two tokens: the lexer drops
@@ -3032,7 +3032,6 @@ class analyzer {
   std::string fn_name_;
   std::size_t params_open_ = 0;
   proof_ledger proofs_;
-  std::vector<taint_clearance> cleared_;
   int loops_ = 0;  // loop bodies being walked
   std::map<std::string, std::size_t> declared_at_;  // the current function's names: token of their declaration
 };
@@ -3059,7 +3058,7 @@ std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::s
   a.run();
   // Past the token bound the last function read may be cut short.
   if (cleared && complete) {
-    std::vector<taint_clearance> proved = a.take_cleared();
+    std::vector<taint_clearance> proved = a.clearances();
     cleared->insert(cleared->end(), std::make_move_iterator(proved.begin()), std::make_move_iterator(proved.end()));
   }
   return a.take();

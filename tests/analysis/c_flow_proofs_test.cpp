@@ -126,7 +126,10 @@ TEST_CASE("c_flow gives clearances only for the lines it proved", "[analysis][c_
   CHECK(cleared[0].file_path == kPath);
   CHECK((cleared[0].line_start == 3 && cleared[0].line_end == 3 && cleared[0].cwe == 120));
   CHECK((cleared[1].line_start == 5 && cleared[1].cwe == 134));
-  // Nothing for other languages, and the findings are the same with or without.
+  // Two functions on one line: the unproved copy of the second keeps the line.
+  CHECK(stands("void a(void) { char d[9], s[] = \"x\"; strcpy(d, s); } void b(char *x) { char d[2]; strcpy(d, x); }\n",
+               1, "c.buffer.unbounded-copy"));
+  // Nothing for other languages.
   cleared.clear();
   analyze_c_flow("a.py", language::python, "strcpy(d, \"ab\")", nullptr, &cleared);
   CHECK(cleared.empty());
