@@ -2641,7 +2641,8 @@ class analyzer {
       if (f == "realloc" && !args.empty()) {
         if (block* old = arg_block(args[0])) {
           b.contents = old->contents;
-          hold_string(b, old->str_len, old->str_max, old->fmt_const);
+          // Proofs start over: a smaller block may have cut the terminator off.
+          hold_string(b, old->str_len, -1, false);
           if (old->owned) old->escaped = true;  // realloc took it over
         }
       }
@@ -3032,7 +3033,7 @@ class analyzer {
   std::string fn_name_;
   std::size_t params_open_ = 0;
   proof_ledger proofs_;
-  int loops_ = 0;  // loop bodies being walked
+  int loops_ = 0;  // loop statements being walked (loop_scope)
   std::map<std::string, std::size_t> declared_at_;  // the current function's names: token of their declaration
 };
 
