@@ -2473,11 +2473,18 @@ class analyzer {
     if (arg_offset(a) != 0) return -1;
     return b->str_len;
   }
+  // Whether the block an argument names is surely the one its pointer
+  // holds: not when the pointer variable's address was taken (`*pp = q`
+  // changes it out of sight).
+  bool pointer_followed(const val& a) {
+    const var* x = variable(a.base.empty() ? a.text : a.base);
+    return !x || x->self < 0;
+  }
   // The block of an argument, when what proofs know of its string holds:
   // it points to the start, and no code the analysis cannot see holds it.
   const block* proof_block(const val& a) {
     const block* b = arg_block(a);
-    if (!b || b->escaped || b->freed || arg_offset(a) != 0) return nullptr;
+    if (!b || b->escaped || b->freed || arg_offset(a) != 0 || !pointer_followed(a)) return nullptr;
     return b;
   }
   // The longest the string at `a` can be (-1: unknown).
@@ -2544,7 +2551,9 @@ class analyzer {
   // can write, terminator included, is at most the room from dst on.
   bool copy_fits(const val& dst, const val& src, bool append) {
     const block* db = arg_block(dst);
-    if (!db || db->freed || db->kind == mem::unknown || db->kind == mem::literal || arg_offset(dst) < 0) return false;
+    if (!db || db->freed || db->kind == mem::unknown || db->kind == mem::literal || arg_offset(dst) < 0 ||
+        !pointer_followed(dst))
+      return false;
     long long src_max = str_max_of(src), room = avail(dst);
     if (src_max < 0 || room < 0) return false;
     long long need = src_max + 1;

@@ -78,6 +78,9 @@ TEST_CASE("c_flow clears no copy whose source length it does not know", "[analys
   CHECK(stands(in_function("  char d[3], s[20] = \"ab\";\n  (s + 1)[1] = 'c';", "strcpy(d, s);"), 4 + 1, copy));
   // realloc to a size that may cut the terminator off.
   CHECK(stands(in_function("  char d[8], *s = strdup(\"abc\");\n  s = realloc(s, 2);", "strcpy(d, s);"), 4 + 1, copy));
+  // A pointer changed through its address.
+  CHECK(stands(in_function("  char d[8], s[] = \"abc\", *p = s, **pp = &p;\n  *pp = argv[1];", "strcpy(d, p);"), 4 + 1, copy));
+  CHECK(stands(in_function("  char d[8], s[] = \"abc\", *p = d, **pp = &p;\n  *pp = argv[1];", "strcpy(p, s);"), 4 + 1, copy));
   // A helper that may write the source, and memory handed to unknown code.
   CHECK(stands(in_function("  char d[8], s[20] = \"ab\";\n  fill(s);", "strcpy(d, s);"), 4 + 1, copy));
   // A call the analysis does not model on the same line.
