@@ -1387,9 +1387,14 @@ class analyzer {
         std::size_t ie = n + 1;
         while (ie < e && !is(",", ie)) ie = (is("(", ie) || is("{", ie)) ? match(ie) + 1 : ie + 1;
         val init = expr_range(n + 1, ie);
-        if (init.is_literal) hold_string(b, init.str_len, init.str_len, init.fmt_const);
         b.contents = init.t;
         if (b.bytes < 0 && init.is_literal && esz && count.text.empty() && !count.num) b.bytes = init.str_len + 1;
+        if (init.is_literal) {
+          // Proofs only for a char array the literal and its terminator fit:
+          // `char s[3] = "abc"` holds no terminator.
+          bool terminated = esz && *esz == 1 && b.bytes > init.str_len;
+          hold_string(b, init.str_len, terminated ? init.str_len : -1, terminated && init.fmt_const);
+        }
         if (is("{", n + 1) && is("}", n + 2)) hold_string(b, 0, 0, true);
       } else if (!is_static && !scalar_or_ptr_elements(type, ptr)) {
         b.contents_init = true;  // class objects: constructors run
