@@ -2832,7 +2832,8 @@ class analyzer {
         if (arg_offset(d) == 0) {
           b->filled = c.num && *c.num != 0 && n.num ? *n.num : -1;
           bool zeroed = c.num && *c.num == 0;
-          hold_string(*b, zeroed ? 0 : -1, zeroed ? 0 : -1, zeroed);
+          bool terminated = zeroed && n.num && *n.num >= 1;  // for proofs: a zero byte was written
+          hold_string(*b, zeroed ? 0 : -1, terminated ? 0 : -1, terminated);
           if (b->filled >= 0 && b->bytes >= 0 && b->filled >= b->bytes) b->str_len = -1;
         } else {
           forget_string_proofs(*b);
