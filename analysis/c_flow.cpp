@@ -2786,6 +2786,7 @@ class analyzer {
       set_string(d, len, str_max_of(s), fmt_const_of(s), arg_taint(s), cat);
       result = d;
       result.lv = lv_kind::none;
+      if (f == "stpcpy") result.off_known = false;  // it returns the end of the copy
       return result;
     }
     if (f == "strncpy" || f == "strncat" || f == "memcpy" || f == "memmove" || f == "wcsncpy" || f == "wcsncat" ||

@@ -79,6 +79,9 @@ TEST_CASE("c_flow clears no copy whose source length it does not know", "[analys
   // An array its literal fills to the last byte: no terminator.
   CHECK(stands(in_function("  char d[8], s[3] = \"abc\";", "strcpy(d, s);"), 4, copy));
   CHECK_FALSE(stands(in_function("  char d[8], s[4] = \"abc\";", "strcpy(d, s);"), 4, copy));
+  // stpcpy returns the end of the copy, not the start.
+  CHECK(stands(in_function("  char d[8], s[] = \"abcde\", t[] = \"xyz\";\n  char *p = stpcpy(d, s);", "strcpy(p, t);"), 4 + 1,
+               copy));
   // realloc to a size that may cut the terminator off.
   CHECK(stands(in_function("  char d[8], *s = strdup(\"abc\");\n  s = realloc(s, 2);", "strcpy(d, s);"), 4 + 1, copy));
   // A pointer changed through its address.
