@@ -1360,6 +1360,9 @@ class analyzer {
     // A name declared twice (shadowing in a nested block) is one variable
     // here: what is known of the inner one would be trusted for the outer.
     if (auto [it, fresh] = declared_at_.emplace(name, k); !fresh && it->second != k) proofs_.give_up();
+    // A static local keeps what the previous call left: its initialiser
+    // says nothing about the value at entry.
+    if (is_static) proofs_.give_up();
     var v;
     v.type = type;
     v.ptr = ptr;

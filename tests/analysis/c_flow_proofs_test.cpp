@@ -82,6 +82,8 @@ TEST_CASE("c_flow clears no copy whose source length it does not know", "[analys
   // stpcpy returns the end of the copy, not the start.
   CHECK(stands(in_function("  char d[8], s[] = \"abcde\", t[] = \"xyz\";\n  char *p = stpcpy(d, s);", "strcpy(p, t);"), 4 + 1,
                copy));
+  // A static buffer grows over calls.
+  CHECK(stands(in_function("  static char d[8] = \"\";\n  char s[] = \"abc\";", "strcat(d, s);"), 4 + 1, copy));
   // realloc to a size that may cut the terminator off.
   CHECK(stands(in_function("  char d[8], *s = strdup(\"abc\");\n  s = realloc(s, 2);", "strcpy(d, s);"), 4 + 1, copy));
   // A pointer changed through its address.
