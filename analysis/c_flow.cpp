@@ -1319,6 +1319,7 @@ class analyzer {
     std::size_t k = j;
     while (k < e && (is("*", k) || is("&", k))) {
       ptr += is("*", k);
+      if (is("&", k)) proofs_.give_up();  // a C++ reference: an alias the analysis keeps as a copy
       ++k;
     }
     std::string name;
@@ -1346,6 +1347,7 @@ class analyzer {
       ptr = 0;
       while (k < e && (is("*", k) || is("&", k))) {
         ptr += is("*", k);
+        if (is("&", k)) proofs_.give_up();
         ++k;
       }
       if (k >= e || t_[k].kind != tk::ident) break;

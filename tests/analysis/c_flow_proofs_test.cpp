@@ -82,6 +82,14 @@ TEST_CASE("c_flow clears no copy whose source length it does not know", "[analys
   // stpcpy returns the end of the copy, not the start.
   CHECK(stands(in_function("  char d[8], s[] = \"abcde\", t[] = \"xyz\";\n  char *p = stpcpy(d, s);", "strcpy(p, t);"), 4 + 1,
                copy));
+  // A C++ reference to the pointer changes it.
+  const std::string aliased =
+      "void f(char **argv) {\n  char d[8], s[] = \"abc\", *p = s;\n  char *&r = p; r = argv[1];\n  strcpy(d, p);\n}\n";
+  {
+    std::vector<taint_clearance> cleared;
+    analyze_c_flow("src/x.cpp", language::cpp, aliased, nullptr, &cleared);
+    CHECK(cleared.empty());
+  }
   // A static buffer grows over calls.
   CHECK(stands(in_function("  static char d[8] = \"\";\n  char s[] = \"abc\";", "strcat(d, s);"), 4 + 1, copy));
   // realloc to a size that may cut the terminator off.
