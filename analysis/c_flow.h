@@ -88,8 +88,9 @@ void collect_c_macros(std::string_view content, c_macros& into);
 // whose longest possible string fits the destination, CWE 134 for format
 // strings that are constants without '%'. Only functions analysed
 // completely (no work bound, unparsed syntax, preprocessor line in the
-// body, macro of c_macros::redefined, name declared twice; no loop or label
-// around the sink) give any.
+// body, macro of c_macros::redefined, name declared twice, static local or
+// C++ reference; no loop or label around the sink) give any, and never
+// through memory that escaped or a pointer whose address was taken.
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
                                     const c_macros* project = nullptr,
                                     std::vector<taint_clearance>* cleared = nullptr);
