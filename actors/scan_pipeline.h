@@ -121,6 +121,7 @@ class scan_pipeline {
   result<const scan_history*> parent();
   recorded_finding record(analysis::finding f, std::optional<std::string> carried_from = {});
   std::shared_ptr<const analysis::advisory_db> advisories() const;
+  void append_cleared(std::vector<analysis::taint_clearance> more);  // to cleared_
 
   scan_history history_;
   std::shared_ptr<const scan_engine> engine_;
@@ -137,7 +138,6 @@ class scan_pipeline {
   // resumed before vidarr withdraws only what the clearances of the stages
   // it ran and the taint findings explain (more findings, never fewer).
   std::vector<analysis::taint_clearance> cleared_;
-  void append_cleared(std::vector<analysis::taint_clearance> more);
 };
 
 }  // namespace heimdall::actors
