@@ -271,6 +271,7 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
     auto done = analysis::run_static_analysis(workspace_, *inventory_, engine_->rules, engine_->secrets, on_finding,
                                               poll(stop), advisories().get());
     if (!done) return done.error();
+    append_cleared(std::move(done.value().cleared));
     return std::vector<new_event>{static_analyzed_event(done.value())};
   } else {
     if (!model_) {
@@ -281,9 +282,13 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
     }
     auto done = analysis::run_taint_analysis(workspace_, *inventory_, engine_->taint, *model_, on_finding, poll(stop));
     if (!done) return done.error();
-    taint_cleared_ = std::move(done.value().cleared);
+    append_cleared(std::move(done.value().cleared));
   }
   return std::vector<new_event>{};
+}
+
+void scan_pipeline::append_cleared(std::vector<analysis::taint_clearance> more) {
+  cleared_.insert(cleared_.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
 result<std::vector<new_event>> scan_pipeline::vidarr() {
@@ -296,7 +301,7 @@ result<std::vector<new_event>> scan_pipeline::vidarr() {
   summary.suppressed = counts.suppressed;
   summary.duplicates = counts.duplicates;
   summary.over_limit = over_limit_;
-  for (std::size_t i : analysis::redundant_findings(all, taint_cleared_)) summary.withdrawn.push_back(history_.findings[i].finding_id);
+  for (std::size_t i : analysis::redundant_findings(all, cleared_)) summary.withdrawn.push_back(history_.findings[i].finding_id);
   history_.validation = summary;
   return std::vector<new_event>{validated_event(summary)};
 }

@@ -28,6 +28,7 @@
 #include <unordered_map>
 
 #include "analysis/c_flow_lexer.h"
+#include "analysis/c_flow_proofs.h"
 #include "analysis/snippet.h"
 #include "analysis/text_lines.h"
 
@@ -86,6 +87,11 @@ struct block {
   long long bytes = -1;    // size, when known
   long long elem = -1;     // element size, when known
   long long str_len = -1;  // length of the string it holds, when known
+  // For proofs (c_flow_proofs.h), where str_len's join keeps the shorter:
+  // an upper bound of that length on every path, and whether the string is
+  // a constant without '%' (a harmless format).
+  long long str_max = -1;
+  bool fmt_const = false;
   long long filled = -1;   // leading bytes known non-zero (memset with a non-zero byte)
   long long init_upto = 0;  // leading elements written, while !contents_init
   bool contents_init = true;
@@ -135,6 +141,7 @@ struct val {
   std::optional<long long> num, hi;
   long long str_len = -1;  // string literal length
   bool is_literal = false;
+  bool fmt_const = false;  // a string literal without '%'
   std::string text;  // a variable's or callee's name
   bool mul_tainted = false;  // an unchecked outside value was multiplied in
   bool uses_vars = false;    // depends on a variable (a loop may change it)
@@ -189,12 +196,16 @@ void join_block(block& a, const block& b) {
     a.unchecked = false;
     a.contents_init = a.contents_init || b.contents_init;
     a.contents = join(a.contents, b.contents);
+    a.str_max = live.str_max;
+    a.fmt_const = live.fmt_const;
     return;
   }
   if (a.kind != b.kind) a.kind = mem::unknown;
   if (a.bytes != b.bytes) a.bytes = -1;
   if (a.str_len != b.str_len) a.str_len = std::max(a.str_len, b.str_len) < 0 ? -1 : std::min(a.str_len, b.str_len);
   if (a.filled != b.filled) a.filled = std::min(a.filled, b.filled);
+  a.str_max = a.str_max < 0 || b.str_max < 0 ? -1 : std::max(a.str_max, b.str_max);
+  a.fmt_const = a.fmt_const && b.fmt_const;
   a.contents_init = a.contents_init || b.contents_init;
   a.init_upto = std::min(a.init_upto, b.init_upto);
   a.freed = a.freed && b.freed;
@@ -202,6 +213,20 @@ void join_block(block& a, const block& b) {
   a.escaped = a.escaped || b.escaped;
   a.owned = a.owned && b.owned;
   a.unchecked = a.unchecked && b.unchecked;
+}
+
+// The string a block now holds: its length on every path (-1: unknown),
+// the longest it can be, and whether it is a constant without '%'.
+void hold_string(block& b, long long len, long long max, bool fmt_const) {
+  b.str_len = len;
+  b.str_max = max;
+  b.fmt_const = fmt_const;
+}
+// A write the proofs cannot follow (an element, a call that may write):
+// str_len keeps its must-meaning for the reports, the proofs lose theirs.
+void forget_string_proofs(block& b) {
+  b.str_max = -1;
+  b.fmt_const = false;
 }
 
 env join(const env& a, const env& b) {
@@ -471,6 +496,8 @@ class analyzer {
     }
   }
 
+  std::vector<taint_clearance> clearances() const { return proofs_.clearances(path_); }
+
   std::vector<finding> take() {
     std::sort(out_.begin(), out_.end(), [](const finding& a, const finding& b) {
       return a.line_start != b.line_start ? a.line_start < b.line_start : a.rule_id < b.rule_id;
@@ -553,6 +580,11 @@ class analyzer {
     std::size_t pclose = match(popen);
     env e;
     summary_ = {};
+    declared_at_.clear();
+    if (close >= t_.size() || has_directive(open, close) ||
+        std::any_of(t_.begin() + static_cast<std::ptrdiff_t>(open), t_.begin() + static_cast<std::ptrdiff_t>(close),
+                    [](const token& t) { return t.guessed; }))
+      proofs_.give_up();
     // Parameters: the last identifier of each comma-separated part.
     std::vector<std::string> params;
     std::size_t part = popen + 1;
@@ -580,6 +612,7 @@ class analyzer {
             v.blk = new_block(e, b);
           }
           e.vars[pname] = v;
+          declared_at_[pname] = popen;
           params.push_back(pname);
         }
         part = j + 1;
@@ -590,6 +623,18 @@ class analyzer {
     block_stmts(open + 1, close);
     finish_function();
     summaries_[name] = summary_;
+    proofs_.end_function(line_at(open), line_at(close));
+  }
+
+  // Whether a preprocessor line sits between two tokens: the lexer drops
+  // them, so both arms of an #if were read as one code path.
+  bool has_directive(std::size_t open, std::size_t close) const {
+    int last = line_at(close);
+    for (int l = line_at(open); l <= last && l >= 1 && static_cast<std::size_t>(l) <= lines_.size(); ++l) {
+      std::string_view code = trim(lines_.line(static_cast<std::size_t>(l) - 1));
+      if (!code.empty() && code.front() == '#') return true;
+    }
+    return false;
   }
 
   void finish_function() {
@@ -612,7 +657,7 @@ class analyzer {
       b.escaped = true;
       b.contents_init = true;
       b.unchecked = false;
-      b.str_len = -1;
+      hold_string(b, -1, -1, false);
     }
   }
 
@@ -653,7 +698,10 @@ class analyzer {
 
   std::size_t stmt(std::size_t i, std::size_t end) {
     if (i >= end) return end;
-    if (++steps_ > kMaxStepsPerFunction || ++file_steps_ > kMaxStepsPerFile || nesting_ > kMaxDepth) return end;
+    if (++steps_ > kMaxStepsPerFunction || ++file_steps_ > kMaxStepsPerFile || nesting_ > kMaxDepth) {
+      proofs_.give_up();
+      return end;
+    }
     struct nest {
       int& n;
       explicit nest(int& c) : n(++c) {}
@@ -1031,8 +1079,21 @@ class analyzer {
     else env_ = join(join(body_end, before), broke);
   }
 
+  // Held while a loop statement (condition, body, step) is walked. Its body
+  // is walked twice, not to a fixed point: the proofs trust no string fact
+  // inside it, nor one that comes out of it.
+  struct loop_scope {
+    analyzer& a;
+    explicit loop_scope(analyzer& an) : a(an) { ++a.loops_; }
+    ~loop_scope() {
+      --a.loops_;
+      for (auto& [id, b] : a.env_.blocks) forget_string_proofs(b);
+    }
+  };
+
   std::size_t while_stmt(std::size_t i, std::size_t end) {
     if (!is("(", i + 1)) return i + 1;
+    loop_scope in_loop(*this);
     cond_result c = condition(i + 1);
     std::size_t stop;
     loop_body(c.after, end, stop, c, false);
@@ -1040,6 +1101,7 @@ class analyzer {
   }
 
   std::size_t do_stmt(std::size_t i, std::size_t end) {
+    loop_scope in_loop(*this);
     // As loop_body: a silent first pass unless the loop runs once (`while (0)`).
     env entry = env_;
     std::size_t j;
@@ -1117,7 +1179,11 @@ class analyzer {
     while (s1 < close && !is(";", s1)) s1 = (is("(", s1) || is("[", s1)) ? match(s1) + 1 : s1 + 1;
     std::size_t s2 = s1 + 1;
     while (s2 < close && !is(";", s2)) s2 = (is("(", s2) || is("[", s2)) ? match(s2) + 1 : s2 + 1;
-    if (s1 >= close || s2 >= close) return stmt(close + 1, end);  // range-for or odd
+    if (s1 >= close || s2 >= close) {  // range-for or odd: a loop body walked once
+      proofs_.give_up();
+      return stmt(close + 1, end);
+    }
+    loop_scope in_loop(*this);
     if (!declaration(i + 2, s1)) expr_range(i + 2, s1);
     // The loop variable's range: `v = lo; v < N; v++` gives hi = N-1.
     std::optional<std::string> loop_var;
@@ -1253,6 +1319,7 @@ class analyzer {
     std::size_t k = j;
     while (k < e && (is("*", k) || is("&", k))) {
       ptr += is("*", k);
+      if (is("&", k)) proofs_.give_up();  // a C++ reference: an alias the analysis keeps as a copy
       ++k;
     }
     std::string name;
@@ -1280,6 +1347,7 @@ class analyzer {
       ptr = 0;
       while (k < e && (is("*", k) || is("&", k))) {
         ptr += is("*", k);
+        if (is("&", k)) proofs_.give_up();
         ++k;
       }
       if (k >= e || t_[k].kind != tk::ident) break;
@@ -1291,6 +1359,12 @@ class analyzer {
 
   void declare_one(const std::string& name, const std::string& type, int ptr, bool is_static, std::size_t k,
                    std::size_t e) {
+    // A name declared twice (shadowing in a nested block) is one variable
+    // here: what is known of the inner one would be trusted for the outer.
+    if (auto [it, fresh] = declared_at_.emplace(name, k); !fresh && it->second != k) proofs_.give_up();
+    // A static local keeps what the previous call left: its initialiser
+    // says nothing about the value at entry.
+    if (is_static) proofs_.give_up();
     var v;
     v.type = type;
     v.ptr = ptr;
@@ -1318,10 +1392,15 @@ class analyzer {
         std::size_t ie = n + 1;
         while (ie < e && !is(",", ie)) ie = (is("(", ie) || is("{", ie)) ? match(ie) + 1 : ie + 1;
         val init = expr_range(n + 1, ie);
-        if (init.is_literal) b.str_len = init.str_len;
         b.contents = init.t;
         if (b.bytes < 0 && init.is_literal && esz && count.text.empty() && !count.num) b.bytes = init.str_len + 1;
-        if (is("{", n + 1) && is("}", n + 2)) b.str_len = 0;
+        if (init.is_literal) {
+          // Proofs only for a char array the literal and its terminator fit:
+          // `char s[3] = "abc"` holds no terminator.
+          bool terminated = esz && *esz == 1 && b.bytes > init.str_len;
+          hold_string(b, init.str_len, terminated ? init.str_len : -1, terminated && init.fmt_const);
+        }
+        if (is("{", n + 1) && is("}", n + 2)) hold_string(b, 0, 0, true);
       } else if (!is_static && !scalar_or_ptr_elements(type, ptr)) {
         b.contents_init = true;  // class objects: constructors run
       }
@@ -1422,7 +1501,7 @@ class analyzer {
       b.kind = mem::literal;
       b.bytes = v.str_len + 1;
       b.elem = 1;
-      b.str_len = v.str_len;
+      hold_string(b, v.str_len, v.str_len, v.fmt_const);
       x.blk = new_block(env_, b);
       x.off = 0;
     }
@@ -1465,6 +1544,7 @@ class analyzer {
     depth_ = 0;
     val v = rvalue(expr(0));
     while (pos_ < end_) {  // leftovers (unparsed syntax): evaluate the rest
+      proofs_.give_up();
       std::size_t before = pos_;
       ++pos_;
       if (pos_ < end_) v = rvalue(expr(0));
@@ -1521,6 +1601,7 @@ class analyzer {
 
   val expr(int min_prec) {
     if (++depth_ > kMaxDepth) {
+      proofs_.give_up();
       pos_ = end_;
       return {};
     }
@@ -1575,6 +1656,8 @@ class analyzer {
     val r = a;
     r.is_null = a.is_null && b.is_null;
     r.is_literal = a.is_literal && b.is_literal;
+    if (a.str_len != b.str_len) r.str_len = -1;
+    r.fmt_const = a.fmt_const && b.fmt_const;
     r.t = join(a.t, b.t);
     if (a.num != b.num) r.num.reset();
     if (a.blk != b.blk) r.blk = -1;
@@ -1721,6 +1804,7 @@ class analyzer {
     }
     block* b = blk(x->blk);
     if (!b) return;
+    if (write) forget_string_proofs(*b);  // a terminator written re-proves it (assign)
     if (b->freed) {
       report(kUseAfterFree, line, "The memory '" + v.base + "' points to was freed on line " + std::to_string(b->freed_line) + ".");
       return;
@@ -1825,7 +1909,7 @@ class analyzer {
           // A terminator written after a fill fixes the string's length.
           if (rhs.num && *rhs.num == 0 && target.index && x->off_known) {
             long long at = *target.index + x->off;
-            if (at == 0 || (b->filled >= 0 && at <= b->filled)) b->str_len = at;
+            if (at == 0 || (b->filled >= 0 && at <= b->filled)) hold_string(*b, at, at, at == 0 || b->fmt_const);
           }
         }
       }
@@ -1927,6 +2011,8 @@ class analyzer {
           if (block* b = blk(variable(v.base)->blk)) v.t = b->contents;
           return v;
         }
+        // *(p + n): the accesses of these lvalues are not followed; it may be a write.
+        if (block* b = blk(inner.blk)) forget_string_proofs(*b);
         return rvalue(inner);
       }
       if (op == "++" || op == "--") {
@@ -2157,6 +2243,7 @@ class analyzer {
     if (tok.kind == tk::str) {
       v.is_literal = true;
       v.str_len = static_cast<long long>(tok.text.size());
+      v.fmt_const = tok.text.find('%') == std::string::npos;
       ++pos_;
       return v;
     }
@@ -2282,6 +2369,7 @@ class analyzer {
           v = e;
         } else {
           v = rvalue(v);
+          if (block* b = blk(v.blk)) forget_string_proofs(*b);  // (p + n)[i]: as *(p + n)
           v.lv = lv_kind::none;
           v.blk = -1;
         }
@@ -2298,6 +2386,7 @@ class analyzer {
           pos_ = close + 1;
           if (field == "open" && !args.empty())
             sink(kPath, arg_taint(args[0]), line, "A file is opened at a path made from outside data.");
+          if (!summary_mode_) proofs_.doubt(line);
           for (val& a : args) {
             if (a.lv == lv_kind::var)
               if (var* x = variable(a.base)) x->init = true;  // may be a reference parameter
@@ -2327,6 +2416,7 @@ class analyzer {
           v = f;
         } else {
           v = rvalue(v);
+          if (block* b = blk(v.blk)) forget_string_proofs(*b);  // (p + n)->f: as *(p + n)
           v.blk = -1;
           v.num.reset();
         }
@@ -2393,6 +2483,31 @@ class analyzer {
     if (arg_offset(a) != 0) return -1;
     return b->str_len;
   }
+  // Whether the block an argument names is surely the one its pointer
+  // holds: not when the pointer variable's address was taken (`*pp = q`
+  // changes it out of sight).
+  bool pointer_followed(const val& a) {
+    const var* x = variable(a.base.empty() ? a.text : a.base);
+    return !x || x->self < 0;
+  }
+  // The block of an argument, when what proofs know of its string holds:
+  // it points to the start, and no code the analysis cannot see holds it.
+  const block* proof_block(const val& a) {
+    const block* b = arg_block(a);
+    if (!b || b->escaped || b->freed || arg_offset(a) != 0 || !pointer_followed(a)) return nullptr;
+    return b;
+  }
+  // The longest the string at `a` can be (-1: unknown).
+  long long str_max_of(const val& a) {
+    if (a.is_literal) return a.str_len;
+    const block* b = proof_block(a);
+    return b ? b->str_max : -1;
+  }
+  bool fmt_const_of(const val& a) {
+    if (a.is_literal) return a.fmt_const;
+    const block* b = proof_block(a);
+    return b && b->fmt_const;
+  }
 
   void write_checks(const val& dst, long long n, int line, const char* what) {
     block* b = arg_block(dst);
@@ -2424,18 +2539,46 @@ class analyzer {
       report(kOverread, line, std::string(what) + " reads " + std::to_string(n) + " bytes from " + std::to_string(room) + ".");
   }
 
-  void set_string(const val& dst, long long len, const taint& t, bool append) {
+  // A string of length `len` (-1: unknown), at most `max`, a constant
+  // without '%' or not, written to (or appended at) `dst`.
+  void set_string(const val& dst, long long len, long long max, bool fmt_const, const taint& t, bool append) {
     block* b = arg_block(dst);
     if (!b) return;
     b->contents_init = true;
     b->contents = append ? join(b->contents, t) : t;
     if (arg_offset(dst) != 0) {
-      b->str_len = -1;
+      hold_string(*b, -1, -1, false);
       return;
     }
-    if (append) b->str_len = (b->str_len >= 0 && len >= 0) ? b->str_len + len : -1;
-    else b->str_len = len;
+    if (append)
+      hold_string(*b, (b->str_len >= 0 && len >= 0) ? b->str_len + len : -1,
+                  (b->str_max >= 0 && max >= 0) ? b->str_max + max : -1, b->fmt_const && fmt_const);
+    else
+      hold_string(*b, len, max, fmt_const);
     b->filled = -1;
+  }
+  // Whether strcpy/strcat(dst, src) provably fits: the longest string it
+  // can write, terminator included, is at most the room from dst on.
+  bool copy_fits(const val& dst, const val& src, bool append) {
+    const block* db = arg_block(dst);
+    if (!db || db->freed || db->kind == mem::unknown || db->kind == mem::literal || arg_offset(dst) < 0 ||
+        !pointer_followed(dst))
+      return false;
+    long long src_max = str_max_of(src), room = avail(dst);
+    if (src_max < 0 || room < 0) return false;
+    long long need = src_max + 1;
+    if (append) {
+      long long dst_max = str_max_of(dst);
+      if (dst_max < 0) return false;
+      need += dst_max;
+    }
+    return need <= room;
+  }
+  // A sink of weakness `cwe` on `line`, for the proofs: safe or not. Inside
+  // a loop nothing is proved (a loop body is walked twice, not to a fixed
+  // point); unreachable code proves nothing either.
+  void proof(int cwe, int line, bool safe) {
+    if (!summary_mode_) proofs_.sink(cwe, line, safe && loops_ == 0);
   }
 
   void size_arg_checks(const val& n, int line) {
@@ -2507,7 +2650,7 @@ class analyzer {
       else if ((f == "strdup" || f == "_strdup") && !args.empty()) {
         long long l = str_len_of(args[0]);
         if (l >= 0) size = l + 1;
-        b.str_len = l;
+        hold_string(b, l, str_max_of(args[0]), fmt_const_of(args[0]));
         b.contents = arg_taint(args[0]);
       }
       if (size) {
@@ -2517,7 +2660,8 @@ class analyzer {
       if (f == "realloc" && !args.empty()) {
         if (block* old = arg_block(args[0])) {
           b.contents = old->contents;
-          b.str_len = old->str_len;
+          // Proofs start over: a smaller block may have cut the terminator off.
+          hold_string(b, old->str_len, -1, false);
           if (old->owned) old->escaped = true;  // realloc took it over
         }
       }
@@ -2550,7 +2694,6 @@ class analyzer {
       b.contents.outside = true;
       b.contents.what = f + "()";
       b.contents.line = line;
-      b.str_len = -1;
       result.blk = new_block(env_, b);
       result.t = {};
       return result;
@@ -2568,6 +2711,7 @@ class analyzer {
       if ((f == "recv" || f == "read" || f == "recvfrom") && rvalue(arg(2)).num) n = *rvalue(arg(2)).num;
       for (std::size_t i = 0; i < args.size(); ++i)
         if (i != bi) args[i] = rvalue(args[i]);
+      proof(120, line, false);
       if (block* b = arg_block(arg(bi))) {
         if (n >= 0) write_checks(arg(bi), n, line, f.c_str());
         b->contents_init = true;
@@ -2575,7 +2719,7 @@ class analyzer {
         b->contents.range = false;  // bytes; a number only once converted (atoi, strtol)
         b->contents.what = f + "()";
         b->contents.line = line;
-        b->str_len = -1;
+        hold_string(*b, -1, -1, false);
       }
       result.t = {};
       result.blk = -1;
@@ -2593,6 +2737,7 @@ class analyzer {
         t = arg_taint(rvalue(arg(0)));
         t.range = t.outside;  // a conversion: numbers of unknown range from outside text
       }
+      proof(120, line, false);
       for (std::size_t i = 0; i < std::min(first, args.size()); ++i) args[i] = rvalue(args[i]);
       for (std::size_t i = first; i < args.size(); ++i) {
         val& a = args[i];
@@ -2605,7 +2750,7 @@ class analyzer {
         } else if (block* b = arg_block(a)) {
           b->contents_init = true;
           b->contents = t;
-          b->str_len = -1;
+          hold_string(*b, -1, -1, false);
         }
       }
       return result;
@@ -2639,11 +2784,14 @@ class analyzer {
       block* db = arg_block(d);
       long long need = len >= 0 ? len + 1 : -1;
       if (cat && db && need >= 0) need = db->str_len >= 0 && arg_offset(d) == 0 ? db->str_len + need : -1;
+      // Proved for char strings only: a wide one's length counts characters.
+      proof(120, line, f.front() != 'w' && copy_fits(d, s, cat));
       write_checks(d, need, line, f.c_str());
       if (!s.is_literal) read_checks(s, -1, line, f.c_str());
-      set_string(d, len, arg_taint(s), cat);
+      set_string(d, len, str_max_of(s), fmt_const_of(s), arg_taint(s), cat);
       result = d;
       result.lv = lv_kind::none;
+      if (f == "stpcpy") result.off_known = false;  // it returns the end of the copy
       return result;
     }
     if (f == "strncpy" || f == "strncat" || f == "memcpy" || f == "memmove" || f == "wcsncpy" || f == "wcsncat" ||
@@ -2673,7 +2821,8 @@ class analyzer {
         if (sb && n.num && sb->str_len >= 0 && sb->str_len < *n.num) new_len = sb->str_len;
       }
       if (f == "strncat" && len >= 0 && n.num) new_len = std::min(len, *n.num);
-      set_string(d, new_len, arg_taint(s), f == "strncat" || f == "wcsncat");
+      proof(120, line, false);
+      set_string(d, new_len, bounded_copy_max(f, s, n), false, arg_taint(s), f == "strncat" || f == "wcsncat");
       if (n.t.range && !n.hi_checked && !n.num) sink(kTaintIndexW, n.t, line, "The copy's size comes from outside and has no upper bound check.", false);
       result = d;
       result.lv = lv_kind::none;
@@ -2688,8 +2837,12 @@ class analyzer {
         b->contents_init = true;
         if (arg_offset(d) == 0) {
           b->filled = c.num && *c.num != 0 && n.num ? *n.num : -1;
-          b->str_len = c.num && *c.num == 0 ? 0 : -1;
+          bool zeroed = c.num && *c.num == 0;
+          bool terminated = zeroed && n.num && *n.num >= 1;  // for proofs: a zero byte was written
+          hold_string(*b, zeroed ? 0 : -1, terminated ? 0 : -1, terminated);
           if (b->filled >= 0 && b->bytes >= 0 && b->filled >= b->bytes) b->str_len = -1;
+        } else {
+          forget_string_proofs(*b);
         }
       }
       return result;
@@ -2704,15 +2857,18 @@ class analyzer {
       std::size_t fi = counted ? 2 : 1;
       val fmt = rvalue(arg(fi));
       if (!fmt.is_literal) sink(kFormat, arg_taint(fmt), line, "The format string of " + f + " comes from outside.");
+      proof(134, line, fmt_const_of(fmt));
+      proof(120, line, false);
       taint t;
       for (std::size_t i = fi + 1; i < args.size(); ++i) t = join(t, arg_taint(rvalue(args[i])));
-      set_string(d, -1, t, false);
+      set_string(d, -1, -1, false, t, false);
       return result;
     }
     if (auto fi = format_arg(f)) {
       read_args(0);
       if (*fi < args.size() && !args[*fi].is_literal)
         sink(kFormat, arg_taint(args[*fi]), line, "The format string of " + f + " comes from outside.");
+      proof(134, line, *fi < args.size() && fmt_const_of(args[*fi]));
       use_after_free_args(args, line);
       return result;
     }
@@ -2753,6 +2909,7 @@ class analyzer {
         if (range_check && (args[s.param].hi_checked)) continue;
         sink(*s.what, t, line, std::string("Passed to ") + f + ", which uses it unchecked:", !range_check);
       }
+      forget_written_args(f, args);
       use_after_free_args(args, line);
       for (const val& a : args) escape_arg(a);
       return result;
@@ -2763,6 +2920,9 @@ class analyzer {
     read_args(0);
     use_after_free_args(args, line);
     bool retains = !is_nonretaining(f);
+    // Not one of the library calls known here: a pattern rule may have
+    // matched it, so nothing on its line counts as proved.
+    if (retains && !summary_mode_) proofs_.doubt(line);
     auto proto = decls_.readonly_params.find(f);
     std::uint32_t readonly = proto == decls_.readonly_params.end() ? 0 : proto->second;
     for (std::size_t ai = 0; ai < args.size(); ++ai) {
@@ -2780,7 +2940,7 @@ class analyzer {
       if (block* b = arg_block(a)) {
         if (!retains || reads_only) continue;
         b->contents_init = true;
-        b->str_len = -1;
+        hold_string(*b, -1, -1, false);
         if (!a.text.empty() && variable(a.text) && variable(a.text)->ptr > 0) b->escaped = true;  // the pointer itself handed on
       }
     }
@@ -2804,6 +2964,24 @@ class analyzer {
           x->is_null = false;  // T*& out-parameters are common enough
           x->num.reset();
         }
+  }
+
+  // A function of this file may write the memory its pointer arguments
+  // reach (unless its prototype says pointer to const).
+  void forget_written_args(const std::string& f, const std::vector<val>& args) {
+    auto proto = decls_.readonly_params.find(f);
+    std::uint32_t ro = proto == decls_.readonly_params.end() ? 0 : proto->second;
+    for (std::size_t ai = 0; ai < args.size(); ++ai)
+      if (block* b = arg_block(args[ai]); b && !(ai < 32 && (ro & (1u << ai)))) forget_string_proofs(*b);
+  }
+
+  // The longest string strncpy/memcpy/strncat(d, s, n) can leave in d: only
+  // when s's terminator is among the n bytes copied (strncat always ends it).
+  long long bounded_copy_max(const std::string& f, const val& s, const val& n) {
+    long long src_max = str_max_of(s);
+    if (f == "strncat" && n.num) return src_max >= 0 ? std::min(src_max, *n.num) : *n.num;
+    if ((f == "strncpy" || f == "memcpy" || f == "memmove") && n.num && src_max >= 0 && src_max < *n.num) return src_max;
+    return -1;
   }
 
   void escape_arg(const val& a) {
@@ -2875,6 +3053,9 @@ class analyzer {
   std::size_t pos_ = 0, end_ = 0;
   std::string fn_name_;
   std::size_t params_open_ = 0;
+  proof_ledger proofs_;
+  int loops_ = 0;  // loop statements being walked (loop_scope)
+  std::map<std::string, std::size_t> declared_at_;  // the current function's names: token of their declaration
 };
 
 }  // namespace
@@ -2886,15 +3067,22 @@ void collect_c_macros(std::string_view content, c_macros& into) {
 }
 
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
-                                    const c_macros* project) {
+                                    const c_macros* project, std::vector<taint_clearance>* cleared) {
   if (lang != language::c && lang != language::cpp) return {};
   c_macros defs;
   if (project) defs = *project;
-  std::vector<token> toks = expand(tokenize(content, &defs), defs);
+  std::vector<token> toks = tokenize(content, &defs);
+  bool complete = toks.size() < kMaxTokens;
+  toks = expand(std::move(toks), defs);
   collect_prototypes(toks, defs);
   collect_plain_types(toks, defs);
   analyzer a(path, lang, content, toks, defs);
   a.run();
+  // Past the token bound the last function read may be cut short.
+  if (cleared && complete) {
+    std::vector<taint_clearance> proved = a.clearances();
+    cleared->insert(cleared->end(), std::make_move_iterator(proved.begin()), std::make_move_iterator(proved.end()));
+  }
   return a.take();
 }
 

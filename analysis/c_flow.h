@@ -45,6 +45,7 @@
 
 #include "analysis/finding.h"
 #include "analysis/language.h"
+#include "analysis/taint.h"
 
 namespace heimdall::analysis {
 
@@ -59,6 +60,10 @@ struct c_macros {
     std::string body;
   };
   std::map<std::string, definition> defs;
+  // Macros defined again with another body (the arms of an #if): which one
+  // a build sees is unknown, so nothing that uses them is proved.
+  // `alloca` and `_alloca` count as one body.
+  std::set<std::string> redefined;
   // Functions declared with pointer-to-const parameters (bit i: parameter
   // i), from their prototypes: memory passed there is only read.
   std::map<std::string, std::uint32_t> readonly_params;
@@ -78,7 +83,16 @@ void collect_c_macros(std::string_view content, c_macros& into);
 // Findings for one C or C++ file (any other language: none), ordered by
 // line; source "static", fingerprint empty. The file's own #defines are
 // expanded, on top of `project` (the project's headers; may be null).
+// With `cleared`, the sink lines it proved safe are appended there, one
+// clearance per line and class (c_flow_proofs.h): CWE 120 for strcpy/strcat
+// whose longest possible string fits the destination, CWE 134 for format
+// strings that are constants without '%'. Only functions analysed
+// completely (no work bound, unparsed syntax, preprocessor line in the
+// body, macro of c_macros::redefined, name declared twice, static local or
+// C++ reference; no loop or label around the sink) give any, and never
+// through memory that escaped or a pointer whose address was taken.
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
-                                    const c_macros* project = nullptr);
+                                    const c_macros* project = nullptr,
+                                    std::vector<taint_clearance>* cleared = nullptr);
 
 }  // namespace heimdall::analysis

@@ -70,6 +70,18 @@ std::string decode_literal(std::string_view body) {
 }  // namespace
 
 // Tokens of `s`; the #defines met on the way go into `defs` (when given).
+// Two macro bodies alike but for white space and leading underscores
+// (`alloca` / `_alloca`: one function under its two C library names).
+bool same_body(std::string_view a, std::string_view b) {
+  auto norm = [](std::string_view x) {
+    std::string out;
+    for (char c : x)
+      if (c != ' ' && c != '\t' && !(c == '_' && (out.empty() || !ident_char(out.back())))) out += c;
+    return out;
+  };
+  return norm(a) == norm(b);
+}
+
 std::vector<token> tokenize(std::string_view s, c_macros* defs) {
   std::vector<token> out;
   int line = 1;
@@ -133,8 +145,11 @@ std::vector<token> tokenize(std::string_view s, c_macros* defs) {
           p = q + 1;
         }
         std::string body = p < text.size() ? text.substr(p) : std::string();
-        if (defs && !name.empty() && body.size() <= kMaxMacroBytes && body.find_first_not_of(" \t") != std::string::npos)
+        if (defs && !name.empty() && body.size() <= kMaxMacroBytes && body.find_first_not_of(" \t") != std::string::npos) {
+          if (auto old = defs->defs.find(name); old != defs->defs.end() && !same_body(old->second.body, body))
+            defs->redefined.insert(name);
           defs->defs[name] = {fn, body};
+        }
       }
       continue;
     }
@@ -198,7 +213,11 @@ std::vector<token> tokenize(std::string_view s, c_macros* defs) {
 std::vector<token> expand(std::vector<token> toks, const c_macros& defs) {
   if (defs.defs.empty()) return toks;
   std::map<std::string, std::pair<bool, std::vector<token>>> bodies;
-  for (const auto& [name, d] : defs.defs) bodies[name] = {d.function_like, tokenize(d.body)};
+  for (const auto& [name, d] : defs.defs) {
+    bodies[name] = {d.function_like, tokenize(d.body)};
+    if (defs.redefined.count(name))
+      for (token& b : bodies[name].second) b.guessed = true;
+  }
   for (int round = 0; round < 3; ++round) {
     bool changed = false;
     std::vector<token> out;
@@ -215,6 +234,7 @@ std::vector<token> expand(std::vector<token> toks, const c_macros& defs) {
       }
       for (token b : it->second.second) {
         b.line = t.line;
+        b.guessed = b.guessed || t.guessed;
         out.push_back(std::move(b));
       }
       if (it->second.first) i += 2;

@@ -28,6 +28,7 @@ struct token {
   std::string text;  // identifier, operator, or a literal's decoded body
   int line = 0;
   std::optional<long long> num;  // integer literals
+  bool guessed = false;          // expanded from a macro of c_macros::redefined
 };
 
 // Tokens of `s`; the #defines met on the way go into `defs` (when given):

@@ -28,6 +28,7 @@ struct file_result {
   std::optional<parse_outcome> parsed;  // set when drop_matches_in_comments parsed the file
   std::uint64_t in_comments = 0;  // rule matches dropped: their line lies in a comment
   std::vector<inventory_note> notes;  // config parse errors, what the dependency check left out
+  std::vector<taint_clearance> cleared;  // sink lines c_flow proved safe
 };
 
 void append(std::vector<finding>& to, std::vector<finding> more) {
@@ -95,6 +96,8 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
   // The calling thread, in inventory order.
   auto hand_on = [&](file_result& r) {
     summary.manifests += r.manifest;
+    summary.cleared.insert(summary.cleared.end(), std::make_move_iterator(r.cleared.begin()),
+                           std::make_move_iterator(r.cleared.end()));
     summary.notes.insert(summary.notes.end(), std::make_move_iterator(r.notes.begin()),
                          std::make_move_iterator(r.notes.end()));
     for (finding& f : r.found) {
@@ -129,7 +132,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     drop_matches_in_comments(file, content, r);
     // c_flow reads the code itself, comments aside; a secret in a comment is
     // as leaked as one in code: neither is filtered.
-    append(r.found, analyze_c_flow(file.path, file.lang, content, &macros));
+    append(r.found, analyze_c_flow(file.path, file.lang, content, &macros, &r.cleared));
     append(r.found, find_secrets(secrets, file.path, content));
     check_dependencies(file.path, content, r);
   };

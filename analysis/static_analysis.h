@@ -37,6 +37,7 @@
 #include "analysis/inventory.h"
 #include "analysis/rule_pack.h"
 #include "analysis/secrets.h"
+#include "analysis/taint.h"
 #include "base/result.h"
 
 namespace heimdall::analysis {
@@ -56,6 +57,10 @@ struct static_analysis_summary {
   // none for them: their matches all stand. Sorted.
   std::vector<std::string> languages_without_grammar;
   std::vector<inventory_note> notes;  // files that could not be read or parsed, and why
+  // Sink lines the C flow analysis proved safe (c_flow.h), in inventory
+  // order: the pattern findings of that weakness there are withdrawn after
+  // the stages (validation.h, redundant_findings).
+  std::vector<taint_clearance> cleared;
 };
 
 result<static_analysis_summary> run_static_analysis(const std::filesystem::path& root, const inventory& files,

@@ -53,7 +53,8 @@ namespace heimdall::analysis {
 // whose every evaluated sink of one class (CWE `cwe`) received only values
 // that do not come from a source (or were sanitized for that class), or a
 // branch whose condition folds to a constant so it never runs (one
-// clearance per class). Pattern findings of the same weakness on these lines are
+// clearance per class). The C flow analysis gives them too, per sink line
+// (c_flow.h). Pattern findings of the same weakness on these lines are
 // heuristics the flow analysis overrules (validation.h, redundant_findings).
 // Never given for a file past a work bound, nor for a handler holding a
 // nested function or class (its lines are another function's).

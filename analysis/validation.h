@@ -25,7 +25,8 @@
 // finding that a taint finding explains is withdrawn in favour of it, and
 // so is one on lines where the taint analysis proved that weakness absent
 // (taint_clearance: a handler whose sinks of that kind get no request
-// data, a branch that never runs).
+// data, a branch that never runs) or the C flow analysis did (c_flow.h: a
+// copy that fits, a constant format).
 //
 // Source lines are read from the checkout without following symlinks (no
 // component of the path may be one), only the current file's lines are

@@ -101,6 +101,8 @@ std::string planted_repo(const fs::path& dir) {
        "  }\n"
        "}\n"},
       {"clean/Dockerfile", "FROM ubuntu:22.04\nUSER app\n"},
+      // The copy rule matches; the flow analysis proves it fits, and vidarr withdraws it.
+      {"clean/copy.c", "#include <string.h>\nvoid f(void) { char d[8], s[] = \"abc\"; strcpy(d, s); }\n"},
       {"README.md", "# demo\n"},
   });
 }
