@@ -260,6 +260,37 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
     // queued waits for the header.
     if (streaming_ && !stream_writing_ && !stream_closed_ && !out_queue_.empty()) do_stream_write();
   }
+  // Sends `frames` after what is queued: straight from them in one system
+  // call when nothing is (the usual case in a broadcast's walk, which then
+  // takes no copy of a frame's pointer per stream). What the socket does not
+  // take is queued, within the slow-reader bound, and written asynchronously.
+  void send_frames(std::span<const std::shared_ptr<const std::string>> frames) {
+    if (frames.empty()) return;
+    if (!streaming_ || stream_writing_ || stream_ending_ || stream_closed_ || !out_queue_.empty()) {
+      for (const auto& bytes : frames) queue_stream_bytes(bytes);
+      return flush_stream();
+    }
+    std::array<net::const_buffer, kMaxGatherWrite> gathered;
+    const std::size_t n = std::min(frames.size(), gathered.size());
+    for (std::size_t i = 0; i < n; ++i) gathered[i] = net::buffer(*frames[i]);
+    beast::error_code ec;
+    std::size_t sent = stream_.socket().write_some(std::span<const net::const_buffer>(gathered.data(), n), ec);
+    if (ec && ec != net::error::would_block) {
+      fail(ec, peer_, "stream write");
+      return close_stream();
+    }
+    last_stream_write_ = std::chrono::steady_clock::now();
+    std::size_t whole = 0;
+    for (; whole < n && sent >= frames[whole]->size(); ++whole) sent -= frames[whole]->size();
+    if (whole == frames.size()) return;
+    for (std::size_t i = whole; i < frames.size(); ++i) {
+      queued_bytes_ += frames[i]->size();
+      out_queue_.push_back(frames[i]);
+    }
+    // A reader too slow to drain its queue: see queue_stream_bytes.
+    if (queued_bytes_ > stream_options_.max_queued_bytes) return close_stream();
+    write_queued_async(sent);
+  }
   void end_stream() {
     if (stream_closed_ || stream_ending_) return;
     stream_ending_ = true;
@@ -467,18 +498,26 @@ class server::impl::http_session : public std::enable_shared_from_this<http_sess
         queued_bytes_ -= out_queue_.front()->size();
         out_queue_.pop_front();
       }
-      if (whole < n) {
-        std::vector<net::const_buffer> rest(chunks.begin() + static_cast<std::ptrdiff_t>(whole), chunks.end());
-        rest.front() += sent;
-        stream_writing_ = true;
-        writing_chunks_ = rest.size();
-        stream_.expires_after(kWriteTimeout);
-        net::async_write(stream_, std::move(rest),
-                         beast::bind_front_handler(&http_session::on_stream_write, shared_from_this()));
-        return;
-      }
+      if (whole < n) return write_queued_async(sent);
     }
     if (stream_ending_) finish_stream();
+  }
+
+  // Writes the front of the queue (up to kMaxGatherWrite chunks; the first
+  // `front_sent` bytes of the first have left already) in an asynchronous
+  // write timed by kWriteTimeout.
+  void write_queued_async(std::size_t front_sent) {
+    std::vector<net::const_buffer> chunks;
+    chunks.reserve(std::min(out_queue_.size(), kMaxGatherWrite));
+    for (auto it = out_queue_.begin(); it != out_queue_.end() && chunks.size() < kMaxGatherWrite; ++it) {
+      chunks.push_back(net::buffer(**it));
+    }
+    chunks.front() += front_sent;
+    stream_writing_ = true;
+    writing_chunks_ = chunks.size();
+    stream_.expires_after(kWriteTimeout);
+    net::async_write(stream_, std::move(chunks),
+                     beast::bind_front_handler(&http_session::on_stream_write, shared_from_this()));
   }
 
   void on_stream_write(beast::error_code ec, std::size_t) {
@@ -770,7 +809,10 @@ struct broadcast::impl {
         m.gone = true;
         return;
       }
-      for (; m.next < log_end(); ++m.next) s->queue_stream_bytes(log[m.next - log_base]);
+      if (m.next < log_end()) {
+        s->send_frames(std::span<const bytes_ptr>(log).subspan(m.next - log_base));
+        m.next = log_end();
+      }
       end_at && m.next == *end_at ? s->end_stream() : s->flush_stream();
     }
 
@@ -778,7 +820,8 @@ struct broadcast::impl {
     void forget_delivered() {
       std::uint64_t keep_from = log_end();
       for (const member& m : members) keep_from = std::min(keep_from, m.next);
-      for (; log_base < keep_from; ++log_base) log.pop_front();
+      log.erase(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(keep_from - log_base));
+      log_base = keep_from;
     }
 
     std::mutex mu;
@@ -787,7 +830,7 @@ struct broadcast::impl {
     std::atomic<bool> has_calls{false};  // inbox is not empty (a hint, read without mu)
     // On the lane's thread only.
     std::vector<member> members;
-    std::deque<bytes_ptr> log;  // writes from log_base on
+    std::vector<bytes_ptr> log;  // writes from log_base on; a few at a time
     std::uint64_t log_base = 0;
     std::optional<std::uint64_t> end_at;  // the log index where the broadcast ended
     // Whether every member has had the log up to caught_up_to, and the end
