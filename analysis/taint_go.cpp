@@ -113,28 +113,10 @@ class go_parser {
   // The end of a simple statement starting at i: `stop` is its last token's
   // end; the result is past a ';' that ends it.
   std::uint32_t statement_end(std::uint32_t i, std::uint32_t e, std::uint32_t& stop) const {
-    int depth = 0;
-    for (std::uint32_t j = i; j < e; ++j) {
-      const token& t = toks_[j];
-      if (depth == 0 && j > i && t.nl_before && ends_line(toks_[j - 1]) && !is(t, ".")) {
-        stop = j;
-        return j;
-      }
-      if (opens(t)) ++depth;
-      if (closes(t)) {
-        if (depth == 0) {
-          stop = j;
-          return j;
-        }
-        --depth;
-      }
-      if (depth == 0 && is(t, ";")) {
-        stop = j;
-        return j + 1;
-      }
-    }
-    stop = e;
-    return e;
+    // Go's automatic semicolon: after a line's last token that can end a
+    // statement, unless the next line continues a selector chain.
+    return brace_statement_end(toks_, i, e, stop,
+                               [&](std::uint32_t j) { return ends_line(toks_[j - 1]) && !is(toks_[j], "."); });
   }
 
   // A function's header from toks[i] (after `func`): an optional receiver,

@@ -256,29 +256,13 @@ class js_parser {
 
   // The end of a simple statement starting at i (past its ';').
   std::uint32_t statement_end(std::uint32_t i, std::uint32_t e, std::uint32_t& stop) const {
-    int depth = 0;
-    for (std::uint32_t j = i; j < e; ++j) {
+    // Java and PHP end statements with ';' only; JavaScript also at a line
+    // break that ASI would take as one.
+    return brace_statement_end(toks_, i, e, stop, [&](std::uint32_t j) {
       const token& t = toks_[j];
-      if (!java_ && !php_ && depth == 0 && j > i && t.nl_before && !continues_after(toks_[j - 1]) &&
-          (!continues_before(t) || is(t, "}")) && !(t.kind == tok::name && (t.text == "in" || t.text == "of" || t.text == "instanceof"))) {
-        stop = j;
-        return j;
-      }
-      if (opens(t)) ++depth;
-      if (closes(t)) {
-        if (depth == 0) {
-          stop = j;
-          return j;
-        }
-        --depth;
-      }
-      if (depth == 0 && is(t, ";")) {
-        stop = j;
-        return j + 1;
-      }
-    }
-    stop = e;
-    return e;
+      return !java_ && !php_ && !continues_after(toks_[j - 1]) && (!continues_before(t) || is(t, "}")) &&
+             !(t.kind == tok::name && (t.text == "in" || t.text == "of" || t.text == "instanceof"));
+    });
   }
 
   span sp(std::uint32_t b, std::uint32_t e) const { return span{&toks_, b, e}; }

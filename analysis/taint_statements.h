@@ -81,4 +81,37 @@ std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32
 // Index of the bracket closing the one at toks[i] (or e when unbalanced).
 std::uint32_t matching(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e);
 
+// The end of a simple statement of a brace language (JavaScript, Java, PHP,
+// Go) from toks[i], before e: at a ';' outside brackets (the result is past
+// it), at a bracket closing one the statement did not open, or before a
+// token on a new line when `line_break_ends(j)` says the break before
+// toks[j] ends the statement (the language's automatic semicolons). `stop`
+// is set to where the statement's tokens end.
+template <class LineBreakEnds>
+std::uint32_t brace_statement_end(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e,
+                                  std::uint32_t& stop, LineBreakEnds line_break_ends) {
+  int depth = 0;
+  for (std::uint32_t j = i; j < e; ++j) {
+    const token& t = toks[j];
+    if (depth == 0 && j > i && t.nl_before && line_break_ends(j)) {
+      stop = j;
+      return j;
+    }
+    if (opens(t)) ++depth;
+    if (closes(t)) {
+      if (depth == 0) {
+        stop = j;
+        return j;
+      }
+      --depth;
+    }
+    if (depth == 0 && is(t, ";")) {
+      stop = j;
+      return j + 1;
+    }
+  }
+  stop = e;
+  return e;
+}
+
 }  // namespace heimdall::analysis::taint_detail
