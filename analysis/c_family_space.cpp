@@ -2,8 +2,8 @@
 
 namespace heimdall::analysis {
 
-std::size_t skip_c_family_space(std::string_view s, std::size_t i, int& newlines) {
-  newlines = 0;
+std::size_t skip_c_family_space(std::string_view s, std::size_t i, int& line, bool& new_line) {
+  int newlines = 0;
   while (i < s.size()) {
     char c = s[i];
     if (c == '\n') {
@@ -21,6 +21,8 @@ std::size_t skip_c_family_space(std::string_view s, std::size_t i, int& newlines
       break;
     }
   }
+  line += newlines;
+  new_line = new_line || newlines > 0;
   return i;
 }
 

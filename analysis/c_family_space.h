@@ -12,7 +12,8 @@ namespace heimdall::analysis {
 // The offset of the first character at or after `i` that is neither white
 // space nor inside a `//` or `/* */` comment: `i` itself when s[i] starts a
 // token, s.size() at the end (an unterminated block comment runs to it).
-// `newlines` is set to the number of newlines skipped.
-std::size_t skip_c_family_space(std::string_view s, std::size_t i, int& newlines);
+// Adds the newlines skipped to `line`, and sets `new_line` when there was
+// one (it is never cleared here: the lexer clears it at its next token).
+std::size_t skip_c_family_space(std::string_view s, std::size_t i, int& line, bool& new_line);
 
 }  // namespace heimdall::analysis

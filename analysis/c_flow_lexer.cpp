@@ -96,11 +96,8 @@ std::vector<token> tokenize(std::string_view s, c_macros* defs) {
     out.push_back(std::move(t));
   };
   while (i < s.size() && out.size() < kMaxTokens) {
-    int newlines = 0;
-    if (std::size_t next = skip_c_family_space(s, i, newlines); next != i) {
-      // A comment counts as white space: a directive may follow one.
-      line_start = line_start || newlines > 0;
-      line += newlines;
+    // A comment counts as white space: a directive may follow one.
+    if (std::size_t next = skip_c_family_space(s, i, line, line_start); next != i) {
       i = next;
       continue;
     }

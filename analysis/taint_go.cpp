@@ -53,10 +53,7 @@ lexed_file lex_go(std::string_view s) {
       out.truncated = true;
       break;
     }
-    int newlines = 0;
-    if (std::size_t next = skip_c_family_space(s, i, newlines); next != i) {
-      nl = nl || newlines > 0;
-      line += newlines;
+    if (std::size_t next = skip_c_family_space(s, i, line, nl); next != i) {
       i = next;
       continue;
     }

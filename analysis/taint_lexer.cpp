@@ -364,10 +364,7 @@ class js_lexer {
     }
     while (i < s.size()) {
       if (out_.truncated) return;
-      int newlines = 0;
-      if (std::size_t next = skip_c_family_space(s, i, newlines); next != i) {
-        nl = nl || newlines > 0;
-        line += newlines;
+      if (std::size_t next = skip_c_family_space(s, i, line, nl); next != i) {
         i = next;
         continue;
       }
