@@ -677,10 +677,11 @@ class server::impl::http_session::exchange_impl : public exchange {
 //
 // Walks are paced: a lane starts one no sooner than the last one's duration
 // after that one ended, and at most kMaxWalkGap after. A walk over 5,000
-// streams takes ~40 ms of a core, nearly all in the kernel's send (a loopback
-// send also runs the receiving side); back to back, walks would take the
-// machine from everything else (the rest of the server, and the readers when
-// they share it) and each event would cost a send per stream. Paced, the
+// streams takes ~40 ms of a core, about three quarters of it in the
+// kernel's send (a loopback send also runs the receiving side); back to
+// back, walks would take the machine from everything else (the rest of the
+// server, and the readers when they share it) and each event would cost a
+// send per stream. Paced, the
 // events that arrive meanwhile leave together, one send per stream. The cap
 // bounds what the pause adds to a write's wait, which a walk slowed by a busy
 // machine would otherwise double. A walk over a few streams takes
@@ -742,8 +743,13 @@ struct broadcast::impl {
         }
         serve(members[i]);
       }
-      std::erase_if(members, [](const member& m) { return m.gone; });
-      forget_delivered();
+      // Only a walk moves cursors or finds members gone (a joiner that
+      // closed already); a drain of joins alone passes over no one else.
+      if (walk_all || taken_midway) forget_delivered();
+      if (any_gone) {
+        std::erase_if(members, [](const member& m) { return m.gone; });
+        any_gone = false;
+      }
       caught_up = !taken_midway;
       caught_up_to = log_end();
       caught_up_end = end_at.has_value();
@@ -806,7 +812,7 @@ struct broadcast::impl {
     void serve(member& m) {
       auto s = m.stream.lock();
       if (!s || s->stream_closed()) {
-        m.gone = true;
+        m.gone = any_gone = true;
         return;
       }
       if (m.next < log_end()) {
@@ -835,6 +841,7 @@ struct broadcast::impl {
     std::optional<std::uint64_t> end_at;  // the log index where the broadcast ended
     // Whether every member has had the log up to caught_up_to, and the end
     // if caught_up_end: true after a walk that took no call midway.
+    bool any_gone = false;  // some member has m.gone set
     bool caught_up = true;
     std::uint64_t caught_up_to = 0;
     bool caught_up_end = false;
