@@ -4,7 +4,7 @@
 // http::server on 127.0.0.1 (a free port).
 //
 //   build/bench/sse_fanout [--subscribers N] [--events E] [--interval-ms T]
-//                          [--dir DIR]
+//                          [--dir DIR] [--per-event]
 //
 // 1. A client process is forked first, before any thread exists, and waits
 //    on a pipe. The parent builds the stack, registers a user, a token and a
@@ -86,6 +86,7 @@ struct options {
   std::size_t events = 50;
   int interval_ms = 20;
   std::string dir;  // default: a fresh directory under the system's temp dir
+  bool per_event = false;  // also print each live event's latencies
 };
 
 // Connections being set up at once (connect, request, replay): well below
@@ -626,6 +627,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
   std::vector<std::uint32_t> last_seq(opt.subscribers, 0);
   std::size_t out_of_order = 0, replayed = 0;
   std::map<std::uint64_t, std::int64_t> last_arrival;  // seq -> the latest subscriber's arrival
+  std::map<std::uint64_t, std::vector<double>> by_event;  // seq -> every latency (--per-event)
   for (const arrival& a : arrivals) {
     if (a.seq <= last_seq[a.sub]) ++out_of_order;
     last_seq[a.sub] = a.seq;
@@ -636,6 +638,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
     }
     ++per_sub[a.sub];
     from_call.push_back(ms(a.at_ns - it->second.first));
+    if (opt.per_event) by_event[a.seq].push_back(from_call.back());
     from_ack.push_back(ms(a.at_ns - it->second.second));
     auto& latest = last_arrival[a.seq];
     latest = std::max(latest, a.at_ns);
@@ -662,6 +665,13 @@ int run_parent(const options& opt, int to_child, int from_child) {
               delivered ? client_cpu * 1e3 / static_cast<double>(delivered) : 0.0,
               bench::others_cores(machine_at_go, machine_at_done, client_cpu / 1e3));
   std::printf("per event, append call to its last subscriber: p50 %.2f / p99 %.2f / max %.2f ms\n", fan.p50, fan.p99, fan.max);
+  std::size_t event_index = 0;
+  for (auto& [seq, latencies] : by_event) {
+    const double appended_at = ms(appended[seq].first - t0);
+    stats e = summarize(latencies);
+    std::printf("event %zu (seq %" PRIu64 ", appended at %.0f ms): p50 %.2f / p99 %.2f / max %.2f ms over %zu\n",
+                event_index++, seq, appended_at, e.p50, e.p99, e.max, latencies.size());
+  }
   std::fflush(stdout);
 
   server.reset();
@@ -693,7 +703,7 @@ std::optional<std::size_t> positive(const char* text) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: sse_fanout [--subscribers N] [--events E] [--interval-ms T] [--dir DIR]\n");
+  std::fprintf(stderr, "usage: sse_fanout [--subscribers N] [--events E] [--interval-ms T] [--dir DIR] [--per-event]\n");
   return 2;
 }
 
@@ -735,6 +745,10 @@ int main(int argc, char** argv) {
   options opt;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--per-event") {
+      opt.per_event = true;
+      continue;
+    }
     if (i + 1 >= argc) return usage();
     auto v = positive(argv[++i]);
     if (a == "--dir") {
