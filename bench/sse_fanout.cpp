@@ -114,11 +114,12 @@ std::int64_t now_ns() {
 double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
 // CPU time (user + system) this process has used, in ms.
-double cpu_ms() {
+// This process's CPU time: all of it, and the part spent in the kernel.
+double cpu_ms(bool kernel_only = false) {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   auto to_ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
-  return to_ms(u.ru_utime) + to_ms(u.ru_stime);
+  return (kernel_only ? 0 : to_ms(u.ru_utime)) + to_ms(u.ru_stime);
 }
 
 void raise_file_limit() {
@@ -581,7 +582,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
 
   // The live part: E events, one every interval.
   write_line(to_child, "go\n");
-  const double cpu_at_go = cpu_ms();
+  const double cpu_at_go = cpu_ms(), kernel_cpu_at_go = cpu_ms(/*kernel_only=*/true);
   const bench::cpu_sample machine_at_go = bench::sample_cpu();
   std::map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> appended;  // seq -> (before append, returned)
   const char* severities[] = {"critical", "high", "medium", "low"};
@@ -604,7 +605,7 @@ int run_parent(const options& opt, int to_child, int from_child) {
   }
   const double append_span_ms = ms(now_ns() - t0);
   auto done = from.next(std::chrono::steady_clock::now() + kDeliverDeadline + std::chrono::seconds(5));
-  const double server_cpu = cpu_ms() - cpu_at_go;
+  const double server_cpu = cpu_ms() - cpu_at_go, server_kernel_cpu = cpu_ms(/*kernel_only=*/true) - kernel_cpu_at_go;
   const bench::cpu_sample machine_at_done = bench::sample_cpu();
   std::size_t records_n = 0, ended = 0, failed = 0;
   double client_cpu = 0;
@@ -659,9 +660,10 @@ int run_parent(const options& opt, int to_child, int from_child) {
               delivered, expected, replayed, complete, opt.subscribers, ended, failed, out_of_order);
   std::printf("latency from append call: p50 %.2f / p99 %.2f / max %.2f ms\n", call.p50, call.p99, call.max);
   std::printf("latency from append return: p50 %.2f / p99 %.2f / max %.2f ms\n", ack.p50, ack.p99, ack.max);
-  std::printf("cpu from the first append to the last frame: server %.0f ms (%.2f us per frame), client %.0f ms (%.2f us per frame), "
-              "others_cpu_cores=%.2f (other processes on the machine meanwhile)\n",
-              server_cpu, delivered ? server_cpu * 1e3 / static_cast<double>(delivered) : 0.0, client_cpu,
+  std::printf("cpu from the first append to the last frame: server %.0f ms (%.2f us per frame, %.0f%% in the kernel), "
+              "client %.0f ms (%.2f us per frame), others_cpu_cores=%.2f (other processes on the machine meanwhile)\n",
+              server_cpu, delivered ? server_cpu * 1e3 / static_cast<double>(delivered) : 0.0,
+              server_cpu > 0 ? 100.0 * server_kernel_cpu / server_cpu : 0.0, client_cpu,
               delivered ? client_cpu * 1e3 / static_cast<double>(delivered) : 0.0,
               bench::others_cores(machine_at_go, machine_at_done, client_cpu / 1e3));
   std::printf("per event, append call to its last subscriber: p50 %.2f / p99 %.2f / max %.2f ms\n", fan.p50, fan.p99, fan.max);
