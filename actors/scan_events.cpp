@@ -275,6 +275,22 @@ new_event static_analyzed_event(const analysis::static_analysis_summary& s) {
   return make("scan.static_analyzed", w.take());
 }
 
+std::vector<new_event> flow_cleared_events(stage s, const std::vector<analysis::taint_clearance>& cleared) {
+  std::vector<new_event> out;
+  for (std::size_t from = 0; from < cleared.size(); from += kClearancesPerEvent) {
+    json_writer w;
+    w.begin_object().key("stage").value(stage_name(s)).key("cleared").begin_array();
+    for (std::size_t i = from; i < cleared.size() && i < from + kClearancesPerEvent; ++i) {
+      const analysis::taint_clearance& c = cleared[i];
+      w.begin_object().key("file_path").value(c.file_path).key("line_start").value(c.line_start);
+      w.key("line_end").value(c.line_end).key("cwe").value(c.cwe).end_object();
+    }
+    w.end_array().end_object();
+    out.push_back(make("scan.flow_cleared", w.take()));
+  }
+  return out;
+}
+
 new_event validated_event(const validation_summary& s) {
   json_writer w;
   w.begin_object();
@@ -436,6 +452,28 @@ result<validation_summary> parse_validated(std::string_view data) {
   s.withdrawn = r.strings("withdrawn");
   if (!r.ok()) return r.error("scan.findings_validated");
   return s;
+}
+
+result<std::vector<analysis::taint_clearance>> parse_flow_cleared(std::string_view data) {
+  reader r(data);
+  r.str("stage");
+  simdjson::dom::element cleared = r.element("cleared");
+  if (!r.ok()) return r.error("scan.flow_cleared");
+  simdjson::dom::array items;
+  const status bad(errc::invalid_argument,
+                   "scan.flow_cleared: cleared must be an array of {file_path, line_start, line_end, cwe}");
+  if (cleared.get(items) != simdjson::SUCCESS) return bad;
+  std::vector<analysis::taint_clearance> out;
+  for (auto item : items) {
+    std::string_view path;
+    std::int64_t start = 0, end = 0, cwe = 0;
+    if (item["file_path"].get(path) != simdjson::SUCCESS || item["line_start"].get(start) != simdjson::SUCCESS ||
+        item["line_end"].get(end) != simdjson::SUCCESS || item["cwe"].get(cwe) != simdjson::SUCCESS) {
+      return bad;
+    }
+    out.push_back({std::string(path), static_cast<int>(start), static_cast<int>(end), static_cast<int>(cwe)});
+  }
+  return out;
 }
 
 result<analysis::severity_counts> parse_completed(std::string_view data) {

@@ -9,8 +9,11 @@
 //     [the stage's output event], scan.stage_updated(completed),
 //   scan.completed.
 // Stage outputs: ingest -> scan.ingested, tyr -> scan.threat_modeled,
-// static_analysis -> scan.static_analyzed, vidarr -> scan.findings_validated,
-// report -> scan.report_generated.
+// static_analysis -> [scan.flow_cleared...] scan.static_analyzed,
+// hunt -> [scan.flow_cleared...], vidarr -> scan.findings_validated,
+// report -> scan.report_generated. scan.flow_cleared records what the flow
+// analyses proved safe, which vidarr needs: a scan resumed at vidarr
+// withdraws what an uninterrupted one does.
 // A failure ends with scan.stage_updated(failed, error) and scan.failed; a
 // cancel with scan.cancelled. Plain functions; thread-safe.
 #pragma once
@@ -27,6 +30,7 @@
 #include "analysis/inventory.h"
 #include "analysis/report.h"
 #include "analysis/static_analysis.h"
+#include "analysis/taint.h"
 #include "base/result.h"
 #include "store/event.h"
 
@@ -96,6 +100,10 @@ new_event ingested_event(const ingest_summary& summary);
 new_event threat_modeled_event(std::string threat_model_json);
 // The first kMaxRecordedNotes of the summary's notes, with their total.
 new_event static_analyzed_event(const analysis::static_analysis_summary& summary);
+// scan.flow_cleared: what stage `s` proved safe, kClearancesPerEvent to an
+// event (none for none), so no event grows with the size of the tree.
+inline constexpr std::size_t kClearancesPerEvent = 2000;
+std::vector<new_event> flow_cleared_events(stage s, const std::vector<analysis::taint_clearance>& cleared);
 new_event validated_event(const validation_summary& summary);
 new_event report_event(const std::vector<std::string>& ranking, const analysis::severity_counts& counts);
 new_event completed_event(const analysis::severity_counts& counts);
@@ -116,6 +124,8 @@ result<stage_update> parse_stage_update(std::string_view data);
 result<recorded_finding> parse_finding(std::string_view data);
 result<ingest_summary> parse_ingested(std::string_view data);
 result<validation_summary> parse_validated(std::string_view data);
+// scan.flow_cleared's clearances.
+result<std::vector<analysis::taint_clearance>> parse_flow_cleared(std::string_view data);
 // scan.completed's counts.
 result<analysis::severity_counts> parse_completed(std::string_view data);
 // What ended a scan, for a reader: scan.failed's error, or "Scan cancelled:

@@ -1,6 +1,7 @@
 #include "actors/scan_history.h"
 
 #include <algorithm>
+#include <iterator>
 #include <unordered_set>
 
 namespace heimdall::actors {
@@ -61,6 +62,10 @@ result<scan_history> fold_scan_history(std::string_view scan_id, const std::vect
       h.ingest = std::move(s.value());
     } else if (t == "scan.threat_modeled") {
       h.threat_model_json = e.data;
+    } else if (t == "scan.flow_cleared") {
+      auto c = parse_flow_cleared(e.data);
+      if (!c) return bad(c.error());
+      h.cleared.insert(h.cleared.end(), std::make_move_iterator(c.value().begin()), std::make_move_iterator(c.value().end()));
     } else if (t == "scan.findings_validated") {
       auto s = parse_validated(e.data);
       if (!s) return bad(s.error());

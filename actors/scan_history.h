@@ -26,6 +26,8 @@ struct scan_history {
   std::vector<stage> completed;     // stages with a stage_updated(completed), in order
   std::optional<ingest_summary> ingest;
   std::optional<std::string> threat_model_json;
+  // What the flow analyses proved safe (scan.flow_cleared), for vidarr.
+  std::vector<analysis::taint_clearance> cleared;
   std::optional<validation_summary> validation;
   std::vector<recorded_finding> findings;  // in recorded order
   std::vector<std::string> ranking;        // from scan.report_generated: finding ids, most urgent first

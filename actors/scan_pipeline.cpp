@@ -271,8 +271,9 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
     auto done = analysis::run_static_analysis(workspace_, *inventory_, engine_->rules, engine_->secrets, on_finding,
                                               poll(stop), advisories().get());
     if (!done) return done.error();
-    append_cleared(std::move(done.value().cleared));
-    return std::vector<new_event>{static_analyzed_event(done.value())};
+    std::vector<new_event> events = record_cleared(s, std::move(done.value().cleared));
+    events.push_back(static_analyzed_event(done.value()));
+    return events;
   } else {
     if (!model_) {
       if (!history_.threat_model_json) return status(errc::invalid_argument, "no threat model recorded");
@@ -282,13 +283,17 @@ result<std::vector<new_event>> scan_pipeline::analyze(stage s, const emit_fn& em
     }
     auto done = analysis::run_taint_analysis(workspace_, *inventory_, engine_->taint, *model_, on_finding, poll(stop));
     if (!done) return done.error();
-    append_cleared(std::move(done.value().cleared));
+    return record_cleared(s, std::move(done.value().cleared));
   }
-  return std::vector<new_event>{};
 }
 
-void scan_pipeline::append_cleared(std::vector<analysis::taint_clearance> more) {
-  cleared_.insert(cleared_.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+// Recorded with the stage's completion (one append), so a resumed scan's
+// history has the clearances of exactly the stages it does not run again.
+std::vector<new_event> scan_pipeline::record_cleared(stage s, std::vector<analysis::taint_clearance> cleared) {
+  std::vector<new_event> events = flow_cleared_events(s, cleared);
+  history_.cleared.insert(history_.cleared.end(), std::make_move_iterator(cleared.begin()),
+                          std::make_move_iterator(cleared.end()));
+  return events;
 }
 
 result<std::vector<new_event>> scan_pipeline::vidarr() {
@@ -301,7 +306,7 @@ result<std::vector<new_event>> scan_pipeline::vidarr() {
   summary.suppressed = counts.suppressed;
   summary.duplicates = counts.duplicates;
   summary.over_limit = over_limit_;
-  for (std::size_t i : analysis::redundant_findings(all, cleared_)) summary.withdrawn.push_back(history_.findings[i].finding_id);
+  for (std::size_t i : analysis::redundant_findings(all, history_.cleared)) summary.withdrawn.push_back(history_.findings[i].finding_id);
   history_.validation = summary;
   return std::vector<new_event>{validated_event(summary)};
 }

@@ -121,7 +121,8 @@ class scan_pipeline {
   result<const scan_history*> parent();
   recorded_finding record(analysis::finding f, std::optional<std::string> carried_from = {});
   std::shared_ptr<const analysis::advisory_db> advisories() const;
-  void append_cleared(std::vector<analysis::taint_clearance> more);  // to cleared_
+  // Adds what stage `s` proved safe to history_.cleared; their events.
+  std::vector<new_event> record_cleared(stage s, std::vector<analysis::taint_clearance> cleared);
 
   scan_history history_;
   std::shared_ptr<const scan_engine> engine_;
@@ -133,11 +134,6 @@ class scan_pipeline {
   analysis::finding_validator validator_;
   std::optional<scan_history> parent_;
   std::uint64_t over_limit_ = 0;
-  // What the static_analysis (C flow) and hunt (taint) stages of this
-  // process proved safe, for vidarr's withdrawals. Not in the log: a scan
-  // resumed before vidarr withdraws only what the clearances of the stages
-  // it ran and the taint findings explain (more findings, never fewer).
-  std::vector<analysis::taint_clearance> cleared_;
 };
 
 }  // namespace heimdall::actors

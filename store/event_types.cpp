@@ -40,7 +40,7 @@ const std::vector<event_type_info>& event_types() {
       {"scan.status_changed", 1}, {"scan.stage_updated", 1}, {"scan.finding_added", 1},
       {"scan.completed", 1},      {"scan.failed", 1},        {"scan.cancelled", 1},
       {"scan.ingested", 1},       {"scan.threat_modeled", 1}, {"scan.static_analyzed", 1},
-      {"scan.findings_validated", 1},
+      {"scan.flow_cleared", 1},     {"scan.findings_validated", 1},
       {"scan.report_generated", 1}, {"finding.status_changed", 1}, {"finding.severity_changed", 1},
       {"finding.comment_added", 1},
       {"user.registered", 1},       {"user.email_claimed", 1}, {"user.token_issued", 1},

@@ -55,6 +55,10 @@ std::string lifecycle_deviation(const std::vector<event>& events) {
       if (stage != "static_analysis" && stage != "hunt" && stage != "ingest") return at(i) + ": a finding in " + stage;
       ++i;
     }
+    while (i < events.size() && events[i].type == "scan.flow_cleared") {
+      if (stage != "static_analysis" && stage != "hunt") return at(i) + ": clearances in " + stage;
+      ++i;
+    }
     if (!output.empty() && !(d = expect(output)).empty()) return d;
     if (!(d = expect("scan.stage_updated", "stage", stage)).empty()) return d;
     if (member(events[i - 1], "status") != "completed") return at(i - 1) + ": expected status completed";
@@ -166,6 +170,44 @@ TEST_CASE("a scan runs every stage, records the lifecycle exactly and finds what
   CHECK(h.threat_model_json->find("/user") != std::string::npos);
   // The secret never reaches the log in clear.
   for (const auto& e : events) CHECK(e.data.find("Q3EGRT7YHKX2M5ZB") == std::string::npos);
+}
+
+TEST_CASE("a scan resumed at vidarr withdraws what the uninterrupted scan withdrew", "[scan]") {
+  fs::path root = scratch_dir("scan-resume-vidarr");
+  planted_repo(root / "repos" / "app");
+  auto options = scan_options(root / "repos", root / "workspaces");
+  scan_fixture whole("scan-resume-vidarr-whole", options);
+  const std::string repo = whole.add_repo((root / "repos" / "app").string());
+  const std::string scan_id = whole.trigger(repo);
+  REQUIRE(whole.wait(scan_id).status == "completed");
+  const auto done = whole.history(scan_id);
+  REQUIRE(done.validation);
+  REQUIRE_FALSE(done.validation->withdrawn.empty());  // clean/copy.c's copy, which c_flow proves fits
+  REQUIRE_FALSE(done.cleared.empty());
+
+  // The same stream, as a process killed right after hunt would have left
+  // it, in another log: restarting its service resumes the scan at vidarr.
+  scan_fixture cut("scan-resume-vidarr-cut", options);
+  const std::string cut_repo = cut.add_repo((root / "repos" / "app").string());
+  std::vector<new_event> upto_hunt;
+  for (const event& e : whole.events(scan_id)) {
+    std::string data = e.data;
+    for (auto [from, to] : {std::pair{repo, cut_repo}, std::pair{whole.user(), cut.user()}}) {
+      for (auto at = data.find(from); at != std::string::npos; at = data.find(from, at + to.size())) {
+        data.replace(at, from.size(), to);
+      }
+    }
+    upto_hunt.push_back({e.id, e.type, e.schema, data});
+    if (e.type == "scan.stage_updated" && member(e, "stage") == "hunt" && member(e, "status") == "completed") break;
+  }
+  REQUIRE(cut.log().append(actors::scan_stream(scan_id), expected_version::no_stream(), upto_hunt));
+  cut.restart(options);
+  REQUIRE(cut.service().recovered().resumed == std::vector<std::string>{scan_id});
+  REQUIRE(cut.wait(scan_id).status == "completed");
+  const auto resumed = cut.history(scan_id);
+  CHECK(resumed.starts == 2);
+  REQUIRE(resumed.validation);
+  CHECK(resumed.validation->withdrawn == done.validation->withdrawn);
 }
 
 TEST_CASE("cancel: a queued scan never starts, a running one stops and stays cancelled", "[scan]") {

@@ -246,6 +246,7 @@ STATIC = {"files": 12, "bytes": 40960, "findings": 3, "manifests": 1, "files_par
           "matches_in_comments": 1, "languages_without_grammar": [],
           "notes": [{"path": "gen/big.js", "reason": "pattern rules only: tree-sitter could not parse it"}],
           "notes_total": 1}
+CLEARED = {"stage": "static_analysis", "cleared": [{"file_path": "src/copy.c", "line_start": 12, "line_end": 12, "cwe": 120}]}
 VALIDATED = {"checked": 7, "suppressed": 1, "duplicates": 2, "over_limit": 0, "withdrawn": [U1]}
 
 HASH = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$OxkbqVbbGRJZzUqRk0qsPw9S5PwFZYRgNQQhBSP0bJE"
@@ -353,6 +354,13 @@ SAMPLES = {
          ("note without reason", variant(STATIC, notes=[{"path": "a"}])),
          ("language not a string", variant(STATIC, languages_without_grammar=[1])),
          ("extra property", variant(STATIC, parse_seconds=2))]),
+    ("scan.flow_cleared", 1): (
+        [CLEARED, variant(CLEARED, stage="hunt", cleared=[{"file_path": "app.py", "line_start": 3, "line_end": 9, "cwe": 89}])],
+        [("unknown stage", variant(CLEARED, stage="vidarr")),
+         ("no clearances", variant(CLEARED, cleared=[])),
+         ("clearance without cwe", variant(CLEARED, cleared=[{"file_path": "a.c", "line_start": 1, "line_end": 1}])),
+         ("line 0", variant(CLEARED, cleared=[{"file_path": "a.c", "line_start": 0, "line_end": 1, "cwe": 120}])),
+         ("extra property", variant(CLEARED, files=1))]),
     ("scan.findings_validated", 1): (
         [VALIDATED, variant(VALIDATED, withdrawn=[])],
         [("withdrawn id not a uuid", variant(VALIDATED, withdrawn=["F-1"])),
