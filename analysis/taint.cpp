@@ -429,13 +429,20 @@ class file_analyzer {
     return canonical(path);
   }
 
-  bool entry_point_for(const stmt& f) const {
+  // Whether `f` is one of the model's entry points, and what its
+  // parameters then carry: request data (a route, a message handler), or
+  // local input (a program's main, a command-line handler: what its caller
+  // typed).
+  enum class entry { none, request, local };
+  entry entry_point_for(const stmt& f) const {
     for (const entry_point& ep : eps_) {
-      if (!f.name.empty() && ep.function == f.name) return true;
       int first = f.line - static_cast<int>(f.decorators.size()) * 3 - 1;
-      if ((ep.function.empty() || ep.function == f.name) && ep.line >= first && ep.line <= f.line) return true;
+      if ((!f.name.empty() && ep.function == f.name) ||
+          ((ep.function.empty() || ep.function == f.name) && ep.line >= first && ep.line <= f.line)) {
+        return ep.kind == "main" || ep.kind == "cli" ? entry::local : entry::request;
+      }
     }
-    return false;
+    return entry::none;
   }
 
   bool flask_entry_point(const stmt& f) const {
@@ -495,16 +502,17 @@ class file_analyzer {
     frame fr;
     fr.vars = closure;
     fr.function = f.name;
-    bool handler = entry_point_for(f);
+    entry kind = entry_point_for(f);
     if (ls_.handler_function && !f.name.empty() && RE2::FullMatch(std::string(f.name), *ls_.handler_function)) {
-      handler = true;
+      kind = entry::request;
     }
     for (const span& d : f.decorators) {
       std::string path = decorator_path(d);
-      if (ls_.route_decorator && RE2::PartialMatch(path, *ls_.route_decorator)) handler = true;
+      if (ls_.route_decorator && RE2::PartialMatch(path, *ls_.route_decorator)) kind = entry::request;
       if (ls_.html_route_decorator && RE2::PartialMatch(path, *ls_.html_route_decorator)) fr.html_handler = true;
     }
     if (flask_entry_point(f)) fr.html_handler = true;
+    const bool handler = kind != entry::none;
     if (handler) fr.handler_fn = &f;
     fr.constant_route = constant_route(f);
     std::vector<span> params = f.head.empty() ? std::vector<span>{} : java_ ? java_params(f.head) : split(f.head, ",");
@@ -521,7 +529,7 @@ class file_analyzer {
       if (handler && (!clean || object)) {
         v.t.src = true;
         v.t.object = object;
-        v.t.o = {"parameter `" + name + "` of handler `" + std::string(f.name) + "`", f.line, true};
+        v.t.o = {"parameter `" + name + "` of handler `" + std::string(f.name) + "`", f.line, kind == entry::request};
       }
       fr.vars[name] = v;
     }
@@ -1926,7 +1934,7 @@ class file_analyzer {
       }
       return;
     }
-    if (!t.src) return;
+    if (!t.src || (!t.o.request && !c.local_input)) return;
     if (!reported_.insert({cls, line}).second) return;
     finding f;
     f.rule_id = std::string(language_name(lang_)) + (call_weakness ? ".call." : ".taint.") + c.name;

@@ -34,6 +34,10 @@ struct vuln_class {
   // Safe once a URL's origin is fixed by a literal prefix (taint_origin.h):
   // open redirect and SSRF, where only the host matters.
   bool fixed_origin_safe = false;
+  // Whether local input (argv, environment, stdin) is an attack on the
+  // class. Not for a path: naming the files a program works on is what its
+  // command line and environment are for.
+  bool local_input = true;
 };
 
 struct source_rule {

@@ -126,6 +126,8 @@ status read_classes(reader& r, element v, taint_spec::data& d) {
         s = r.str(key, field, c.title);
       } else if (key == "remediation") {
         s = r.str(key, field, c.remediation);
+      } else if (key == "local_input") {
+        if (field.get_bool().get(c.local_input) != simdjson::SUCCESS) s = r.error("'local_input' must be a boolean");
       } else if (key == "fixed_origin_safe") {
         if (field.get_bool().get(c.fixed_origin_safe) != simdjson::SUCCESS) {
           s = r.error("'fixed_origin_safe' must be a boolean");

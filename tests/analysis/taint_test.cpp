@@ -366,6 +366,47 @@ TEST_CASE("local input is a source at lower severity", "[taint]") {
   CHECK(found[0].severity == severity::high);
 }
 
+TEST_CASE("local input naming a file is no path traversal", "[taint]") {
+  // What a program's caller passes it names the files it works on.
+  const std::string code =
+      "import os, sys\n"
+      "cache = os.environ.get('XDG_CACHE_HOME', '/tmp')\n"
+      "open(os.path.join(cache, 'index'), 'w')\n"
+      "open(sys.argv[1])\n"
+      "os.system('cat ' + sys.argv[1])\n";
+  auto found = scan("tool.py", code);
+  CHECK_FALSE(has(found, "python.taint.path"));
+  CHECK(has(found, "python.taint.cmdi", 5));
+  // A request's data naming a file still is.
+  CHECK(has(scan("r.py", kFlask + "@app.route('/f')\ndef f():\n    return open(request.args['n']).read()\n"),
+            "python.taint.path", 5));
+
+  // A command-line entry point's parameters are local input too.
+  const std::string cli = "import os\n\ndef main(args):\n    open(args[0])\n    os.system(args[1])\n";
+  threat_model model;
+  attack_surface surface;
+  surface.entry_points.push_back({"cli", "", "", "", "main", "cli.py", 3});
+  model.surfaces.push_back(surface);
+  auto cli_found = scan("cli.py", cli, model);
+  CHECK_FALSE(has(cli_found, "python.taint.path"));
+  REQUIRE(has(cli_found, "python.taint.cmdi", 5));
+  CHECK(cli_found[0].severity == severity::high);  // critical for request data
+}
+
+TEST_CASE("an LDAP search is known by its filter argument, not by the method name", "[taint]") {
+  const std::string code = kFlask +
+                           "import re\n"
+                           "rx = re.compile(r'\\$\\((\\w+)\\)')\n"
+                           "@app.route('/s')\n"
+                           "def s():\n"
+                           "    q = request.args['q']\n"
+                           "    m = rx.search(q)\n"
+                           "    conn.search('dc=example,dc=org', '(uid=' + q + ')')\n";
+  auto found = scan("s.py", code);
+  CHECK_FALSE(has(found, "python.taint.ldapi", 8));
+  CHECK(has(found, "python.taint.ldapi", 9));
+}
+
 TEST_CASE("taint analysis honours cancellation", "[taint]") {
   scratch_tree t;
   t.write("a.py", "x = 1\n");
