@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -25,8 +26,8 @@ struct file_result {
   std::uint64_t bytes = 0;
   std::vector<finding> found;  // line and config rules, then secrets, then dependencies
   bool manifest = false;       // checked against the advisories
-  std::optional<parse_outcome> parsed;  // set when drop_matches_in_comments parsed the file
-  std::uint64_t in_comments = 0;  // rule matches dropped: their line lies in a comment
+  std::optional<parse_outcome> parsed;  // set when drop_matches_in_documentation parsed the file
+  std::uint64_t in_comments = 0;  // rule matches dropped: their line lies in a comment or docstring
   std::vector<inventory_note> notes;  // config parse errors, what the dependency check left out
   std::vector<taint_clearance> cleared;  // sink lines c_flow proved safe
 };
@@ -46,32 +47,66 @@ int first_block_comment_line(language lang, std::string_view content) {
   return 1 + static_cast<int>(std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
-// Drops the rule matches whose code lies inside a comment. The rules skip
-// lines that start a comment (is_comment_line), so what is left to find is a
-// line inside a block comment opened on an earlier line, and only the syntax
-// tree knows those. Parsing costs far more than matching (tree-sitter reads
-// ~5 MB/s a core), so a file is parsed only when a match lies below a
-// block-comment opener. Where there is no tree (no grammar, or unparsable)
-// the matches stand.
-void drop_matches_in_comments(const source_file& file, std::string_view content, file_result& r) {
-  if (r.found.empty() || grammar_name(file.lang, file.path).empty()) return;
-  int opener = first_block_comment_line(file.lang, content);
-  if (opener == 0 || std::none_of(r.found.begin(), r.found.end(), [&](const finding& f) { return f.line_start > opener; })) {
-    return;
+// Python's triple-quoted strings (docstrings among them) as line ranges,
+// from a plain scan pairing each """ or ''' with the next of its kind. A
+// prefilter only (a quote in a comment or another string can mislead it):
+// the syntax tree decides.
+std::vector<std::pair<int, int>> triple_quoted_lines(std::string_view content) {
+  std::vector<std::pair<int, int>> out;
+  int line = 1;
+  std::size_t at = 0;
+  auto move_to = [&](std::size_t to) {
+    line += static_cast<int>(std::count(content.begin() + static_cast<std::ptrdiff_t>(at),
+                                        content.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
+    at = to;
+  };
+  for (;;) {
+    std::size_t open = std::min(content.find("\"\"\"", at), content.find("'''", at));
+    if (open == std::string_view::npos) return out;
+    move_to(open);
+    const int first = line;
+    std::size_t close = content.find(content.substr(open, 3), open + 3);
+    if (close == std::string_view::npos) {
+      out.emplace_back(first, std::numeric_limits<int>::max());
+      return out;
+    }
+    move_to(close);
+    out.emplace_back(first, line);
+    at += 3;
   }
+}
+
+// Drops the rule matches whose code lies inside a comment or a docstring
+// (syntax_tree::in_documentation). The rules skip lines that start a
+// comment (is_comment_line), so what is left to find is a line inside a
+// block comment opened on an earlier line, or inside a Python docstring,
+// and only the syntax tree knows those. Parsing costs far more than
+// matching (tree-sitter reads ~5 MB/s a core), so a file is parsed only
+// when a match lies below a block-comment opener or within triple quotes.
+// Where there is no tree (no grammar, or unparsable) the matches stand.
+void drop_matches_in_documentation(const source_file& file, std::string_view content, file_result& r) {
+  if (r.found.empty() || grammar_name(file.lang, file.path).empty()) return;
+  const int opener = first_block_comment_line(file.lang, content);
+  const auto strings = file.lang == language::python ? triple_quoted_lines(content) : std::vector<std::pair<int, int>>{};
+  auto may_be_documentation = [&](const finding& f) {
+    if (opener != 0 && f.line_start > opener) return true;
+    return std::any_of(strings.begin(), strings.end(),
+                       [&](const auto& s) { return s.first <= f.line_start && f.line_start <= s.second; });
+  };
+  if (std::none_of(r.found.begin(), r.found.end(), may_be_documentation)) return;
   auto parsed = parse_source(file.lang, file.path, content);
   r.parsed = parsed.outcome;
   if (!parsed.tree) return;
   const text_lines lines(content);
-  auto code_in_comment = [&](int line) {
+  auto code_in_documentation = [&](int line) {
     if (line < 1) return false;
     std::string_view code = trim(lines.line(static_cast<std::size_t>(line) - 1));
     if (code.empty()) return false;
     auto begin = static_cast<std::uint32_t>(code.data() - content.data());
-    return parsed.tree->in_comment(begin, begin + static_cast<std::uint32_t>(code.size()));
+    return parsed.tree->in_documentation(begin, begin + static_cast<std::uint32_t>(code.size()));
   };
   std::erase_if(r.found, [&](const finding& f) {
-    bool drop = code_in_comment(f.line_start);
+    bool drop = code_in_documentation(f.line_start);
     r.in_comments += drop;
     return drop;
   });
@@ -129,7 +164,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     if ((r.read_error = read_source_file(root / file.path, content)) != 0) return;
     r.bytes = content.size();
     r.found = match_with_config(rules, file.path, file.lang, content, r.notes);
-    drop_matches_in_comments(file, content, r);
+    drop_matches_in_documentation(file, content, r);
     // c_flow reads the code itself, comments aside; a secret in a comment is
     // as leaked as one in code: neither is filtered.
     append(r.found, analyze_c_flow(file.path, file.lang, content, &macros, &r.cleared));

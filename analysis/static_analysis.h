@@ -47,12 +47,13 @@ struct static_analysis_summary {
   std::uint64_t bytes_scanned = 0;
   std::uint64_t findings = 0;
   std::uint64_t manifests = 0;  // dependency manifests checked against the advisories
-  // Files with a rule match below a block-comment opener are parsed
-  // (syntax.h) to drop matches inside comments; those the parser could not
-  // read keep every match and get a note.
+  // Files with a rule match below a block-comment opener or within Python
+  // triple quotes are parsed (syntax.h) to drop matches inside comments and
+  // docstrings; those the parser could not read keep every match and get a
+  // note.
   std::uint64_t files_parsed = 0;
   std::uint64_t files_unparsable = 0;
-  std::uint64_t matches_in_comments = 0;  // rule matches dropped
+  std::uint64_t matches_in_comments = 0;  // rule matches dropped (comments and docstrings)
   // Languages of files that met no grammar (grammar_name), the build having
   // none for them: their matches all stand. Sorted.
   std::vector<std::string> languages_without_grammar;

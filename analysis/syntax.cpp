@@ -27,6 +27,15 @@ std::size_t error_bytes(TSNode node) {
 // "block_comment".
 bool is_comment(TSNode node) { return std::string_view(ts_node_type(node)).find("comment") != std::string_view::npos; }
 
+// A string (or concatenation of strings) that is a whole expression
+// statement: a docstring, or any literal the program evaluates and drops.
+bool is_string_statement(TSNode node) {
+  if (std::string_view(ts_node_type(node)).find("string") == std::string_view::npos) return false;
+  TSNode parent = ts_node_parent(node);
+  return !ts_node_is_null(parent) && std::string_view(ts_node_type(parent)) == "expression_statement" &&
+         ts_node_named_child_count(parent) == 1;
+}
+
 }  // namespace
 
 std::string_view parse_outcome_name(parse_outcome outcome) {
@@ -79,13 +88,14 @@ parse_result parse_source(language lang, std::string_view path, std::string_view
   return out;
 }
 
-bool syntax_tree::in_comment(std::uint32_t start, std::uint32_t end) const {
+bool syntax_tree::in_documentation(std::uint32_t start, std::uint32_t end) const {
   if (end <= start) return false;
   // The smallest node holding the whole range, then its ancestors: one of
-  // them is a comment exactly when the range lies inside one.
+  // them is a comment (or a string statement) exactly when the range lies
+  // inside one.
   for (TSNode node = ts_node_descendant_for_byte_range(root(), start, end - 1); !ts_node_is_null(node);
        node = ts_node_parent(node)) {
-    if (is_comment(node)) return true;
+    if (is_comment(node) || is_string_statement(node)) return true;
   }
   return false;
 }

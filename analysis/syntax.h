@@ -35,9 +35,11 @@ class syntax_tree {
   TSNode root() const { return ts_tree_root_node(tree_.get()); }
 
   // True when the bytes [start, end) lie inside one comment (a block
-  // comment over many lines included, which a line-based check cannot see).
+  // comment over many lines included, which a line-based check cannot see)
+  // or inside a string that is a statement of its own (a Python docstring:
+  // evaluated and dropped, it is text for a reader, as a comment is).
   // O(depth of the tree).
-  bool in_comment(std::uint32_t start, std::uint32_t end) const;
+  bool in_documentation(std::uint32_t start, std::uint32_t end) const;
 
  private:
   struct tree_deleter {

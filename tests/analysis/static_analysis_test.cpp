@@ -238,9 +238,38 @@ TEST_CASE("static analysis drops rule matches inside block comments, keeps secre
   CHECK(summary->files_unparsable == 0);
 }
 
+TEST_CASE("static analysis drops rule matches inside python docstrings, not inside strings the code uses",
+          "[analysis][static][syntax]") {
+  scratch_tree t;
+  t.write("app/run.py",
+          "\"\"\"Runs commands.\n"
+          "\n"
+          "    os.system(cmd)  # what not to do\n"
+          "\"\"\"\n"
+          "import os\n"
+          "def run(cmd, db, uid):\n"
+          "    '''Example: yaml.load(text)'''\n"
+          "    os.system(cmd)\n"
+          "    db.execute(\"\"\"SELECT * FROM t WHERE id = '%s'\"\"\" % uid)\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv.is_ok());
+  std::vector<finding> found;
+  auto summary = analyze(t.root(), inv.value(), found);
+  REQUIRE(summary.is_ok());
+  std::set<int> lines;
+  for (const finding& f : found) lines.insert(f.line_start);
+  CHECK_FALSE(lines.count(3));
+  CHECK_FALSE(lines.count(7));
+  CHECK(lines.count(8));
+  CHECK(lines.count(9));  // the query the code builds, in triple quotes
+  CHECK(summary->matches_in_comments >= 2);
+  CHECK(summary->files_parsed == 1);
+}
+
 TEST_CASE("static analysis parses only files where a match could sit in a block comment", "[analysis][static][syntax]") {
   scratch_tree t;
-  // Python has no block comments: the rules' own comment check suffices.
+  // Python has no block comments, and this file no triple quotes: the
+  // rules' own comment check suffices.
   t.write("app/run.py", "import os\ndef run(cmd):\n    os.system(cmd)\n");
   // Ruby's =begin ... =end: the lines inside start with no comment marker.
   t.write("lib/old.rb", "=begin\n  system(\"rm -rf #{params[:dir]}\")\n=end\nputs 'ok'\n");

@@ -19,13 +19,14 @@ TEST_CASE("syntax: every language of the issue has its grammar in the build (scr
 
 namespace {
 
-// Whether the code of line `n` (1-based, without its indentation) lies in a comment.
+// Whether the code of line `n` (1-based, without its indentation) lies in a
+// comment or docstring.
 bool line_in_comment(const syntax_tree& tree, const std::string& text, int n) {
   std::size_t begin = 0;
   for (int i = 1; i < n; ++i) begin = text.find('\n', begin) + 1;
   std::size_t end = text.find('\n', begin);
   begin = text.find_first_not_of(" ", begin);
-  return tree.in_comment(static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end));
+  return tree.in_documentation(static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end));
 }
 
 }  // namespace
@@ -54,6 +55,13 @@ TEST_CASE("syntax: a block comment holds its lines, not code with a comment afte
   CHECK_FALSE(line_in_comment(*py_tree.tree, py, 1));
   CHECK(line_in_comment(*py_tree.tree, py, 2));
   CHECK_FALSE(line_in_comment(*py_tree.tree, py, 3));
+
+  // A docstring is documentation; a string the code uses is not.
+  const std::string doc = "def f(q):\n    '''f(q) runs os.system(q)'''\n    return run('os.system(q)')\n";
+  auto doc_tree = parse_source(language::python, "d.py", doc);
+  REQUIRE(doc_tree.outcome == parse_outcome::parsed);
+  CHECK(line_in_comment(*doc_tree.tree, doc, 2));
+  CHECK_FALSE(line_in_comment(*doc_tree.tree, doc, 3));
 }
 
 TEST_CASE("syntax: a language without a grammar, and code the grammar cannot parse, say so", "[syntax]") {
