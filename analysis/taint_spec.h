@@ -35,8 +35,8 @@ struct vuln_class {
   // open redirect and SSRF, where only the host matters.
   bool fixed_origin_safe = false;
   // Whether local input (argv, environment, stdin) is an attack on the
-  // class. Not for a path: naming the files a program works on is what its
-  // command line and environment are for.
+  // class. Not for a path or a URL: naming the files and addresses a
+  // program works on is what its command line and environment are for.
   bool local_input = true;
 };
 

@@ -366,8 +366,8 @@ TEST_CASE("local input is a source at lower severity", "[taint]") {
   CHECK(found[0].severity == severity::high);
 }
 
-TEST_CASE("local input naming a file is no path traversal", "[taint]") {
-  // What a program's caller passes it names the files it works on.
+TEST_CASE("local input naming a file or a URL is no path traversal or SSRF", "[taint]") {
+  // What a program's caller passes it names the files and URLs it works on.
   const std::string code =
       "import os, sys\n"
       "cache = os.environ.get('XDG_CACHE_HOME', '/tmp')\n"
@@ -391,6 +391,15 @@ TEST_CASE("local input naming a file is no path traversal", "[taint]") {
   CHECK_FALSE(has(cli_found, "python.taint.path"));
   REQUIRE(has(cli_found, "python.taint.cmdi", 5));
   CHECK(cli_found[0].severity == severity::high);  // critical for request data
+
+  const std::string js =
+      "const { exec } = require('child_process');\n"
+      "const registry = process.env.REGISTRY || 'https://example.org';\n"
+      "fetch(registry + '/index.json');\n"
+      "exec('ls ' + process.argv[2]);\n";
+  auto js_found = scan("tool.js", js);
+  CHECK_FALSE(has(js_found, "javascript.taint.ssrf"));
+  CHECK(has(js_found, "javascript.taint.cmdi", 4));
 }
 
 TEST_CASE("an LDAP search is known by its filter argument, not by the method name", "[taint]") {
