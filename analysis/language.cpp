@@ -203,4 +203,11 @@ bool is_comment_line(language lang, std::string_view text) {
          (text.size() == 1 || text[1] == ' ' || text[1] == '\t' || text[1] == '/');
 }
 
+bool is_type_declarations(std::string_view path) {
+  for (std::string_view suffix : {".d.ts", ".d.mts", ".d.cts"}) {
+    if (path.size() > suffix.size() && path.substr(path.size() - suffix.size()) == suffix) return true;
+  }
+  return false;
+}
+
 }  // namespace heimdall::analysis

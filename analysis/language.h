@@ -61,4 +61,9 @@ std::span<const comment_delimiter> comment_delimiters(language lang);
 // attribute ("#[Route]") is code.
 bool is_comment_line(language lang, std::string_view text);
 
+// A TypeScript declaration file (.d.ts, .d.mts, .d.cts): types only, no
+// code that runs, so no code rule applies (`eval(script: string): void` is
+// a method's signature, not a call).
+bool is_type_declarations(std::string_view path);
+
 }  // namespace heimdall::analysis

@@ -5,6 +5,7 @@
 // (in multi-line mode, so any per-line match is also a whole-file match).
 // Only those detectors then run line by line, where their capture group
 // gives the value that the filters (checksum, entropy, placeholder) judge.
+#include "analysis/language.h"
 #include "analysis/line_matching.h"
 #include "analysis/snippet.h"
 #include "analysis/secrets.h"
@@ -132,6 +133,26 @@ bool looks_like_code(std::string_view v) {
     begin = end + 1;
   }
   return true;
+}
+
+// A programming language, where a value written without quotes is a name or
+// an expression (`withCredentials: defaultToConfig2`), never a literal
+// secret; in configuration (YAML, .env, properties) it is the value itself.
+bool unquoted_value_is_code(language lang) {
+  switch (lang) {
+    case language::python:
+    case language::javascript:
+    case language::typescript:
+    case language::java:
+    case language::go:
+    case language::php:
+    case language::ruby:
+    case language::c:
+    case language::cpp:
+      return true;
+    default:
+      return false;
+  }
 }
 
 struct candidate {
@@ -428,6 +449,7 @@ std::vector<finding> find_secrets(const secret_detector& detector, std::string_v
   std::vector<finding> out;
   const auto& compiled = *detector.compiled_;
   const auto& rules = detector.rules_;
+  const bool code = unquoted_value_is_code(detect_language(path, content.substr(0, std::min<std::size_t>(content.size(), 256))));
 
   // Which detectors can match anywhere: one DFA pass. If the DFA gives up,
   // every detector runs.
@@ -484,6 +506,9 @@ std::vector<finding> find_secrets(const secret_detector& detector, std::string_v
         if ((r.generic || r.skip_common_words) && is_common_word(value)) continue;
         if (r.min_entropy > 0 && !r.generic && shannon_entropy(value) < r.min_entropy) continue;
         if (r.generic && (looks_like_code(value) || !passes_generic_entropy(value, r.min_entropy))) continue;
+        if (r.generic && code && (c.begin == 0 || std::string_view("\"'`").find(line[c.begin - 1]) == std::string_view::npos)) {
+          continue;
+        }
         if (!r.checksum.empty()) {
           // A checkable checksum that fails means this is not a token of
           // the format; one that passes all but proves it is.

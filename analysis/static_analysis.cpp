@@ -163,7 +163,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     std::string content;
     if ((r.read_error = read_source_file(root / file.path, content)) != 0) return;
     r.bytes = content.size();
-    r.found = match_with_config(rules, file.path, file.lang, content, r.notes);
+    if (!is_type_declarations(file.path)) r.found = match_with_config(rules, file.path, file.lang, content, r.notes);
     drop_matches_in_documentation(file, content, r);
     // c_flow reads the code itself, comments aside; a secret in a comment is
     // as leaked as one in code: neither is filtered.

@@ -157,6 +157,10 @@ TEST_CASE("the generic rule keys on entropy", "[analysis][secrets]") {
   // Hex needs 32 characters.
   CHECK(find_secrets(detector, "a.py", "secret = \"" + random_string(20, "0123456789abcdef", 9) + "\"\n").empty());
   CHECK(find_secrets(detector, "a.py", "secret = \"" + random_string(40, "0123456789abcdef", 9) + "\"\n").size() == 1);
+  // In code a value without quotes is a name; in configuration it is the value.
+  CHECK(find_secrets(detector, "merge.js", "  withCredentials: defaultToConfig2,\n  calculateToken: calculateNativeAuthToken2,\n").empty());
+  CHECK(find_secrets(detector, "config.yml", "api_token: " + random_string(32, kAlnum, 11) + "\n").size() == 1);
+  CHECK(find_secrets(detector, "config.js", "api_token: '" + random_string(32, kAlnum, 11) + "',\n").size() == 1);
 
   CHECK(shannon_entropy("") == 0);
   CHECK(shannon_entropy("aaaa") == 0);

@@ -266,6 +266,28 @@ TEST_CASE("static analysis drops rule matches inside python docstrings, not insi
   CHECK(summary->files_parsed == 1);
 }
 
+TEST_CASE("typescript declaration files get no code rules but are searched for secrets", "[analysis][static]") {
+  scratch_tree t;
+  const std::string key = "AKIA" + std::string("Q3EGRT7YHKX2M5ZB");
+  t.write("types/client.d.ts", "export interface Client {\n  eval(script: string, keys: number): Promise<unknown>;\n}\n"
+                               "// aws: " + key + "\n");
+  t.write("src/run.ts", "export function run(script: string) {\n  return eval(script);\n}\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv.is_ok());
+  std::vector<finding> found;
+  REQUIRE(analyze(t.root(), inv.value(), found).is_ok());
+  bool code_in_declarations = false, code_in_source = false, secret_in_declarations = false;
+  for (const finding& f : found) {
+    if (f.file_path == "types/client.d.ts") (f.source == "secrets" ? secret_in_declarations : code_in_declarations) = true;
+    if (f.file_path == "src/run.ts" && f.line_start == 2) code_in_source = true;
+  }
+  CHECK_FALSE(code_in_declarations);
+  CHECK(secret_in_declarations);
+  CHECK(code_in_source);
+  CHECK(is_type_declarations("a/b.d.mts"));
+  CHECK_FALSE(is_type_declarations("a/d.ts"));
+}
+
 TEST_CASE("static analysis parses only files where a match could sit in a block comment", "[analysis][static][syntax]") {
   scratch_tree t;
   // Python has no block comments, and this file no triple quotes: the
