@@ -135,9 +135,11 @@ bool looks_like_code(std::string_view v) {
   return true;
 }
 
-// A programming language, where a value written without quotes is a name or
-// an expression (`withCredentials: defaultToConfig2`), never a literal
-// secret; in configuration (YAML, .env, properties) it is the value itself.
+// A programming language, where a name written without quotes is a
+// variable (`withCredentials: defaultToConfig2`), never a literal secret; in
+// configuration (YAML, .env, properties) it is the value itself. (A value
+// inside a string, `"...?api_key=8f7d..."`, has no quote before it either,
+// but is seldom a bare name: see is_identifier.)
 bool unquoted_value_is_code(language lang) {
   switch (lang) {
     case language::python:
@@ -153,6 +155,11 @@ bool unquoted_value_is_code(language lang) {
     default:
       return false;
   }
+}
+
+bool is_identifier(std::string_view v) {
+  return !v.empty() && !(v[0] >= '0' && v[0] <= '9') &&
+         all_of_set(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 }
 
 struct candidate {
@@ -506,7 +513,8 @@ std::vector<finding> find_secrets(const secret_detector& detector, std::string_v
         if ((r.generic || r.skip_common_words) && is_common_word(value)) continue;
         if (r.min_entropy > 0 && !r.generic && shannon_entropy(value) < r.min_entropy) continue;
         if (r.generic && (looks_like_code(value) || !passes_generic_entropy(value, r.min_entropy))) continue;
-        if (r.generic && code && (c.begin == 0 || std::string_view("\"'`").find(line[c.begin - 1]) == std::string_view::npos)) {
+        if (r.generic && code && is_identifier(value) &&
+            (c.begin == 0 || std::string_view("\"'`").find(line[c.begin - 1]) == std::string_view::npos)) {
           continue;
         }
         if (!r.checksum.empty()) {
