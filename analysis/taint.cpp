@@ -30,6 +30,7 @@
 #include "analysis/taint_constants.h"
 #include "analysis/taint_go.h"
 #include "analysis/taint_php.h"
+#include "analysis/taint_ruby.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
 #include "analysis/taint_origin.h"
@@ -272,6 +273,7 @@ lexed_file lex_file(language lang, std::string_view content) {
   if (lang == language::python) return lex_python(content);
   if (lang == language::go) return lex_go(content);
   if (lang == language::php) return lex_php(content);
+  if (lang == language::ruby) return lex_ruby(content);
   return lex_javascript(content);
 }
 
@@ -281,6 +283,7 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
   if (lang == language::java) return parse_java(lexed.tokens, 0, n);
   if (lang == language::go) return parse_go(lexed.tokens, 0, n);
   if (lang == language::php) return parse_php(lexed.tokens, 0, n);
+  if (lang == language::ruby) return parse_ruby(lexed.tokens, 0, n);
   return parse_javascript(lexed.tokens, 0, n);
 }
 
@@ -289,14 +292,14 @@ class file_analyzer {
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
       : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
-        go_(lang == language::go), php_(lang == language::php),
+        go_(lang == language::go), php_(lang == language::php), ruby_(lang == language::ruby),
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
 
   // False when the file went past a work bound (what was found stays).
   bool run() {
     lexed_ = lex_file(lang_, content_);
-    if (lexed_.truncated) return false;
+    if (lexed_.truncated || !lexed_.left_out.empty()) return false;
     top_ = parse_file(lang_, lexed_);
     collect_functions(top_, 0);
     frame module;
@@ -305,6 +308,8 @@ class file_analyzer {
   }
 
   std::vector<finding>& findings() { return findings_; }
+  // Why the front end gave the file no tokens (taint_lexer.h, lexed_file::left_out); empty when it did.
+  std::string_view left_out() const { return lexed_.left_out; }
 
   // What the run proved safe (see taint_clearance); empty past a work bound.
   std::vector<taint_clearance> clearances() const {
@@ -1525,7 +1530,8 @@ class file_analyzer {
           key.clear();
         }
         has_receiver = false;
-        path += php_ && k ? "[" + *k + "]" : "[]";  // PHP: $_SERVER['REQUEST_URI'] is input, ['DOCUMENT_ROOT'] is not
+        // PHP, Ruby: $_SERVER['REQUEST_URI'] and request.env['HTTP_HOST'] are input, ['DOCUMENT_ROOT'] is not.
+        path += (php_ || ruby_) && k ? "[" + *k + "]" : "[]";
         cur.num.reset();
         cur.str = ch;
         i = close < s.e ? close + 1 : s.e;
@@ -2120,6 +2126,7 @@ class file_analyzer {
   bool java_;
   bool go_;
   bool php_;
+  bool ruby_;
   const source_file& file_;
   std::string_view content_;
   const text_lines lines_;
@@ -2157,7 +2164,8 @@ struct file_result {
 bool analysable(const source_file& file, const taint_spec& spec) {
   return spec.get().find(file.lang) && (file.lang == language::python || file.lang == language::javascript ||
                                         file.lang == language::typescript || file.lang == language::java ||
-                                        file.lang == language::go || file.lang == language::php);
+                                        file.lang == language::go || file.lang == language::php ||
+                                        file.lang == language::ruby);
 }
 
 // One file's functions for literal_functions (nothing when unreadable or
@@ -2168,7 +2176,7 @@ std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesy
   std::string content;
   if (read_source_file(root / file.path, content) != 0) return {};
   lexed_file lexed = lex_file(file.lang, content);
-  if (lexed.truncated) return {};
+  if (lexed.truncated || !lexed.left_out.empty()) return {};
   return literal_returns(parse_file(file.lang, lexed));
 }
 
@@ -2191,9 +2199,10 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
   }
   file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals);
   bool complete = a.run();
-  r.analyzed = true;
+  r.analyzed = a.left_out().empty();
   r.functions = a.functions_analyzed();
-  if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
+  if (!r.analyzed) r.note = inventory_note{file.path, std::string(a.left_out())};
+  else if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
   r.found = std::move(a.findings());
   r.cleared = a.clearances();
   std::stable_sort(r.found.begin(), r.found.end(),
