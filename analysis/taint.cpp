@@ -1671,7 +1671,8 @@ class file_analyzer {
       for (const call_arg& a : args) {
         bool checked;
         if (a.keyword.empty()) {
-          checked = sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end();
+          checked = !sink.keywords_only &&
+                    (sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end());
           ++position;
         } else {
           checked = std::find(sink.kwargs.begin(), sink.kwargs.end(), a.keyword) != sink.kwargs.end();
@@ -1791,7 +1792,8 @@ class file_analyzer {
     int position = 0;
     for (const call_arg& a : args) {
       if (!a.keyword.empty()) continue;
-      bool checked = sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end();
+      bool checked = !sink.keywords_only &&
+                     (sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end());
       ++position;
       if (!checked || !a.v.str || !RE2::PartialMatch(*a.v.str, *sink.literal)) continue;
       taint_val t;
@@ -2175,6 +2177,8 @@ std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesy
   if (!analysable(file, spec)) return {};
   std::string content;
   if (read_source_file(root / file.path, content) != 0) return {};
+  const language_spec* ls = spec.get().find(file.lang);
+  if (ls->source_text && !RE2::PartialMatch(content, *ls->source_text)) return {};
   lexed_file lexed = lex_file(file.lang, content);
   if (lexed.truncated || !lexed.left_out.empty()) return {};
   return literal_returns(parse_file(file.lang, lexed));
@@ -2196,6 +2200,10 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
     for (const entry_point& ep : s.entry_points) {
       if (ep.file_path == file.path) eps.push_back(ep);
     }
+  }
+  if (ls->source_text && eps.empty() && !RE2::PartialMatch(content, *ls->source_text)) {
+    r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
+    return r;
   }
   file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals);
   bool complete = a.run();

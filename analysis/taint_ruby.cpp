@@ -1,6 +1,7 @@
 #include "analysis/taint_ruby.h"
 
 #include <cstring>
+#include <utility>
 #include <unordered_map>
 
 #include "analysis/syntax.h"
@@ -37,9 +38,19 @@ bool is_variable(std::string_view t) {
          t == "global_variable" || t == "self" || t == "super";
 }
 
+// A node's named child and the field it is in (null: none).
+struct child {
+  TSNode node;
+  const char* field;
+};
+
 class ruby_writer {
  public:
-  ruby_writer(std::string_view src, lexed_file& out) : src_(src), out_(out), toks_(&out.tokens) {}
+  ruby_writer(std::string_view src, lexed_file& out, TSNode root)
+      : src_(src), out_(out), toks_(&out.tokens), cursor_(ts_tree_cursor_new(root)) {}
+  ~ruby_writer() { ts_tree_cursor_delete(&cursor_); }
+  ruby_writer(const ruby_writer&) = delete;
+  ruby_writer& operator=(const ruby_writer&) = delete;
 
   void program(TSNode root) {
     if (src_.find("<<") != std::string_view::npos) pair_heredocs(root);
@@ -70,22 +81,30 @@ class ruby_writer {
   void word(std::string_view t, int ln) { emit(tok::name, t, ln); }
   std::string_view made(std::string s) { return out_.text.emplace_back(std::move(s)); }
 
+  // n's named children, read with the writer's one cursor:
+  // ts_node_named_child(n, i) walks from the first child, so a loop of it
+  // would be quadratic in a long list of statements.
+  std::vector<child> named_children(TSNode n) {
+    std::vector<child> out;
+    if (ts_node_is_null(n)) return out;
+    ts_tree_cursor_reset(&cursor_, n);
+    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
+    do {
+      TSNode c = ts_tree_cursor_current_node(&cursor_);
+      if (ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
+    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
+    return out;
+  }
+
   // ------------------------------------------------------------ statements
 
   // The statements among n's named children; the last one is in tail
   // position (its value is the block's) when `tail`.
   void statements(TSNode n, int d, bool tail) {
-    std::uint32_t count = ts_node_named_child_count(n);
-    std::uint32_t last = count;
-    for (std::uint32_t i = count; i > 0; --i) {
-      if (!skipped(ts_node_named_child(n, i - 1))) {
-        last = i - 1;
-        break;
-      }
-    }
-    for (std::uint32_t i = 0; i < count && !out_.truncated; ++i) {
-      TSNode c = ts_node_named_child(n, i);
-      if (!skipped(c)) statement(c, d + 1, tail && i == last);
+    std::vector<child> cs = named_children(n);
+    while (!cs.empty() && skipped(cs.back().node)) cs.pop_back();
+    for (std::size_t i = 0; i < cs.size() && !out_.truncated; ++i) {
+      if (!skipped(cs[i].node)) statement(cs[i].node, d + 1, tail && i + 1 == cs.size());
     }
   }
 
@@ -141,8 +160,8 @@ class ruby_writer {
     if (t == "case_match") {
       expression_statement(field(n, "value"), d, false);
       bool first = true;
-      for (std::uint32_t i = 0; i < ts_node_named_child_count(n); ++i) {
-        TSNode c = ts_node_named_child(n, i);
+      for (const child& k : named_children(n)) {
+        TSNode c = k.node;
         std::string_view ct = type_of(c);
         if (ct != "in_clause" && ct != "else") continue;
         if (!first) word("else", line(c));
@@ -221,8 +240,8 @@ class ruby_writer {
   void case_chain(TSNode n, int d, bool tail) {
     TSNode value = field(n, "value");
     bool first = true;
-    for (std::uint32_t i = 0; i < ts_node_named_child_count(n); ++i) {
-      TSNode c = ts_node_named_child(n, i);
+    for (const child& k : named_children(n)) {
+      TSNode c = k.node;
       std::string_view ct = type_of(c);
       const int ln = line(c);
       if (ct == "else") {
@@ -240,8 +259,8 @@ class ruby_writer {
       word("if", ln);
       op("(", ln);
       bool any = false;
-      for (std::uint32_t k = 0; k < ts_node_named_child_count(c); ++k) {
-        TSNode p = ts_node_named_child(c, k);
+      for (const child& pc : named_children(c)) {
+        TSNode p = pc.node;
         if (type_of(p) != "pattern") continue;
         if (any) op("||", ln);
         any = true;
@@ -264,18 +283,18 @@ class ruby_writer {
   // or a do block's body_statement): `try { body; else } catch (e) {
   // rescue } finally { ensure }` when it has them, its statements otherwise.
   void body(TSNode n, int ln, int d, bool tail) {
-    std::uint32_t count = ts_node_named_child_count(n);
+    std::vector<child> cs = named_children(n);
     bool clauses = false;
-    for (std::uint32_t i = 0; i < count; ++i) {
-      std::string_view ct = type_of(ts_node_named_child(n, i));
+    for (const child& c : cs) {
+      std::string_view ct = type_of(c.node);
       clauses = clauses || ct == "rescue" || ct == "ensure" || ct == "else";
     }
     if (!clauses) return statements(n, d, tail);
     word("try", ln);
     op("{", ln);
     TSNode else_clause{}, ensure{};
-    for (std::uint32_t i = 0; i < count; ++i) {
-      TSNode c = ts_node_named_child(n, i);
+    for (const child& k : cs) {
+      TSNode c = k.node;
       std::string_view ct = type_of(c);
       if (ct == "else") else_clause = c;
       else if (ct == "ensure") ensure = c;
@@ -283,8 +302,8 @@ class ruby_writer {
     }
     if (else_clause.id) statements(else_clause, d, false);
     op("}", ln);
-    for (std::uint32_t i = 0; i < count; ++i) {
-      TSNode c = ts_node_named_child(n, i);
+    for (const child& k : cs) {
+      TSNode c = k.node;
       if (type_of(c) != "rescue") continue;
       word("catch", line(c));
       op("(", line(c));
@@ -322,12 +341,9 @@ class ruby_writer {
   void parameters(TSNode n, int ln) {
     op("(", ln);
     bool first = true;
-    std::uint32_t count = ts_node_is_null(n) ? 0 : ts_node_child_count(n);
-    for (std::uint32_t i = 0; i < count; ++i) {
-      TSNode p = ts_node_child(n, i);
-      if (!ts_node_is_named(p) || skipped(p)) continue;
-      const char* f = ts_node_field_name_for_child(n, i);
-      if (f && std::strcmp(f, "locals") == 0) continue;  // |x; y|: y is a block-local variable
+    for (const child& c : named_children(n)) {
+      TSNode p = c.node;
+      if (skipped(p) || (c.field && std::strcmp(c.field, "locals") == 0)) continue;  // |x; y|: y is block-local
       std::string_view pt = type_of(p);
       if (pt == "forward_parameter" || pt == "hash_splat_nil") continue;
       TSNode name = pt == "identifier" ? p : field(p, "name");
@@ -348,9 +364,11 @@ class ruby_writer {
     if (t == "left_assignment_list" || t == "destructured_left_assignment") {
       bool group = t[0] == 'd';
       if (group) op("(", line(n));
-      for (std::uint32_t i = 0; i < ts_node_named_child_count(n); ++i) {
-        if (i) op(",", line(n));
-        lhs(ts_node_named_child(n, i), d + 1);
+      bool first = true;
+      for (const child& c : named_children(n)) {
+        if (!first) op(",", line(n));
+        first = false;
+        lhs(c.node, d + 1);
       }
       if (group) op(")", line(n));
       return;
@@ -377,8 +395,8 @@ class ruby_writer {
   // n's named children as a comma-separated list.
   void list(TSNode n, int d) {
     bool first = true;
-    for (std::uint32_t i = 0; i < ts_node_named_child_count(n); ++i) {
-      TSNode c = ts_node_named_child(n, i);
+    for (const child& k : named_children(n)) {
+      TSNode c = k.node;
       if (skipped(c)) continue;
       if (!first) op(",", line(c));
       first = false;
@@ -412,9 +430,12 @@ class ruby_writer {
     }
     if (t == "hash") {
       op("{", ln);
-      for (std::uint32_t i = 0; i < ts_node_named_child_count(n); ++i) {
-        if (i) op(",", ln);
-        hash_item(ts_node_named_child(n, i), d);
+      bool first = true;
+      for (const child& c : named_children(n)) {
+        if (skipped(c.node)) continue;
+        if (!first) op(",", ln);
+        first = false;
+        hash_item(c.node, d);
       }
       op("}", ln);
       return;
@@ -456,25 +477,9 @@ class ruby_writer {
       return;
     }
     if (t == "conditional") {
-      op("(", ln);
-      expr(field(n, "condition"), d + 1);
-      op("?", ln);
-      expr(field(n, "consequence"), d + 1);
-      op(":", ln);
-      expr(field(n, "alternative"), d + 1);
-      op(")", ln);
-      return;
+      return ternary(field(n, "condition"), field(n, "consequence"), field(n, "alternative"), ln, d, false);
     }
-    if (t == "if" || t == "unless") {  // as a value: the last expression of a branch
-      op("(", ln);
-      expr(field(n, "condition"), d + 1);
-      op("?", ln);
-      last_value(field(n, "consequence"), d);
-      op(":", ln);
-      last_value(field(n, "alternative"), d);
-      op(")", ln);
-      return;
-    }
+    if (t == "if" || t == "unless") return if_value(n, d);
     if (t == "lambda") {
       TSNode b = field(n, "body");
       return function(field(n, "parameters"), ts_node_is_null(b) ? b : field(b, "body"), ln, d);
@@ -486,22 +491,8 @@ class ruby_writer {
       op(")", ln);
       return;
     }
-    if (t == "rescue_modifier") {
-      op("(", ln);
-      expr(field(n, "body"), d + 1);
-      op("||", ln);
-      expr(field(n, "handler"), d + 1);
-      op(")", ln);
-      return;
-    }
-    if (t == "range") {
-      op("[", ln);
-      expr(field(n, "begin"), d + 1);
-      op(",", ln);
-      expr(field(n, "end"), d + 1);
-      op("]", ln);
-      return;
-    }
+    if (t == "rescue_modifier") return two("(", field(n, "body"), "||", field(n, "handler"), ")", ln, d);
+    if (t == "range") return two("[", field(n, "begin"), ",", field(n, "end"), "]", ln, d);
     if (t == "yield") {
       word("yield", ln);
       op("(", ln);
@@ -533,22 +524,40 @@ class ruby_writer {
     return o;
   }
 
+  // `( c ? a : b )`; `branches`: a and b are statement lists, each giving its last value.
+  void ternary(TSNode c, TSNode a, TSNode b, int ln, int d, bool branches) {
+    op("(", ln);
+    expr(c, d + 1);
+    op("?", ln);
+    branches ? last_value(a, d + 1) : expr(a, d + 1);
+    op(":", ln);
+    branches ? last_value(b, d + 1) : expr(b, d + 1);
+    op(")", ln);
+  }
+
+  // An if, unless or elsif used as a value: the last expression of the branch it takes.
+  void if_value(TSNode n, int d) {
+    TSNode then = field(n, "consequence"), other = field(n, "alternative");
+    if (type_of(n) == "unless") std::swap(then, other);
+    ternary(field(n, "condition"), then, other, line(n), d, true);
+  }
+
+  // `open a sep b close`: two values in one bracket.
+  void two(std::string_view open, TSNode a, std::string_view sep, TSNode b, std::string_view close, int ln, int d) {
+    op(open, ln);
+    expr(a, d + 1);
+    op(sep, ln);
+    expr(b, d + 1);
+    op(close, ln);
+  }
+
   // The value a statement list ends with (a branch used as a value).
   void last_value(TSNode n, int d) {
     if (ts_node_is_null(n)) return word("null", 0);
-    if (type_of(n) == "elsif") {
-      op("(", line(n));
-      expr(field(n, "condition"), d + 1);
-      op("?", line(n));
-      last_value(field(n, "consequence"), d + 1);
-      op(":", line(n));
-      last_value(field(n, "alternative"), d + 1);
-      op(")", line(n));
-      return;
-    }
-    for (std::uint32_t i = ts_node_named_child_count(n); i > 0; --i) {
-      TSNode c = ts_node_named_child(n, i - 1);
-      if (!skipped(c)) return expr(c, d + 1);
+    if (type_of(n) == "elsif") return if_value(n, d);
+    std::vector<child> cs = named_children(n);
+    for (auto it = cs.rbegin(); it != cs.rend(); ++it) {
+      if (!skipped(it->node)) return expr(it->node, d + 1);
     }
     word("null", line(n));
   }
@@ -590,12 +599,10 @@ class ruby_writer {
   // argument `key = value`. Whether there was any.
   bool arguments_of(TSNode n, int d) {
     bool any = false;
-    for (std::uint32_t i = 0; i < ts_node_child_count(n); ++i) {
-      TSNode a = ts_node_child(n, i);
-      const char* f = ts_node_field_name_for_child(n, i);
-      if (!ts_node_is_named(a) || skipped(a) || (f && (std::strcmp(f, "object") == 0 || std::strcmp(f, "block") == 0))) {
-        continue;
-      }
+    for (const child& c : named_children(n)) {
+      TSNode a = c.node;
+      const char* f = c.field;
+      if (skipped(a) || (f && (std::strcmp(f, "object") == 0 || std::strcmp(f, "block") == 0))) continue;
       if (any) op(",", line(a));
       any = true;
       if (type_of(a) == "pair") {
@@ -667,9 +674,9 @@ class ruby_writer {
 
   // The literal text of a string node's children into `body`, and its
   // interpolations into `embedded` (a chained string's parts too).
-  void collect_string(TSNode n, std::string& body, std::vector<TSNode>& embedded) const {
-    for (std::uint32_t i = 0; i < ts_node_named_child_count(n); ++i) {
-      TSNode c = ts_node_named_child(n, i);
+  void collect_string(TSNode n, std::string& body, std::vector<TSNode>& embedded) {
+    for (const child& k : named_children(n)) {
+      TSNode c = k.node;
       std::string_view ct = type_of(c);
       if (ct == "interpolation") {
         embedded.push_back(c);
@@ -686,7 +693,8 @@ class ruby_writer {
   // beginnings appear: the k-th beginning in the file reads the k-th body.
   void pair_heredocs(TSNode root) {
     std::vector<TSNode> beginnings, bodies;
-    TSTreeCursor cursor = ts_tree_cursor_new(root);
+    TSTreeCursor& cursor = cursor_;
+    ts_tree_cursor_reset(&cursor, root);
     for (bool more = true; more;) {
       TSNode c = ts_tree_cursor_current_node(&cursor);
       std::string_view ct = type_of(c);
@@ -700,7 +708,6 @@ class ruby_writer {
         }
       }
     }
-    ts_tree_cursor_delete(&cursor);
     for (std::size_t k = 0; k < beginnings.size() && k < bodies.size(); ++k) {
       heredoc_bodies_.emplace(ts_node_start_byte(beginnings[k]), bodies[k]);
     }
@@ -711,6 +718,7 @@ class ruby_writer {
   std::vector<token>* toks_;  // where tokens go: the file's, or a string part's
   std::size_t count_ = 0;
   int interpolation_depth_ = 0;
+  TSTreeCursor cursor_;  // named_children's
   std::unordered_map<std::uint32_t, TSNode> heredoc_bodies_;  // by the beginning's start byte
 };
 
@@ -724,7 +732,8 @@ lexed_file lex_ruby(std::string_view content) {
   } else if (parsed.outcome != parse_outcome::parsed) {
     out.left_out = "skipped: Ruby code does not parse (tree-sitter), not taint-analysed";
   } else {
-    ruby_writer(content, out).program(parsed.tree->root());
+    TSNode root = parsed.tree->root();
+    ruby_writer(content, out, root).program(root);
   }
   return out;
 }

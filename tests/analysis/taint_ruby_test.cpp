@@ -6,6 +6,9 @@
 // Every snippet here is written for this test.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <string>
 
 #include "analysis/taint.h"
@@ -200,4 +203,63 @@ TEST_CASE("ruby: the token stream ends statements from the tree and keeps interp
   for (const token& t : f.parts[s.part_begin]) part += std::string(t.text) + " ";
   CHECK(part == "a + b ");
   CHECK(f.tokens.back().line == 4);
+}
+
+TEST_CASE("ruby: a file without source words is not parsed and a spec refuses source_text next to literal sinks",
+          "[taint][ruby]") {
+  // Nothing here is written with a source's words: analysed as clean without a parse (the
+  // junk would not parse: with a source word, the file would be left out with a note).
+  const std::string junk = ")))) ]]]] end end end }}}} ((((\n)))) ]]]] end end end }}}} ((((\n";
+  scanned s = scan("lib/report.rb", "def run(cmd)\n  system(cmd)\nend\n" + junk);
+  CHECK(s.found.empty());
+  CHECK(s.summary.files_analyzed == 1);
+  CHECK(s.summary.notes.empty());
+  CHECK(scan("lib/report.rb", "params\n" + junk).summary.notes.size() == 1);
+  scratch_tree t;
+  std::filesystem::path p = t.base() / "spec.json";
+  std::ofstream(p) << R"({"classes": [{"name": "k", "cwe": 798, "severity": "high", "title": "t", "remediation": "r"}],
+    "languages": ["ruby"], "source_text": "params",
+    "sinks": [{"id": "key", "class": "k", "callee": "^sign$", "literal": "."}]})";
+  auto spec = load_taint_spec(p);
+  REQUIRE_FALSE(spec);
+  CHECK(spec.error().message().find("source_text") != std::string::npos);
+}
+
+TEST_CASE("ruby: random bytes and deep nesting never crash or hang", "[taint][ruby]") {
+  scratch_tree t;
+  std::mt19937 gen(11);
+  const std::string alphabet = "abcdefrx_ ()[]{}'\"`$#@:\\\n\t;,.=+%*/<>!?|&0123456789 do end def if";
+  for (int n = 0; n < 30; ++n) {
+    std::string text;
+    std::size_t len = 1 + gen() % 3000;
+    for (std::size_t i = 0; i < len; ++i) {
+      text += n % 2 ? static_cast<char>(gen() % 256) : alphabet[gen() % alphabet.size()];
+    }
+    t.write("fuzz/f" + std::to_string(n) + ".rb", "q = params[:a]\n" + text);
+  }
+  std::string deep = "q = params[:a]\n";
+  for (int i = 0; i < 3000; ++i) deep += "def f(a) if a then x = [{k: \"#{";
+  t.write("fuzz/deep.rb", deep);
+  std::string chain = "q = params[:a]\nx = q";
+  for (int i = 0; i < 5000; ++i) chain += ".a()";
+  t.write("fuzz/chain.rb", chain + "\n");
+  t.write("fuzz/nested.rb", "q = params[:a]\nx = " + std::string(5000, '[') + "q" + std::string(5000, ']') + "\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  auto r = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{}, [](finding) {});
+  REQUIRE(r);
+  CHECK(r->files_analyzed + r->notes.size() >= inv->files.size());
+}
+
+TEST_CASE("ruby: render of a request-chosen template is a path sink and no html one", "[taint][ruby]") {
+  auto found = findings("class PagesController < ApplicationController\n"
+                        "  def show\n"
+                        "    render params[:page], status: 404\n"
+                        "    render text: params[:body]\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.path", 3));
+  CHECK_FALSE(at(found, "ruby.taint.xss", 3));  // `"args": []`: render-inline checks its keywords only
+  CHECK(at(found, "ruby.taint.xss", 4));
+  CHECK_FALSE(at(found, "ruby.taint.path", 4));
 }
