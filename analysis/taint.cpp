@@ -746,15 +746,17 @@ class file_analyzer {
     for (std::uint32_t i = c.b; i < c.e; ++i) {
       const token& t = c[i];
       if (is(t, "in") || is(t, "==") || is(t, "!=") || is(t, "===") || is(t, "!==") || is(t, "includes") ||
-          is(t, "indexOf") || is(t, "test")) {
+          is(t, "indexOf") || is(t, "test") || is(t, "include?") || is(t, "member?") || is(t, "in?")) {
         test = true;
       }
       if (is(t, "startswith") || is(t, "endswith") || is(t, "startsWith") || is(t, "endsWith") ||
           is(t, "match") || is(t, "fullmatch") || is(t, "search") || is(t, "isalnum") || is(t, "isdigit") ||
-          is(t, "isidentifier")) {
+          is(t, "isidentifier") || is(t, "start_with?") || is(t, "end_with?") || is(t, "match?")) {
         test = literal = true;
       }
-      if (t.kind == tok::string && t.text.size() > 2) literal = true;  // not "" or ''
+      // A literal compared against, not "" or '', nor the constant key of a subscript (x['id'] == y).
+      bool key = i > c.b && is(c[i - 1], "[") && i + 1 < c.e && is(c[i + 1], "]");
+      if (t.kind == tok::string && t.text.size() > 2 && !key) literal = true;
       bool subscript = i > c.b && ((c[i - 1].kind == tok::name && !is(c[i - 1], "in")) || is(c[i - 1], ")") ||
                                    is(c[i - 1], "]"));
       if (is(t, "[") && !subscript) literal = true;
@@ -1249,9 +1251,61 @@ class file_analyzer {
     if (cv == true) return eval(a, fr, depth + 1);
     if (cv == false) return eval(b, fr, depth + 1);
     value r = eval(a, fr, depth + 1);
-    r.t = join(r.t, eval(b, fr, depth + 1).t);
+    value other = eval(b, fr, depth + 1);
+    // `x == 'a' ? x : 'b'`, `allowed.include?(x) ? x : 'name'`: the branch
+    // a passed check of itself picks is checked.
+    if (r.t.any() && checked_by(c, a, fr, depth)) r.t.sanitized = ~0u;
+    r.t = join(r.t, other.t);
     r.num.reset();
     return r;
+  }
+
+  // Whether `c`, when true, checks `x`: a positive check against literals
+  // that names x (`x == 'a'`, `x.start_with?('/')`), or the whole of c is a
+  // lookup of x in a clean collection (`allowed.include?(x)`,
+  // `allowed.includes(x)`, `x in allowed`, `x.in?(allowed)`): what passes is
+  // one of the collection's own elements.
+  bool checked_by(span c, span x, frame& fr, int depth) {
+    if (!holds(c, x)) return false;
+    if (positive_check(c)) return true;
+    span coll{}, looked_up{};
+    auto ins = top_level(c, [](const token& t) { return is(t, "in"); });
+    if (ins.size() == 1 && ins[0] > c.b && !is(c[ins[0] - 1], "not")) {
+      looked_up = span{c.toks, c.b, ins[0]};
+      coll = span{c.toks, ins[0] + 1, c.e};
+    } else if (c.e - c.b >= 5 && is(c[c.e - 1], ")")) {
+      // `a . include? ( b )` as the whole condition: the call's `(` closes at c's end.
+      for (std::uint32_t i = c.b + 1; i + 2 < c.e; ++i) {
+        if (!is(c[i], ".") || !is(c[i + 2], "(") || matching(*c.toks, i + 2, c.e) != c.e - 1) continue;
+        span before{c.toks, c.b, i}, inside{c.toks, i + 3, c.e - 1};
+        const token& m = c[i + 1];
+        if (is(m, "include?") || is(m, "includes") || is(m, "member?")) coll = before, looked_up = inside;
+        else if (is(m, "in?")) coll = inside, looked_up = before;
+        break;
+      }
+    }
+    if (coll.empty() || looked_up.e - looked_up.b != x.e - x.b || !holds(looked_up, x)) return false;
+    return !eval(coll, fr, depth + 1).t.any();
+  }
+
+  // A check (is_check) that holds when it passes: no negation or inequality in it.
+  bool positive_check(span c) const {
+    for (std::uint32_t i = c.b; i < c.e; ++i) {
+      if (is(c[i], "!") || is(c[i], "!=") || is(c[i], "!==") || is(c[i], "not")) return false;
+    }
+    return is_check(c);
+  }
+
+  // `c` has the tokens of `x` in a row.
+  static bool holds(span c, span x) {
+    const std::uint32_t n = x.e - x.b;
+    if (n == 0 || c.e - c.b < n) return false;
+    for (std::uint32_t i = c.b; i + n <= c.e; ++i) {
+      std::uint32_t k = 0;
+      while (k < n && c[i + k].kind == x[x.b + k].kind && text_is(c[i + k].text, x[x.b + k].text)) ++k;
+      if (k == n) return true;
+    }
+    return false;
   }
 
   value eval(span s, frame& fr, int depth) {

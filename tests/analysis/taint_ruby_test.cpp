@@ -156,6 +156,11 @@ TEST_CASE("ruby: sanitized parameterised hash-conditioned reassigned and fixed-h
                  "    puts \"system(#{'x'})\"\n"
                  "    render plain: params[:x]\n"
                  "    Oj.load(params[:j], mode: :strict)\n"
+                 "    col = Item.column_names.include?(params[:sort]) ? params[:sort] : 'name'\n"
+                 "    Item.order(col)\n"
+                 "    File.open(params[:upload].path)\n"
+                 "    system('ls') if valid_name?(params[:d])\n"
+                 "    exec(params[:flag].present?.to_s)\n"
                  "  end\n"
                  "end\n")
             .empty());
@@ -262,4 +267,19 @@ TEST_CASE("ruby: render of a request-chosen template is a path sink and no html 
   CHECK_FALSE(at(found, "ruby.taint.xss", 3));  // `"args": []`: render-inline checks its keywords only
   CHECK(at(found, "ruby.taint.xss", 4));
   CHECK_FALSE(at(found, "ruby.taint.path", 4));
+}
+
+TEST_CASE("ruby: a ternary keeps its check only where the check passed", "[taint][ruby]") {
+  auto found = findings("class ItemsController < ApplicationController\n"
+                        "  def index\n"
+                        "    a = %w[name price].include?(params[:s]) ? 'name' : params[:s]\n"
+                        "    Item.order(a)\n"
+                        "    b = params[:s] != 'name' ? params[:s] : 'name'\n"
+                        "    Item.order(b)\n"
+                        "    File.open(params[:upload].original_filename)\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.sqli", 4));  // the else branch: the check failed
+  CHECK(at(found, "ruby.taint.sqli", 6));  // an inequality is no check of what passes
+  CHECK(at(found, "ruby.taint.path", 7));  // the client names the upload
 }
