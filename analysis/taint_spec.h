@@ -124,9 +124,10 @@ struct language_spec {
   std::unique_ptr<RE2> fillers;
   // What a file's text must match somewhere to be analysed: the words its
   // sources are written with. A file where it finds nothing, and that holds
-  // no entry point, can hold no source, so its front end is not run, in
-  // neither pass (Ruby's tree-sitter parse is the costly one). The loader
-  // refuses it next to `always` and `literal` sinks, which need no source.
+  // no entry point, can hold no source, so its front end is not run (Ruby's
+  // tree-sitter parse is the costly one); the language's files are left out
+  // of the first pass (literal_functions) too. The loader refuses it next to
+  // `always` and `literal` sinks, which need no source.
   std::unique_ptr<RE2> source_text;
 };
 

@@ -161,6 +161,7 @@ TEST_CASE("ruby: sanitized parameterised hash-conditioned reassigned and fixed-h
                  "    File.open(params[:upload].path)\n"
                  "    system('ls') if valid_name?(params[:d])\n"
                  "    exec(params[:flag].present?.to_s)\n"
+                 "    redirect_to request.referer || root_path\n"
                  "  end\n"
                  "end\n")
             .empty());
