@@ -162,6 +162,12 @@ TEST_CASE("ruby: sanitized parameterised hash-conditioned reassigned and fixed-h
                  "    system('ls') if valid_name?(params[:d])\n"
                  "    exec(params[:flag].present?.to_s)\n"
                  "    redirect_to request.referer || root_path\n"
+                 "    @item = Item.find(params[:id])\n"
+                 "    redirect_to @item\n"
+                 "    @post = current_user.posts.find_by!(slug: params[:slug])\n"
+                 "    redirect_to @post, notice: 'ok'\n"
+                 "    @new = Item.new(params.require(:item).permit(:name))\n"
+                 "    redirect_to @new\n"
                  "  end\n"
                  "end\n")
             .empty());
