@@ -3,6 +3,7 @@
 #include <cstring>
 #include <utility>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "analysis/syntax.h"
 
@@ -53,7 +54,7 @@ class ruby_writer {
   ruby_writer& operator=(const ruby_writer&) = delete;
 
   void program(TSNode root) {
-    if (src_.find("<<") != std::string_view::npos) pair_heredocs(root);
+    index(root);
     statements(root, 0, false);
   }
 
@@ -327,6 +328,8 @@ class ruby_writer {
     // Operator methods (`def ==(o)`) get a plain name: an operator's text as a name token would read as the operator.
     bool plain = !ts_node_is_null(name) && (type_of(name) == "identifier" || type_of(name) == "constant");
     word(plain ? text(name) : std::string_view("operator"), ln);
+    std::unordered_set<std::string_view> outer = std::move(locals_);
+    locals_.clear();
     parameters(field(n, "parameters"), ln);
     TSNode b = field(n, "body");
     op("{", ln);
@@ -335,6 +338,7 @@ class ruby_writer {
       else expression_statement(b, d, true);  // def name = expr
     }
     op("}", ln);
+    locals_ = std::move(outer);
   }
 
   // `(a, b, c)`: the names a parameter list binds (`_` for a destructured one).
@@ -349,7 +353,9 @@ class ruby_writer {
       TSNode name = pt == "identifier" ? p : field(p, "name");
       if (!first) op(",", ln);
       first = false;
-      word(ts_node_is_null(name) ? std::string_view("_") : text(name), line(p));
+      std::string_view bound = ts_node_is_null(name) ? std::string_view("_") : text(name);
+      locals_.insert(bound);
+      word(bound, line(p));
     }
     op(")", ln);
   }
@@ -361,6 +367,10 @@ class ruby_writer {
     if (ts_node_is_null(n)) return;
     std::string_view t = type_of(n);
     if (t == "call") return call(n, d, true);
+    if (t == "identifier") {
+      locals_.insert(text(n));
+      return word(text(n), line(n));
+    }
     if (t == "left_assignment_list" || t == "destructured_left_assignment") {
       bool group = t[0] == 'd';
       if (group) op("(", line(n));
@@ -409,6 +419,12 @@ class ruby_writer {
     const int ln = line(n);
     if (d > kMaxDepth || ts_node_is_missing(n)) return word("null", ln);
     std::string_view t = type_of(n);
+    if (t == "identifier" && methods_.count(text(n)) && !locals_.count(text(n))) {
+      word(text(n), ln);  // a bare name that is no local: a call of the file's method
+      op("(", ln);
+      op(")", ln);
+      return;
+    }
     if (is_variable(t)) return word(text(n), ln);
     if (t == "nil" || t == "ERROR") return word("null", ln);
     if (t == "true" || t == "false") return word(t, ln);
@@ -689,9 +705,10 @@ class ruby_writer {
     }
   }
 
-  // Heredoc bodies follow their statement in the tree, in the order their
-  // beginnings appear: the k-th beginning in the file reads the k-th body.
-  void pair_heredocs(TSNode root) {
+  // The file's method names, and its heredocs' bodies: those follow their
+  // statement in the tree, in the order their beginnings appear, so the k-th
+  // beginning in the file reads the k-th body.
+  void index(TSNode root) {
     std::vector<TSNode> beginnings, bodies;
     TSTreeCursor& cursor = cursor_;
     ts_tree_cursor_reset(&cursor, root);
@@ -700,6 +717,10 @@ class ruby_writer {
       std::string_view ct = type_of(c);
       if (ct == "heredoc_beginning") beginnings.push_back(c);
       else if (ct == "heredoc_body") bodies.push_back(c);
+      else if (ct == "method" || ct == "singleton_method") {
+        TSNode name = field(c, "name");
+        if (!ts_node_is_null(name) && type_of(name) == "identifier") methods_.insert(text(name));
+      }
       if (ts_tree_cursor_goto_first_child(&cursor)) continue;
       while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
         if (!ts_tree_cursor_goto_parent(&cursor)) {
@@ -720,6 +741,10 @@ class ruby_writer {
   int interpolation_depth_ = 0;
   TSTreeCursor cursor_;  // named_children's
   std::unordered_map<std::uint32_t, TSNode> heredoc_bodies_;  // by the beginning's start byte
+  std::unordered_set<std::string_view> methods_;  // the names the file's `def`s define
+  // The current method's local variables so far (its parameters, what it
+  // assigned): Ruby reads a bare name as one of them, else as a method call.
+  std::unordered_set<std::string_view> locals_;
 };
 
 }  // namespace

@@ -24,6 +24,8 @@
 //   and / or / not, =~ / !~                 -> && / || / !, == / !=
 //   `a << b` as a statement                 -> a += b (it appends to a)
 //   nil                                     -> null
+//   a bare name that is no local variable (parameter or assigned before, as
+//   Ruby reads it) but a method the file defines -> the call name()
 // Nodes the mapping does not name are written as a parenthesised list of
 // their parts' values, so taint flows through them.
 //

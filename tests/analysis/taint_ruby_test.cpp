@@ -131,6 +131,22 @@ TEST_CASE("ruby: flows through blocks branches case heredocs and helper methods"
   CHECK(at(found, "ruby.taint.cmdi", 20));   // `buf << q` appends to buf
 }
 
+TEST_CASE("ruby: a bare name is a call of the file's method unless a local variable holds it", "[taint][ruby]") {
+  auto found = findings("class ItemsController < ApplicationController\n"
+                        "  def index\n"
+                        "    Item.order(sort_column)\n"
+                        "    sort_column = 'name'\n"
+                        "    Item.order(sort_column)\n"
+                        "  end\n"
+                        "\n"
+                        "  def sort_column\n"
+                        "    params[:sort]\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.sqli", 3));        // sort_column() returns the parameter
+  CHECK_FALSE(at(found, "ruby.taint.sqli", 5));  // the local variable assigned on line 4
+}
+
 TEST_CASE("ruby: sanitized parameterised hash-conditioned reassigned and fixed-host values give nothing",
           "[taint][ruby]") {
   CHECK(findings("class ItemsController < ApplicationController\n"
@@ -168,6 +184,13 @@ TEST_CASE("ruby: sanitized parameterised hash-conditioned reassigned and fixed-h
                  "    redirect_to @post, notice: 'ok'\n"
                  "    @new = Item.new(params.require(:item).permit(:name))\n"
                  "    redirect_to @new\n"
+                 "    Item.where(item_params)\n"
+                 "  end\n"
+                 "\n"
+                 "  private\n"
+                 "\n"
+                 "  def item_params\n"
+                 "    params.require(:item).permit(:name, :kind)\n"
                  "  end\n"
                  "end\n")
             .empty());
