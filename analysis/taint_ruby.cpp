@@ -14,6 +14,8 @@ namespace {
 // chain is one level); deeper ones are written as `null`, which keeps the
 // writer's recursion far from the stack's end on any input.
 constexpr int kMaxDepth = 2 * kMaxNesting;
+// A receiver written again for its block's elements has at most this many nodes.
+constexpr int kMaxElementNodes = 32;
 
 std::string_view type_of(TSNode n) { return ts_node_type(n); }
 
@@ -341,8 +343,10 @@ class ruby_writer {
     locals_ = std::move(outer);
   }
 
-  // `(a, b, c)`: the names a parameter list binds (`_` for a destructured one).
-  void parameters(TSNode n, int ln) {
+  // `(a, b, c)`: the names a parameter list binds (`_` for a destructured
+  // one), which it returns.
+  std::vector<std::string_view> parameters(TSNode n, int ln) {
+    std::vector<std::string_view> names;
     op("(", ln);
     bool first = true;
     for (const child& c : named_children(n)) {
@@ -355,9 +359,11 @@ class ruby_writer {
       first = false;
       std::string_view bound = ts_node_is_null(name) ? std::string_view("_") : text(name);
       locals_.insert(bound);
+      names.push_back(bound);
       word(bound, line(p));
     }
     op(")", ln);
+    return names;
   }
 
   // ------------------------------------------------------------ expressions
@@ -579,12 +585,48 @@ class ruby_writer {
   }
 
   // `function (params) { body }`: a block, a lambda.
-  void function(TSNode params, TSNode b, int ln, int d) {
+  // `elements` (may be null): what the block iterates, which its
+  // parameters are bound to first (`xs.each { |x| ... }` reads x from xs).
+  void function(TSNode params, TSNode b, int ln, int d, TSNode elements = TSNode{}) {
     word("function", ln);
-    parameters(params, ln);
+    std::vector<std::string_view> names = parameters(params, ln);
     op("{", ln);
+    if (!ts_node_is_null(elements) && !names.empty()) {
+      for (std::size_t k = 0; k < names.size(); ++k) {
+        if (k) op(",", ln);
+        word(names[k], ln);
+      }
+      op("=", ln);
+      expr(elements, d + 1);
+      op(";", ln);
+    }
     if (!ts_node_is_null(b)) body(b, ln, d, false);
     op("}", ln);
+  }
+
+  // Iterations whose block gets the receiver's elements.
+  static bool iterates(std::string_view m) {
+    static constexpr std::string_view kIterations[] = {
+        "each",    "each_with_index", "each_value", "each_key", "each_pair", "each_line", "each_char",
+        "each_slice", "map",          "collect",    "flat_map", "filter_map", "select",   "filter",
+        "reject",  "find",            "detect",     "find_all", "sort_by",  "group_by", "partition",
+        "min_by",  "max_by",          "sum",        "any?",     "all?",     "none?",    "find_index"};
+    for (std::string_view k : kIterations) {
+      if (m == k) return true;
+    }
+    return false;
+  }
+
+  // A receiver cheap to write a second time (for a block's elements): at
+  // most a few nodes, none a block, so re-writing stays linear.
+  static bool small_plain(TSNode n, int& budget) {
+    if (--budget < 0) return false;
+    std::string_view t = type_of(n);
+    if (t == "block" || t == "do_block" || t == "lambda" || t == "heredoc_beginning") return false;
+    for (std::uint32_t i = 0, c = ts_node_child_count(n); i < c; ++i) {
+      if (!small_plain(ts_node_child(n, i), budget)) return false;
+    }
+    return true;
   }
 
   // recv.name(args): always with parentheses, but as an assignment's
@@ -605,7 +647,12 @@ class ruby_writer {
     if (!ts_node_is_null(args)) any = arguments_of(args, d);
     if (!ts_node_is_null(block)) {
       if (any) op(",", ln);
-      expr(block, d + 1);
+      int budget = kMaxElementNodes;
+      if (named && !ts_node_is_null(receiver) && iterates(text(method)) && small_plain(receiver, budget)) {
+        function(field(block, "parameters"), field(block, "body"), line(block), d + 1, receiver);
+      } else {
+        expr(block, d + 1);
+      }
     }
     op(")", ln);
   }

@@ -15,7 +15,9 @@
 //   begin / rescue / else / ensure          -> try { ... } catch (e) { ... } finally { ... }
 //   calls, with or without parentheses     -> recv.name(args) (a call without arguments
 //     too, except as an assignment's target: `a.b = v`); `::` and `&.` are `.`
-//   do |x| ... end, { |x| ... }, -> (x) {}  -> a last argument `function (x) { ... }`
+//   do |x| ... end, { |x| ... }, -> (x) {}  -> a last argument `function (x) { ... }`;
+//     an iteration's block (`xs.each { |x| }`, map, select, ...) starts with
+//     `x = xs;` when xs is a small expression without blocks
 //   key: v, :key => v as call arguments     -> keyword arguments `key = v`
 //   hashes {k: v, "s" => v}                 -> {'k': v, "s": v}
 //   "..#{e}..", heredocs, regexes, :"..#{e}" -> one string token, each #{} an embedded

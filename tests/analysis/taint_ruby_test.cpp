@@ -131,6 +131,23 @@ TEST_CASE("ruby: flows through blocks branches case heredocs and helper methods"
   CHECK(at(found, "ruby.taint.cmdi", 20));   // `buf << q` appends to buf
 }
 
+TEST_CASE("ruby: an iteration's block reads its elements from the receiver", "[taint][ruby]") {
+  auto found = findings("class ItemsController < ApplicationController\n"
+                        "  def destroy_many\n"
+                        "    params[:ids].each { |id| Item.where(\"id = #{id}\").delete_all }\n"
+                        "    params[:names].each_with_index do |name, i|\n"
+                        "      system(\"touch #{name}\")\n"
+                        "    end\n"
+                        "    [1, 2].each { |n| system(\"sleep #{n}\") }\n"
+                        "    yield_twice { |v| system(v) }\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.sqli", 3));
+  CHECK(at(found, "ruby.taint.cmdi", 5));
+  CHECK_FALSE(at(found, "ruby.taint.cmdi", 7));  // constant elements
+  CHECK_FALSE(at(found, "ruby.taint.cmdi", 8));  // no receiver: nothing known of v
+}
+
 TEST_CASE("ruby: a bare name is a call of the file's method unless a local variable holds it", "[taint][ruby]") {
   auto found = findings("class ItemsController < ApplicationController\n"
                         "  def index\n"
@@ -278,6 +295,9 @@ TEST_CASE("ruby: random bytes and deep nesting never crash or hang", "[taint][ru
   std::string chain = "q = params[:a]\nx = q";
   for (int i = 0; i < 5000; ++i) chain += ".a()";
   t.write("fuzz/chain.rb", chain + "\n");
+  std::string blocks = "q = params[:a]\nx = q";
+  for (int i = 0; i < 3000; ++i) blocks += ".map { |v| v }";
+  t.write("fuzz/blocks.rb", blocks + "\n");
   t.write("fuzz/nested.rb", "q = params[:a]\nx = " + std::string(5000, '[') + "q" + std::string(5000, ']') + "\n");
   auto inv = take_inventory(t.root(), inventory_limits{});
   REQUIRE(inv);
