@@ -1551,6 +1551,11 @@ class file_analyzer {
       if ((is(p, ".") || is(p, "?.")) && i + 1 < s.e && s[i + 1].kind == tok::name) {
         if (cur.t.object) cur = value{};  // a member of the request object is data only if a source says so
         receiver = cur;
+        // A source earlier in this chain is named where the chain ends; a receiver sink needs it now.
+        if (from_source_here && receiver.t.src && receiver.t.o.text.empty()) {
+          receiver.t.o.text = text_of(span{s.toks, start, i});
+          receiver.t.o.line = start_line;
+        }
         has_receiver = true;
         receiver_key = key;
         std::string attr(s[i + 1].text);
