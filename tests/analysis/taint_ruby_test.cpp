@@ -133,6 +133,19 @@ TEST_CASE("ruby: flows through blocks branches case heredocs and helper methods"
   CHECK(at(found, "ruby.taint.cmdi", 20));   // `buf << q` appends to buf
 }
 
+TEST_CASE("ruby: Kernel#open runs a command only for a name that can start with a pipe", "[taint][ruby]") {
+  auto found = findings("class FilesController < ApplicationController\n"
+                        "  def show\n"
+                        "    open(params[:name])\n"
+                        "    Kernel.open(\"/srv/#{params[:name]}\")\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.cmdi", 3));
+  CHECK(at(found, "ruby.taint.path", 3));
+  CHECK_FALSE(at(found, "ruby.taint.cmdi", 4));  // starts with '/'
+  CHECK(at(found, "ruby.taint.path", 4));
+}
+
 TEST_CASE("ruby: an iteration's block reads its elements from the receiver", "[taint][ruby]") {
   auto found = findings("class ItemsController < ApplicationController\n"
                         "  def destroy_many\n"
