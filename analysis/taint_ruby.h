@@ -35,9 +35,10 @@
 // ERROR nodes cover most of the file), or a build without the grammar, gives
 // no tokens and sets lexed_file::left_out to say why; ERROR nodes inside an
 // otherwise parsed file are written as `null`. Bounded like the other modes:
-// kMaxTokens, kMaxInterpolationDepth, and nesting past kMaxNesting written as
-// `null`. Pure; thread-safe (a parser per call). Tokens point into the
-// content, at static text or into lexed_file::text.
+// kMaxTokens, kMaxInterpolationDepth, and nesting past twice kMaxNesting
+// written as `null`; work is linear in the tree. Pure; thread-safe (a parser
+// per call). Tokens point into the content, at static text or into
+// lexed_file::text.
 #pragma once
 
 #include <cstdint>
