@@ -30,6 +30,7 @@
 #include "analysis/taint_constants.h"
 #include "analysis/taint_go.h"
 #include "analysis/taint_php.h"
+#include "analysis/taint_ruby.h"
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_matches.h"
 #include "analysis/taint_origin.h"
@@ -272,6 +273,7 @@ lexed_file lex_file(language lang, std::string_view content) {
   if (lang == language::python) return lex_python(content);
   if (lang == language::go) return lex_go(content);
   if (lang == language::php) return lex_php(content);
+  if (lang == language::ruby) return lex_ruby(content);
   return lex_javascript(content);
 }
 
@@ -281,6 +283,7 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
   if (lang == language::java) return parse_java(lexed.tokens, 0, n);
   if (lang == language::go) return parse_go(lexed.tokens, 0, n);
   if (lang == language::php) return parse_php(lexed.tokens, 0, n);
+  if (lang == language::ruby) return parse_ruby(lexed.tokens, 0, n);
   return parse_javascript(lexed.tokens, 0, n);
 }
 
@@ -289,14 +292,14 @@ class file_analyzer {
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
                 std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
       : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
-        go_(lang == language::go), php_(lang == language::php),
+        go_(lang == language::go), php_(lang == language::php), ruby_(lang == language::ruby),
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
 
   // False when the file went past a work bound (what was found stays).
   bool run() {
     lexed_ = lex_file(lang_, content_);
-    if (lexed_.truncated) return false;
+    if (lexed_.truncated || !lexed_.left_out.empty()) return false;
     top_ = parse_file(lang_, lexed_);
     collect_functions(top_, 0);
     frame module;
@@ -305,6 +308,8 @@ class file_analyzer {
   }
 
   std::vector<finding>& findings() { return findings_; }
+  // Why the front end gave the file no tokens (taint_lexer.h, lexed_file::left_out); empty when it did.
+  std::string_view left_out() const { return lexed_.left_out; }
 
   // What the run proved safe (see taint_clearance); empty past a work bound.
   std::vector<taint_clearance> clearances() const {
@@ -749,15 +754,17 @@ class file_analyzer {
     for (std::uint32_t i = c.b; i < c.e; ++i) {
       const token& t = c[i];
       if (is(t, "in") || is(t, "==") || is(t, "!=") || is(t, "===") || is(t, "!==") || is(t, "includes") ||
-          is(t, "indexOf") || is(t, "test")) {
+          is(t, "indexOf") || is(t, "test") || is(t, "include?") || is(t, "member?") || is(t, "in?")) {
         test = true;
       }
       if (is(t, "startswith") || is(t, "endswith") || is(t, "startsWith") || is(t, "endsWith") ||
           is(t, "match") || is(t, "fullmatch") || is(t, "search") || is(t, "isalnum") || is(t, "isdigit") ||
-          is(t, "isidentifier")) {
+          is(t, "isidentifier") || is(t, "start_with?") || is(t, "end_with?") || is(t, "match?")) {
         test = literal = true;
       }
-      if (t.kind == tok::string && t.text.size() > 2) literal = true;  // not "" or ''
+      // A literal compared against, not "" or '', nor the constant key of a subscript (x['id'] == y).
+      bool key = i > c.b && is(c[i - 1], "[") && i + 1 < c.e && is(c[i + 1], "]");
+      if (t.kind == tok::string && t.text.size() > 2 && !key) literal = true;
       bool subscript = i > c.b && ((c[i - 1].kind == tok::name && !is(c[i - 1], "in")) || is(c[i - 1], ")") ||
                                    is(c[i - 1], "]"));
       if (is(t, "[") && !subscript) literal = true;
@@ -1252,9 +1259,61 @@ class file_analyzer {
     if (cv == true) return eval(a, fr, depth + 1);
     if (cv == false) return eval(b, fr, depth + 1);
     value r = eval(a, fr, depth + 1);
-    r.t = join(r.t, eval(b, fr, depth + 1).t);
+    value other = eval(b, fr, depth + 1);
+    // `x == 'a' ? x : 'b'`, `allowed.include?(x) ? x : 'name'`: the branch
+    // a passed check of itself picks is checked.
+    if (r.t.any() && checked_by(c, a, fr, depth)) r.t.sanitized = ~0u;
+    r.t = join(r.t, other.t);
     r.num.reset();
     return r;
+  }
+
+  // Whether `c`, when true, checks `x`: a positive check against literals
+  // that names x (`x == 'a'`, `x.start_with?('/')`), or the whole of c is a
+  // lookup of x in a clean collection (`allowed.include?(x)`,
+  // `allowed.includes(x)`, `x in allowed`, `x.in?(allowed)`): what passes is
+  // one of the collection's own elements.
+  bool checked_by(span c, span x, frame& fr, int depth) {
+    if (!holds(c, x)) return false;
+    if (positive_check(c)) return true;
+    span coll{}, looked_up{};
+    auto ins = top_level(c, [](const token& t) { return is(t, "in"); });
+    if (ins.size() == 1 && ins[0] > c.b && !is(c[ins[0] - 1], "not")) {
+      looked_up = span{c.toks, c.b, ins[0]};
+      coll = span{c.toks, ins[0] + 1, c.e};
+    } else if (c.e - c.b >= 5 && is(c[c.e - 1], ")")) {
+      // `a . include? ( b )` as the whole condition: the call's `(` closes at c's end.
+      for (std::uint32_t i = c.b + 1; i + 2 < c.e; ++i) {
+        if (!is(c[i], ".") || !is(c[i + 2], "(") || matching(*c.toks, i + 2, c.e) != c.e - 1) continue;
+        span before{c.toks, c.b, i}, inside{c.toks, i + 3, c.e - 1};
+        const token& m = c[i + 1];
+        if (is(m, "include?") || is(m, "includes") || is(m, "member?")) coll = before, looked_up = inside;
+        else if (is(m, "in?")) coll = inside, looked_up = before;
+        break;
+      }
+    }
+    if (coll.empty() || looked_up.e - looked_up.b != x.e - x.b || !holds(looked_up, x)) return false;
+    return !eval(coll, fr, depth + 1).t.any();
+  }
+
+  // A check (is_check) that holds when it passes: no negation or inequality in it.
+  bool positive_check(span c) const {
+    for (std::uint32_t i = c.b; i < c.e; ++i) {
+      if (is(c[i], "!") || is(c[i], "!=") || is(c[i], "!==") || is(c[i], "not")) return false;
+    }
+    return is_check(c);
+  }
+
+  // `c` has the tokens of `x` in a row.
+  static bool holds(span c, span x) {
+    const std::uint32_t n = x.e - x.b;
+    if (n == 0 || c.e - c.b < n) return false;
+    for (std::uint32_t i = c.b; i + n <= c.e; ++i) {
+      std::uint32_t k = 0;
+      while (k < n && c[i + k].kind == x[x.b + k].kind && text_is(c[i + k].text, x[x.b + k].text)) ++k;
+      if (k == n) return true;
+    }
+    return false;
   }
 
   value eval(span s, frame& fr, int depth) {
@@ -1500,6 +1559,11 @@ class file_analyzer {
       if ((is(p, ".") || is(p, "?.")) && i + 1 < s.e && s[i + 1].kind == tok::name) {
         if (cur.t.object) cur = value{};  // a member of the request object is data only if a source says so
         receiver = cur;
+        // A source earlier in this chain is named where the chain ends; a receiver sink needs it now.
+        if (from_source_here && receiver.t.src && receiver.t.o.text.empty()) {
+          receiver.t.o.text = text_of(span{s.toks, start, i});
+          receiver.t.o.line = start_line;
+        }
         has_receiver = true;
         receiver_key = key;
         std::string attr(s[i + 1].text);
@@ -1533,7 +1597,8 @@ class file_analyzer {
           key.clear();
         }
         has_receiver = false;
-        path += php_ && k ? "[" + *k + "]" : "[]";  // PHP: $_SERVER['REQUEST_URI'] is input, ['DOCUMENT_ROOT'] is not
+        // PHP, Ruby: $_SERVER['REQUEST_URI'] and request.env['HTTP_HOST'] are input, ['DOCUMENT_ROOT'] is not.
+        path += (php_ || ruby_) && k ? "[" + *k + "]" : "[]";
         cur.num.reset();
         cur.str = ch;
         i = close < s.e ? close + 1 : s.e;
@@ -1673,7 +1738,8 @@ class file_analyzer {
       for (const call_arg& a : args) {
         bool checked;
         if (a.keyword.empty()) {
-          checked = sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end();
+          checked = !sink.keywords_only &&
+                    (sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end());
           ++position;
         } else {
           checked = std::find(sink.kwargs.begin(), sink.kwargs.end(), a.keyword) != sink.kwargs.end();
@@ -1793,7 +1859,8 @@ class file_analyzer {
     int position = 0;
     for (const call_arg& a : args) {
       if (!a.keyword.empty()) continue;
-      bool checked = sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end();
+      bool checked = !sink.keywords_only &&
+                     (sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end());
       ++position;
       if (!checked || !a.v.str || !RE2::PartialMatch(*a.v.str, *sink.literal)) continue;
       taint_val t;
@@ -2128,6 +2195,7 @@ class file_analyzer {
   bool java_;
   bool go_;
   bool php_;
+  bool ruby_;
   const source_file& file_;
   std::string_view content_;
   const text_lines lines_;
@@ -2165,7 +2233,8 @@ struct file_result {
 bool analysable(const source_file& file, const taint_spec& spec) {
   return spec.get().find(file.lang) && (file.lang == language::python || file.lang == language::javascript ||
                                         file.lang == language::typescript || file.lang == language::java ||
-                                        file.lang == language::go || file.lang == language::php);
+                                        file.lang == language::go || file.lang == language::php ||
+                                        file.lang == language::ruby);
 }
 
 // One file's functions for literal_functions (nothing when unreadable or
@@ -2175,8 +2244,13 @@ std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesy
   if (!analysable(file, spec)) return {};
   std::string content;
   if (read_source_file(root / file.path, content) != 0) return {};
+  // A language parsed only where a source is written (source_text) is left
+  // out here: its helper files hold none, so this pass would see little but
+  // the files analysed anyway, at the price of a second parse (Ruby's
+  // tree-sitter parse costs as much as its analysis).
+  if (spec.get().find(file.lang)->source_text) return {};
   lexed_file lexed = lex_file(file.lang, content);
-  if (lexed.truncated) return {};
+  if (lexed.truncated || !lexed.left_out.empty()) return {};
   return literal_returns(parse_file(file.lang, lexed));
 }
 
@@ -2197,11 +2271,16 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
       if (ep.file_path == file.path) eps.push_back(ep);
     }
   }
+  if (ls->source_text && eps.empty() && !RE2::PartialMatch(content, *ls->source_text)) {
+    r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
+    return r;
+  }
   file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals);
   bool complete = a.run();
-  r.analyzed = true;
+  r.analyzed = a.left_out().empty();
   r.functions = a.functions_analyzed();
-  if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
+  if (!r.analyzed) r.note = inventory_note{file.path, std::string(a.left_out())};
+  else if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
   r.found = std::move(a.findings());
   r.cleared = a.clearances();
   std::stable_sort(r.found.begin(), r.found.end(),

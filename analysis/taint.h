@@ -1,5 +1,5 @@
 // taint: the hunt stage's taint tracking. Within each Python,
-// JavaScript/TypeScript, Java, Go and PHP file it follows values from sources
+// JavaScript/TypeScript, Java, Go, PHP and Ruby file it follows values from sources
 // (request parameters, headers and cookies, argv, environment, browser
 // URLs, and the parameters of the threat model's handler functions)
 // through assignments, string building, containers (per constant key and
@@ -11,8 +11,9 @@
 // Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
 // engine (taint.cpp) reads a small hand-written token stream per language
-// (taint_lexer.h; taint_go.h and taint_php.h for Go and PHP), groups it into
-// statements (taint_statements.h, taint_go.h) and runs
+// (taint_lexer.h; taint_go.h and taint_php.h for Go and PHP; for Ruby,
+// taint_ruby.h writes tree-sitter-ruby's tree out as such tokens), groups it
+// into statements (taint_statements.h, taint_go.h) and runs
 // a flow-sensitive pass over each function, with per-function summaries
 // (which parameters reach the return value or a sink) for calls inside the
 // file. Precision comes first: unknown calls pass taint through, but
@@ -23,7 +24,8 @@
 //
 // Bounded work: a file's tokens, statements evaluated and summary depth
 // are capped (see taint.cpp); a file past a cap is left out with a note,
-// never an error. Any bytes are accepted.
+// never an error, and so is a Ruby file that does not parse. Any bytes are
+// accepted.
 //
 // Blocking (file I/O): run it on a worker thread. Files are analysed on
 // `threads` threads (0: default_analysis_threads(), see ordered_work.h);
@@ -68,7 +70,7 @@ struct taint_summary {
   std::uint64_t files_analyzed = 0;  // files of a supported language that were read and analysed
   std::uint64_t functions_analyzed = 0;
   std::uint64_t findings = 0;
-  std::vector<inventory_note> notes;  // files left out (unreadable, over a work bound), and why
+  std::vector<inventory_note> notes;  // files left out (unreadable, unparsable, over a work bound), and why
   std::vector<taint_clearance> cleared;  // in inventory order
 };
 
@@ -98,8 +100,8 @@ class taint_spec {
 // severity) and when no file defines a language.
 result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
 
-// Runs over the inventory's Python, JavaScript, TypeScript, Java, Go and PHP
-// files (the rest are skipped silently). Handlers named by the model's entry points
+// Runs over the inventory's Python, JavaScript, TypeScript, Java, Go, PHP and
+// Ruby files (the rest are skipped silently). Handlers named by the model's entry points
 // (matched by file_path and function name, or by line) get tainted
 // parameters. Findings: source "taint", rule_id "<language>.taint.<class>",
 // line_start = the sink's line, fingerprint empty.

@@ -18,6 +18,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,6 +43,12 @@ struct lexed_file {
   std::vector<token> tokens;
   std::vector<std::vector<token>> parts;  // expressions embedded in strings
   bool truncated = false;  // more than kMaxTokens: the rest was dropped
+  // Token text a front end made up (Ruby's `:sym` as the string 'sym'); a
+  // deque, so the texts stay put while it grows and when the file is moved.
+  std::deque<std::string> text;
+  // Why a front end gave no tokens for the file (Ruby: unparsable, no
+  // grammar); empty otherwise. Static text.
+  std::string_view left_out;
 };
 
 // Bounds: a file past these is truncated (the engine skips it).

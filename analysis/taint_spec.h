@@ -74,6 +74,7 @@ struct sink_rule {
   // Koa ctx.body is HTML when it is a string starting with '<').
   std::unique_ptr<RE2> value;
   std::vector<int> args;          // positional arguments that are sinks; empty: all
+  bool keywords_only = false;     // `"args": []` given: no positional argument is, only `kwargs`
   std::vector<std::string> kwargs;  // keyword arguments that are sinks
   // Only a sink when keyword `first` is given and its text matches.
   std::vector<std::pair<std::string, std::unique_ptr<RE2>>> require_kwarg;
@@ -125,6 +126,13 @@ struct language_spec {
   // Calls (by method name) that write their value into their `&x`
   // arguments: Go's `c.ShouldBindJSON(&req)`, `json.Unmarshal(body, &v)`.
   std::unique_ptr<RE2> fillers;
+  // What a file's text must match somewhere to be analysed: the words its
+  // sources are written with. A file where it finds nothing, and that holds
+  // no entry point, can hold no source, so its front end is not run (Ruby's
+  // tree-sitter parse is the costly one); the language's files are left out
+  // of the first pass (literal_functions) too. The loader refuses it next to
+  // `always` and `literal` sinks, which need no source.
+  std::unique_ptr<RE2> source_text;
 };
 
 }  // namespace heimdall::analysis::taint_detail

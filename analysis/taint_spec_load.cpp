@@ -181,6 +181,7 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
     } else if (key == "args" && !assign) {
       array items;
       if (field.get_array().get(items) != simdjson::SUCCESS) s = r.error("'args' must be an array of indices");
+      out.keywords_only = s.is_ok() && items.size() == 0;
       for (element item : items) {
         std::int64_t n = 0;
         if (!s.is_ok() || item.get_int64().get(n) != simdjson::SUCCESS || n < 0 || n > 99) {
@@ -350,6 +351,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.regex(key, field, spec->handler_function);
     } else if (key == "fillers") {
       s = r.regex(key, field, spec->fillers);
+    } else if (key == "source_text") {
+      s = r.regex(key, field, spec->source_text);
     } else if (key == "param_types") {
       s = each(r, key, field, [&](element item) -> status { return read_param_type(r, item, *spec); });
     } else {
@@ -358,6 +361,11 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
     if (!s.is_ok()) return s;
   }
   r.at.clear();
+  if (spec->source_text) {
+    for (const sink_rule& sink : spec->sinks) {
+      if (sink.always || sink.literal) return r.error("sink '" + sink.id + "' needs no source: no 'source_text' with it");
+    }
+  }
   if (langs.empty()) {
     if (spec->sources.empty() && spec->sinks.empty() && spec->sanitizers.empty()) return {};  // classes only
     return r.error("missing 'languages'");

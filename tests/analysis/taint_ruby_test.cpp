@@ -1,0 +1,350 @@
+// Taint analysis (analysis/taint.h) of Ruby and Rails, whose front end is
+// tree-sitter-ruby written out as the engine's tokens (analysis/taint_ruby.h):
+// sources to sinks through calls without parentheses, interpolation,
+// blocks, branches and helper methods; sanitizers, parameterised queries and
+// reassignment stopping the flow; an unparsable file left out with a note.
+// Every snippet here is written for this test.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "analysis/taint.h"
+#include "analysis/taint_ruby.h"
+#include "tests/analysis/scratch_tree.h"
+#include "tests/analysis/shipped.h"
+
+using namespace heimdall;
+using namespace heimdall::analysis;
+using heimdall::analysis::test::scratch_tree;
+
+namespace {
+
+// The findings and summary of one file `name` holding `code`.
+struct scanned {
+  std::vector<finding> found;
+  taint_summary summary;
+};
+
+scanned scan(const std::string& name, const std::string& code) {
+  scratch_tree t;
+  t.write(name, code);
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  scanned out;
+  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
+                                    [&](finding f) { out.found.push_back(std::move(f)); });
+  REQUIRE(summary);
+  out.summary = std::move(*summary);
+  return out;
+}
+
+std::vector<finding> findings(const std::string& code) {
+  scanned s = scan("app/controllers/items_controller.rb", code);
+  CHECK(s.summary.files_analyzed == 1);
+  CHECK(s.summary.notes.empty());
+  return std::move(s.found);
+}
+
+const finding* at(const std::vector<finding>& found, const std::string& rule, int line) {
+  for (const finding& f : found) {
+    if (f.rule_id == rule && f.line_start == line) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("ruby: rails request data reaches sql shell eval file xss redirect and deserialisation sinks",
+          "[taint][ruby]") {
+  auto found = findings(
+      "class ItemsController < ApplicationController\n"
+      "  def show\n"
+      "    name = params[:name]\n"
+      "    Item.where(\"name = '#{name}'\").first\n"
+      "    system \"grep #{name} /srv/log\"\n"
+      "    out = `ls #{params[:dir]}`\n"
+      "    eval(request.query_parameters['code'])\n"
+      "    File.read(params[:file])\n"
+      "    render inline: params[:tpl], layout: false\n"
+      "    Marshal.load(cookies[:blob])\n"
+      "    redirect_to params[:next]\n"
+      "    params[:klass].constantize\n"
+      "    Item.connection.execute(\"DELETE FROM items WHERE id = \" + name)\n"
+      "  end\n"
+      "end\n");
+  const finding* sql = at(found, "ruby.taint.sqli", 4);
+  REQUIRE(sql);
+  CHECK(sql->cwe_id == 89);
+  REQUIRE(sql->path.size() >= 2);
+  CHECK(sql->path.front().line == 3);
+  CHECK(sql->path.back().line == 4);
+  CHECK(at(found, "ruby.taint.cmdi", 5));   // a call without parentheses, interpolated
+  CHECK(at(found, "ruby.taint.cmdi", 6));   // backquotes
+  CHECK(at(found, "ruby.taint.codei", 7));
+  CHECK(at(found, "ruby.taint.path", 8));
+  CHECK(at(found, "ruby.taint.xss", 9));    // render inline: as a keyword argument
+  CHECK(at(found, "ruby.taint.deser", 10));
+  CHECK(at(found, "ruby.taint.redirect", 11));
+  const finding* constantize = at(found, "ruby.taint.codei", 12);  // the receiver of constantize
+  REQUIRE(constantize);
+  CHECK(constantize->description.rfind("params['klass'] (line 12)", 0) == 0);
+  CHECK(at(found, "ruby.taint.sqli", 13));
+}
+
+TEST_CASE("ruby: flows through blocks branches case heredocs and helper methods", "[taint][ruby]") {
+  auto found = findings(
+      "class ItemsController < ApplicationController\n"
+      "  def index\n"
+      "    q = params[:q]\n"
+      "    respond_to do |format|\n"
+      "      format.html { system(\"find . -name #{q}\") }\n"
+      "    end\n"
+      "    cmd = if q.empty? then 'true' else \"echo #{q}\" end\n"
+      "    exec cmd\n"
+      "    case params[:mode]\n"
+      "    when 'a' then Item.order(params[:sort])\n"
+      "    else IO.popen(q)\n"
+      "    end\n"
+      "    sql = <<~SQL\n"
+      "      SELECT * FROM items WHERE q = '#{q}'\n"
+      "    SQL\n"
+      "    Item.find_by_sql(sql)\n"
+      "    lookup(q)\n"
+      "    buf = +''\n"
+      "    buf << q\n"
+      "    Open3.capture2(buf)\n"
+      "  end\n"
+      "\n"
+      "  private\n"
+      "\n"
+      "  def lookup(term)\n"
+      "    Item.where(\"title LIKE '%#{term}%'\")\n"
+      "  end\n"
+      "end\n");
+  CHECK(at(found, "ruby.taint.cmdi", 5));    // a block inside a do block
+  CHECK(at(found, "ruby.taint.cmdi", 8));    // an if used as a value
+  CHECK(at(found, "ruby.taint.sqli", 10));   // a when branch
+  CHECK(at(found, "ruby.taint.cmdi", 11));   // the else branch
+  CHECK(at(found, "ruby.taint.sqli", 16));   // a heredoc's interpolation
+  CHECK(at(found, "ruby.taint.sqli", 26));   // the helper's sink, from the call on line 17
+  CHECK(at(found, "ruby.taint.cmdi", 20));   // `buf << q` appends to buf
+}
+
+TEST_CASE("ruby: Kernel#open runs a command only for a name that can start with a pipe", "[taint][ruby]") {
+  auto found = findings("class FilesController < ApplicationController\n"
+                        "  def show\n"
+                        "    open(params[:name])\n"
+                        "    Kernel.open(\"/srv/#{params[:name]}\")\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.cmdi", 3));
+  CHECK(at(found, "ruby.taint.path", 3));
+  CHECK_FALSE(at(found, "ruby.taint.cmdi", 4));  // starts with '/'
+  CHECK(at(found, "ruby.taint.path", 4));
+}
+
+TEST_CASE("ruby: an iteration's block reads its elements from the receiver", "[taint][ruby]") {
+  auto found = findings("class ItemsController < ApplicationController\n"
+                        "  def destroy_many\n"
+                        "    params[:ids].each { |id| Item.where(\"id = #{id}\").delete_all }\n"
+                        "    params[:names].each_with_index do |name, i|\n"
+                        "      system(\"touch #{name}\")\n"
+                        "    end\n"
+                        "    [1, 2].each { |n| system(\"sleep #{n}\") }\n"
+                        "    yield_twice { |v| system(v) }\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.sqli", 3));
+  CHECK(at(found, "ruby.taint.cmdi", 5));
+  CHECK_FALSE(at(found, "ruby.taint.cmdi", 7));  // constant elements
+  CHECK_FALSE(at(found, "ruby.taint.cmdi", 8));  // no receiver: nothing known of v
+}
+
+TEST_CASE("ruby: a bare name is a call of the file's method unless a local variable holds it", "[taint][ruby]") {
+  auto found = findings("class ItemsController < ApplicationController\n"
+                        "  def index\n"
+                        "    Item.order(sort_column)\n"
+                        "    sort_column = 'name'\n"
+                        "    Item.order(sort_column)\n"
+                        "  end\n"
+                        "\n"
+                        "  def sort_column\n"
+                        "    params[:sort]\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.sqli", 3));        // sort_column() returns the parameter
+  CHECK_FALSE(at(found, "ruby.taint.sqli", 5));  // the local variable assigned on line 4
+}
+
+TEST_CASE("ruby: sanitized parameterised hash-conditioned reassigned and fixed-host values give nothing",
+          "[taint][ruby]") {
+  CHECK(findings("class ItemsController < ApplicationController\n"
+                 "  def show\n"
+                 "    Item.where(id: params[:id])\n"
+                 "    Item.where('name = ?', params[:name])\n"
+                 "    Item.where(['name = ?', params[:name]])\n"
+                 "    Item.where(params.permit(:name, :kind))\n"
+                 "    Item.where(\"id = #{params[:id].to_i}\")\n"
+                 "    Item.order(Item.sanitize_sql_for_order(params[:sort]))\n"
+                 "    system(\"ls #{Shellwords.escape(params[:dir])}\")\n"
+                 "    system('ls', params[:dir])\n"
+                 "    File.read(File.join('/srv', File.basename(params[:f])))\n"
+                 "    render html: ERB::Util.html_escape(params[:x]).html_safe\n"
+                 "    redirect_to \"/items/#{params[:id]}\"\n"
+                 "    redirect_to item_path(params[:id])\n"
+                 "    Net::HTTP.get(URI(\"https://api.example.com/items/#{params[:id]}\"))\n"
+                 "    YAML.safe_load(params[:doc])\n"
+                 "    c = params[:cmd]\n"
+                 "    c = 'uptime'\n"
+                 "    system(c)\n"
+                 "    # system(params[:x])\n"
+                 "    puts \"system(#{'x'})\"\n"
+                 "    render plain: params[:x]\n"
+                 "    Oj.load(params[:j], mode: :strict)\n"
+                 "    col = Item.column_names.include?(params[:sort]) ? params[:sort] : 'name'\n"
+                 "    Item.order(col)\n"
+                 "    File.open(params[:upload].path)\n"
+                 "    system('ls') if valid_name?(params[:d])\n"
+                 "    exec(params[:flag].present?.to_s)\n"
+                 "    redirect_to request.referer || root_path\n"
+                 "    @item = Item.find(params[:id])\n"
+                 "    redirect_to @item\n"
+                 "    @post = current_user.posts.find_by!(slug: params[:slug])\n"
+                 "    redirect_to @post, notice: 'ok'\n"
+                 "    @new = Item.new(params.require(:item).permit(:name))\n"
+                 "    redirect_to @new\n"
+                 "    Item.where(item_params)\n"
+                 "  end\n"
+                 "\n"
+                 "  private\n"
+                 "\n"
+                 "  def item_params\n"
+                 "    params.require(:item).permit(:name, :kind)\n"
+                 "  end\n"
+                 "end\n")
+            .empty());
+}
+
+TEST_CASE("ruby: the environment argv and standard input are local sources", "[taint][ruby]") {
+  auto found = findings("dir = ARGV[0]\n"
+                        "system(\"tar czf out.tgz #{dir}\")\n"
+                        "host = ENV['TARGET']\n"
+                        "Net::HTTP.get(URI(host))\n"
+                        "line = gets\n"
+                        "eval line\n");
+  const finding* cmd = at(found, "ruby.taint.cmdi", 2);
+  REQUIRE(cmd);
+  CHECK(cmd->severity == severity::high);  // local input: one level below a request's critical
+  CHECK(at(found, "ruby.taint.ssrf", 4));
+  CHECK(at(found, "ruby.taint.codei", 6));
+}
+
+TEST_CASE("ruby: a file that does not parse is left out with a note", "[taint][ruby]") {
+  scanned s = scan("lib/broken.rb", ")))) ]]]] end end end }}}} ((((\nsystem(params[:x])\n");
+  CHECK(s.found.empty());
+  CHECK(s.summary.files_analyzed == 0);
+  REQUIRE(s.summary.notes.size() == 1);
+  CHECK(s.summary.notes[0].path == "lib/broken.rb");
+  CHECK(s.summary.notes[0].reason.find("does not parse") != std::string::npos);
+}
+
+TEST_CASE("ruby: the token stream ends statements from the tree and keeps interpolations as parts",
+          "[taint][ruby]") {
+  using namespace heimdall::analysis::taint_detail;
+  // Two statements on one line, one statement over three.
+  lexed_file f = lex_ruby("a = 1; b = x(\n  2,\n  3)\nputs \"v=#{a + b}\"\n");
+  REQUIRE(f.left_out.empty());
+  std::string text;
+  for (const token& t : f.tokens) {
+    CHECK_FALSE(t.nl_before);
+    text += std::string(t.text) + " ";
+  }
+  CHECK(text == "a = 1 ; b = x ( 2 , 3 ) ; puts ( \"v=#{}\" ) ; ");
+  const token& s = f.tokens[f.tokens.size() - 3];
+  REQUIRE(s.kind == tok::string);
+  REQUIRE(s.part_end == s.part_begin + 1);
+  std::string part;
+  for (const token& t : f.parts[s.part_begin]) part += std::string(t.text) + " ";
+  CHECK(part == "a + b ");
+  CHECK(f.tokens.back().line == 4);
+}
+
+TEST_CASE("ruby: a file without source words is not parsed and a spec refuses source_text next to literal sinks",
+          "[taint][ruby]") {
+  // Nothing here is written with a source's words: analysed as clean without a parse (the
+  // junk would not parse: with a source word, the file would be left out with a note).
+  const std::string junk = ")))) ]]]] end end end }}}} ((((\n)))) ]]]] end end end }}}} ((((\n";
+  scanned s = scan("lib/report.rb", "def run(cmd)\n  system(cmd)\nend\n" + junk);
+  CHECK(s.found.empty());
+  CHECK(s.summary.files_analyzed == 1);
+  CHECK(s.summary.notes.empty());
+  CHECK(scan("lib/report.rb", "params\n" + junk).summary.notes.size() == 1);
+  scratch_tree t;
+  std::filesystem::path p = t.base() / "spec.json";
+  std::ofstream(p) << R"({"classes": [{"name": "k", "cwe": 798, "severity": "high", "title": "t", "remediation": "r"}],
+    "languages": ["ruby"], "source_text": "params",
+    "sinks": [{"id": "key", "class": "k", "callee": "^sign$", "literal": "."}]})";
+  auto spec = load_taint_spec(p);
+  REQUIRE_FALSE(spec);
+  CHECK(spec.error().message().find("source_text") != std::string::npos);
+}
+
+TEST_CASE("ruby: random bytes and deep nesting never crash or hang", "[taint][ruby]") {
+  scratch_tree t;
+  std::mt19937 gen(11);
+  const std::string alphabet = "abcdefrx_ ()[]{}'\"`$#@:\\\n\t;,.=+%*/<>!?|&0123456789 do end def if";
+  for (int n = 0; n < 30; ++n) {
+    std::string text;
+    std::size_t len = 1 + gen() % 3000;
+    for (std::size_t i = 0; i < len; ++i) {
+      text += n % 2 ? static_cast<char>(gen() % 256) : alphabet[gen() % alphabet.size()];
+    }
+    t.write("fuzz/f" + std::to_string(n) + ".rb", "q = params[:a]\n" + text);
+  }
+  std::string deep = "q = params[:a]\n";
+  for (int i = 0; i < 3000; ++i) deep += "def f(a) if a then x = [{k: \"#{";
+  t.write("fuzz/deep.rb", deep);
+  std::string chain = "q = params[:a]\nx = q";
+  for (int i = 0; i < 5000; ++i) chain += ".a()";
+  t.write("fuzz/chain.rb", chain + "\n");
+  std::string blocks = "q = params[:a]\nx = q";
+  for (int i = 0; i < 3000; ++i) blocks += ".map { |v| v }";
+  t.write("fuzz/blocks.rb", blocks + "\n");
+  t.write("fuzz/nested.rb", "q = params[:a]\nx = " + std::string(5000, '[') + "q" + std::string(5000, ']') + "\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  auto r = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{}, [](finding) {});
+  REQUIRE(r);
+  CHECK(r->files_analyzed + r->notes.size() >= inv->files.size());
+}
+
+TEST_CASE("ruby: render of a request-chosen template is a path sink and no html one", "[taint][ruby]") {
+  auto found = findings("class PagesController < ApplicationController\n"
+                        "  def show\n"
+                        "    render params[:page], status: 404\n"
+                        "    render text: params[:body]\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.path", 3));
+  CHECK_FALSE(at(found, "ruby.taint.xss", 3));  // `"args": []`: render-inline checks its keywords only
+  CHECK(at(found, "ruby.taint.xss", 4));
+  CHECK_FALSE(at(found, "ruby.taint.path", 4));
+}
+
+TEST_CASE("ruby: a ternary keeps its check only where the check passed", "[taint][ruby]") {
+  auto found = findings("class ItemsController < ApplicationController\n"
+                        "  def index\n"
+                        "    a = %w[name price].include?(params[:s]) ? 'name' : params[:s]\n"
+                        "    Item.order(a)\n"
+                        "    b = params[:s] != 'name' ? params[:s] : 'name'\n"
+                        "    Item.order(b)\n"
+                        "    File.open(params[:upload].original_filename)\n"
+                        "  end\n"
+                        "end\n");
+  CHECK(at(found, "ruby.taint.sqli", 4));  // the else branch: the check failed
+  CHECK(at(found, "ruby.taint.sqli", 6));  // an inequality is no check of what passes
+  CHECK(at(found, "ruby.taint.path", 7));  // the client names the upload
+}
