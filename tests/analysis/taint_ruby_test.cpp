@@ -238,7 +238,7 @@ TEST_CASE("ruby: the environment argv and standard input are local sources", "[t
   const finding* cmd = at(found, "ruby.taint.cmdi", 2);
   REQUIRE(cmd);
   CHECK(cmd->severity == severity::high);  // local input: one level below a request's critical
-  CHECK(at(found, "ruby.taint.ssrf", 4));
+  CHECK_FALSE(at(found, "ruby.taint.ssrf", 4));  // an address the caller names is configuration (local_input)
   CHECK(at(found, "ruby.taint.codei", 6));
 }
 
