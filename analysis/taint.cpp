@@ -9,6 +9,16 @@
 // which reach a sink, so a handler passing request data to a helper that
 // runs SQL is reported at the helper's sink.
 //
+// Across files: a call the call graph (taint_calls.h) resolves to a
+// function of another file uses that function's summary
+// (taint_summaries.h), computed in rounds by run_taint_analysis. Such a
+// flow is reported at the call, in the caller's file, with the path going
+// on into the callee's file to its sink: the source and the call are the
+// caller's, a helper called from several places gives one finding per
+// calling flow (each fingerprinted by the caller's file and call, however
+// many other callers the helper has), and every finding of a file is still
+// found in that file's own turn.
+//
 // Why this shape: without a parser library, a statement-level pass over a
 // forgiving token stream is what stays robust on any input (3.12 f-strings,
 // TypeScript, half-written code) while following the flows that matter.
@@ -27,6 +37,7 @@
 #include "analysis/rule_pack.h"
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
+#include "analysis/taint_calls.h"
 #include "analysis/taint_constants.h"
 #include "analysis/taint_go.h"
 #include "analysis/taint_php.h"
@@ -35,6 +46,7 @@
 #include "analysis/taint_origin.h"
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
+#include "analysis/taint_summaries.h"
 #include "analysis/text_lines.h"
 
 namespace heimdall::analysis {
@@ -51,11 +63,18 @@ constexpr int kMaxEvalDepth = 150;
 constexpr std::size_t kMaxVia = 5;
 constexpr std::size_t kMaxTextBytes = 80;
 constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<String, List<T>>` is far shorter
+// Cross-file summaries: a chain of calls through d files settles in about
+// 2d rounds (a callee found in one round is summarised in the next, its
+// callers again after), so 8 rounds follow chains four files deep; a
+// project calling into more functions than the cap keeps the rest unknown.
+constexpr int kMaxSummaryRounds = 8;
+constexpr std::size_t kMaxRemoteFunctions = 100'000;
 
 struct origin {
   std::string text;
   int line = 0;
   bool request = true;
+  std::string file;  // another file's source (a callee returned it); empty: this file
 };
 
 struct taint_val {
@@ -110,6 +129,9 @@ struct sink_hit {
   std::string sink;  // e.g. "cursor.execute"
   int line = 0;
   std::vector<std::string> via;
+  // A sink in another file, reached through a call on `line`: the steps
+  // from that call on (the call's step has an empty file: this file).
+  std::vector<flow_step> path;
 };
 
 struct summary {
@@ -284,11 +306,20 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
   return parse_javascript(lexed.tokens, 0, n);
 }
 
+// What a file's analysis knows of the other files: the call graph, the
+// summaries so far, and the file's own index in both.
+struct cross_file {
+  const call_resolver* calls = nullptr;
+  const summary_table* summaries = nullptr;
+  std::uint32_t file = 0;
+};
+
 class file_analyzer {
  public:
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
-                std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
-      : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
+                std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr,
+                cross_file xf = {})
+      : literals_(literals), xf_(xf), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
         go_(lang == language::go), php_(lang == language::php),
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
@@ -305,6 +336,29 @@ class file_analyzer {
   }
 
   std::vector<finding>& findings() { return findings_; }
+
+  // The summaries of the named functions of this file (each defined here
+  // once), for the analysis of other files; nothing past a work bound.
+  std::vector<std::pair<std::string, remote_summary>> export_summaries(const std::vector<std::string>& names) {
+    std::vector<std::pair<std::string, remote_summary>> out;
+    lexed_ = lex_file(lang_, content_);
+    if (lexed_.truncated) return out;
+    top_ = parse_file(lang_, lexed_);
+    collect_functions(top_, 0);
+    frame module;
+    module.summary_mode = true;
+    bind_imports(module);
+    for (const std::string& name : names) {
+      auto it = functions_.find(name);
+      if (it == functions_.end()) continue;
+      out.emplace_back(name, exported(it->second, summary_of(it->second)));
+    }
+    if (aborted_) out.clear();
+    return out;
+  }
+
+  // The other files' functions this run's calls resolved to.
+  const std::set<callee_ref>& requests() const { return requests_; }
 
   // What the run proved safe (see taint_clearance); empty past a work bound.
   std::vector<taint_clearance> clearances() const {
@@ -530,6 +584,50 @@ class file_analyzer {
     } else {
       exec_block(f.body, fr, depth + 1);
     }
+  }
+
+  // The module's imports (and JavaScript `require`s): the aliases its
+  // functions' paths need when only their summaries are wanted.
+  void bind_imports(frame& module) {
+    for (const stmt& s : top_) {
+      if (s.kind != stmt_kind::simple || s.head.empty()) continue;
+      const token& first = s.head[s.head.b];
+      bool import = is(first, "import") || (py_ && is(first, "from"));
+      bool require = false;
+      if (!py_ && !java_ && (is(first, "const") || is(first, "let") || is(first, "var"))) {
+        for (std::uint32_t i = s.head.b; i < s.head.e && !require; ++i) require = is(s.head[i], "require");
+      }
+      if (import || require) exec_simple(s.head, module);
+    }
+  }
+
+  // A summary of this file as other files apply it: every step names its file.
+  remote_summary exported(const function_info& fi, const summary& sum) const {
+    remote_summary r;
+    r.params = fi.params;
+    r.ret_params = sum.ret.params;
+    r.ret_sanitized = sum.ret.any() ? sum.ret.sanitized : 0;
+    if (sum.ret.src) {
+      r.ret_source = true;
+      r.ret_request = sum.ret.o.request;
+      r.source_text = sum.ret.o.text;
+      r.source_line = sum.ret.o.line;
+      r.source_file = sum.ret.o.file.empty() ? file_.path : sum.ret.o.file;
+    }
+    for (const sink_hit& h : sum.hits) {
+      remote_hit x;
+      x.params = h.params;
+      x.sanitized = h.sanitized;
+      x.cls = h.cls;
+      x.sink = h.sink;
+      if (h.path.empty()) x.steps.push_back({h.line, "sink: " + h.sink + via_text(h.via), file_.path});
+      for (flow_step step : h.path) {
+        if (step.file.empty()) step.file = file_.path;
+        x.steps.push_back(std::move(step));
+      }
+      if (std::find(r.hits.begin(), r.hits.end(), x) == r.hits.end()) r.hits.push_back(std::move(x));
+    }
+    return r;
   }
 
   summary& summary_of(function_info& fi) {
@@ -839,7 +937,8 @@ class file_analyzer {
           (after_as ? alias : dotted) += item[k].text;
         }
         if (dotted.empty() || dotted == "*") continue;
-        std::string full = module.empty() ? dotted : module + "." + dotted;
+        // `from . import m` names ".m", as `from .m import f` names ".m.f".
+        std::string full = module.empty() ? dotted : module.back() == '.' ? module + dotted : module + "." + dotted;
         if (!alias.empty()) {
           aliases_[alias] = full;
         } else if (!module.empty()) {
@@ -1707,10 +1806,15 @@ class file_analyzer {
       name = name.substr(5);
       method = true;
     }
-    if (name.find_first_of(".([") == std::string::npos && !fr.vars.count(name)) {
+    const bool bare = name.find_first_of(".([") == std::string::npos;
+    if (bare && !fr.vars.count(name)) {
       auto it = functions_.find(name);
       if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
-    } else if (java_ && (!receiver || !receiver->t.any())) {
+    }
+    if (!(bare && fr.vars.count(name)) && (!receiver || !receiver->t.any())) {
+      if (auto r = call_cross_file(callee, line, args, fr)) return *r;
+    }
+    if (!(bare && !fr.vars.count(name)) && java_ && (!receiver || !receiver->t.any())) {
       // Java: `new Helper().run(x)`, `helper.run(x)`: a method of a class of this file.
       // Not while that method's own summary is being computed: `thing.run(x)`
       // inside `run` is another class's run, not a recursion to leave empty.
@@ -1850,43 +1954,52 @@ class file_analyzer {
     }
   }
 
-  value call_local(function_info& fi, bool method, int line, const std::vector<call_arg>& args, frame& fr) {
-    summary& sum = summary_of(fi);
-    // Argument taint per parameter index.
-    std::vector<taint_val> by_param(fi.params.size());
-    std::size_t offset = (py_ && method && !fi.params.empty() && (fi.params[0] == "self" || fi.params[0] == "cls")) ? 1 : 0;
+  // Argument taint per parameter of a callee with these parameters, the
+  // first `offset` taken by the receiver (Python's self).
+  static std::vector<taint_val> param_taints(const std::vector<std::string>& params, std::size_t offset,
+                                             const std::vector<call_arg>& args) {
+    std::vector<taint_val> by_param(params.size());
     std::size_t position = offset;
     for (const call_arg& a : args) {
       std::size_t index = position;
       if (!a.keyword.empty()) {
-        auto it = std::find(fi.params.begin(), fi.params.end(), a.keyword);
-        if (it == fi.params.end()) continue;
-        index = static_cast<std::size_t>(it - fi.params.begin());
+        auto it = std::find(params.begin(), params.end(), a.keyword);
+        if (it == params.end()) continue;
+        index = static_cast<std::size_t>(it - params.begin());
       } else {
         ++position;
       }
       if (index < by_param.size()) by_param[index] = join(by_param[index], a.v.t);
     }
-    auto through = [&](std::uint64_t params) {
-      taint_val t;
-      for (std::size_t i = 0; i < by_param.size() && i < 64; ++i) {
-        if (params & (1ull << i)) t = join(t, by_param[i]);
-      }
-      return t;
-    };
+    return by_param;
+  }
+
+  // The join of the arguments of the parameters in `bits`.
+  static taint_val through(const std::vector<taint_val>& by_param, std::uint64_t bits) {
+    taint_val t;
+    for (std::size_t i = 0; i < by_param.size() && i < 64; ++i) {
+      if (bits & (1ull << i)) t = join(t, by_param[i]);
+    }
+    return t;
+  }
+
+  value call_local(function_info& fi, bool method, int line, const std::vector<call_arg>& args, frame& fr) {
+    summary& sum = summary_of(fi);
+    std::size_t offset = (py_ && method && !fi.params.empty() && (fi.params[0] == "self" || fi.params[0] == "cls")) ? 1 : 0;
+    std::vector<taint_val> by_param = param_taints(fi.params, offset, args);
     std::string fname(fi.s->name);
     for (const sink_hit& h : sum.hits) {
-      taint_val t = through(h.params);
+      taint_val t = through(by_param, h.params);
       if (!t.any()) continue;
       t.sanitized |= h.sanitized;
       for (const std::string& v : h.via) {
         if (t.via.size() < kMaxVia) t.via.push_back(v);
       }
       std::string sink = h.sink + " in " + fname + "() (called on line " + std::to_string(line) + ")";
-      check_sink(h.cls, t, sink, h.line, fr, h.sink);
+      check_sink(h.cls, t, sink, h.line, fr, h.sink, false, h.path.empty() ? nullptr : &h.path);
     }
     value r;
-    r.t = through(sum.ret.params);
+    r.t = through(by_param, sum.ret.params);
     if (sum.ret.src) {
       taint_val s = sum.ret;
       s.params = 0;
@@ -1896,7 +2009,54 @@ class file_analyzer {
     return r;
   }
 
+  // A call the call graph resolves to a function of another file whose
+  // summary differs from an unknown call's: its sinks and its value.
+  // Nothing otherwise, and the call is an unknown one.
+  std::optional<value> call_cross_file(const std::string& callee, int line, const std::vector<call_arg>& args,
+                                       frame& fr) {
+    if (!xf_.calls) return std::nullopt;
+    auto cached = resolved_.find(callee);
+    if (cached == resolved_.end()) cached = resolved_.emplace(callee, xf_.calls->resolve(xf_.file, callee)).first;
+    const std::optional<callee_ref>& ref = cached->second;
+    if (!ref) return std::nullopt;
+    requests_.insert(*ref);
+    auto it = xf_.summaries->find(*ref);
+    if (it == xf_.summaries->end() || it->second.passes_through()) return std::nullopt;
+    const remote_summary& sum = it->second;
+    std::size_t offset = py_ && !sum.params.empty() && (sum.params[0] == "self" || sum.params[0] == "cls") ? 1 : 0;
+    std::vector<taint_val> by_param = param_taints(sum.params, offset, args);
+    for (const remote_hit& h : sum.hits) {
+      taint_val t = through(by_param, h.params);
+      if (!t.any() || h.steps.empty()) continue;
+      t.sanitized |= h.sanitized;
+      std::vector<flow_step> tail;
+      tail.push_back({line, "call: " + ref->name + "() of " + h.steps.front().file, ""});
+      tail.insert(tail.end(), h.steps.begin(), h.steps.end());
+      const flow_step& at = h.steps.back();
+      std::string sink = h.sink + " in " + ref->name + "() at " + at.file + ":" + std::to_string(at.line) +
+                         " through the call";
+      check_sink(h.cls, t, sink, line, fr, h.sink, false, &tail);
+    }
+    value r;
+    r.t = through(by_param, sum.ret_params);
+    if (sum.ret_source) {
+      taint_val s;
+      s.src = true;
+      s.o = {sum.source_text, sum.source_line, sum.ret_request, sum.source_file};
+      r.t = join(s, r.t);
+    }
+    if (r.t.any()) r.t.sanitized |= sum.ret_sanitized;
+    return r;
+  }
+
   std::string callee_display(const std::string& callee) const { return cut(callee); }
+
+  // " via a -> b" for the variables a value flowed through.
+  static std::string via_text(const std::vector<std::string>& via) {
+    std::string out;
+    for (std::size_t i = 0; i < via.size(); ++i) out += (i ? " -> " : " via ") + via[i];
+    return out;
+  }
 
   // For clearances(): a value given to a sink of class `cls` in a handler.
   void note_sink(int cls, const taint_val& t, const frame& fr) {
@@ -1907,8 +2067,11 @@ class file_analyzer {
 
   // A tainted value reaching a sink of class `cls`: a finding (real
   // source) or a summary hit (parameters).
+  // `tail`: the flow goes on from `line` into another file (its first
+  // step is the call on `line`, its last the sink).
   void check_sink(int cls, const taint_val& t, const std::string& sink, int line, frame& fr,
-                  const std::string& inner_sink = {}, bool call_weakness = false) {
+                  const std::string& inner_sink = {}, bool call_weakness = false,
+                  const std::vector<flow_step>* tail = nullptr) {
     if (cls < 0 || static_cast<std::size_t>(cls) >= spec_.classes.size()) return;
     const vuln_class& c = spec_.classes[cls];
     if (!call_weakness) note_sink(cls, t, fr);
@@ -1922,6 +2085,7 @@ class file_analyzer {
         h.sink = inner_sink.empty() ? sink : inner_sink;
         h.line = line;
         h.via = t.via;
+        if (tail) h.path = *tail;
         fr.hits->push_back(std::move(h));
       }
       return;
@@ -1940,7 +2104,8 @@ class file_analyzer {
     }
     if (!inner_sink.empty()) f.confidence *= 0.9;
     f.title = c.title;
-    std::string flow = t.o.text + " (line " + std::to_string(t.o.line) + ") flows ";
+    std::string flow = t.o.text + " (line " + std::to_string(t.o.line) + (t.o.file.empty() ? "" : " of " + t.o.file) +
+                       ") flows ";
     if (!t.via.empty()) {
       flow += "via ";
       for (std::size_t i = 0; i < t.via.size(); ++i) flow += (i ? " -> `" : "`") + t.via[i] + "`";
@@ -1950,10 +2115,9 @@ class file_analyzer {
       f.description = c.title + ": " + sink + " (line " + std::to_string(line) + ").";
     } else {
       f.description = flow + "into " + sink + " (line " + std::to_string(line) + ").";
-      f.path.push_back({t.o.line, "source: " + t.o.text});
-      std::string through;
-      for (std::size_t i = 0; i < t.via.size(); ++i) through += (i ? " -> " : " via ") + t.via[i];
-      f.path.push_back({line, "sink: " + sink + through});
+      f.path.push_back({t.o.line, "source: " + t.o.text, t.o.file});
+      if (tail) f.path.insert(f.path.end(), tail->begin(), tail->end());
+      else f.path.push_back({line, "sink: " + sink + via_text(t.via)});
     }
     f.cwe_id = c.cwe;
     f.file_path = file_.path;
@@ -2113,6 +2277,7 @@ class file_analyzer {
   }
 
   const literal_functions* literals_;  // the project's functions that always return a literal
+  const cross_file xf_;
   const taint_spec::data& spec_;
   const language_spec& ls_;
   language lang_;
@@ -2134,6 +2299,8 @@ class file_analyzer {
   std::set<std::string> typed_params_;  // names aliases_ binds by a parameter's type (bind_param_types)
   std::set<const stmt*> analyzed_;
   std::set<std::pair<int, int>> reported_;
+  std::unordered_map<std::string, std::optional<callee_ref>> resolved_;  // callee path -> call graph answer
+  std::set<callee_ref> requests_;
   std::vector<finding> findings_;
   // Proofs for clearances(): per (handler, class) whether any sink of the
   // class got a tainted value; blocks a folded condition skipped, and
@@ -2152,6 +2319,7 @@ struct file_result {
   std::uint64_t functions = 0;
   std::vector<finding> found;
   std::vector<taint_clearance> cleared;
+  std::set<callee_ref> requests;  // the other files' functions its calls resolved to
 };
 
 bool analysable(const source_file& file, const taint_spec& spec) {
@@ -2160,20 +2328,26 @@ bool analysable(const source_file& file, const taint_spec& spec) {
                                         file.lang == language::go || file.lang == language::php);
 }
 
-// One file's functions for literal_functions (nothing when unreadable or
-// past the token bound; analyze_file reports those).
-std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesystem::path& root,
-                                                               const source_file& file, const taint_spec& spec) {
+// What the first pass learns of one file: its functions for
+// literal_functions and its definitions for the call graph (nothing when
+// unreadable or past the token bound; analyze_file reports those).
+struct file_facts {
+  std::vector<std::pair<std::string, bool>> literals;
+  std::optional<file_definitions> defs;
+};
+
+file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec) {
   if (!analysable(file, spec)) return {};
   std::string content;
   if (read_source_file(root / file.path, content) != 0) return {};
   lexed_file lexed = lex_file(file.lang, content);
   if (lexed.truncated) return {};
-  return literal_returns(parse_file(file.lang, lexed));
+  std::vector<stmt> top = parse_file(file.lang, lexed);
+  return {literal_returns(top), collect_definitions(file.lang, top, lexed.tokens)};
 }
 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
-                         const threat_model& model, const literal_functions& literals) {
+                         const threat_model& model, const literal_functions& literals, cross_file xf) {
   file_result r;
   const language_spec* ls = spec.get().find(file.lang);
   if (!analysable(file, spec)) return r;
@@ -2189,16 +2363,93 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
       if (ep.file_path == file.path) eps.push_back(ep);
     }
   }
-  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals);
+  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals, xf);
   bool complete = a.run();
   r.analyzed = true;
   r.functions = a.functions_analyzed();
   if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
   r.found = std::move(a.findings());
   r.cleared = a.clearances();
+  r.requests = a.requests();
   std::stable_sort(r.found.begin(), r.found.end(),
                    [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
   return r;
+}
+
+// One file's part of a summary round: the named functions' summaries and
+// the other files' functions they call.
+struct export_result {
+  std::vector<std::pair<std::string, remote_summary>> summaries;
+  std::set<callee_ref> requests;
+};
+
+export_result export_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
+                          const literal_functions& literals, cross_file xf, const std::vector<std::string>& names) {
+  export_result r;
+  std::string content;
+  if (!analysable(file, spec) || read_source_file(root / file.path, content) != 0) return r;
+  file_analyzer a(spec.get(), *spec.get().find(file.lang), file.lang, file, content, {}, &literals, xf);
+  r.summaries = a.export_summaries(names);
+  r.requests = a.requests();
+  return r;
+}
+
+// The cross-file summaries of `wanted` (and of what they call in turn)
+// into `table`, in rounds: each round summarises, on the worker threads,
+// the functions whose summary is missing or whose own cross-file callees'
+// summaries changed in the round before, reading only that round's table.
+// A summary that passes taint through as an unknown call does counts as
+// no summary. False when cancelled; the round cap is a note.
+bool summarise(const std::filesystem::path& root, const inventory& files, const taint_spec& spec,
+               const literal_functions& literals, const call_resolver& calls, std::set<callee_ref> wanted,
+               summary_table& table, unsigned workers, const std::function<bool()>& cancelled,
+               std::vector<inventory_note>& notes) {
+  std::set<callee_ref> known = wanted, dirty = std::move(wanted);
+  std::map<callee_ref, std::set<callee_ref>> users;  // callee -> the summaries computed with it
+  for (int round = 0; !dirty.empty(); ++round) {
+    if (round == kMaxSummaryRounds) {
+      std::set<std::uint32_t> unsettled;
+      for (const callee_ref& r : dirty) unsettled.insert(r.file);
+      for (std::uint32_t f : unsettled) {
+        notes.push_back({files.files[f].path, "cross-file taint: summaries still changing after " +
+                                                  std::to_string(kMaxSummaryRounds) + " rounds; the last are used"});
+      }
+      break;
+    }
+    std::vector<std::pair<std::uint32_t, std::vector<std::string>>> jobs;  // dirty is ordered by file
+    for (const callee_ref& r : dirty) {
+      if (jobs.empty() || jobs.back().first != r.file) jobs.push_back({r.file, {}});
+      jobs.back().second.push_back(r.name);
+    }
+    std::vector<export_result> out(jobs.size());
+    summary_table updates;
+    std::set<callee_ref> next;
+    auto work = [&](std::size_t i, unsigned) {
+      out[i] = export_file(root, files.files[jobs[i].first], spec, literals, {&calls, &table, jobs[i].first},
+                           jobs[i].second);
+    };
+    auto done = [&](std::size_t i) {
+      for (auto& [name, sum] : out[i].summaries) updates[{jobs[i].first, name}] = std::move(sum);
+      for (const callee_ref& callee : out[i].requests) {
+        for (const std::string& name : jobs[i].second) users[callee].insert({jobs[i].first, name});
+        if (known.size() < kMaxRemoteFunctions && known.insert(callee).second) next.insert(callee);
+      }
+      out[i] = {};
+    };
+    if (!run_in_order(jobs.size(), workers, work, done, cancelled)) return false;
+    for (auto& [ref, sum] : updates) {
+      auto it = table.find(ref);
+      bool plain = it == table.end() || it->second.passes_through();
+      bool same = (plain && sum.passes_through()) || (it != table.end() && it->second == sum);
+      if (!same) {
+        auto u = users.find(ref);
+        if (u != users.end()) next.insert(u->second.begin(), u->second.end());
+      }
+      table[ref] = std::move(sum);
+    }
+    dirty = std::move(next);
+  }
+  return true;
 }
 
 }  // namespace
@@ -2209,20 +2460,32 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
                                          const std::function<bool()>& cancelled, unsigned threads) {
   taint_summary summary;
   const unsigned workers = threads ? threads : default_analysis_threads();
-  // First pass: which functions of the project always return a literal.
+  const std::size_t n = files.files.size();
+  // First pass: which functions of the project always return a literal,
+  // and the definitions of the call graph.
   literal_functions literals;
+  call_resolver calls;
   {
-    std::vector<std::vector<std::pair<std::string, bool>>> defs(files.files.size());
-    auto collect = [&](std::size_t i, unsigned) { defs[i] = file_literal_returns(root, files.files[i], spec); };
-    auto merge = [&](std::size_t i) { literals.add(defs[i]); defs[i].clear(); };
-    if (!run_in_order(files.files.size(), workers, collect, merge, cancelled)) {
-      return status(errc::closed, "taint analysis cancelled");
-    }
+    std::vector<file_facts> facts(n);
+    auto collect = [&](std::size_t i, unsigned) { facts[i] = facts_of(root, files.files[i], spec); };
+    auto merge = [&](std::size_t i) {
+      literals.add(facts[i].literals);
+      if (facts[i].defs) {
+        calls.add(static_cast<std::uint32_t>(i), files.files[i].path, files.files[i].lang, std::move(*facts[i].defs));
+      }
+      facts[i] = {};
+    };
+    if (!run_in_order(n, workers, collect, merge, cancelled)) return status(errc::closed, "taint analysis cancelled");
   }
-  std::vector<file_result> results(files.files.size());
-  auto work = [&](std::size_t i, unsigned) { results[i] = analyze_file(root, files.files[i], spec, model, literals); };
-  auto done = [&](std::size_t i) {
-    file_result r = std::move(results[i]);
+  calls.finish();
+  // Second: every file, with no cross-file summary yet (each such call is
+  // an unknown one), noting which other files' functions its calls reach.
+  // A file whose calls reach no other file is done: reported at once while
+  // no file before it waits for summaries, so such a project streams (and
+  // holds no results) as before; the rest wait for their turn.
+  summary_table table;
+  std::vector<file_result> results(n);
+  auto report = [&](file_result& r) {
     summary.files_analyzed += r.analyzed;
     summary.functions_analyzed += r.functions;
     if (r.note) summary.notes.push_back(std::move(*r.note));
@@ -2231,10 +2494,43 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
       ++summary.findings;
       on_finding(std::move(f));
     }
+    r = {};
   };
-  if (!run_in_order(files.files.size(), workers, work, done, cancelled)) {
+  std::size_t reported = 0;
+  auto analyze = [&](std::size_t i, unsigned) {
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i)});
+  };
+  auto done = [&](std::size_t i) {
+    if (reported == i && results[i].requests.empty()) report(results[reported++]);
+  };
+  if (!run_in_order(n, workers, analyze, done, cancelled)) return status(errc::closed, "taint analysis cancelled");
+  // Third: those functions' summaries; fourth: again, only the files with
+  // a call whose summary says more than an unknown call.
+  std::set<callee_ref> wanted;
+  for (const file_result& r : results) wanted.insert(r.requests.begin(), r.requests.end());
+  std::vector<inventory_note> round_notes;
+  if (!summarise(root, files, spec, literals, calls, std::move(wanted), table, workers, cancelled, round_notes)) {
     return status(errc::closed, "taint analysis cancelled");
   }
+  std::vector<std::size_t> again;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const callee_ref& ref : results[i].requests) {
+      auto it = table.find(ref);
+      if (it != table.end() && !it->second.passes_through()) {
+        again.push_back(i);
+        break;
+      }
+    }
+  }
+  auto reanalyze = [&](std::size_t k, unsigned) {
+    const std::size_t i = again[k];
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i)});
+  };
+  if (!run_in_order(again.size(), workers, reanalyze, [](std::size_t) {}, cancelled)) {
+    return status(errc::closed, "taint analysis cancelled");
+  }
+  for (std::size_t i = reported; i < n; ++i) report(results[i]);
+  for (inventory_note& note : round_notes) summary.notes.push_back(std::move(note));
   return summary;
 }
 
