@@ -1644,7 +1644,10 @@ class file_analyzer {
             args.push_back(std::move(ca));
           }
         }
-        cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth);
+        // `new X(...)` makes an X: what a function X returns is not its value.
+        const bool constructed = path.find("()") == std::string::npos && start > s.b && is(s[start - 1], "new");
+        cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth,
+                   constructed);
         // A constant string's charAt(constant): its character.
         if (has_receiver && receiver.str && !receiver.t.any() && args.size() == 1 && args[0].v.num &&
             path.size() > 7 && path.compare(path.size() - 7, 7, ".charAt") == 0 && *args[0].v.num >= 0 &&
@@ -1720,7 +1723,8 @@ class file_analyzer {
 
   // The value of a call; reports the sinks it reaches.
   value call(const std::string& callee, int line, const value* receiver, const std::string& receiver_key,
-             const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth) {
+             const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth,
+             bool constructed = false) {
     std::string last = callee.substr(callee.rfind('.') == std::string::npos ? 0 : callee.rfind('.') + 1);
     bool is_sink = false;
     for (int k : matches_.sinks(callee)) {
@@ -1811,7 +1815,8 @@ class file_analyzer {
       auto it = functions_.find(name);
       if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
     }
-    if (!(bare && fr.vars.count(name)) && (!receiver || !receiver->t.any())) {
+    if (!constructed && !(bare && fr.vars.count(name)) && (!receiver || !receiver->t.any()) &&
+        !on_local_value(receiver_key, fr)) {
       if (auto r = call_cross_file(callee, line, args, fr)) return *r;
     }
     if (!(bare && !fr.vars.count(name)) && java_ && (!receiver || !receiver->t.any())) {
@@ -2007,6 +2012,16 @@ class file_analyzer {
     }
     if (r.t.any()) r.t.sanitized |= sum.ret.sanitized;
     return r;
+  }
+
+  // A call on a variable of this scope (`db.run(x)` with db assigned or a
+  // parameter) is a method of its value, not a function of a module or
+  // class named like it — unless an alias says what the variable stands
+  // for (Java's `Shell s = new Shell()`). `self` / `this` are the class.
+  bool on_local_value(const std::string& receiver_key, const frame& fr) const {
+    std::string head = receiver_key.substr(0, receiver_key.find_first_of(".["));
+    if (head.empty() || head == "self" || head == "this" || head == "$this") return false;
+    return fr.vars.count(head) && !aliases_.count(head);
   }
 
   // A call the call graph resolves to a function of another file whose
@@ -2404,6 +2419,13 @@ bool summarise(const std::filesystem::path& root, const inventory& files, const 
                const literal_functions& literals, const call_resolver& calls, std::set<callee_ref> wanted,
                summary_table& table, unsigned workers, const std::function<bool()>& cancelled,
                std::vector<inventory_note>& notes) {
+  if (wanted.size() > kMaxRemoteFunctions) {
+    auto first_left_out = std::next(wanted.begin(), kMaxRemoteFunctions);
+    notes.push_back({files.files[first_left_out->file].path,
+                     "cross-file taint: more than " + std::to_string(kMaxRemoteFunctions) +
+                         " functions called across files; calls to this file's and later ones stay unknown"});
+    wanted.erase(first_left_out, wanted.end());
+  }
   std::set<callee_ref> known = wanted, dirty = std::move(wanted);
   std::map<callee_ref, std::set<callee_ref>> users;  // callee -> the summaries computed with it
   for (int round = 0; !dirty.empty(); ++round) {

@@ -69,7 +69,9 @@ void collect(language lang, const std::vector<stmt>& block, const std::string& o
   for (const stmt& s : block) {
     if (s.kind == stmt_kind::func && !s.name.empty()) {
       std::string own = lang == language::go && go_method(s) ? "*" : owner;
-      out.functions.push_back({std::string(s.name), own, callable});
+      // A constructor makes its object: no call returns what it returns.
+      bool constructor = (!owner.empty() && s.name == owner) || s.name == "constructor" || s.name == "__construct";
+      out.functions.push_back({std::string(s.name), own, callable && !constructor});
       collect(lang, s.body, owner, false, out, depth + 1);
       continue;
     }

@@ -193,6 +193,11 @@ TEST_CASE("a name defined twice in the project is not resolved but once it is", 
                      {"helpers/db.py", kDb},
                      {"other/model.py", "class Model:\n    def run_query(self, q):\n        return q\n"}});
   CHECK(found.empty());
+  // A local value named like a module is that value: its method, not the module's function.
+  found = scan({{"app.py", kFlask + "import db\n@app.route('/u')\ndef user():\n    db = connect()\n"
+                                    "    db.run_query(request.args['id'])\n"},
+                {"db.py", kDb}});
+  CHECK(found.empty());
   // Two modules named db: `import db` could be either.
   found = scan({{"app.py", kFlask + "import db\n@app.route('/u')\ndef user():\n    db.run_query(request.args['id'])\n"},
                 {"a/db.py", kDb},
@@ -230,6 +235,12 @@ TEST_CASE("javascript: require and named and namespace imports of a relative mod
   const finding* f = at(found, "javascript.taint.sqli", "server.js", 5);
   REQUIRE(f);
   CHECK(files_of(*f) == std::vector<std::string>{"", "svc.ts", "lib/db.js"});
+  // `new Box(x)` makes a Box holding x: what the function Box returns (nothing) is not its value.
+  found = scan({{"server.js", "const express = require('express');\nconst app = express();\n"
+                              "const { Box } = require('./lib/box');\n"
+                              "app.get('/u', (req, res) => {\n  const b = new Box(req.query.q);\n  res.send(b);\n});\n"},
+                {"lib/box.js", "function Box(v) {\n  this.v = v;\n}\nmodule.exports = { Box };\n"}});
+  CHECK(at(found, "javascript.taint.xss", "server.js", 6));
   // A package of the same name is not the project's file.
   CHECK(scan({{"server.js", "const express = require('express');\nconst app = express();\nconst db = require('db');\n"
                             "app.get('/u', (req, res) => {\n  db.find(req.query.id);\n});\n"},
