@@ -32,6 +32,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "analysis/ordered_work.h"
 #include "analysis/rule_pack.h"
@@ -359,6 +360,58 @@ class file_analyzer {
 
   // The other files' functions this run's calls resolved to.
   const std::set<callee_ref>& requests() const { return requests_; }
+
+  // The first pass over a file: its functions for literal_functions, its
+  // definitions for the call graph, and the paths of its calls as the
+  // analysis would name them after the module's imports (`name(.name |
+  // (...))*` before a `(`), so the summaries they need can be computed
+  // before the analysis. What it misses (a call on a variable an
+  // assignment aliases, one inside an f-string) the analysis still finds.
+  // Nothing when the file is past the token bound.
+  struct survey_result {
+    std::vector<std::pair<std::string, bool>> literals;
+    std::optional<file_definitions> defs;
+    std::string calls;  // the distinct paths, each ended by '\n': one block per file, not a string each
+  };
+  survey_result survey() {
+    survey_result out;
+    lexed_ = lex_file(lang_, content_);
+    if (lexed_.truncated) return out;
+    top_ = parse_file(lang_, lexed_);
+    out.literals = literal_returns(top_);
+    out.defs = collect_definitions(lang_, top_, lexed_.tokens);
+    frame module;
+    module.summary_mode = true;
+    bind_imports(module);
+    const std::vector<token>& toks = lexed_.tokens;
+    const auto n = static_cast<std::uint32_t>(toks.size());
+    auto member = [&](std::uint32_t j) {
+      return (is(toks[j], ".") || is(toks[j], "?.")) && j + 1 < n && toks[j + 1].kind == tok::name;
+    };
+    // A bare call of a name this file defines is the file's own function.
+    std::unordered_set<std::string> seen;
+    for (const auto& d : out.defs->functions) seen.insert(d.name);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (toks[i].kind != tok::name || (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "?.")))) continue;
+      std::uint32_t j = i + 1;
+      while (j < n && member(j)) j += 2;
+      if (j >= n || !is(toks[j], "(")) continue;  // most names are no call: no path built
+      std::string path = canonical(std::string(toks[i].text));
+      for (j = i + 1; j < n;) {
+        if (member(j)) {
+          path += "." + std::string(toks[j + 1].text);
+          j += 2;
+        } else if (is(toks[j], "(")) {
+          if (seen.insert(path).second) out.calls += path + '\n';
+          path += "()";
+          j = matching(toks, j, n) + 1;
+        } else {
+          break;
+        }
+      }
+    }
+    return out;
+  }
 
   // What the run proved safe (see taint_clearance); empty past a work bound.
   std::vector<taint_clearance> clearances() const {
@@ -2343,22 +2396,14 @@ bool analysable(const source_file& file, const taint_spec& spec) {
                                         file.lang == language::go || file.lang == language::php);
 }
 
-// What the first pass learns of one file: its functions for
-// literal_functions and its definitions for the call graph (nothing when
-// unreadable or past the token bound; analyze_file reports those).
-struct file_facts {
-  std::vector<std::pair<std::string, bool>> literals;
-  std::optional<file_definitions> defs;
-};
+// What the first pass learns of one file (file_analyzer::survey; nothing
+// when unreadable or past the token bound: analyze_file reports those).
+using file_facts = file_analyzer::survey_result;
 
 file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec) {
-  if (!analysable(file, spec)) return {};
   std::string content;
-  if (read_source_file(root / file.path, content) != 0) return {};
-  lexed_file lexed = lex_file(file.lang, content);
-  if (lexed.truncated) return {};
-  std::vector<stmt> top = parse_file(file.lang, lexed);
-  return {literal_returns(top), collect_definitions(file.lang, top, lexed.tokens)};
+  if (!analysable(file, spec) || read_source_file(root / file.path, content) != 0) return {};
+  return file_analyzer(spec.get(), *spec.get().find(file.lang), file.lang, file, content, {}).survey();
 }
 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
@@ -2415,18 +2460,24 @@ export_result export_file(const std::filesystem::path& root, const source_file& 
 // summaries changed in the round before, reading only that round's table.
 // A summary that passes taint through as an unknown call does counts as
 // no summary. False when cancelled; the round cap is a note.
+// `known`: what earlier calls summarised (or are summarising), grown by
+// what this one does.
 bool summarise(const std::filesystem::path& root, const inventory& files, const taint_spec& spec,
                const literal_functions& literals, const call_resolver& calls, std::set<callee_ref> wanted,
-               summary_table& table, unsigned workers, const std::function<bool()>& cancelled,
-               std::vector<inventory_note>& notes) {
-  if (wanted.size() > kMaxRemoteFunctions) {
-    auto first_left_out = std::next(wanted.begin(), kMaxRemoteFunctions);
-    notes.push_back({files.files[first_left_out->file].path,
-                     "cross-file taint: more than " + std::to_string(kMaxRemoteFunctions) +
-                         " functions called across files; calls to this file's and later ones stay unknown"});
+               std::set<callee_ref>& known, summary_table& table, unsigned workers,
+               const std::function<bool()>& cancelled, std::vector<inventory_note>& notes) {
+  for (auto it = wanted.begin(); it != wanted.end();) it = known.count(*it) ? wanted.erase(it) : std::next(it);
+  if (known.size() + wanted.size() > kMaxRemoteFunctions) {
+    auto first_left_out = std::next(wanted.begin(), kMaxRemoteFunctions - std::min(kMaxRemoteFunctions, known.size()));
+    if (first_left_out != wanted.end()) {
+      notes.push_back({files.files[first_left_out->file].path,
+                       "cross-file taint: more than " + std::to_string(kMaxRemoteFunctions) +
+                           " functions called across files; calls to this file's and later ones stay unknown"});
+    }
     wanted.erase(first_left_out, wanted.end());
   }
-  std::set<callee_ref> known = wanted, dirty = std::move(wanted);
+  known.insert(wanted.begin(), wanted.end());
+  std::set<callee_ref> dirty = std::move(wanted);
   std::map<callee_ref, std::set<callee_ref>> users;  // callee -> the summaries computed with it
   for (int round = 0; !dirty.empty(); ++round) {
     if (round == kMaxSummaryRounds) {
@@ -2484,9 +2535,10 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   const unsigned workers = threads ? threads : default_analysis_threads();
   const std::size_t n = files.files.size();
   // First pass: which functions of the project always return a literal,
-  // and the definitions of the call graph.
+  // the definitions of the call graph, and each file's calls.
   literal_functions literals;
   call_resolver calls;
+  std::vector<std::string> surveyed(n);
   {
     std::vector<file_facts> facts(n);
     auto collect = [&](std::size_t i, unsigned) { facts[i] = facts_of(root, files.files[i], spec); };
@@ -2495,17 +2547,42 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
       if (facts[i].defs) {
         calls.add(static_cast<std::uint32_t>(i), files.files[i].path, files.files[i].lang, std::move(*facts[i].defs));
       }
+      surveyed[i] = std::move(facts[i].calls);
       facts[i] = {};
     };
     if (!run_in_order(n, workers, collect, merge, cancelled)) return status(errc::closed, "taint analysis cancelled");
   }
   calls.finish();
-  // Second: every file, with no cross-file summary yet (each such call is
-  // an unknown one), noting which other files' functions its calls reach.
-  // A file whose calls reach no other file is done: reported at once while
-  // no file before it waits for summaries, so such a project streams (and
-  // holds no results) as before; the rest wait for their turn.
+  // Second: the other files' functions those calls name, and their
+  // summaries (summarise: in rounds, with what they call in turn).
+  std::set<callee_ref> wanted;
+  {
+    std::vector<std::vector<callee_ref>> named(n);
+    auto resolve = [&](std::size_t i, unsigned) {
+      std::string_view rest = surveyed[i];
+      for (std::size_t end = rest.find('\n'); end != std::string_view::npos; end = rest.find('\n')) {
+        if (auto r = calls.resolve(static_cast<std::uint32_t>(i), rest.substr(0, end))) named[i].push_back(std::move(*r));
+        rest.remove_prefix(end + 1);
+      }
+      surveyed[i] = {};
+    };
+    auto merge = [&](std::size_t i) {
+      wanted.insert(named[i].begin(), named[i].end());
+      named[i] = {};
+    };
+    if (!run_in_order(n, workers, resolve, merge, cancelled)) return status(errc::closed, "taint analysis cancelled");
+  }
   summary_table table;
+  std::set<callee_ref> known;
+  std::vector<inventory_note> round_notes;
+  if (!summarise(root, files, spec, literals, calls, std::move(wanted), known, table, workers, cancelled,
+                 round_notes)) {
+    return status(errc::closed, "taint analysis cancelled");
+  }
+  // Third: every file, once, with those summaries. A file whose calls
+  // reach only summarised functions (or none) is done: reported at once
+  // while no file before it waits, so findings stream in inventory order;
+  // a file with a call the survey missed waits for the fourth pass.
   std::vector<file_result> results(n);
   auto report = [&](file_result& r) {
     summary.files_analyzed += r.analyzed;
@@ -2518,27 +2595,33 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
     }
     r = {};
   };
+  auto settled = [&](const file_result& r) {
+    return std::all_of(r.requests.begin(), r.requests.end(), [&](const callee_ref& c) { return known.count(c) > 0; });
+  };
   std::size_t reported = 0;
   auto analyze = [&](std::size_t i, unsigned) {
     results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i)});
   };
   auto done = [&](std::size_t i) {
-    if (reported == i && results[i].requests.empty()) report(results[reported++]);
+    if (reported == i && settled(results[i])) report(results[reported++]);
   };
   if (!run_in_order(n, workers, analyze, done, cancelled)) return status(errc::closed, "taint analysis cancelled");
-  // Third: those functions' summaries; fourth: again, only the files with
-  // a call whose summary says more than an unknown call.
-  std::set<callee_ref> wanted;
-  for (const file_result& r : results) wanted.insert(r.requests.begin(), r.requests.end());
-  std::vector<inventory_note> round_notes;
-  if (!summarise(root, files, spec, literals, calls, std::move(wanted), table, workers, cancelled, round_notes)) {
+  // Fourth: the summaries of what the survey missed, and the files whose
+  // calls reach one that says more than an unknown call, analysed again.
+  std::set<callee_ref> missed;
+  for (std::size_t i = reported; i < n; ++i) {
+    for (const callee_ref& c : results[i].requests) {
+      if (!known.count(c)) missed.insert(c);
+    }
+  }
+  if (!summarise(root, files, spec, literals, calls, missed, known, table, workers, cancelled, round_notes)) {
     return status(errc::closed, "taint analysis cancelled");
   }
   std::vector<std::size_t> again;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = reported; i < n; ++i) {
     for (const callee_ref& ref : results[i].requests) {
       auto it = table.find(ref);
-      if (it != table.end() && !it->second.passes_through()) {
+      if (missed.count(ref) && it != table.end() && !it->second.passes_through()) {
         again.push_back(i);
         break;
       }

@@ -203,6 +203,10 @@ std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string
   const file_entry* caller = entry(from);
   if (!caller || path.empty()) return std::nullopt;
   const language lang = family(caller->lang);
+  // Whatever the path, it names its last part: a name no file defines is no
+  // function of the project (most calls are the library's).
+  const std::size_t dot = path.rfind('.');
+  if (!definitions(lang, dot == std::string_view::npos ? path : path.substr(dot + 1))) return std::nullopt;
   bool method = false;
   for (std::string_view self : {"self.", "this.", "$this."}) {
     if (path.substr(0, self.size()) == self) {
@@ -212,7 +216,8 @@ std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string
   }
   if (path.find_first_of(".()[") == std::string_view::npos) {
     std::string name(path);
-    if (lang == language::go) {  // the same package: the file's directory
+    const defined* d = definitions(lang, name);
+    if (lang == language::go && d->count > 1) {  // the same package (the file's directory) first
       std::optional<callee_ref> found;
       auto dir = go_dirs_.find(dir_of(caller->path));
       for (std::uint32_t f : dir == go_dirs_.end() ? std::vector<std::uint32_t>{} : dir->second) {
@@ -246,14 +251,19 @@ std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string
   return std::nullopt;
 }
 
+const call_resolver::defined* call_resolver::definitions(language lang, std::string_view name) const {
+  const std::uint64_t k = key(lang, hash(name));
+  auto it = std::lower_bound(functions_.begin(), functions_.end(), k,
+                             [](const defined& d, std::uint64_t x) { return d.key < x; });
+  return it != functions_.end() && it->key == k ? &*it : nullptr;
+}
+
 // `f` alone: defined exactly once by the project in the caller's language.
 std::optional<callee_ref> call_resolver::unique(std::uint32_t from, const std::string& name, bool method) const {
   const file_entry* caller = entry(from);
-  const std::uint64_t k = key(caller->lang, hash(name));
-  auto it = std::lower_bound(functions_.begin(), functions_.end(), k,
-                             [](const defined& d, std::uint64_t x) { return d.key < x; });
-  if (it == functions_.end() || it->key != k || it->count != 1) return std::nullopt;
-  const std::uint32_t file = it->file;
+  const defined* d = definitions(caller->lang, name);
+  if (!d || d->count != 1) return std::nullopt;
+  const std::uint32_t file = d->file;
   // A bare call reaches a module-level function, `self.f` / `this.f` a
   // method (of a base class); in Java a bare call may be either.
   const bool java = family(caller->lang) == language::java;

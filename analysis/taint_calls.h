@@ -110,6 +110,7 @@ class call_resolver {
   };
   static std::uint64_t hash(std::string_view name);
   static std::uint64_t key(language lang, std::uint64_t name);
+  const defined* definitions(language lang, std::string_view name) const;  // null: none
   const file_entry* entry(std::uint32_t file) const;
   std::optional<callee_ref> in_file(std::uint32_t file, std::uint32_t from, const std::string& name,
                                     const std::string& owner) const;
