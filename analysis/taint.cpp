@@ -11,7 +11,8 @@
 //
 // Across files: a call the call graph (taint_calls.h) resolves to a
 // function of another file uses that function's summary
-// (taint_summaries.h), computed in rounds by run_taint_analysis. Such a
+// (taint_summaries.h), computed in rounds by run_taint_analysis before
+// the file's analysis (a first pass names every file's calls). Such a
 // flow is reported at the call, in the caller's file, with the path going
 // on into the callee's file to its sink: the source and the call are the
 // caller's, a helper called from several places gives one finding per

@@ -33,8 +33,9 @@
 // Blocking (file I/O): run it on a worker thread. Files are analysed on
 // `threads` threads (0: default_analysis_threads(), see ordered_work.h);
 // findings and notes still come in inventory order, as with one (the
-// round-cap notes last). A file whose calls reach another file's functions
-// is reported once those summaries are known, so the files after it wait.
+// round-cap notes last). A file with a call into another file that the
+// first pass did not see is reported once that summary is known, so the
+// files after it wait with it.
 // Thread-safety: a loaded taint_spec is immutable and may be shared by any
 // number of runs at once; on_finding and `cancelled` are called on the
 // calling thread only, on_finding once per (rule, sink line).
