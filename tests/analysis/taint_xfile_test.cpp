@@ -263,13 +263,15 @@ TEST_CASE("java: static calls and new Helper().run and three classes resolved by
       "    Runtime.getRuntime().exec(cmd);\n"
       "  }\n"
       "  public String echo(String s) { return \"<b>\" + s; }\n"
-      "  public void exec(String cmd) throws Exception { Runtime.getRuntime().exec(\"sh -c \" + cmd); }\n"
+      "  public void launch(String cmd) throws Exception { Runtime.getRuntime().exec(\"sh -c \" + cmd); }\n"
+      "  public void start(String job) throws Exception { launch(\"job \" + job); }\n"
       "}\n";
   auto found = scan({{"src/app/web/Run.java", servlet_head +
                                                   "    Shell.run(c);\n"          // 7
-                                                  "    new Shell().exec(c);\n"   // 8
+                                                  "    new Shell().launch(c);\n" // 8
                                                   "    Shell s = new Shell();\n"
-                                                  "    s.exec(\"ls\");\n"        // 10: clean
+                                                  "    s.launch(\"ls\");\n"      // 10: clean
+                                                  "    s.start(c);\n"            // 11: a call the first pass cannot name
                                                   "  }\n}\n"},
                      {"src/app/util/Shell.java", shell}});
   const finding* f = at(found, "java.taint.cmdi", "src/app/web/Run.java", 7);
@@ -277,7 +279,8 @@ TEST_CASE("java: static calls and new Helper().run and three classes resolved by
   CHECK(f->path.back().file == "src/app/util/Shell.java");
   CHECK(f->path.back().line == 4);
   CHECK(at(found, "java.taint.cmdi", "src/app/web/Run.java", 8));
-  CHECK(found.size() == 2);
+  CHECK(at(found, "java.taint.cmdi", "src/app/web/Run.java", 11));
+  CHECK(found.size() == 3);
 
   found = scan({{"src/app/web/Run.java", servlet_head + "    app.svc.Jobs.start(c);\n  }\n}\n"},
                 {"src/app/svc/Jobs.java",
