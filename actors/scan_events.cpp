@@ -77,7 +77,8 @@ class reader {
     }
     return out;
   }
-  // An optional array of {line, note}; absent reads as empty.
+  // An optional array of {line, note[, file]}; absent reads as empty, and
+  // a step without a file is in the finding's own file.
   std::vector<analysis::flow_step> flow_steps(const char* key) {
     std::vector<analysis::flow_step> out;
     simdjson::dom::element e;
@@ -89,12 +90,17 @@ class reader {
     }
     for (auto item : items) {
       std::int64_t line = 0;
-      std::string_view note;
+      std::string_view note, file;
       if (item["line"].get(line) != simdjson::SUCCESS || item["note"].get(note) != simdjson::SUCCESS) {
         fail(key, "an array of {line, note}");
         return {};
       }
-      out.push_back({static_cast<int>(line), std::string(note)});
+      simdjson::dom::element f;
+      if (item["file"].get(f) == simdjson::SUCCESS && f.get(file) != simdjson::SUCCESS) {
+        fail(key, "an array of steps whose file is a string");
+        return {};
+      }
+      out.push_back({static_cast<int>(line), std::string(note), std::string(file)});
     }
     return out;
   }
@@ -215,7 +221,11 @@ new_event finding_event(const recorded_finding& r) {
   w.key("carried_from").value(r.carried_from);
   if (!f.path.empty()) {
     w.key("path").begin_array();
-    for (const auto& step : f.path) w.begin_object().key("line").value(step.line).key("note").value(step.note).end_object();
+    for (const auto& step : f.path) {
+      w.begin_object().key("line").value(step.line).key("note").value(step.note);
+      if (!step.file.empty()) w.key("file").value(step.file);  // absent: the finding's own file
+      w.end_object();
+    }
     w.end_array();
   }
   w.end_object();

@@ -15,10 +15,14 @@ std::string_view severity_name(severity s);  // "low" ... "critical"
 // False (and `out` untouched) for anything but the four names.
 bool parse_severity(std::string_view name, severity& out);
 
-// One step of a taint finding's path through its file.
+// One step of a taint finding's path: source first, sink last.
 struct flow_step {
   int line = 0;      // 1-based
   std::string note;  // what happens there: "source: request.args", "sink: os.system"
+  // The step's file, relative to the repository root like finding::file_path;
+  // empty for the finding's own file (so a path recorded before steps had
+  // files keeps its meaning). A cross-file flow names the callee's file.
+  std::string file{};
 };
 
 struct finding {
@@ -37,8 +41,8 @@ struct finding {
   // Stable identity across commits (rule, file, normalized code; never the
   // line number), filled in by validation (vidarr); empty before.
   std::string fingerprint;
-  // Taint findings: source -> ... -> sink, in order (SARIF codeFlows);
-  // empty for the other kinds.
+  // Taint findings: source -> ... -> sink, in order (SARIF codeFlows), the
+  // steps in other files naming them; empty for the other kinds.
   std::vector<flow_step> path;
 };
 

@@ -126,13 +126,14 @@ void write_result(json_writer& w, const finding& f, std::size_t rule_index, cons
     w.end_object().end_object().end_array();
   }
   if (!f.path.empty() && !f.file_path.empty()) {
-    // One thread flow through the file, source first.
+    // One thread flow, source first; each location in its own file (a
+    // cross-file flow enters a callee's file), the result's by default.
     w.key("codeFlows").begin_array().begin_object().key("threadFlows").begin_array().begin_object();
     w.key("locations").begin_array();
     for (const flow_step& step : f.path) {
       w.begin_object().key("location").begin_object();
       w.key("physicalLocation").begin_object().key("artifactLocation").begin_object();
-      write_uri(w, f.file_path, run, root_uri);
+      write_uri(w, step.file.empty() ? f.file_path : step.file, run, root_uri);
       w.end_object();
       if (step.line >= 1) w.key("region").begin_object().key("startLine").value(step.line).end_object();
       w.end_object();

@@ -9,6 +9,17 @@
 // which reach a sink, so a handler passing request data to a helper that
 // runs SQL is reported at the helper's sink.
 //
+// Across files: a call the call graph (taint_calls.h) resolves to a
+// function of another file uses that function's summary
+// (taint_summaries.h), computed in rounds by run_taint_analysis before
+// the file's analysis (a first pass names every file's calls). Such a
+// flow is reported at the call, in the caller's file, with the path going
+// on into the callee's file to its sink: the source and the call are the
+// caller's, a helper called from several places gives one finding per
+// calling flow (each fingerprinted by the caller's file and call, however
+// many other callers the helper has), and every finding of a file is still
+// found in that file's own turn.
+//
 // Why this shape: without a parser library, a statement-level pass over a
 // forgiving token stream is what stays robust on any input (3.12 f-strings,
 // TypeScript, half-written code) while following the flows that matter.
@@ -22,11 +33,13 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "analysis/ordered_work.h"
 #include "analysis/rule_pack.h"
 #include "analysis/snippet.h"
 #include "analysis/source_read.h"
+#include "analysis/taint_calls.h"
 #include "analysis/taint_constants.h"
 #include "analysis/taint_go.h"
 #include "analysis/taint_php.h"
@@ -36,6 +49,7 @@
 #include "analysis/taint_origin.h"
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
+#include "analysis/taint_summaries.h"
 #include "analysis/text_lines.h"
 
 namespace heimdall::analysis {
@@ -52,11 +66,18 @@ constexpr int kMaxEvalDepth = 150;
 constexpr std::size_t kMaxVia = 5;
 constexpr std::size_t kMaxTextBytes = 80;
 constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<String, List<T>>` is far shorter
+// Cross-file summaries: a chain of calls through d files settles in about
+// 2d rounds (a callee found in one round is summarised in the next, its
+// callers again after), so 8 rounds follow chains four files deep; a
+// project calling into more functions than the cap keeps the rest unknown.
+constexpr int kMaxSummaryRounds = 8;
+constexpr std::size_t kMaxRemoteFunctions = 100'000;
 
 struct origin {
   std::string text;
   int line = 0;
   bool request = true;
+  std::string file;  // another file's source (a callee returned it); empty: this file
 };
 
 struct taint_val {
@@ -111,6 +132,9 @@ struct sink_hit {
   std::string sink;  // e.g. "cursor.execute"
   int line = 0;
   std::vector<std::string> via;
+  // A sink in another file, reached through a call on `line`: the steps
+  // from that call on (the call's step has an empty file: this file).
+  std::vector<flow_step> path;
 };
 
 struct summary {
@@ -287,11 +311,20 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
   return parse_javascript(lexed.tokens, 0, n);
 }
 
+// What a file's analysis knows of the other files: the call graph, the
+// summaries so far, and the file's own index in both.
+struct cross_file {
+  const call_resolver* calls = nullptr;
+  const summary_table* summaries = nullptr;
+  std::uint32_t file = 0;
+};
+
 class file_analyzer {
  public:
   file_analyzer(const taint_spec::data& spec, const language_spec& ls, language lang, const source_file& file,
-                std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr)
-      : literals_(literals), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
+                std::string_view content, std::vector<entry_point> eps, const literal_functions* literals = nullptr,
+                cross_file xf = {})
+      : literals_(literals), xf_(xf), spec_(spec), ls_(ls), lang_(lang), py_(lang == language::python), java_(lang == language::java),
         go_(lang == language::go), php_(lang == language::php), ruby_(lang == language::ruby),
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
@@ -310,6 +343,81 @@ class file_analyzer {
   std::vector<finding>& findings() { return findings_; }
   // Why the front end gave the file no tokens (taint_lexer.h, lexed_file::left_out); empty when it did.
   std::string_view left_out() const { return lexed_.left_out; }
+
+  // The summaries of the named functions of this file (each defined here
+  // once), for the analysis of other files; nothing past a work bound.
+  std::vector<std::pair<std::string, remote_summary>> export_summaries(const std::vector<std::string>& names) {
+    std::vector<std::pair<std::string, remote_summary>> out;
+    lexed_ = lex_file(lang_, content_);
+    if (lexed_.truncated) return out;
+    top_ = parse_file(lang_, lexed_);
+    collect_functions(top_, 0);
+    frame module;
+    module.summary_mode = true;
+    bind_imports(module);
+    for (const std::string& name : names) {
+      auto it = functions_.find(name);
+      if (it == functions_.end()) continue;
+      out.emplace_back(name, exported(it->second, summary_of(it->second)));
+    }
+    if (aborted_) out.clear();
+    return out;
+  }
+
+  // The other files' functions this run's calls resolved to.
+  const std::set<callee_ref>& requests() const { return requests_; }
+
+  // The first pass over a file: its functions for literal_functions, its
+  // definitions for the call graph, and the paths of its calls as the
+  // analysis would name them after the module's imports (`name(.name |
+  // (...))*` before a `(`), so the summaries they need can be computed
+  // before the analysis. What it misses (a call on a variable an
+  // assignment aliases, one inside an f-string) the analysis still finds.
+  // Nothing when the file is past the token bound.
+  struct survey_result {
+    std::vector<std::pair<std::string, bool>> literals;
+    std::optional<file_definitions> defs;
+    std::string calls;  // the distinct paths, each ended by '\n': one block per file, not a string each
+  };
+  survey_result survey() {
+    survey_result out;
+    lexed_ = lex_file(lang_, content_);
+    if (lexed_.truncated) return out;
+    top_ = parse_file(lang_, lexed_);
+    out.literals = literal_returns(top_);
+    out.defs = collect_definitions(lang_, top_, lexed_.tokens);
+    frame module;
+    module.summary_mode = true;
+    bind_imports(module);
+    const std::vector<token>& toks = lexed_.tokens;
+    const auto n = static_cast<std::uint32_t>(toks.size());
+    auto member = [&](std::uint32_t j) {
+      return (is(toks[j], ".") || is(toks[j], "?.")) && j + 1 < n && toks[j + 1].kind == tok::name;
+    };
+    // A bare call of a name this file defines is the file's own function.
+    std::unordered_set<std::string> seen;
+    for (const auto& d : out.defs->functions) seen.insert(d.name);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (toks[i].kind != tok::name || (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "?.")))) continue;
+      std::uint32_t j = i + 1;
+      while (j < n && member(j)) j += 2;
+      if (j >= n || !is(toks[j], "(")) continue;  // most names are no call: no path built
+      std::string path = canonical(std::string(toks[i].text));
+      for (j = i + 1; j < n;) {
+        if (member(j)) {
+          path += "." + std::string(toks[j + 1].text);
+          j += 2;
+        } else if (is(toks[j], "(")) {
+          if (seen.insert(path).second) out.calls += path + '\n';
+          path += "()";
+          j = matching(toks, j, n) + 1;
+        } else {
+          break;
+        }
+      }
+    }
+    return out;
+  }
 
   // What the run proved safe (see taint_clearance); empty past a work bound.
   std::vector<taint_clearance> clearances() const {
@@ -543,6 +651,50 @@ class file_analyzer {
     } else {
       exec_block(f.body, fr, depth + 1);
     }
+  }
+
+  // The module's imports (and JavaScript `require`s): the aliases its
+  // functions' paths need when only their summaries are wanted.
+  void bind_imports(frame& module) {
+    for (const stmt& s : top_) {
+      if (s.kind != stmt_kind::simple || s.head.empty()) continue;
+      const token& first = s.head[s.head.b];
+      bool import = is(first, "import") || (py_ && is(first, "from"));
+      bool require = false;
+      if (!py_ && !java_ && (is(first, "const") || is(first, "let") || is(first, "var"))) {
+        for (std::uint32_t i = s.head.b; i < s.head.e && !require; ++i) require = is(s.head[i], "require");
+      }
+      if (import || require) exec_simple(s.head, module);
+    }
+  }
+
+  // A summary of this file as other files apply it: every step names its file.
+  remote_summary exported(const function_info& fi, const summary& sum) const {
+    remote_summary r;
+    r.params = fi.params;
+    r.ret_params = sum.ret.params;
+    r.ret_sanitized = sum.ret.any() ? sum.ret.sanitized : 0;
+    if (sum.ret.src) {
+      r.ret_source = true;
+      r.ret_request = sum.ret.o.request;
+      r.source_text = sum.ret.o.text;
+      r.source_line = sum.ret.o.line;
+      r.source_file = sum.ret.o.file.empty() ? file_.path : sum.ret.o.file;
+    }
+    for (const sink_hit& h : sum.hits) {
+      remote_hit x;
+      x.params = h.params;
+      x.sanitized = h.sanitized;
+      x.cls = h.cls;
+      x.sink = h.sink;
+      if (h.path.empty()) x.steps.push_back({h.line, "sink: " + h.sink + via_text(h.via), file_.path});
+      for (flow_step step : h.path) {
+        if (step.file.empty()) step.file = file_.path;
+        x.steps.push_back(std::move(step));
+      }
+      if (std::find(r.hits.begin(), r.hits.end(), x) == r.hits.end()) r.hits.push_back(std::move(x));
+    }
+    return r;
   }
 
   summary& summary_of(function_info& fi) {
@@ -854,7 +1006,8 @@ class file_analyzer {
           (after_as ? alias : dotted) += item[k].text;
         }
         if (dotted.empty() || dotted == "*") continue;
-        std::string full = module.empty() ? dotted : module + "." + dotted;
+        // `from . import m` names ".m", as `from .m import f` names ".m.f".
+        std::string full = module.empty() ? dotted : module.back() == '.' ? module + dotted : module + "." + dotted;
         if (!alias.empty()) {
           aliases_[alias] = full;
         } else if (!module.empty()) {
@@ -1618,7 +1771,10 @@ class file_analyzer {
             args.push_back(std::move(ca));
           }
         }
-        cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth);
+        // `new X(...)` makes an X: what a function X returns is not its value.
+        const bool constructed = path.find("()") == std::string::npos && start > s.b && is(s[start - 1], "new");
+        cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth,
+                   constructed);
         // A constant string's charAt(constant): its character.
         if (has_receiver && receiver.str && !receiver.t.any() && args.size() == 1 && args[0].v.num &&
             path.size() > 7 && path.compare(path.size() - 7, 7, ".charAt") == 0 && *args[0].v.num >= 0 &&
@@ -1694,7 +1850,8 @@ class file_analyzer {
 
   // The value of a call; reports the sinks it reaches.
   value call(const std::string& callee, int line, const value* receiver, const std::string& receiver_key,
-             const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth) {
+             const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth,
+             bool constructed = false) {
     std::string last = callee.substr(callee.rfind('.') == std::string::npos ? 0 : callee.rfind('.') + 1);
     bool is_sink = false;
     for (int k : matches_.sinks(callee)) {
@@ -1781,10 +1938,16 @@ class file_analyzer {
       name = name.substr(5);
       method = true;
     }
-    if (name.find_first_of(".([") == std::string::npos && !fr.vars.count(name)) {
+    const bool bare = name.find_first_of(".([") == std::string::npos;
+    if (bare && !fr.vars.count(name)) {
       auto it = functions_.find(name);
       if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
-    } else if (java_ && (!receiver || !receiver->t.any())) {
+    }
+    if (!constructed && !(bare && fr.vars.count(name)) && (!receiver || !receiver->t.any()) &&
+        !on_local_value(receiver_key, fr)) {
+      if (auto r = call_cross_file(callee, line, args, fr)) return *r;
+    }
+    if (!(bare && !fr.vars.count(name)) && java_ && (!receiver || !receiver->t.any())) {
       // Java: `new Helper().run(x)`, `helper.run(x)`: a method of a class of this file.
       // Not while that method's own summary is being computed: `thing.run(x)`
       // inside `run` is another class's run, not a recursion to leave empty.
@@ -1925,43 +2088,52 @@ class file_analyzer {
     }
   }
 
-  value call_local(function_info& fi, bool method, int line, const std::vector<call_arg>& args, frame& fr) {
-    summary& sum = summary_of(fi);
-    // Argument taint per parameter index.
-    std::vector<taint_val> by_param(fi.params.size());
-    std::size_t offset = (py_ && method && !fi.params.empty() && (fi.params[0] == "self" || fi.params[0] == "cls")) ? 1 : 0;
+  // Argument taint per parameter of a callee with these parameters, the
+  // first `offset` taken by the receiver (Python's self).
+  static std::vector<taint_val> param_taints(const std::vector<std::string>& params, std::size_t offset,
+                                             const std::vector<call_arg>& args) {
+    std::vector<taint_val> by_param(params.size());
     std::size_t position = offset;
     for (const call_arg& a : args) {
       std::size_t index = position;
       if (!a.keyword.empty()) {
-        auto it = std::find(fi.params.begin(), fi.params.end(), a.keyword);
-        if (it == fi.params.end()) continue;
-        index = static_cast<std::size_t>(it - fi.params.begin());
+        auto it = std::find(params.begin(), params.end(), a.keyword);
+        if (it == params.end()) continue;
+        index = static_cast<std::size_t>(it - params.begin());
       } else {
         ++position;
       }
       if (index < by_param.size()) by_param[index] = join(by_param[index], a.v.t);
     }
-    auto through = [&](std::uint64_t params) {
-      taint_val t;
-      for (std::size_t i = 0; i < by_param.size() && i < 64; ++i) {
-        if (params & (1ull << i)) t = join(t, by_param[i]);
-      }
-      return t;
-    };
+    return by_param;
+  }
+
+  // The join of the arguments of the parameters in `bits`.
+  static taint_val through(const std::vector<taint_val>& by_param, std::uint64_t bits) {
+    taint_val t;
+    for (std::size_t i = 0; i < by_param.size() && i < 64; ++i) {
+      if (bits & (1ull << i)) t = join(t, by_param[i]);
+    }
+    return t;
+  }
+
+  value call_local(function_info& fi, bool method, int line, const std::vector<call_arg>& args, frame& fr) {
+    summary& sum = summary_of(fi);
+    std::size_t offset = (py_ && method && !fi.params.empty() && (fi.params[0] == "self" || fi.params[0] == "cls")) ? 1 : 0;
+    std::vector<taint_val> by_param = param_taints(fi.params, offset, args);
     std::string fname(fi.s->name);
     for (const sink_hit& h : sum.hits) {
-      taint_val t = through(h.params);
+      taint_val t = through(by_param, h.params);
       if (!t.any()) continue;
       t.sanitized |= h.sanitized;
       for (const std::string& v : h.via) {
         if (t.via.size() < kMaxVia) t.via.push_back(v);
       }
       std::string sink = h.sink + " in " + fname + "() (called on line " + std::to_string(line) + ")";
-      check_sink(h.cls, t, sink, h.line, fr, h.sink);
+      check_sink(h.cls, t, sink, h.line, fr, h.sink, false, h.path.empty() ? nullptr : &h.path);
     }
     value r;
-    r.t = through(sum.ret.params);
+    r.t = through(by_param, sum.ret.params);
     if (sum.ret.src) {
       taint_val s = sum.ret;
       s.params = 0;
@@ -1971,7 +2143,64 @@ class file_analyzer {
     return r;
   }
 
+  // A call on a variable of this scope (`db.run(x)` with db assigned or a
+  // parameter) is a method of its value, not a function of a module or
+  // class named like it — unless an alias says what the variable stands
+  // for (Java's `Shell s = new Shell()`). `self` / `this` are the class.
+  bool on_local_value(const std::string& receiver_key, const frame& fr) const {
+    std::string head = receiver_key.substr(0, receiver_key.find_first_of(".["));
+    if (head.empty() || head == "self" || head == "this" || head == "$this") return false;
+    return fr.vars.count(head) && !aliases_.count(head);
+  }
+
+  // A call the call graph resolves to a function of another file whose
+  // summary differs from an unknown call's: its sinks and its value.
+  // Nothing otherwise, and the call is an unknown one.
+  std::optional<value> call_cross_file(const std::string& callee, int line, const std::vector<call_arg>& args,
+                                       frame& fr) {
+    if (!xf_.calls) return std::nullopt;
+    auto cached = resolved_.find(callee);
+    if (cached == resolved_.end()) cached = resolved_.emplace(callee, xf_.calls->resolve(xf_.file, callee)).first;
+    const std::optional<callee_ref>& ref = cached->second;
+    if (!ref) return std::nullopt;
+    requests_.insert(*ref);
+    auto it = xf_.summaries->find(*ref);
+    if (it == xf_.summaries->end() || it->second.passes_through()) return std::nullopt;
+    const remote_summary& sum = it->second;
+    std::size_t offset = py_ && !sum.params.empty() && (sum.params[0] == "self" || sum.params[0] == "cls") ? 1 : 0;
+    std::vector<taint_val> by_param = param_taints(sum.params, offset, args);
+    for (const remote_hit& h : sum.hits) {
+      taint_val t = through(by_param, h.params);
+      if (!t.any() || h.steps.empty()) continue;
+      t.sanitized |= h.sanitized;
+      std::vector<flow_step> tail;
+      tail.push_back({line, "call: " + ref->name + "() of " + h.steps.front().file, ""});
+      tail.insert(tail.end(), h.steps.begin(), h.steps.end());
+      const flow_step& at = h.steps.back();
+      std::string sink = h.sink + " in " + ref->name + "() at " + at.file + ":" + std::to_string(at.line) +
+                         " through the call";
+      check_sink(h.cls, t, sink, line, fr, h.sink, false, &tail);
+    }
+    value r;
+    r.t = through(by_param, sum.ret_params);
+    if (sum.ret_source) {
+      taint_val s;
+      s.src = true;
+      s.o = {sum.source_text, sum.source_line, sum.ret_request, sum.source_file};
+      r.t = join(s, r.t);
+    }
+    if (r.t.any()) r.t.sanitized |= sum.ret_sanitized;
+    return r;
+  }
+
   std::string callee_display(const std::string& callee) const { return cut(callee); }
+
+  // " via a -> b" for the variables a value flowed through.
+  static std::string via_text(const std::vector<std::string>& via) {
+    std::string out;
+    for (std::size_t i = 0; i < via.size(); ++i) out += (i ? " -> " : " via ") + via[i];
+    return out;
+  }
 
   // For clearances(): a value given to a sink of class `cls` in a handler.
   void note_sink(int cls, const taint_val& t, const frame& fr) {
@@ -1982,8 +2211,11 @@ class file_analyzer {
 
   // A tainted value reaching a sink of class `cls`: a finding (real
   // source) or a summary hit (parameters).
+  // `tail`: the flow goes on from `line` into another file (its first
+  // step is the call on `line`, its last the sink).
   void check_sink(int cls, const taint_val& t, const std::string& sink, int line, frame& fr,
-                  const std::string& inner_sink = {}, bool call_weakness = false) {
+                  const std::string& inner_sink = {}, bool call_weakness = false,
+                  const std::vector<flow_step>* tail = nullptr) {
     if (cls < 0 || static_cast<std::size_t>(cls) >= spec_.classes.size()) return;
     const vuln_class& c = spec_.classes[cls];
     if (!call_weakness) note_sink(cls, t, fr);
@@ -1997,6 +2229,7 @@ class file_analyzer {
         h.sink = inner_sink.empty() ? sink : inner_sink;
         h.line = line;
         h.via = t.via;
+        if (tail) h.path = *tail;
         fr.hits->push_back(std::move(h));
       }
       return;
@@ -2015,7 +2248,8 @@ class file_analyzer {
     }
     if (!inner_sink.empty()) f.confidence *= 0.9;
     f.title = c.title;
-    std::string flow = t.o.text + " (line " + std::to_string(t.o.line) + ") flows ";
+    std::string flow = t.o.text + " (line " + std::to_string(t.o.line) + (t.o.file.empty() ? "" : " of " + t.o.file) +
+                       ") flows ";
     if (!t.via.empty()) {
       flow += "via ";
       for (std::size_t i = 0; i < t.via.size(); ++i) flow += (i ? " -> `" : "`") + t.via[i] + "`";
@@ -2025,10 +2259,9 @@ class file_analyzer {
       f.description = c.title + ": " + sink + " (line " + std::to_string(line) + ").";
     } else {
       f.description = flow + "into " + sink + " (line " + std::to_string(line) + ").";
-      f.path.push_back({t.o.line, "source: " + t.o.text});
-      std::string through;
-      for (std::size_t i = 0; i < t.via.size(); ++i) through += (i ? " -> " : " via ") + t.via[i];
-      f.path.push_back({line, "sink: " + sink + through});
+      f.path.push_back({t.o.line, "source: " + t.o.text, t.o.file});
+      if (tail) f.path.insert(f.path.end(), tail->begin(), tail->end());
+      else f.path.push_back({line, "sink: " + sink + via_text(t.via)});
     }
     f.cwe_id = c.cwe;
     f.file_path = file_.path;
@@ -2188,6 +2421,7 @@ class file_analyzer {
   }
 
   const literal_functions* literals_;  // the project's functions that always return a literal
+  const cross_file xf_;
   const taint_spec::data& spec_;
   const language_spec& ls_;
   language lang_;
@@ -2210,6 +2444,8 @@ class file_analyzer {
   std::set<std::string> typed_params_;  // names aliases_ binds by a parameter's type (bind_param_types)
   std::set<const stmt*> analyzed_;
   std::set<std::pair<int, int>> reported_;
+  std::unordered_map<std::string, std::optional<callee_ref>> resolved_;  // callee path -> call graph answer
+  std::set<callee_ref> requests_;
   std::vector<finding> findings_;
   // Proofs for clearances(): per (handler, class) whether any sink of the
   // class got a tainted value; blocks a folded condition skipped, and
@@ -2228,6 +2464,7 @@ struct file_result {
   std::uint64_t functions = 0;
   std::vector<finding> found;
   std::vector<taint_clearance> cleared;
+  std::set<callee_ref> requests;  // the other files' functions its calls resolved to
 };
 
 bool analysable(const source_file& file, const taint_spec& spec) {
@@ -2237,25 +2474,24 @@ bool analysable(const source_file& file, const taint_spec& spec) {
                                         file.lang == language::ruby);
 }
 
-// One file's functions for literal_functions (nothing when unreadable or
-// past the token bound; analyze_file reports those).
-std::vector<std::pair<std::string, bool>> file_literal_returns(const std::filesystem::path& root,
-                                                               const source_file& file, const taint_spec& spec) {
-  if (!analysable(file, spec)) return {};
+// What the first pass learns of one file (file_analyzer::survey; nothing
+// when unreadable or past the token bound: analyze_file reports those).
+using file_facts = file_analyzer::survey_result;
+
+file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec) {
   std::string content;
-  if (read_source_file(root / file.path, content) != 0) return {};
   // A language parsed only where a source is written (source_text) is left
   // out here: its helper files hold none, so this pass would see little but
   // the files analysed anyway, at the price of a second parse (Ruby's
-  // tree-sitter parse costs as much as its analysis).
-  if (spec.get().find(file.lang)->source_text) return {};
-  lexed_file lexed = lex_file(file.lang, content);
-  if (lexed.truncated || !lexed.left_out.empty()) return {};
-  return literal_returns(parse_file(file.lang, lexed));
+  // tree-sitter parse costs as much as its analysis). Its functions are in
+  // no other file's call graph.
+  if (!analysable(file, spec) || spec.get().find(file.lang)->source_text) return {};
+  if (read_source_file(root / file.path, content) != 0) return {};
+  return file_analyzer(spec.get(), *spec.get().find(file.lang), file.lang, file, content, {}).survey();
 }
 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
-                         const threat_model& model, const literal_functions& literals) {
+                         const threat_model& model, const literal_functions& literals, cross_file xf) {
   file_result r;
   const language_spec* ls = spec.get().find(file.lang);
   if (!analysable(file, spec)) return r;
@@ -2275,7 +2511,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
     r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
     return r;
   }
-  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals);
+  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals, xf);
   bool complete = a.run();
   r.analyzed = a.left_out().empty();
   r.functions = a.functions_analyzed();
@@ -2283,9 +2519,99 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
   else if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
   r.found = std::move(a.findings());
   r.cleared = a.clearances();
+  r.requests = a.requests();
   std::stable_sort(r.found.begin(), r.found.end(),
                    [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
   return r;
+}
+
+// One file's part of a summary round: the named functions' summaries and
+// the other files' functions they call.
+struct export_result {
+  std::vector<std::pair<std::string, remote_summary>> summaries;
+  std::set<callee_ref> requests;
+};
+
+export_result export_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
+                          const literal_functions& literals, cross_file xf, const std::vector<std::string>& names) {
+  export_result r;
+  std::string content;
+  if (!analysable(file, spec) || read_source_file(root / file.path, content) != 0) return r;
+  file_analyzer a(spec.get(), *spec.get().find(file.lang), file.lang, file, content, {}, &literals, xf);
+  r.summaries = a.export_summaries(names);
+  r.requests = a.requests();
+  return r;
+}
+
+// The cross-file summaries of `wanted` (and of what they call in turn)
+// into `table`, in rounds: each round summarises, on the worker threads,
+// the functions whose summary is missing or whose own cross-file callees'
+// summaries changed in the round before, reading only that round's table.
+// A summary that passes taint through as an unknown call does counts as
+// no summary. False when cancelled; the round cap is a note.
+// `known`: what earlier calls summarised (or are summarising), grown by
+// what this one does.
+bool summarise(const std::filesystem::path& root, const inventory& files, const taint_spec& spec,
+               const literal_functions& literals, const call_resolver& calls, std::set<callee_ref> wanted,
+               std::set<callee_ref>& known, summary_table& table, unsigned workers,
+               const std::function<bool()>& cancelled, std::vector<inventory_note>& notes) {
+  for (auto it = wanted.begin(); it != wanted.end();) it = known.count(*it) ? wanted.erase(it) : std::next(it);
+  if (known.size() + wanted.size() > kMaxRemoteFunctions) {
+    auto first_left_out = std::next(wanted.begin(), kMaxRemoteFunctions - std::min(kMaxRemoteFunctions, known.size()));
+    if (first_left_out != wanted.end()) {
+      notes.push_back({files.files[first_left_out->file].path,
+                       "cross-file taint: more than " + std::to_string(kMaxRemoteFunctions) +
+                           " functions called across files; calls to this file's and later ones stay unknown"});
+    }
+    wanted.erase(first_left_out, wanted.end());
+  }
+  known.insert(wanted.begin(), wanted.end());
+  std::set<callee_ref> dirty = std::move(wanted);
+  std::map<callee_ref, std::set<callee_ref>> users;  // callee -> the summaries computed with it
+  for (int round = 0; !dirty.empty(); ++round) {
+    if (round == kMaxSummaryRounds) {
+      std::set<std::uint32_t> unsettled;
+      for (const callee_ref& r : dirty) unsettled.insert(r.file);
+      for (std::uint32_t f : unsettled) {
+        notes.push_back({files.files[f].path, "cross-file taint: summaries still changing after " +
+                                                  std::to_string(kMaxSummaryRounds) + " rounds; the last are used"});
+      }
+      break;
+    }
+    std::vector<std::pair<std::uint32_t, std::vector<std::string>>> jobs;  // dirty is ordered by file
+    for (const callee_ref& r : dirty) {
+      if (jobs.empty() || jobs.back().first != r.file) jobs.push_back({r.file, {}});
+      jobs.back().second.push_back(r.name);
+    }
+    std::vector<export_result> out(jobs.size());
+    summary_table updates;
+    std::set<callee_ref> next;
+    auto work = [&](std::size_t i, unsigned) {
+      out[i] = export_file(root, files.files[jobs[i].first], spec, literals, {&calls, &table, jobs[i].first},
+                           jobs[i].second);
+    };
+    auto done = [&](std::size_t i) {
+      for (auto& [name, sum] : out[i].summaries) updates[{jobs[i].first, name}] = std::move(sum);
+      for (const callee_ref& callee : out[i].requests) {
+        for (const std::string& name : jobs[i].second) users[callee].insert({jobs[i].first, name});
+        if (known.size() < kMaxRemoteFunctions && known.insert(callee).second) next.insert(callee);
+      }
+      out[i] = {};
+    };
+    if (!run_in_order(jobs.size(), workers, work, done, cancelled)) return false;
+    for (auto& [ref, sum] : updates) {
+      auto it = table.find(ref);
+      bool plain = it == table.end() || it->second.passes_through();
+      bool same = (plain && sum.passes_through()) || (it != table.end() && it->second == sum);
+      if (!same) {
+        auto u = users.find(ref);
+        if (u != users.end()) next.insert(u->second.begin(), u->second.end());
+      }
+      table[ref] = std::move(sum);
+    }
+    dirty = std::move(next);
+  }
+  return true;
 }
 
 }  // namespace
@@ -2296,20 +2622,58 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
                                          const std::function<bool()>& cancelled, unsigned threads) {
   taint_summary summary;
   const unsigned workers = threads ? threads : default_analysis_threads();
-  // First pass: which functions of the project always return a literal.
+  const std::size_t n = files.files.size();
+  // First pass: which functions of the project always return a literal,
+  // the definitions of the call graph, and each file's calls.
   literal_functions literals;
+  call_resolver calls;
+  std::vector<std::string> surveyed(n);
   {
-    std::vector<std::vector<std::pair<std::string, bool>>> defs(files.files.size());
-    auto collect = [&](std::size_t i, unsigned) { defs[i] = file_literal_returns(root, files.files[i], spec); };
-    auto merge = [&](std::size_t i) { literals.add(defs[i]); defs[i].clear(); };
-    if (!run_in_order(files.files.size(), workers, collect, merge, cancelled)) {
-      return status(errc::closed, "taint analysis cancelled");
-    }
+    std::vector<file_facts> facts(n);
+    auto collect = [&](std::size_t i, unsigned) { facts[i] = facts_of(root, files.files[i], spec); };
+    auto merge = [&](std::size_t i) {
+      literals.add(facts[i].literals);
+      if (facts[i].defs) {
+        calls.add(static_cast<std::uint32_t>(i), files.files[i].path, files.files[i].lang, std::move(*facts[i].defs));
+      }
+      surveyed[i] = std::move(facts[i].calls);
+      facts[i] = {};
+    };
+    if (!run_in_order(n, workers, collect, merge, cancelled)) return status(errc::closed, "taint analysis cancelled");
   }
-  std::vector<file_result> results(files.files.size());
-  auto work = [&](std::size_t i, unsigned) { results[i] = analyze_file(root, files.files[i], spec, model, literals); };
-  auto done = [&](std::size_t i) {
-    file_result r = std::move(results[i]);
+  calls.finish();
+  // Second: the other files' functions those calls name, and their
+  // summaries (summarise: in rounds, with what they call in turn).
+  std::set<callee_ref> wanted;
+  {
+    std::vector<std::vector<callee_ref>> named(n);
+    auto resolve = [&](std::size_t i, unsigned) {
+      std::string_view rest = surveyed[i];
+      for (std::size_t end = rest.find('\n'); end != std::string_view::npos; end = rest.find('\n')) {
+        if (auto r = calls.resolve(static_cast<std::uint32_t>(i), rest.substr(0, end))) named[i].push_back(std::move(*r));
+        rest.remove_prefix(end + 1);
+      }
+      surveyed[i] = {};
+    };
+    auto merge = [&](std::size_t i) {
+      wanted.insert(named[i].begin(), named[i].end());
+      named[i] = {};
+    };
+    if (!run_in_order(n, workers, resolve, merge, cancelled)) return status(errc::closed, "taint analysis cancelled");
+  }
+  summary_table table;
+  std::set<callee_ref> known;
+  std::vector<inventory_note> round_notes;
+  if (!summarise(root, files, spec, literals, calls, std::move(wanted), known, table, workers, cancelled,
+                 round_notes)) {
+    return status(errc::closed, "taint analysis cancelled");
+  }
+  // Third: every file, once, with those summaries. A file whose calls
+  // reach only summarised functions (or none) is done: reported at once
+  // while no file before it waits, so findings stream in inventory order;
+  // a file with a call the survey missed waits for the fourth pass.
+  std::vector<file_result> results(n);
+  auto report = [&](file_result& r) {
     summary.files_analyzed += r.analyzed;
     summary.functions_analyzed += r.functions;
     if (r.note) summary.notes.push_back(std::move(*r.note));
@@ -2318,10 +2682,49 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
       ++summary.findings;
       on_finding(std::move(f));
     }
+    r = {};
   };
-  if (!run_in_order(files.files.size(), workers, work, done, cancelled)) {
+  auto settled = [&](const file_result& r) {
+    return std::all_of(r.requests.begin(), r.requests.end(), [&](const callee_ref& c) { return known.count(c) > 0; });
+  };
+  std::size_t reported = 0;
+  auto analyze = [&](std::size_t i, unsigned) {
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i)});
+  };
+  auto done = [&](std::size_t i) {
+    if (reported == i && settled(results[i])) report(results[reported++]);
+  };
+  if (!run_in_order(n, workers, analyze, done, cancelled)) return status(errc::closed, "taint analysis cancelled");
+  // Fourth: the summaries of what the survey missed, and the files whose
+  // calls reach one that says more than an unknown call, analysed again.
+  std::set<callee_ref> missed;
+  for (std::size_t i = reported; i < n; ++i) {
+    for (const callee_ref& c : results[i].requests) {
+      if (!known.count(c)) missed.insert(c);
+    }
+  }
+  if (!summarise(root, files, spec, literals, calls, missed, known, table, workers, cancelled, round_notes)) {
     return status(errc::closed, "taint analysis cancelled");
   }
+  std::vector<std::size_t> again;
+  for (std::size_t i = reported; i < n; ++i) {
+    for (const callee_ref& ref : results[i].requests) {
+      auto it = table.find(ref);
+      if (missed.count(ref) && it != table.end() && !it->second.passes_through()) {
+        again.push_back(i);
+        break;
+      }
+    }
+  }
+  auto reanalyze = [&](std::size_t k, unsigned) {
+    const std::size_t i = again[k];
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i)});
+  };
+  if (!run_in_order(again.size(), workers, reanalyze, [](std::size_t) {}, cancelled)) {
+    return status(errc::closed, "taint analysis cancelled");
+  }
+  for (std::size_t i = reported; i < n; ++i) report(results[i]);
+  for (inventory_note& note : round_notes) summary.notes.push_back(std::move(note));
   return summary;
 }
 

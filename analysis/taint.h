@@ -16,6 +16,9 @@
 // into statements (taint_statements.h, taint_go.h) and runs
 // a flow-sensitive pass over each function, with per-function summaries
 // (which parameters reach the return value or a sink) for calls inside the
+// file and, through the project's call graph (taint_calls.h), for calls
+// into another file's functions: a value passed into a function of another
+// file that sinks it is a finding at the call, its path going on into that
 // file. Precision comes first: unknown calls pass taint through, but
 // comparisons, casts and the listed sanitizers stop it, reassignment from a
 // clean value kills it, and branches (if, ternary, switch, match) whose
@@ -24,12 +27,17 @@
 //
 // Bounded work: a file's tokens, statements evaluated and summary depth
 // are capped (see taint.cpp); a file past a cap is left out with a note,
-// never an error, and so is a Ruby file that does not parse. Any bytes are
-// accepted.
+// never an error, and so is a Ruby file that does not parse. Cross-file
+// summaries are computed in at most 8 rounds for at most 100,000 functions;
+// past either cap the rest are unknown calls and a note says so. Any bytes
+// are accepted.
 //
 // Blocking (file I/O): run it on a worker thread. Files are analysed on
 // `threads` threads (0: default_analysis_threads(), see ordered_work.h);
-// findings and notes still come in inventory order, as with one.
+// findings and notes still come in inventory order, as with one (the
+// round-cap notes last). A file with a call into another file that the
+// first pass did not see is reported once that summary is known, so the
+// files after it wait with it.
 // Thread-safety: a loaded taint_spec is immutable and may be shared by any
 // number of runs at once; on_finding and `cancelled` are called on the
 // calling thread only, on_finding once per (rule, sink line).
@@ -104,7 +112,9 @@ result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
 // Ruby files (the rest are skipped silently). Handlers named by the model's entry points
 // (matched by file_path and function name, or by line) get tainted
 // parameters. Findings: source "taint", rule_id "<language>.taint.<class>",
-// line_start = the sink's line, fingerprint empty.
+// line_start = the sink's line (for a sink in another file: the line of this
+// file whose call leads there), fingerprint empty, path from source to sink (a
+// step in another file names it, finding.h).
 result<taint_summary> run_taint_analysis(const std::filesystem::path& root, const inventory& files,
                                          const taint_spec& spec, const threat_model& model,
                                          const std::function<void(finding)>& on_finding,

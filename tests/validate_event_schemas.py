@@ -313,12 +313,15 @@ SAMPLES = {
          ("extra property", variant(STAGE, scan_id=U3))]),
     ("scan.finding_added", 1): (
         [FINDING, variant(FINDING, severity="low", file="src/db.py", line=42, cwe=["CWE-89"]),
-         variant(FINDING, path=[{"line": 3, "note": "source: request.args"}, {"line": 9, "note": "sink: cursor.execute"}])],
+         variant(FINDING, path=[{"line": 3, "note": "source: request.args"}, {"line": 9, "note": "sink: cursor.execute"}]),
+         variant(FINDING, path=[{"line": 3, "note": "source: request.args"}, {"line": 4, "note": "call: run_query()"},
+                                {"line": 9, "note": "sink: cursor.execute", "file": "app/db.py"}])],
         [("unknown severity", variant(FINDING, severity="info")),
          ("missing title", variant(FINDING, drop=["title"])),
          ("empty title", variant(FINDING, title="")),
          ("finding_id not a uuid", variant(FINDING, finding_id="F-1")),
-         ("path step without a line", variant(FINDING, path=[{"note": "sink: eval"}]))]),
+         ("path step without a line", variant(FINDING, path=[{"note": "sink: eval"}])),
+         ("path step with an empty file", variant(FINDING, path=[{"line": 2, "note": "sink: eval", "file": ""}]))]),
     ("scan.completed", 1): (
         [COUNTS, {k: 0 for k in COUNTS}],
         [("negative count", variant(COUNTS, low_count=-1)),

@@ -204,6 +204,15 @@ TEST_CASE("a taint finding's path becomes the result's codeFlows, source first",
   CHECK_FALSE(has(r, flow + "/2"));
   // A pattern finding has no path, so no codeFlows.
   CHECK_FALSE(has(r, "/results/1/codeFlows"));
+
+  // A step in another file (a callee's sink) is located in that file.
+  f.path.push_back({21, "sink: cursor.execute", "app/db.py"});
+  REQUIRE(parser.parse(to_sarif({f}, {})).get(log) == simdjson::SUCCESS);
+  r = log.at_pointer("/runs/0").value_unsafe();
+  CHECK(str(r, flow + "/1/location/physicalLocation/artifactLocation/uri") == "app/views.py");
+  CHECK(str(r, flow + "/2/location/physicalLocation/artifactLocation/uri") == "app/db.py");
+  CHECK(str(r, flow + "/2/location/physicalLocation/artifactLocation/uriBaseId") == "SRCROOT");
+  CHECK(str(r, "/results/0/locations/0/physicalLocation/artifactLocation/uri") == "app/views.py");
 }
 
 TEST_CASE("SARIF text is escaped and repaired, and an empty scan is a valid log", "[analysis][sarif]") {

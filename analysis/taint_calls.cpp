@@ -1,0 +1,383 @@
+#include "analysis/taint_calls.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace heimdall::analysis::taint_detail {
+namespace {
+
+// Languages whose files call each other's functions.
+language family(language lang) { return lang == language::typescript ? language::javascript : lang; }
+
+std::vector<std::string> split_at(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      out.emplace_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts, std::size_t b, std::size_t e, char sep) {
+  std::string out;
+  for (std::size_t i = b; i < e; ++i) {
+    if (i > b) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string dir_of(std::string_view path) {
+  std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
+}
+
+// "a/./b/../c" -> "a/c"; nothing when it climbs above the root.
+std::optional<std::string> normalize(std::string_view path) {
+  std::vector<std::string> out;
+  for (std::string& part : split_at(path, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (out.empty()) return std::nullopt;
+      out.pop_back();
+    } else {
+      out.push_back(std::move(part));
+    }
+  }
+  return join(out, 0, out.size(), '/');
+}
+
+std::string strip_call(std::string s) {
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, "()") == 0) s.resize(s.size() - 2);
+  return s;
+}
+
+bool class_like(std::string_view name) { return !name.empty() && name.front() >= 'A' && name.front() <= 'Z'; }
+
+// Go: the token before a function's parameters is its name, and a `)`
+// before that closes a receiver.
+bool go_method(const stmt& s) {
+  return s.head.toks && s.head.b >= 3 && is((*s.head.toks)[s.head.b - 3], ")");
+}
+
+void collect(language lang, const std::vector<stmt>& block, const std::string& owner, bool callable,
+             file_definitions& out, int depth) {
+  if (depth > kMaxNesting) return;
+  for (const stmt& s : block) {
+    if (s.kind == stmt_kind::func && !s.name.empty()) {
+      std::string own = lang == language::go && go_method(s) ? "*" : owner;
+      // A constructor makes its object: no call returns what it returns.
+      bool constructor = (!owner.empty() && s.name == owner) || s.name == "constructor" || s.name == "__construct";
+      out.functions.push_back({std::string(s.name), own, callable && !constructor});
+      collect(lang, s.body, owner, false, out, depth + 1);
+      continue;
+    }
+    if (s.kind == stmt_kind::class_) {
+      if (!s.name.empty()) out.classes.emplace_back(s.name);
+      collect(lang, s.body, std::string(s.name), callable, out, depth + 1);
+      continue;
+    }
+    collect(lang, s.body, owner, false, out, depth + 1);
+    collect(lang, s.orelse, owner, false, out, depth + 1);
+    collect(lang, s.final_body, owner, false, out, depth + 1);
+    for (const auto& h : s.handlers) collect(lang, h, owner, false, out, depth + 1);
+  }
+}
+
+// Go: `import "a/b"`, `import x "a/b"`, `import ( ... )`: local name ->
+// path. From the tokens (the statements leave imports out), before the
+// first function: imports come first in a Go file.
+void go_imports(const std::vector<token>& toks, file_definitions& out) {
+  const auto n = static_cast<std::uint32_t>(toks.size());
+  for (std::uint32_t i = 0; i < n && !is(toks[i], "func"); ++i) {
+    if (!is(toks[i], "import") || i + 1 >= n) continue;
+    std::uint32_t b = i + 1, e = std::min(n, i + 3);
+    if (is(toks[b], "(")) e = matching(toks, b, n);
+    for (std::uint32_t k = b; k < e; ++k) {
+      const token& t = toks[k];
+      if (t.kind != tok::string || t.text.size() < 2) continue;
+      std::string path(t.text.substr(1, t.text.size() - 2));
+      std::string name = path.substr(path.rfind('/') + 1);
+      if (toks[k - 1].kind == tok::name && !is(toks[k - 1], "import")) name = std::string(toks[k - 1].text);
+      if (name != "_" && name != ".") out.go_imports.emplace_back(name, path);
+    }
+    i = e;
+  }
+}
+
+}  // namespace
+
+file_definitions collect_definitions(language lang, const std::vector<stmt>& top, const std::vector<token>& toks) {
+  file_definitions out;
+  collect(lang, top, "", true, out, 0);
+  if (lang == language::go) go_imports(toks, out);
+  return out;
+}
+
+std::uint64_t call_resolver::hash(std::string_view name) { return std::hash<std::string_view>{}(name); }
+
+std::uint64_t call_resolver::key(language lang, std::uint64_t name) {
+  return name ^ (static_cast<std::uint64_t>(family(lang)) * 0x9E3779B97F4A7C15ull);
+}
+
+void call_resolver::add(std::uint32_t file, std::string path, language lang, file_definitions defs) {
+  file_entry& e = files_[file];
+  e.path = std::move(path);
+  e.lang = lang;
+  e.go_imports = std::move(defs.go_imports);
+  e.functions.reserve(defs.functions.size());
+  for (const auto& d : defs.functions) {
+    definition x;
+    x.name = hash(d.name);
+    x.go_method = d.owner == "*";
+    x.member = !d.owner.empty() && !x.go_method;
+    if (x.member) x.owner = hash(d.owner);
+    x.callable = d.callable;
+    e.functions.push_back(x);
+    functions_.push_back({key(lang, x.name), file, 1});
+  }
+  for (const std::string& c : defs.classes) classes_[key(lang, hash(c))].push_back(file);
+}
+
+void call_resolver::finish() {
+  // One entry per name: its count, and its first file in inventory order.
+  std::sort(functions_.begin(), functions_.end(), [](const defined& a, const defined& b) {
+    return a.key != b.key ? a.key < b.key : a.file < b.file;
+  });
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < functions_.size(); ++i) {
+    if (out > 0 && functions_[out - 1].key == functions_[i].key) {
+      ++functions_[out - 1].count;
+    } else {
+      functions_[out++] = functions_[i];
+    }
+  }
+  functions_.resize(out);
+  functions_.shrink_to_fit();
+  for (const auto& [file, e] : files_) {
+    by_path_.emplace(e.path, file);
+    if (e.lang == language::go) go_dirs_[dir_of(e.path)].push_back(file);
+    if (e.lang != language::python) continue;
+    std::string module = e.path;
+    for (std::string_view ext : {".py", ".pyi"}) {
+      if (module.size() > ext.size() && module.compare(module.size() - ext.size(), ext.size(), ext) == 0) {
+        module.resize(module.size() - ext.size());
+      }
+    }
+    std::vector<std::string> parts = split_at(module, '/');
+    if (!parts.empty() && parts.back() == "__init__") parts.pop_back();
+    for (std::size_t b = 0; b < parts.size(); ++b) py_modules_[join(parts, b, parts.size(), '.')].push_back(file);
+  }
+}
+
+const call_resolver::file_entry* call_resolver::entry(std::uint32_t file) const {
+  auto it = files_.find(file);
+  return it == files_.end() ? nullptr : &it->second;
+}
+
+// `name` in `file`, defined there once, callable from outside, with the
+// given owner ("*": any class; "": module level).
+std::optional<callee_ref> call_resolver::in_file(std::uint32_t file, std::uint32_t from, const std::string& name,
+                                                 const std::string& owner) const {
+  const file_entry* e = entry(file);
+  if (!e || file == from) return std::nullopt;
+  const std::uint64_t id = hash(name);
+  const definition* found = nullptr;
+  for (const definition& d : e->functions) {
+    if (d.name != id) continue;
+    if (found) return std::nullopt;  // defined twice in the file
+    found = &d;
+  }
+  if (!found || !found->callable) return std::nullopt;
+  bool owned = owner == "*"   ? found->member
+               : owner.empty() ? !found->member && !found->go_method
+                               : found->member && found->owner == hash(owner);
+  if (!owned) return std::nullopt;
+  return callee_ref{file, name};
+}
+
+std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string_view path) const {
+  const file_entry* caller = entry(from);
+  if (!caller || path.empty()) return std::nullopt;
+  const language lang = family(caller->lang);
+  // Whatever the path, it names its last part: a name no file defines is no
+  // function of the project (most calls are the library's).
+  const std::size_t dot = path.rfind('.');
+  if (!definitions(lang, dot == std::string_view::npos ? path : path.substr(dot + 1))) return std::nullopt;
+  bool method = false;
+  for (std::string_view self : {"self.", "this.", "$this."}) {
+    if (path.substr(0, self.size()) == self) {
+      path.remove_prefix(self.size());
+      method = true;
+    }
+  }
+  if (path.find_first_of(".()[") == std::string_view::npos) {
+    std::string name(path);
+    const defined* d = definitions(lang, name);
+    if (lang == language::go && d->count > 1) {  // the same package (the file's directory) first
+      std::optional<callee_ref> found;
+      auto dir = go_dirs_.find(dir_of(caller->path));
+      for (std::uint32_t f : dir == go_dirs_.end() ? std::vector<std::uint32_t>{} : dir->second) {
+        if (auto r = in_file(f, from, name, "")) {
+          if (found) return std::nullopt;
+          found = r;
+        }
+      }
+      if (found) return found;
+    }
+    return unique(from, name, method);
+  }
+  if (method) return std::nullopt;
+  if (lang == language::javascript) {
+    if (path.substr(0, 2) == "./" || path.substr(0, 3) == "../") return javascript(from, path);
+    return std::nullopt;
+  }
+  if (lang == language::python) {
+    int dots = 0;
+    while (static_cast<std::size_t>(dots) < path.size() && path[dots] == '.') ++dots;
+    std::vector<std::string> parts = split_at(path.substr(dots), '.');
+    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) return std::nullopt;
+    return python(from, parts, dots);
+  }
+  std::vector<std::string> parts = split_at(path, '.');
+  if (parts.size() < 2 || std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+    return std::nullopt;
+  }
+  if (lang == language::go) return go(from, parts);
+  if (lang == language::java || lang == language::php) return by_class(from, lang, parts);
+  return std::nullopt;
+}
+
+const call_resolver::defined* call_resolver::definitions(language lang, std::string_view name) const {
+  const std::uint64_t k = key(lang, hash(name));
+  auto it = std::lower_bound(functions_.begin(), functions_.end(), k,
+                             [](const defined& d, std::uint64_t x) { return d.key < x; });
+  return it != functions_.end() && it->key == k ? &*it : nullptr;
+}
+
+// `f` alone: defined exactly once by the project in the caller's language.
+std::optional<callee_ref> call_resolver::unique(std::uint32_t from, const std::string& name, bool method) const {
+  const file_entry* caller = entry(from);
+  const defined* d = definitions(caller->lang, name);
+  if (!d || d->count != 1) return std::nullopt;
+  const std::uint32_t file = d->file;
+  // A bare call reaches a module-level function, `self.f` / `this.f` a
+  // method (of a base class); in Java a bare call may be either.
+  const bool java = family(caller->lang) == language::java;
+  if (!method || java) {
+    if (auto r = in_file(file, from, name, "")) return r;
+  }
+  if (method || java) return in_file(file, from, name, "*");
+  return std::nullopt;
+}
+
+std::optional<callee_ref> call_resolver::python(std::uint32_t from, const std::vector<std::string>& parts,
+                                                int dots) const {
+  // The function (or Class.method) after a module of `k` parts.
+  auto tail = [&](std::uint32_t file, std::size_t k) -> std::optional<callee_ref> {
+    if (parts.size() == k + 1) return in_file(file, from, parts[k], "");
+    if (parts.size() == k + 2) return in_file(file, from, parts[k + 1], strip_call(parts[k]));
+    return std::nullopt;
+  };
+  if (dots > 0) {  // relative to the caller's package, one level up per dot after the first
+    std::string base = dir_of(entry(from)->path);
+    for (int d = 1; d < dots; ++d) {
+      if (base.empty()) return std::nullopt;
+      base = dir_of(base);
+    }
+    for (std::size_t k = parts.size(); k-- > 0;) {
+      if (parts.size() > k + 2) break;
+      std::string module = base;
+      for (std::size_t i = 0; i < k; ++i) module += (module.empty() ? "" : "/") + parts[i];
+      for (const std::string& file : {module + ".py", module + (module.empty() ? "" : "/") + "__init__.py"}) {
+        auto it = by_path_.find(file);
+        if (it != by_path_.end()) return tail(it->second, k);
+      }
+    }
+    return std::nullopt;
+  }
+  for (std::size_t k = parts.size() - 1; k >= 1; --k) {
+    if (parts.size() > k + 2) break;
+    auto it = py_modules_.find(join(parts, 0, k, '.'));
+    if (it == py_modules_.end()) continue;
+    if (it->second.size() != 1) return std::nullopt;  // two modules of that name: either could be imported
+    return tail(it->second.front(), k);
+  }
+  return std::nullopt;
+}
+
+std::optional<callee_ref> call_resolver::javascript(std::uint32_t from, std::string_view path) const {
+  const std::size_t slash = path.rfind('/');
+  for (std::size_t p = path.find('.', slash); p != std::string_view::npos; p = path.find('.', p + 1)) {
+    auto spec = normalize(dir_of(entry(from)->path) + "/" + std::string(path.substr(0, p)));
+    if (!spec) return std::nullopt;
+    for (std::string_view ext : {"", ".js", ".ts", ".jsx", ".tsx", ".mjs", ".cjs", "/index.js", "/index.ts"}) {
+      auto it = by_path_.find(*spec + std::string(ext));
+      if (it == by_path_.end()) continue;
+      // `./x.js.f` is file x.js's f, not x's js.f: a later split may fit.
+      std::vector<std::string> rest = split_at(path.substr(p + 1), '.');
+      std::optional<callee_ref> r;
+      if (rest.size() == 1) r = in_file(it->second, from, rest[0], "");
+      if (rest.size() == 2) r = in_file(it->second, from, rest[1], strip_call(rest[0]));
+      if (r) return r;
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+// Java `[a.b.]Class[()].f`, PHP `Class::f`: a class the project defines once
+// (or, qualified, the one whose file the package path names).
+std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language lang,
+                                                  const std::vector<std::string>& parts) const {
+  const std::size_t n = parts.size();
+  std::string owner = strip_call(parts[n - 2]);
+  if (!class_like(owner)) return std::nullopt;
+  for (std::size_t i = 0; i + 2 < n; ++i) {
+    if (parts[i].find('(') != std::string::npos) return std::nullopt;  // `a().B.f`: not a class path
+  }
+  auto it = classes_.find(key(lang, hash(owner)));
+  if (it == classes_.end()) return std::nullopt;
+  std::vector<std::uint32_t> files = it->second;
+  if (files.size() > 1 && n > 2 && lang == language::java) {
+    const std::string tail = "/" + join(parts, 0, n - 2, '/') + "/" + owner + ".java";
+    files.erase(std::remove_if(files.begin(), files.end(),
+                               [&](std::uint32_t f) {
+                                 const std::string& p = entry(f)->path;
+                                 return p.size() < tail.size() ||
+                                        p.compare(p.size() - tail.size(), tail.size(), tail) != 0;
+                               }),
+                files.end());
+  }
+  if (files.size() != 1) return std::nullopt;
+  return in_file(files.front(), from, parts[n - 1], owner);
+}
+
+// Go `pkg.F`: pkg an import of the caller whose path ends with a directory
+// of the project (the longest such ending).
+std::optional<callee_ref> call_resolver::go(std::uint32_t from, const std::vector<std::string>& parts) const {
+  if (parts.size() != 2) return std::nullopt;
+  for (const auto& [name, import] : entry(from)->go_imports) {
+    if (name != parts[0]) continue;
+    std::vector<std::string> segments = split_at(import, '/');
+    for (std::size_t b = 0; b < segments.size(); ++b) {
+      auto dir = go_dirs_.find(join(segments, b, segments.size(), '/'));
+      if (dir == go_dirs_.end()) continue;
+      std::optional<callee_ref> found;
+      for (std::uint32_t f : dir->second) {
+        if (auto r = in_file(f, from, parts[1], "")) {
+          if (found) return std::nullopt;
+          found = r;
+        }
+      }
+      return found;
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace heimdall::analysis::taint_detail

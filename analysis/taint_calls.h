@@ -1,0 +1,134 @@
+// taint_calls: the project's call graph across files, as the taint engine
+// needs it — which function of *another* file a call names, so that
+// function's summary (taint_summaries.h) can stand for the call.
+//
+// A call resolves only when the language says which definition it calls:
+//  - Python: the dotted path after import aliases (`from pkg.mod import f`,
+//    `import pkg.mod as m; m.f()`, relative `from .mod import f`) names a
+//    module file of the project (`pkg/mod.py`, `pkg/mod/__init__.py`,
+//    matched on the path's last components) and a function in it, or a
+//    method `mod.Class.f` / `mod.Class().f`;
+//  - JavaScript/TypeScript: a relative module (`require('./x')`,
+//    `import {f} from './x'`, `import * as m from './x'`) names a file
+//    (with the usual extensions or `/index`) and a function in it;
+//  - Java: `Class.f(...)`, `new Class().f(...)`, `a.b.Class.f(...)` with
+//    Class defined by exactly one file of the project (an imported or
+//    same-package class alike), and f a method of that class;
+//  - Go: `pkg.F(...)` where pkg is the file's import whose path ends with
+//    a directory of the project, and F a function (no receiver) of exactly
+//    one file of that directory; a bare `F(...)` in the file's own
+//    directory (same package);
+//  - PHP: `Class::m(...)` with Class defined once in the project;
+//  - any language: a bare `f(...)` (a module-level function; Java: or a
+//    method) or `self.f(...)` / `this.f(...)` (a method, of a base class)
+//    when the project defines that name exactly once in the language (any
+//    other definition, in any file or class, could be the one called — the
+//    rule taint_constants.h uses).
+// And in every case the target file defines the name exactly once (so the
+// analysis of that file knows which definition it summarises), and the
+// target is not the calling file (calls within a file are the file's own
+// business). Anything else stays unresolved: an unknown call.
+//
+// Filled once per run (add() per file, then finish()); immutable after, and
+// then safe to share between threads. Never fails: what cannot be resolved
+// is nothing.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "analysis/language.h"
+#include "analysis/taint_statements.h"
+
+namespace heimdall::analysis::taint_detail {
+
+// A function of the project: its file (the caller's numbering, the
+// inventory index) and its name, which the file defines exactly once.
+struct callee_ref {
+  std::uint32_t file = 0;
+  std::string name;
+  friend bool operator<(const callee_ref& a, const callee_ref& b) {
+    return a.file != b.file ? a.file < b.file : a.name < b.name;
+  }
+  friend bool operator==(const callee_ref& a, const callee_ref& b) { return a.file == b.file && a.name == b.name; }
+};
+
+// What resolution needs of one file: its function and class definitions
+// (at any depth) and, for Go, its imports.
+struct file_definitions {
+  struct definition {
+    std::string name;
+    std::string owner;  // the enclosing class ("" at module level; Go: "*" for a method)
+    bool callable = false;  // at module level or directly in a class body (not nested in a function)
+  };
+  std::vector<definition> functions;
+  std::vector<std::string> classes;
+  std::vector<std::pair<std::string, std::string>> go_imports;  // local name -> import path
+};
+
+// From one file's statements and (for Go's imports) its tokens.
+file_definitions collect_definitions(language lang, const std::vector<stmt>& top, const std::vector<token>& toks);
+
+class call_resolver {
+ public:
+  void add(std::uint32_t file, std::string path, language lang, file_definitions defs);
+  void finish();
+
+  // The function of another file that the call `path` (the callee as the
+  // engine canonicalised it: import aliases applied, `()` after a call,
+  // e.g. "pkg.mod.f", "./x.f", "a.b.Helper().run", "f") in file `from`
+  // names; nothing when it is not sure.
+  std::optional<callee_ref> resolve(std::uint32_t from, std::string_view path) const;
+
+ private:
+  // Names are kept as 64-bit hashes: a large tree defines hundreds of
+  // thousands of functions, and their names would be most of the index. A
+  // collision can only make a name look defined twice (unresolved), or, at
+  // odds of one in 2^64 per pair, stand for another.
+  struct definition {
+    std::uint64_t name = 0, owner = 0;  // owner: the class's hash when `member`
+    bool member = false;                // defined directly in a class body
+    bool go_method = false;             // Go: declared with a receiver
+    bool callable = false;
+  };
+  struct file_entry {
+    std::string path;
+    language lang = language::unknown;
+    std::vector<definition> functions;
+    std::vector<std::pair<std::string, std::string>> go_imports;
+  };
+  struct defined {  // a function name's definitions in the project
+    std::uint64_t key = 0;   // see key()
+    std::uint32_t file = 0;  // the first one's
+    std::uint32_t count = 0;
+  };
+  static std::uint64_t hash(std::string_view name);
+  static std::uint64_t key(language lang, std::uint64_t name);
+  const defined* definitions(language lang, std::string_view name) const;  // null: none
+  const file_entry* entry(std::uint32_t file) const;
+  std::optional<callee_ref> in_file(std::uint32_t file, std::uint32_t from, const std::string& name,
+                                    const std::string& owner) const;
+  std::optional<callee_ref> python(std::uint32_t from, const std::vector<std::string>& parts, int dots) const;
+  std::optional<callee_ref> javascript(std::uint32_t from, std::string_view path) const;
+  std::optional<callee_ref> by_class(std::uint32_t from, language family, const std::vector<std::string>& parts) const;
+  std::optional<callee_ref> go(std::uint32_t from, const std::vector<std::string>& parts) const;
+  std::optional<callee_ref> unique(std::uint32_t from, const std::string& name, bool method) const;
+
+  std::map<std::uint32_t, file_entry> files_;
+  std::unordered_map<std::string, std::uint32_t> by_path_;
+  // Python: every dotted suffix of a module's path ("a.b.c", "b.c", "c") -> its files.
+  std::unordered_map<std::string, std::vector<std::uint32_t>> py_modules_;
+  // Function names by key (sorted by finish(); add() appends one per
+  // definition), classes by key -> every file, once per definition.
+  std::vector<defined> functions_;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> classes_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> go_dirs_;  // directory -> its Go files
+};
+
+}  // namespace heimdall::analysis::taint_detail
