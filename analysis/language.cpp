@@ -203,6 +203,23 @@ bool is_comment_line(language lang, std::string_view text) {
          (text.size() == 1 || text[1] == ' ' || text[1] == '\t' || text[1] == '/');
 }
 
+bool is_programming_language(language lang) {
+  switch (lang) {
+    case language::python:
+    case language::javascript:
+    case language::typescript:
+    case language::java:
+    case language::go:
+    case language::php:
+    case language::ruby:
+    case language::c:
+    case language::cpp:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool is_type_declarations(std::string_view path) {
   for (std::string_view suffix : {".d.ts", ".d.mts", ".d.cts"}) {
     if (path.size() > suffix.size() && path.substr(path.size() - suffix.size()) == suffix) return true;

@@ -61,6 +61,12 @@ std::span<const comment_delimiter> comment_delimiters(language lang);
 // attribute ("#[Route]") is code.
 bool is_comment_line(language lang, std::string_view text);
 
+// A programming language the analysis knows (Python, JavaScript,
+// TypeScript, Java, Go, PHP, Ruby, C, C++), as opposed to configuration,
+// markup and shell: each has a tree-sitter grammar (syntax.h), and in each
+// a word without quotes is a name, not a value.
+bool is_programming_language(language lang);
+
 // A TypeScript declaration file (.d.ts, .d.mts, .d.cts): types only, no
 // code that runs, so no code rule applies (`eval(script: string): void` is
 // a method's signature, not a call).

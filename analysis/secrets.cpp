@@ -135,28 +135,11 @@ bool looks_like_code(std::string_view v) {
   return true;
 }
 
-// A programming language, where a name written without quotes is a
-// variable (`withCredentials: defaultToConfig2`), never a literal secret; in
+// In a programming language a name written without quotes is a variable
+// (`withCredentials: defaultToConfig2`), never a literal secret; in
 // configuration (YAML, .env, properties) it is the value itself. (A value
 // inside a string, `"...?api_key=8f7d..."`, has no quote before it either,
-// but is seldom a bare name: see is_identifier.)
-bool unquoted_value_is_code(language lang) {
-  switch (lang) {
-    case language::python:
-    case language::javascript:
-    case language::typescript:
-    case language::java:
-    case language::go:
-    case language::php:
-    case language::ruby:
-    case language::c:
-    case language::cpp:
-      return true;
-    default:
-      return false;
-  }
-}
-
+// but is seldom a bare name.)
 bool is_identifier(std::string_view v) {
   return !v.empty() && !(v[0] >= '0' && v[0] <= '9') &&
          all_of_set(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
@@ -456,7 +439,7 @@ std::vector<finding> find_secrets(const secret_detector& detector, std::string_v
   std::vector<finding> out;
   const auto& compiled = *detector.compiled_;
   const auto& rules = detector.rules_;
-  const bool code = unquoted_value_is_code(detect_language(path, content.substr(0, std::min<std::size_t>(content.size(), 256))));
+  const bool code = is_programming_language(detect_language(path, content.substr(0, std::min<std::size_t>(content.size(), 256))));
 
   // Which detectors can match anywhere: one DFA pass. If the DFA gives up,
   // every detector runs.

@@ -48,20 +48,9 @@ std::string_view parse_outcome_name(parse_outcome outcome) {
 }
 
 std::string_view grammar_name(language lang, std::string_view path) {
-  switch (lang) {
-    case language::typescript: return ends_with(path, ".tsx") ? "tsx" : "typescript";
-    case language::python:
-    case language::javascript:
-    case language::java:
-    case language::go:
-    case language::php:
-    case language::ruby:
-    case language::c:
-    case language::cpp:
-      return language_name(lang);
-    default:
-      return {};
-  }
+  if (!is_programming_language(lang)) return {};
+  if (lang == language::typescript) return ends_with(path, ".tsx") ? "tsx" : "typescript";
+  return language_name(lang);
 }
 
 const TSLanguage* grammar_for(language lang, std::string_view path) {
