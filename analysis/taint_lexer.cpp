@@ -30,12 +30,6 @@ constexpr std::array<std::string_view, 35> kJsOps = {
     "==",   "!=",  "<=",  ">=",  "+=",  "-=",  "*=",  "/=",  "%=",  "&=",  "|=",  "^=",
     "&&",   "||",  "??",  "?.",  "++",  "--",  "**",  "<<",  ">>",  "::",  "->"};
 
-// A span of an interpolated expression found inside a string literal.
-struct embedded {
-  std::size_t begin, end;
-  int line;
-};
-
 // ---------------------------------------------------------------- Python
 
 struct py_string_prefix {
@@ -247,19 +241,12 @@ class python_lexer {
   void add_parts(std::size_t index, std::vector<token>& tokens, std::string_view s,
                  const std::vector<embedded>& parts) {
     if (depth_ >= kMaxInterpolationDepth) return;
-    // Slots first: nested fields lexed below append their own parts after them.
-    auto first = static_cast<std::uint32_t>(out_.parts.size());
-    out_.parts.resize(out_.parts.size() + parts.size());
-    for (std::size_t k = 0; k < parts.size(); ++k) {
-      std::vector<token> sub;
+    lex_embedded(out_, tokens, index, s, parts, [&](std::string_view text, int line, std::vector<token>& sub) {
       python_lexer inner(out_, depth_ + 1);
       inner.count_ = count_;
-      inner.run(s.substr(parts[k].begin, parts[k].end - parts[k].begin), parts[k].line, sub, false);
+      inner.run(text, line, sub, false);
       count_ = inner.count_;
-      out_.parts[first + k] = std::move(sub);
-    }
-    tokens[index].part_begin = first;
-    tokens[index].part_end = first + static_cast<std::uint32_t>(parts.size());
+    });
   }
 
   lexed_file& out_;
@@ -424,18 +411,12 @@ class js_lexer {
       nl = false;
       tokens.push_back(t);
       if (!parts.empty() && depth_ < kMaxInterpolationDepth) {
-        auto first = static_cast<std::uint32_t>(out_.parts.size());
-        out_.parts.resize(out_.parts.size() + parts.size());
-        for (std::size_t k = 0; k < parts.size(); ++k) {
-          std::vector<token> sub;
+        lex_embedded(out_, tokens, tokens.size() - 1, s, parts, [&](std::string_view text, int ln, std::vector<token>& sub) {
           js_lexer inner(out_, depth_ + 1);
           inner.count_ = count_;
-          inner.run(s.substr(parts[k].begin, parts[k].end - parts[k].begin), parts[k].line, sub);
+          inner.run(text, ln, sub);
           count_ = inner.count_;
-          out_.parts[first + k] = std::move(sub);
-        }
-        tokens.back().part_begin = first;
-        tokens.back().part_end = first + static_cast<std::uint32_t>(parts.size());
+        });
       }
     }
   }

@@ -55,6 +55,32 @@ struct lexed_file {
 inline constexpr std::size_t kMaxTokens = 1u << 20;
 inline constexpr int kMaxInterpolationDepth = 8;
 
+// An interpolated expression found inside a string literal: [begin, end) of
+// the source the lexer reads, and the line it starts on.
+struct embedded {
+  std::size_t begin, end;
+  int line;
+};
+
+// Lexes each of `parts` (expressions embedded in the string token
+// tokens[owner]) into its own token list in out.parts, and points the token
+// at them. The slots are taken first: the nested lexers append the parts of
+// deeper fields after them. lex_one(text, line, tokens) runs a lexer one
+// interpolation level deeper on one expression.
+template <class LexOne>
+void lex_embedded(lexed_file& out, std::vector<token>& tokens, std::size_t owner, std::string_view s,
+                  const std::vector<embedded>& parts, LexOne&& lex_one) {
+  const auto first = static_cast<std::uint32_t>(out.parts.size());
+  out.parts.resize(out.parts.size() + parts.size());
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    std::vector<token> sub;
+    lex_one(s.substr(parts[k].begin, parts[k].end - parts[k].begin), parts[k].line, sub);
+    out.parts[first + k] = std::move(sub);
+  }
+  tokens[owner].part_begin = first;
+  tokens[owner].part_end = first + static_cast<std::uint32_t>(parts.size());
+}
+
 // Token tests the parser and the engine make on every token. The first
 // byte is compared before the rest: nearly every test fails there, and a
 // memcmp call per test was a fifth of the hunt stage's time.

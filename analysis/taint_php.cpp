@@ -53,12 +53,6 @@ std::size_t cast_length(std::string_view s, std::size_t i) {
   return j < s.size() && s[j] == ')' ? j + 1 - i : 0;
 }
 
-// An interpolated expression inside a string: [begin, end) of the content.
-struct embedded {
-  std::size_t begin, end;
-  int line;
-};
-
 // The end of `$name`, `$name[...]` or `$name->member` at s[i] ('$').
 std::size_t simple_interpolation_end(std::string_view s, std::size_t i, std::size_t stop) {
   std::size_t j = i + 1;
@@ -336,18 +330,12 @@ class php_lexer {
   }
 
   void lex_parts(const std::vector<embedded>& parts) {
-    auto first = static_cast<std::uint32_t>(out_.parts.size());
-    out_.parts.resize(out_.parts.size() + parts.size());
-    for (std::size_t k = 0; k < parts.size(); ++k) {
-      std::vector<token> sub;
+    lex_embedded(out_, *toks_, toks_->size() - 1, s_, parts, [&](std::string_view text, int line, std::vector<token>& sub) {
       php_lexer inner(out_, depth_ + 1);
       inner.count_ = count_;
-      inner.run(s_.substr(parts[k].begin, parts[k].end - parts[k].begin), parts[k].line, sub, true);
+      inner.run(text, line, sub, true);
       count_ = inner.count_;
-      out_.parts[first + k] = std::move(sub);
-    }
-    toks_->back().part_begin = first;
-    toks_->back().part_end = first + static_cast<std::uint32_t>(parts.size());
+    });
   }
 
   lexed_file& out_;
