@@ -98,13 +98,7 @@ class go_parser {
   explicit go_parser(const std::vector<token>& toks) : toks_(toks) {}
 
   std::vector<stmt> statements(std::uint32_t b, std::uint32_t e, int depth) {
-    std::vector<stmt> out;
-    std::uint32_t i = b;
-    while (i < e) {
-      std::uint32_t next = one(i, e, depth, out);
-      i = next > i ? next : i + 1;  // always progress
-    }
-    return out;
+    return brace_statements(b, e, [&](std::uint32_t i, std::vector<stmt>& out) { return one(i, e, depth, out); });
   }
 
   // The end of a simple statement starting at i: `stop` is its last token's

@@ -245,13 +245,7 @@ class js_parser {
       : toks_(toks), java_(java), php_(php) {}
 
   std::vector<stmt> statements(std::uint32_t b, std::uint32_t e, int depth) {
-    std::vector<stmt> out;
-    std::uint32_t i = b;
-    while (i < e) {
-      std::uint32_t next = one(i, e, depth, out);
-      i = next > i ? next : i + 1;  // always progress
-    }
-    return out;
+    return brace_statements(b, e, [&](std::uint32_t i, std::vector<stmt>& out) { return one(i, e, depth, out); });
   }
 
   // The end of a simple statement starting at i (past its ';').

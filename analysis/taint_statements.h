@@ -81,6 +81,19 @@ std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32
 // Index of the bracket closing the one at toks[i] (or e when unbalanced).
 std::uint32_t matching(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e);
 
+// The statements of a brace language's tokens [b, e): `one(i, out)` parses
+// the statement at toks[i] into `out` and returns where the next begins; one
+// that takes nothing is stepped over, so the loop always ends.
+template <class ParseOne>
+std::vector<stmt> brace_statements(std::uint32_t b, std::uint32_t e, ParseOne one) {
+  std::vector<stmt> out;
+  for (std::uint32_t i = b; i < e;) {
+    std::uint32_t next = one(i, out);
+    i = next > i ? next : i + 1;
+  }
+  return out;
+}
+
 // The end of a simple statement of a brace language (JavaScript, Java, PHP,
 // Go) from toks[i], before e: at a ';' outside brackets (the result is past
 // it), at a bracket closing one the statement did not open, or before a
