@@ -222,7 +222,7 @@ bool is_programming_language(language lang) {
 
 bool is_type_declarations(std::string_view path) {
   for (std::string_view suffix : {".d.ts", ".d.mts", ".d.cts"}) {
-    if (path.size() > suffix.size() && path.substr(path.size() - suffix.size()) == suffix) return true;
+    if (path.size() > suffix.size() && path.ends_with(suffix)) return true;
   }
   return false;
 }

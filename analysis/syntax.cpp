@@ -10,10 +10,6 @@ namespace {
 // A parse this slow is a pathological file; the pattern rules still run.
 constexpr std::uint64_t kParseTimeoutMicros = 5'000'000;
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Bytes under ERROR nodes, not counting ERROR nodes inside others.
 std::size_t error_bytes(TSNode node) {
   if (std::string_view(ts_node_type(node)) == "ERROR") return ts_node_end_byte(node) - ts_node_start_byte(node);
@@ -49,7 +45,7 @@ std::string_view parse_outcome_name(parse_outcome outcome) {
 
 std::string_view grammar_name(language lang, std::string_view path) {
   if (!is_programming_language(lang)) return {};
-  if (lang == language::typescript) return ends_with(path, ".tsx") ? "tsx" : "typescript";
+  if (lang == language::typescript) return path.ends_with(".tsx") ? "tsx" : "typescript";
   return language_name(lang);
 }
 
