@@ -90,6 +90,8 @@ result<secret_detector> build_secret_detector(std::vector<secret_rule> rules, st
 // Every secret in `content` (LF or CRLF lines), ordered by line then
 // position. At most one finding per secret occurrence: where a specific
 // detector and the generic one match the same bytes, the specific one wins.
+// In a programming language (detect_language of `path`, is_programming_language)
+// the generic detector skips a bare name written without quotes: a variable.
 // source "secrets", rule_id "secrets.<id>", 1-based lines.
 std::vector<finding> find_secrets(const secret_detector& detector, std::string_view path,
                                   std::string_view content);
