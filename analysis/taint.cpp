@@ -93,7 +93,11 @@ struct taint_val {
 taint_val join(const taint_val& a, const taint_val& b) {
   if (!a.any()) return b;
   if (!b.any()) return a;
-  taint_val r = (a.src || !b.src) ? a : b;
+  // The origin reported is the more exposed one: request data over local
+  // input over none. It sets the severity, and whether a class that local
+  // input is no attack on (vuln_class::local_input) is reported at all.
+  auto exposure = [](const taint_val& t) { return t.src ? (t.o.request ? 2 : 1) : 0; };
+  taint_val r = exposure(a) >= exposure(b) ? a : b;
   r.src = a.src || b.src;
   r.params = a.params | b.params;
   r.sanitized = a.sanitized & b.sanitized;

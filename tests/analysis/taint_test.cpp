@@ -377,9 +377,13 @@ TEST_CASE("local input naming a file or a URL is no path traversal or SSRF", "[t
   auto found = scan("tool.py", code);
   CHECK_FALSE(has(found, "python.taint.path"));
   CHECK(has(found, "python.taint.cmdi", 5));
-  // A request's data naming a file still is.
+  // A request's data naming a file still is, also joined to local input.
   CHECK(has(scan("r.py", kFlask + "@app.route('/f')\ndef f():\n    return open(request.args['n']).read()\n"),
             "python.taint.path", 5));
+  auto mixed = scan("m.py", kFlask + "import os\n@app.route('/f')\ndef f():\n"
+                                     "    return open(os.environ['BASE'] + request.args['n']).read()\n");
+  REQUIRE(has(mixed, "python.taint.path", 6));
+  CHECK(mixed[0].severity == severity::high);  // the request's severity, not local input's lower one
 
   // A command-line entry point's parameters are local input too.
   const std::string cli = "import os\n\ndef main(args):\n    open(args[0])\n    os.system(args[1])\n";
