@@ -241,10 +241,10 @@ class python_lexer {
   void add_parts(std::size_t index, std::vector<token>& tokens, std::string_view s,
                  const std::vector<embedded>& parts) {
     if (depth_ >= kMaxInterpolationDepth) return;
-    lex_embedded(out_, tokens, index, s, parts, [&](std::string_view text, int line, std::vector<token>& sub) {
+    lex_embedded(out_, tokens, index, parts.size(), [&](std::size_t k, std::vector<token>& part) {
       python_lexer inner(out_, depth_ + 1);
       inner.count_ = count_;
-      inner.run(text, line, sub, false);
+      inner.run(parts[k].text(s), parts[k].line, part, false);
       count_ = inner.count_;
     });
   }
@@ -411,10 +411,10 @@ class js_lexer {
       nl = false;
       tokens.push_back(t);
       if (!parts.empty() && depth_ < kMaxInterpolationDepth) {
-        lex_embedded(out_, tokens, tokens.size() - 1, s, parts, [&](std::string_view text, int ln, std::vector<token>& sub) {
+        lex_embedded(out_, tokens, tokens.size() - 1, parts.size(), [&](std::size_t k, std::vector<token>& part) {
           js_lexer inner(out_, depth_ + 1);
           inner.count_ = count_;
-          inner.run(text, ln, sub);
+          inner.run(parts[k].text(s), parts[k].line, part);
           count_ = inner.count_;
         });
       }

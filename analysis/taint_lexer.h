@@ -60,25 +60,24 @@ inline constexpr int kMaxInterpolationDepth = 8;
 struct embedded {
   std::size_t begin, end;
   int line;
+  std::string_view text(std::string_view source) const { return source.substr(begin, end - begin); }
 };
 
-// Lexes each of `parts` (expressions embedded in the string token
-// tokens[owner]) into its own token list in out.parts, and points the token
-// at them. The slots are taken first: the nested lexers append the parts of
-// deeper fields after them. lex_one(text, line, tokens) runs a lexer one
-// interpolation level deeper on one expression.
-template <class LexOne>
-void lex_embedded(lexed_file& out, std::vector<token>& tokens, std::size_t owner, std::string_view s,
-                  const std::vector<embedded>& parts, LexOne&& lex_one) {
+// Gives the string token tokens[owner] its `count` embedded expressions:
+// lex_part(k, part) writes the k-th one's tokens into `part` (a lexer one
+// interpolation level deeper), each kept in out.parts. The slots are taken
+// first: the nested lexers append the parts of deeper fields after them.
+template <class LexPart>
+void lex_embedded(lexed_file& out, std::vector<token>& tokens, std::size_t owner, std::size_t count, LexPart&& lex_part) {
   const auto first = static_cast<std::uint32_t>(out.parts.size());
-  out.parts.resize(out.parts.size() + parts.size());
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    std::vector<token> sub;
-    lex_one(s.substr(parts[k].begin, parts[k].end - parts[k].begin), parts[k].line, sub);
-    out.parts[first + k] = std::move(sub);
+  out.parts.resize(out.parts.size() + count);
+  for (std::size_t k = 0; k < count; ++k) {
+    std::vector<token> part;
+    lex_part(k, part);
+    out.parts[first + k] = std::move(part);
   }
   tokens[owner].part_begin = first;
-  tokens[owner].part_end = first + static_cast<std::uint32_t>(parts.size());
+  tokens[owner].part_end = first + static_cast<std::uint32_t>(count);
 }
 
 // Token tests the parser and the engine make on every token. The first

@@ -330,10 +330,10 @@ class php_lexer {
   }
 
   void lex_parts(const std::vector<embedded>& parts) {
-    lex_embedded(out_, *toks_, toks_->size() - 1, s_, parts, [&](std::string_view text, int line, std::vector<token>& sub) {
+    lex_embedded(out_, *toks_, toks_->size() - 1, parts.size(), [&](std::size_t k, std::vector<token>& part) {
       php_lexer inner(out_, depth_ + 1);
       inner.count_ = count_;
-      inner.run(text, line, sub, true);
+      inner.run(parts[k].text(s_), parts[k].line, part, true);
       count_ = inner.count_;
     });
   }

@@ -718,21 +718,14 @@ class ruby_writer {
     body += '"';
     emit(tok::string, made(std::move(body)), line(n));
     if (embedded.empty() || toks_->empty() || out_.truncated || interpolation_depth_ >= kMaxInterpolationDepth) return;
-    std::size_t at = toks_->size() - 1;
-    auto first = static_cast<std::uint32_t>(out_.parts.size());
-    out_.parts.resize(out_.parts.size() + embedded.size());
     std::vector<token>* outer = toks_;
     ++interpolation_depth_;
-    for (std::size_t k = 0; k < embedded.size(); ++k) {
-      std::vector<token> part;
+    lex_embedded(out_, *outer, outer->size() - 1, embedded.size(), [&](std::size_t k, std::vector<token>& part) {
       toks_ = &part;
       list(embedded[k], d);
-      out_.parts[first + k] = std::move(part);
-    }
+    });
     --interpolation_depth_;
     toks_ = outer;
-    (*toks_)[at].part_begin = first;
-    (*toks_)[at].part_end = first + static_cast<std::uint32_t>(embedded.size());
   }
 
   // The literal text of a string node's children into `body`, and its
