@@ -63,6 +63,11 @@ using namespace taint_detail;
 constexpr std::uint64_t kMaxStepsPerFile = 4'000'000;
 constexpr int kMaxSummaryDepth = 6;
 constexpr int kMaxEvalDepth = 150;
+// Evaluations and blocks active at once, counted across the functions
+// analysed inside expressions (callbacks nest without bound in the input,
+// and each level costs stack): far past hand-written code, and within a
+// worker thread's stack. A file that goes deeper is left partial.
+constexpr int kMaxActiveLevels = 600;
 constexpr std::size_t kMaxVia = 5;
 constexpr std::size_t kMaxTextBytes = 80;
 constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<String, List<T>>` is far shorter
@@ -302,6 +307,7 @@ lexed_file lex_file(language lang, std::string_view content) {
   if (lang == language::go) return lex_go(content);
   if (lang == language::php) return lex_php(content);
   if (lang == language::ruby) return lex_ruby(content);
+  if (lang == language::java) return lex_java(content);
   return lex_javascript(content);
 }
 
@@ -737,6 +743,8 @@ class file_analyzer {
 
   void exec_block(const std::vector<stmt>& block, frame& fr, int depth = 0) {
     if (depth > kMaxNesting) return;
+    level active(*this);
+    if (aborted_) return;
     if (!block.empty()) ran_.insert(&block);
     for (const stmt& s : block) {
       if (aborted_) return;
@@ -1408,6 +1416,20 @@ class file_analyzer {
     return !aborted_;
   }
 
+  // One of the active levels kMaxActiveLevels bounds, for its scope.
+  class level {
+   public:
+    explicit level(file_analyzer& a) : a_(a) {
+      if (++a_.active_levels_ > kMaxActiveLevels) a_.aborted_ = true;
+    }
+    ~level() { --a_.active_levels_; }
+    level(const level&) = delete;
+    level& operator=(const level&) = delete;
+
+   private:
+    file_analyzer& a_;
+  };
+
   // `c` ? `a` : `b` in either language: the branch a constant condition
   // picks, or both joined (and no longer a known number).
   value eval_conditional(span c, span a, span b, frame& fr, int depth) {
@@ -1475,6 +1497,8 @@ class file_analyzer {
 
   value eval(span s, frame& fr, int depth) {
     if (s.empty() || !step() || depth > kMaxEvalDepth) return {};
+    level active(*this);
+    if (aborted_) return {};
     const auto kw = [](std::string_view k) { return [k](const token& t) { return is(t, k); }; };
     // Ternaries: A if C else B (Python), C ? A : B (JS).
     if (py_) {
@@ -2457,6 +2481,7 @@ class file_analyzer {
   std::map<std::pair<const stmt*, int>, bool> sink_seen_;
   std::set<const std::vector<stmt>*> skipped_, ran_;
   std::uint64_t steps_ = 0;
+  int active_levels_ = 0;  // see level
   int summary_depth_ = 0;
   bool aborted_ = false;
 };

@@ -1,5 +1,6 @@
 #include "analysis/taint_lexer.h"
 
+#include <algorithm>
 #include <array>
 
 #include "analysis/c_family_space.h"
@@ -56,31 +57,34 @@ py_string_prefix python_prefix(std::string_view s, std::size_t i) {
 }
 
 // Skips a Python string whose opening quote is at s[i]; returns the index
-// past it. Expression spans of an f-string go to `parts`.
-std::size_t skip_python_string(std::string_view s, std::size_t i, bool f, int line, std::vector<embedded>* parts);
+// past it. Expression spans of an f-string go to `parts`. `depth`: the
+// f-strings around it; past kMaxInterpolationDepth a field is text (the scan
+// recurses once per level, and the stack must bound it, not the input).
+std::size_t skip_python_string(std::string_view s, std::size_t i, bool f, int line, std::vector<embedded>* parts,
+                               int depth);
 
 // Skips an f-string replacement field's expression starting at s[i] (past
 // the '{'); returns where the expression ends ('!', ':', '=' or '}').
-std::size_t skip_python_expression(std::string_view s, std::size_t i) {
-  int depth = 0;
+std::size_t skip_python_expression(std::string_view s, std::size_t i, int depth) {
+  int brackets = 0;
   while (i < s.size()) {
     char c = s[i];
     if (c == '(' || c == '[' || c == '{') {
-      ++depth;
+      ++brackets;
     } else if (c == ')' || c == ']' || c == '}') {
-      if (depth == 0) return i;
-      --depth;
-    } else if (depth == 0 && c == '!' && i + 1 < s.size() && s[i + 1] != '=') {
+      if (brackets == 0) return i;
+      --brackets;
+    } else if (brackets == 0 && c == '!' && i + 1 < s.size() && s[i + 1] != '=') {
       return i;
-    } else if (depth == 0 && c == ':') {
+    } else if (brackets == 0 && c == ':') {
       return i;
     } else if (c == '\'' || c == '"') {
-      i = skip_python_string(s, i, false, 0, nullptr);
+      i = skip_python_string(s, i, false, 0, nullptr, depth);
       continue;
     } else if (is_name_start(c)) {
       py_string_prefix p = python_prefix(s, i);
       if (p.length > 0) {
-        i = skip_python_string(s, i + p.length, p.f, 0, nullptr);
+        i = skip_python_string(s, i + p.length, p.f, 0, nullptr, depth);
         continue;
       }
       while (i < s.size() && is_name_char(s[i])) ++i;
@@ -91,7 +95,8 @@ std::size_t skip_python_expression(std::string_view s, std::size_t i) {
   return i;
 }
 
-std::size_t skip_python_string(std::string_view s, std::size_t i, bool f, int line, std::vector<embedded>* parts) {
+std::size_t skip_python_string(std::string_view s, std::size_t i, bool f, int line, std::vector<embedded>* parts,
+                               int depth) {
   const char q = s[i];
   const bool triple = s.size() - i >= 3 && s[i + 1] == q && s[i + 2] == q;
   i += triple ? 3 : 1;
@@ -109,13 +114,13 @@ std::size_t skip_python_string(std::string_view s, std::size_t i, bool f, int li
     if (c == q && (!triple || (s.size() - i >= 3 && s[i + 1] == q && s[i + 2] == q))) {
       return i + (triple ? 3 : 1);
     }
-    if (f && c == '{') {
+    if (f && c == '{' && depth < kMaxInterpolationDepth) {
       if (i + 1 < s.size() && s[i + 1] == '{') {
         i += 2;
         continue;
       }
       std::size_t begin = i + 1;
-      std::size_t end = skip_python_expression(s, begin);
+      std::size_t end = skip_python_expression(s, begin, depth + 1);
       // A trailing '=' (f"{x=}") is the debug form, not part of the expression.
       std::size_t expr_end = end;
       if (expr_end > begin && s[expr_end - 1] == '=' && (expr_end - begin < 2 || s[expr_end - 2] != '=')) --expr_end;
@@ -198,7 +203,7 @@ class python_lexer {
       std::vector<embedded> parts;
       py_string_prefix prefix = is_name_start(c) ? python_prefix(s, i) : py_string_prefix{};
       if (c == '\'' || c == '"' || prefix.length > 0) {
-        i = skip_python_string(s, i + prefix.length, prefix.f, line, &parts);
+        i = skip_python_string(s, i + prefix.length, prefix.f, line, &parts, depth_);
         kind = tok::string;
         line += count_lines(s.substr(start, i - start));
       } else if (is_name_start(c)) {
@@ -256,7 +261,7 @@ class python_lexer {
 
 // ------------------------------------------------------------ JavaScript
 
-std::size_t skip_js_template(std::string_view s, std::size_t i, std::vector<embedded>* parts, int line);
+std::size_t skip_js_template(std::string_view s, std::size_t i, std::vector<embedded>* parts, int line, int depth);
 
 // Skips a quoted string (' or ") at s[i].
 std::size_t skip_js_quoted(std::string_view s, std::size_t i) {
@@ -269,58 +274,7 @@ std::size_t skip_js_quoted(std::string_view s, std::size_t i) {
     if (s[i] == '\n') return i;
     if (s[i++] == q) return i;
   }
-  return i;
-}
-
-// Skips the expression of `${...}` starting past the '{'; returns the
-// index of its closing '}' (or the end).
-std::size_t skip_js_expression(std::string_view s, std::size_t i) {
-  int depth = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == '{') {
-      ++depth;
-    } else if (c == '}') {
-      if (depth == 0) return i;
-      --depth;
-    } else if (c == '\'' || c == '"') {
-      i = skip_js_quoted(s, i);
-      continue;
-    } else if (c == '`') {
-      i = skip_js_template(s, i, nullptr, 0);
-      continue;
-    } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      std::size_t end = s.find("*/", i + 2);
-      i = end == std::string_view::npos ? s.size() : end + 2;
-      continue;
-    }
-    ++i;
-  }
-  return i;
-}
-
-std::size_t skip_js_template(std::string_view s, std::size_t i, std::vector<embedded>* parts, int line) {
-  ++i;  // the backtick
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == '\\') {
-      if (i + 1 < s.size() && s[i + 1] == '\n') ++line;
-      i += 2;
-      continue;
-    }
-    if (c == '\n') ++line;
-    if (c == '`') return i + 1;
-    if (c == '$' && i + 1 < s.size() && s[i + 1] == '{') {
-      std::size_t begin = i + 2;
-      std::size_t end = skip_js_expression(s, begin);
-      if (parts) parts->push_back({begin, end, line});
-      line += count_lines(s.substr(begin, end - begin));
-      i = end < s.size() ? end + 1 : end;
-      continue;
-    }
-    ++i;
-  }
-  return i;
+  return std::min(i, s.size());  // a backslash may be the last byte
 }
 
 // Whether a '/' after `prev` starts a regex literal rather than a division.
@@ -339,9 +293,118 @@ bool regex_allowed(const token* prev) {
   return prev->text != ")" && prev->text != "]" && prev->text != "}";
 }
 
+// The end of the token at s[i] (which is no space or comment), after
+// `prev`, and its kind. A template literal's embedded expressions go to
+// `parts` when given; `depth` is how many templates enclose this token.
+std::size_t scan_js_token(std::string_view s, std::size_t i, const token* prev, int line, int depth, tok& kind,
+                          std::vector<embedded>* parts) {
+  const char c = s[i];
+  if (c == '\'' || c == '"') {
+    kind = tok::string;
+    return skip_js_quoted(s, i);
+  }
+  if (c == '`') {
+    kind = tok::string;
+    return skip_js_template(s, i, parts, line, depth);
+  }
+  if (c == '/' && regex_allowed(prev)) {
+    kind = tok::string;
+    ++i;
+    bool in_class = false;
+    while (i < s.size() && s[i] != '\n') {
+      if (s[i] == '\\') {
+        i += 2;
+        continue;
+      }
+      if (s[i] == '[') in_class = true;
+      if (s[i] == ']') in_class = false;
+      if (s[i] == '/' && !in_class) {
+        ++i;
+        break;
+      }
+      ++i;
+    }
+    while (i < s.size() && is_name_char(s[i])) ++i;
+    return std::min(i, s.size());
+  }
+  if (is_name_start(c) || c == '$' || c == '#') {
+    kind = tok::name;
+    ++i;
+    while (i < s.size() && (is_name_char(s[i]) || s[i] == '$')) ++i;
+    return i;
+  }
+  if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(s[i + 1]))) {
+    kind = tok::number;
+    while (i < s.size() && (is_name_char(s[i]) || s[i] == '.')) ++i;
+    return i;
+  }
+  kind = tok::op;
+  return i + op_length(s, i, kJsOps.data(), kJsOps.size());
+}
+
+// Skips the expression of `${...}` starting past the '{', token by token
+// (so a quote or brace inside a regex, string or comment counts for
+// nothing); returns the index of its closing '}' (or the end).
+std::size_t skip_js_expression(std::string_view s, std::size_t i, int depth) {
+  int braces = 0, line = 0;
+  bool nl = false;
+  token prev;
+  const token* last = nullptr;
+  while ((i = skip_c_family_space(s, i, line, nl)) < s.size()) {
+    if (s[i] == '}' && braces == 0) return i;
+    tok kind;
+    std::size_t end = scan_js_token(s, i, last, 0, depth, kind, nullptr);
+    if (kind == tok::op && s[i] == '{') ++braces;
+    if (kind == tok::op && s[i] == '}') --braces;
+    prev.kind = kind;
+    prev.text = s.substr(i, end - i);
+    last = &prev;
+    i = end;
+  }
+  return s.size();
+}
+
+// Past kMaxInterpolationDepth nested templates, a template's `${` is text:
+// the scan recurses once per level, and the stack must bound it, not the input.
+std::size_t skip_js_template(std::string_view s, std::size_t i, std::vector<embedded>* parts, int line, int depth) {
+  ++i;  // the backtick
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '\\') {
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++line;
+      i += 2;
+      continue;
+    }
+    if (c == '\n') ++line;
+    if (c == '`') return i + 1;
+    if (c == '$' && i + 1 < s.size() && s[i + 1] == '{' && depth < kMaxInterpolationDepth) {
+      std::size_t begin = i + 2;
+      std::size_t end = skip_js_expression(s, begin, depth + 1);
+      if (parts) parts->push_back({begin, end, line});
+      line += count_lines(s.substr(begin, end - begin));
+      i = end < s.size() ? end + 1 : end;
+      continue;
+    }
+    ++i;
+  }
+  return std::min(i, s.size());
+}
+
+// Skips a Java text block (`"""`, a line break, text, `"""`) at s[i].
+std::size_t skip_java_text_block(std::string_view s, std::size_t i) {
+  for (i += 3; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+    } else if (s.substr(i, 3) == "\"\"\"") {
+      return i + 3;
+    }
+  }
+  return s.size();
+}
+
 class js_lexer {
  public:
-  js_lexer(lexed_file& out, int depth) : out_(out), depth_(depth) {}
+  js_lexer(lexed_file& out, int depth, bool java = false) : out_(out), depth_(depth), java_(java) {}
 
   void run(std::string_view s, int line, std::vector<token>& tokens) {
     std::size_t i = 0;
@@ -355,50 +418,18 @@ class js_lexer {
         i = next;
         continue;
       }
-      char c = s[i];
       std::size_t start = i;
       int start_line = line;
       tok kind;
       std::vector<embedded> parts;
       const token* prev = tokens.empty() ? nullptr : &tokens.back();
-      if (c == '\'' || c == '"') {
-        i = skip_js_quoted(s, i);
+      if (java_ && s.substr(i, 3) == "\"\"\"") {
+        i = skip_java_text_block(s, i);
         kind = tok::string;
-      } else if (c == '`') {
-        i = skip_js_template(s, i, &parts, line);
-        kind = tok::string;
-        line += count_lines(s.substr(start, i - start));
-      } else if (c == '/' && regex_allowed(prev)) {
-        ++i;
-        bool in_class = false;
-        while (i < s.size() && s[i] != '\n') {
-          if (s[i] == '\\') {
-            i += 2;
-            continue;
-          }
-          if (s[i] == '[') in_class = true;
-          if (s[i] == ']') in_class = false;
-          if (s[i] == '/' && !in_class) {
-            ++i;
-            break;
-          }
-          ++i;
-        }
-        while (i < s.size() && is_name_char(s[i])) ++i;
-        if (i > s.size()) i = s.size();
-        kind = tok::string;
-      } else if (is_name_start(c) || c == '$' || c == '#') {
-        ++i;
-        while (i < s.size() && (is_name_char(s[i]) || s[i] == '$')) ++i;
-        kind = tok::name;
-      } else if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(s[i + 1]))) {
-        while (i < s.size() && (is_name_char(s[i]) || s[i] == '.')) ++i;
-        kind = tok::number;
       } else {
-        i += op_length(s, i, kJsOps.data(), kJsOps.size());
-        kind = tok::op;
+        i = scan_js_token(s, i, prev, line, depth_, kind, &parts);
       }
-      if (i > s.size()) i = s.size();
+      if (kind == tok::string) line += count_lines(s.substr(start, i - start));  // templates, text blocks, line continuations
       if (++count_ > kMaxTokens) {
         out_.truncated = true;
         return;
@@ -424,6 +455,7 @@ class js_lexer {
  private:
   lexed_file& out_;
   int depth_;
+  bool java_;
   std::size_t count_ = 0;
 };
 
@@ -438,6 +470,12 @@ lexed_file lex_python(std::string_view content) {
 lexed_file lex_javascript(std::string_view content) {
   lexed_file out;
   js_lexer(out, 0).run(content, 1, out.tokens);
+  return out;
+}
+
+lexed_file lex_java(std::string_view content) {
+  lexed_file out;
+  js_lexer(out, 0, true).run(content, 1, out.tokens);
   return out;
 }
 

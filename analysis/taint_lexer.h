@@ -1,5 +1,5 @@
-// taint_lexer: the tokens the taint engine reads, for Python and for
-// JavaScript/TypeScript. Hand-written because there is no parser library:
+// taint_lexer: the tokens the taint engine reads, for Python, for
+// JavaScript/TypeScript and for Java. Hand-written because there is no parser library:
 // enough of each language's lexical grammar to never mistake a string or a
 // comment for code — Python triple quotes, prefixes and f-strings (with the
 // nested same-type quotes of Python 3.12), JS template literals with
@@ -112,5 +112,9 @@ lexed_file lex_python(std::string_view content);
 // JavaScript and TypeScript: no newline tokens; nl_before marks tokens
 // after a line break (for statement ends without ';').
 lexed_file lex_javascript(std::string_view content);
+
+// Java: JavaScript's tokens (the engine reads Java in its terms), plus text
+// blocks ("""...""", Java 15) as one string token each.
+lexed_file lex_java(std::string_view content);
 
 }  // namespace heimdall::analysis::taint_detail

@@ -486,6 +486,18 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
   std::string deep_php = "<?php ";
   for (int i = 0; i < 3000; ++i) deep_php += "function f($a) { if ($a) { echo \"{$x[ <<<E\n `${";
   t.write("fuzz/deep.php", deep_php);
+  // Callbacks nested in expressions: each level is analysed inside the one
+  // around it (kMaxActiveLevels bounds the stack this takes).
+  std::string callbacks_js = "const q = req.query.a;\n", callbacks_go = "package m\nfunc h() {\n",
+              callbacks_php = "<?php $q = $_GET['a'];\n";
+  for (int i = 0; i < 5000; ++i) {
+    callbacks_js += i % 2 ? "x = (function (a) { " : "g(() => { return h(((((a => { ";
+    callbacks_go += "x := ((func(a int) { ";
+    callbacks_php += "$x = ((function ($a) { ";
+  }
+  t.write("fuzz/callbacks.js", callbacks_js);
+  t.write("fuzz/callbacks.go", callbacks_go);
+  t.write("fuzz/callbacks.php", callbacks_php);
   auto inv = take_inventory(t.root(), inventory_limits{});
   REQUIRE(inv);
   std::size_t count = 0;
