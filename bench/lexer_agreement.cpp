@@ -1,0 +1,115 @@
+// lexer_agreement: how often the taint engine's hand lexers agree with
+// tree-sitter on where the strings and comments of real code are
+// (tests/analysis/lexer_oracle.h), and their speed against the parse.
+//
+//   build/bench/lexer_agreement DIR [--show N]
+//
+// Reads every Python, JavaScript, TypeScript, Java, Go and PHP file under
+// DIR (skipping .git) and prints, per language: files compared, files where
+// the lexer disagrees, files not compared (tree-sitter left an ERROR node),
+// and the MB/s of the lexer and of the tree-sitter parse on those files.
+// The first N disagreements (default 10) are listed with file and line.
+// Last line: files=<n> disagree=<d> lexer_vs_parse=<ratio> (the lexer's
+// speed over the parse's, over all files).
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analysis/language.h"
+#include "analysis/syntax.h"
+#include "analysis/taint_go.h"
+#include "analysis/taint_lexer.h"
+#include "analysis/taint_php.h"
+#include "tests/analysis/lexer_oracle.h"
+
+using namespace heimdall::analysis;
+namespace fs = std::filesystem;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct tally {
+  std::size_t files = 0, disagree = 0, not_compared = 0, bytes = 0;
+  double lex_s = 0, parse_s = 0;
+};
+
+double seconds(clock_type::time_point since) {
+  return std::chrono::duration<double>(clock_type::now() - since).count();
+}
+
+void lex(language lang, const std::string& content) {
+  switch (lang) {
+    case language::python: taint_detail::lex_python(content); break;
+    case language::java: taint_detail::lex_java(content); break;
+    case language::go: taint_detail::lex_go(content); break;
+    case language::php: taint_detail::lex_php(content); break;
+    default: taint_detail::lex_javascript(content); break;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: lexer_agreement DIR [--show N]\n");
+    return 2;
+  }
+  int show = argc > 3 && std::string(argv[2]) == "--show" ? std::atoi(argv[3]) : 10;
+  std::map<language, tally> by_lang;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(argv[1], fs::directory_options::skip_permission_denied, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    if (it->path().filename() == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec)) continue;
+    const std::string path = it->path().string();
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string content = buffer.str();
+    language lang = detect_language(path, std::string_view(content).substr(0, 256));
+    if (lang != language::python && lang != language::javascript && lang != language::typescript &&
+        lang != language::java && lang != language::go && lang != language::php) {
+      continue;
+    }
+    tally& t = by_lang[lang];
+    auto verdict = test::compare_lexer_with_tree(lang, path, content);
+    if (verdict.outcome == test::lexer_verdict::not_compared) {
+      ++t.not_compared;
+      continue;
+    }
+    ++t.files;
+    t.bytes += content.size();
+    if (verdict.outcome == test::lexer_verdict::disagree && t.disagree++ < static_cast<std::size_t>(show)) {
+      std::printf("%s:%d: %s\n", path.c_str(), verdict.line, verdict.where.c_str());
+    }
+    auto start = clock_type::now();
+    lex(lang, content);
+    t.lex_s += seconds(start);
+    start = clock_type::now();
+    parse_source(lang, path, content);
+    t.parse_s += seconds(start);
+  }
+  tally all;
+  for (const auto& [lang, t] : by_lang) {
+    std::printf("%-10s files=%zu disagree=%zu not_compared=%zu lexer_mb_per_s=%.1f parse_mb_per_s=%.1f\n",
+                std::string(language_name(lang)).c_str(), t.files, t.disagree, t.not_compared,
+                t.bytes / 1e6 / t.lex_s, t.bytes / 1e6 / t.parse_s);
+    all.files += t.files;
+    all.disagree += t.disagree;
+    all.lex_s += t.lex_s;
+    all.parse_s += t.parse_s;
+  }
+  std::printf("files=%zu disagree=%zu lexer_vs_parse=%.1f\n", all.files, all.disagree,
+              all.lex_s > 0 ? all.parse_s / all.lex_s : 0.0);
+  return 0;
+}

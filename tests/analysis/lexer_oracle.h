@@ -1,0 +1,32 @@
+// lexer_oracle: the taint engine's hand-written lexers (taint_lexer.h,
+// taint_go.h, taint_php.h) checked against tree-sitter's grammars, which
+// serve as the reference for where strings and comments are. The lexers are
+// the engine's front end because they are 20-30x faster than a parse (see
+// docs/QUALITY.md, "Tree-sitter and the taint front end"); this check is what
+// keeps them honest, in the tests and over real trees (bench/lexer_agreement).
+//
+// A lexer disagrees with the tree when it starts a code token inside what the
+// tree calls a string or comment, or gives no string token where the tree
+// starts a string: either way the tokens after it are lexed in the wrong state.
+// Pure; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analysis/language.h"
+
+namespace heimdall::analysis::test {
+
+struct lexer_verdict {
+  enum kind { agree, disagree, not_compared } outcome = not_compared;
+  int line = 0;       // disagree: where; not_compared: the first ERROR node's line, if any
+  std::string where;  // what, with the text there
+};
+
+// `lang`: Python, JavaScript, TypeScript, Java, Go or PHP. not_compared when
+// the language has no hand lexer or grammar, or the tree holds ERROR nodes.
+lexer_verdict compare_lexer_with_tree(language lang, std::string_view path, std::string_view content);
+
+}  // namespace heimdall::analysis::test
