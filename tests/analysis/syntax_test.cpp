@@ -71,3 +71,19 @@ TEST_CASE("syntax: a language without a grammar, and code the grammar cannot par
   CHECK(partial.outcome == parse_outcome::parsed);  // an error in one function leaves a usable tree
   CHECK(parse_outcome_name(parse_outcome::unparsable) == "unparsable");
 }
+
+TEST_CASE("syntax: inputs that corrupt an older runtime's heap parse or are refused, never crash", "[syntax]") {
+  // Debian's libtree-sitter 0.20.7 aborts (free(): invalid pointer) on each
+  // of these; the runtime of third_party/tree-sitter.txt does not.
+  auto repeat = [](const std::string& unit, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += unit;
+    return out;
+  };
+  CHECK(parse_source(language::python, "a.py", repeat("# a comment\n", 70000) + "x = 1\n").outcome ==
+        parse_outcome::parsed);
+  CHECK(parse_source(language::c, "a.c", repeat("/* c */ ", 70000) + "int x;\n").outcome == parse_outcome::parsed);
+  CHECK(parse_source(language::ruby, "a.rb", repeat("x.each do |a|\n", 25000)).outcome == parse_outcome::unparsable);
+  CHECK(parse_source(language::ruby, "b.rb", repeat("def f\n", 50000)).outcome == parse_outcome::unparsable);
+  CHECK(parse_source(language::javascript, "a.js", repeat("[", 50000)).outcome == parse_outcome::unparsable);
+}
