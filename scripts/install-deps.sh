@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev      # Beast (HTTP/SSE)
   libre2-dev            # rule matching
   libyaml-dev           # YAML configuration files (Kubernetes, compose, CI, CloudFormation)
-  libtree-sitter-dev    # parsing source (the grammars: scripts/fetch-grammars.sh)
+  libtree-sitter-dev    # parsing source: the fallback runtime when scripts/fetch-grammars.sh did not fetch ours
   libgit2-dev           # repositories (ingest)
   libcaf-dev            # actors (CAF 0.17)
   libssl-dev            # SHA-256 of detected secrets (libcrypto)
