@@ -1,5 +1,7 @@
 #include "analysis/snippet.h"
 
+#include "base/utf8.h"
+
 namespace heimdall::analysis {
 
 std::string_view trim(std::string_view s) {
@@ -9,38 +11,11 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
 }
 
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return n;
-}
-
 std::string make_snippet(std::string_view text, std::size_t max_bytes) {
-  constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     std::size_t n = utf8_length(text, i);
-    std::string_view piece = n == 0 ? kReplacement : text.substr(i, n);
+    std::string_view piece = n == 0 ? kUtf8Replacement : text.substr(i, n);
     if (out.size() + piece.size() > max_bytes) {
       out += "...";
       break;

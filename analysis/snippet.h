@@ -16,10 +16,6 @@ inline constexpr std::size_t kMaxSnippetBytes = 300;
 // `s` without leading and trailing white space.
 std::string_view trim(std::string_view s);
 
-// Length of the well-formed UTF-8 sequence at s[i], or 0 when the byte
-// there does not start one (RFC 3629: no overlongs, surrogates or > U+10FFFF).
-std::size_t utf8_length(std::string_view s, std::size_t i);
-
 // `text` as valid UTF-8 (invalid bytes become U+FFFD), cut to at most
 // `max_bytes` at a character boundary, with "..." appended when cut.
 std::string make_snippet(std::string_view text, std::size_t max_bytes);

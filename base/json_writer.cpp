@@ -4,18 +4,34 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/utf8.h"
+
 namespace heimdall {
 
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  // Most strings need no escaping: copy the clean prefix in one go.
-  std::size_t clean = 0;
-  while (clean < text.size() && static_cast<unsigned char>(text[clean]) >= 0x20 && text[clean] != '"' &&
-         text[clean] != '\\') {
-    ++clean;
+  // Most strings need no escaping: copy the clean (ASCII) prefix in one go.
+  std::size_t i = 0;
+  while (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x20 && static_cast<unsigned char>(text[i]) < 0x80 &&
+         text[i] != '"' && text[i] != '\\') {
+    ++i;
   }
-  out.append(text.data(), clean);
-  for (char c : text.substr(clean)) {
+  out.append(text.data(), i);
+  while (i < text.size()) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // JSON is UTF-8; a byte that starts no valid sequence (a Latin-1
+      // file name, a parser quoting a stray byte) is U+FFFD.
+      std::size_t n = utf8_length(text, i);
+      if (n == 0) {
+        out += kUtf8Replacement;
+        ++i;
+      } else {
+        out.append(text.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -33,6 +49,7 @@ void append_json_string(std::string& out, std::string_view text) {
           out.push_back(c);
         }
     }
+    ++i;
   }
   out.push_back('"');
 }

@@ -1,8 +1,9 @@
 // json_writer: builds compact JSON text by appending to a std::string.
 //
 // The caller is responsible for the shape (keys inside objects, commas are
-// handled here); strings are escaped per RFC 8259 and passed through as
-// UTF-8. Not thread-safe; one writer per output.
+// handled here); strings are escaped per RFC 8259 and written as valid
+// UTF-8: a byte that starts no valid sequence becomes U+FFFD (base/utf8.h),
+// so any text may be given. Not thread-safe; one writer per output.
 #pragma once
 
 #include <cstdint>

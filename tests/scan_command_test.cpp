@@ -61,6 +61,31 @@ TEST_CASE("heimdall scan prints findings as text, JSON or SARIF and exits by --f
   CHECK(results.size() == json_findings);
 }
 
+TEST_CASE("heimdall scan completes when file names and code and parser messages hold bytes that are not UTF-8",
+          "[scan][cli]") {
+  // Every event is JSON, which must be UTF-8: a Latin-1 file name, a
+  // Latin-1 line in a finding, or a configuration parser quoting a stray
+  // byte in its error once made the log refuse the event, and the scan
+  // stopped without an end (the command waited for ever).
+  fs::path root = scratch_dir("scan-cli-bytes");
+  test_repo(root / "repo").commit({{"caf\xe9.py", "import os\n# r\xe9sum\xe9\nos.system(cmd)  # \xe9\n"},
+                                   {"main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n\xdf\xff {\n"}});
+  auto json = run_heimdall({"scan", (root / "repo").string(), "--format", "json", "--quiet"});
+  INFO(json.err);
+  REQUIRE(json.exit_code == 0);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(json.out).get(doc) == simdjson::SUCCESS);  // valid UTF-8 throughout
+  simdjson::dom::array findings;
+  REQUIRE(doc["findings"].get(findings) == simdjson::SUCCESS);
+  bool named = false;
+  for (simdjson::dom::element f : findings) {
+    std::string_view path;
+    if (f["file_path"].get(path) == simdjson::SUCCESS) named |= path == "caf\xef\xbf\xbd.py";  // U+FFFD
+  }
+  CHECK(named);
+}
+
 TEST_CASE("heimdall scan reports bad input clearly with exit 2", "[scan][cli]") {
   fs::path root = scratch_dir("scan-cli-bad");
   fs::create_directories(root / "plain");
