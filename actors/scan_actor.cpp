@@ -176,6 +176,13 @@ caf::behavior scan_actor(self_ptr self, std::shared_ptr<scan_pipeline> pipeline,
       [=](appended_atom, append_ack& ack) {
         auto& st = self->state;
         if (!ack.error.is_ok()) {
+          // An event refused as malformed is a fault in what this scan
+          // built, not a log that cannot write: the scan fails, with the
+          // reason recorded (the failure's own events are plain), rather
+          // than stop with no end that anyone waiting would see.
+          if (ack.error.code() == errc::invalid_argument && !st.ending) {
+            return fail(self, "internal error: the event log refused an event: " + ack.error.message());
+          }
           // The log refuses writes (see event_log.h): nothing more can be
           // recorded. Stop; the next start resumes the scan from the log.
           st.stop->store(true);
