@@ -40,6 +40,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -65,11 +66,20 @@ struct file_definitions {
   struct definition {
     std::string name;
     std::string owner;  // the enclosing class ("" at module level; Go: "*" for a method)
-    bool callable = false;  // at module level or directly in a class body (not nested in a function)
+    // At module level or directly in a class body (not nested in a
+    // function), and with a body: an abstract or interface method, a stub,
+    // says nothing of what the call does.
+    bool callable = false;
   };
   std::vector<definition> functions;
   std::vector<std::string> classes;
+  std::vector<std::string> bases;  // the names its classes extend or implement (the last part of each)
   std::vector<std::pair<std::string, std::string>> go_imports;  // local name -> import path
+  // JavaScript: what `module.exports = X` makes the module itself — a
+  // function or class of the file, or with `new X(...)` an instance of
+  // class X. The parser names `module.exports = function ...` `exports`.
+  std::string js_export;
+  bool js_export_instance = false;
 };
 
 // From one file's statements and (for Go's imports) its tokens.
@@ -84,7 +94,11 @@ class call_resolver {
   // engine canonicalised it: import aliases applied, `()` after a call,
   // e.g. "pkg.mod.f", "./x.f", "a.b.Helper().run", "f") in file `from`
   // names; nothing when it is not sure.
-  std::optional<callee_ref> resolve(std::uint32_t from, std::string_view path) const;
+  // `declared`: `path` is `Class().m` for a receiver of which only the
+  // declared type is known (a field, a parameter): an object of a subclass
+  // may be there, so it resolves only when no class of the project names
+  // Class as its base.
+  std::optional<callee_ref> resolve(std::uint32_t from, std::string_view path, bool declared = false) const;
 
  private:
   // Names are kept as 64-bit hashes: a large tree defines hundreds of
@@ -102,6 +116,8 @@ class call_resolver {
     language lang = language::unknown;
     std::vector<definition> functions;
     std::vector<std::pair<std::string, std::string>> go_imports;
+    std::string js_export;
+    bool js_export_instance = false;
   };
   struct defined {  // a function name's definitions in the project
     std::uint64_t key = 0;   // see key()
@@ -116,7 +132,9 @@ class call_resolver {
                                     const std::string& owner) const;
   std::optional<callee_ref> python(std::uint32_t from, const std::vector<std::string>& parts, int dots) const;
   std::optional<callee_ref> javascript(std::uint32_t from, std::string_view path) const;
+  std::optional<std::uint32_t> js_module(std::uint32_t from, std::string_view spec) const;
   std::optional<callee_ref> by_class(std::uint32_t from, language family, const std::vector<std::string>& parts) const;
+  bool extended(language lang, std::string_view path) const;
   std::optional<callee_ref> go(std::uint32_t from, const std::vector<std::string>& parts) const;
   std::optional<callee_ref> unique(std::uint32_t from, const std::string& name, bool method) const;
 
@@ -128,6 +146,7 @@ class call_resolver {
   // definition), classes by key -> every file, once per definition.
   std::vector<defined> functions_;
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> classes_;
+  std::unordered_set<std::uint64_t> bases_;  // class names some class extends or implements, by key
   std::unordered_map<std::string, std::vector<std::uint32_t>> go_dirs_;  // directory -> its Go files
 };
 

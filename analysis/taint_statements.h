@@ -37,7 +37,9 @@ struct stmt {
   int line = 0;
   // simple, ret: the statement (ret: its value); if_, while: the condition;
   // py_for: between `for` and `:`; js for: inside the parentheses; with_:
-  // the items; func: the parameters; block: a header to evaluate (may be empty).
+  // the items; func: the parameters; class_: its bases (Python: inside the
+  // parentheses; else what follows the name, `extends A implements B`);
+  // block: a header to evaluate (may be empty).
   span head;
   loop_form loop = loop_form::none;
   std::string_view name;          // func, class_
