@@ -407,13 +407,8 @@ class file_analyzer {
     // A bare call of a name this file defines is the file's own function.
     std::unordered_set<std::string> seen;
     for (const auto& d : out.defs->functions) seen.insert(d.name);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if (toks[i].kind != tok::name || (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "?.")))) continue;
-      std::uint32_t j = i + 1;
-      while (j < n && member(j)) j += 2;
-      if (j >= n || !is(toks[j], "(")) continue;  // most names are no call: no path built
-      std::string path = canonical(std::string(toks[i].text));
-      for (j = i + 1; j < n;) {
+    auto calls = [&](std::string path, std::uint32_t j) {
+      while (j < n) {
         if (member(j)) {
           path += "." + std::string(toks[j + 1].text);
           j += 2;
@@ -424,6 +419,72 @@ class file_analyzer {
         } else {
           break;
         }
+      }
+    };
+    const std::unordered_map<std::string, std::string> objects = object_names();
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (toks[i].kind != tok::name || (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "?.")))) continue;
+      std::uint32_t j = i + 1;
+      while (j < n && member(j)) j += 2;
+      if (j >= n || !is(toks[j], "(")) continue;  // most names are no call: no path built
+      calls(canonical(std::string(toks[i].text)), i + 1);
+      std::string head(toks[i].text);
+      std::uint32_t after = i + 1;
+      if ((head == "self" || head == "this") && member(i + 1)) {
+        head += "." + std::string(toks[i + 2].text);
+        after = i + 3;
+      }
+      auto object = objects.find(head);
+      if (object != objects.end()) calls(object->second + "()", after);
+    }
+    return out;
+  }
+
+  // For survey(): the classes the tokens say names hold — `x = K(...)`
+  // (Python), `x = new K(...)`, `T x` (Java), `x: T` (the name and its
+  // `self.x` / `this.x` alike) — so calls on them are named as the
+  // analysis will name them. A guess (the last binding in the file wins):
+  // it only fetches summaries early.
+  std::unordered_map<std::string, std::string> object_names() const {
+    std::unordered_map<std::string, std::string> out;
+    const std::vector<token>& toks = lexed_.tokens;
+    const auto n = static_cast<std::uint32_t>(toks.size());
+    auto dotted = [&](std::uint32_t b, std::uint32_t& e) {  // name(.name)* from b; e: past it
+      std::string path;
+      e = b;
+      while (e < n && toks[e].kind == tok::name) {
+        path += toks[e++].text;
+        if (e + 1 >= n || !is(toks[e], ".") || toks[e + 1].kind != tok::name) break;
+        path += '.';
+        ++e;
+      }
+      return path;
+    };
+    auto named_class = [](const std::string& path) { return class_like(path.substr(path.rfind('.') + 1)); };
+    auto bind = [&](std::string name, const std::string& cls, bool field) {
+      if (field) out[(py_ ? "self." : "this.") + name] = canonical(cls);
+      out[std::move(name)] = canonical(cls);
+    };
+    for (std::uint32_t i = 0; i + 2 < n; ++i) {
+      if (toks[i].kind != tok::name || (i > 0 && is(toks[i - 1], "."))) continue;
+      std::string target(toks[i].text);
+      std::uint32_t k = i + 1, e = 0;
+      if ((target == "self" || target == "this") && is(toks[k], ".") && toks[k + 1].kind == tok::name) {
+        target += "." + std::string(toks[k + 1].text);
+        k += 2;
+      }
+      if (k >= n) break;
+      if (is(toks[k], "=")) {
+        const std::uint32_t b = k + 1 + (!py_ && k + 1 < n && is(toks[k + 1], "new"));
+        if (!py_ && b == k + 1) continue;
+        std::string cls = dotted(b, e);
+        if (!cls.empty() && e < n && is(toks[e], "(") && named_class(cls)) bind(target, cls, false);
+      } else if (is(toks[k], ":") && !java_) {
+        std::string cls = dotted(k + 1, e);
+        if (!cls.empty() && named_class(cls)) bind(target, cls, target.find('.') == std::string::npos);
+      } else if (java_ && toks[k].kind == tok::name && k + 1 < n && class_like(target) &&
+                 (is(toks[k + 1], ";") || is(toks[k + 1], "=") || is(toks[k + 1], ",") || is(toks[k + 1], ")"))) {
+        bind(std::string(toks[k].text), target, true);
       }
     }
     return out;
@@ -635,7 +696,8 @@ class file_analyzer {
   // (Java: `x.m()`) in its methods: a declared type (Java and TypeScript
   // fields, TypeScript constructor parameter properties, Python class-level
   // annotations); else the one class that every assignment `self.x = ...`
-  // / `this.x = ...` in the class constructs (any other assignment: none).
+  // / `this.x = ...` in the class constructs (any other assignment, or a
+  // subclass in the project: none).
   const member_types& members_of(const stmt& c) {
     auto found = members_.find(&c);
     if (found != members_.end()) return found->second;
@@ -668,6 +730,8 @@ class file_analyzer {
       }
       assigned_fields(m.body, made, mixed, 0);
     }
+    // A subclass's methods may store another object in the field.
+    if (xf_.calls && xf_.calls->is_base(lang_, c.name)) made.clear();
     for (const std::string& name : mixed) made.erase(name);
     for (const auto& [name, of] : declared) made[name] = of;
     for (auto it = made.begin(); it != made.end();) it = it->second ? std::next(it) : made.erase(it);
@@ -1014,7 +1078,7 @@ class file_analyzer {
         exec_block(s.body, fr, depth + 1);
         break;
       case stmt_kind::func:
-        if (!s.name.empty()) fr.vars.erase(std::string(s.name));
+        if (!s.name.empty() && !s.exported) fr.vars.erase(std::string(s.name));
         if (!fr.summary_mode) analyze_function(s, fr.vars, depth);
         break;
       case stmt_kind::class_:
@@ -2158,7 +2222,7 @@ class file_analyzer {
     const bool bare = name.find_first_of(".([") == std::string::npos;
     if (bare && !fr.vars.count(name)) {
       auto it = functions_.find(name);
-      if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
+      if (it != functions_.end() && !it->second.s->exported) return call_local(it->second, method, line, args, fr);
     }
     // A method of an object of a class of another file (`h = Helper(); h.run(x)`).
     if (!constructed && receiver && receiver->of) {

@@ -423,8 +423,10 @@ bool call_resolver::extended(language lang, std::string_view path) const {
   std::size_t start = cls.find_last_of("./");
   if (start != std::string_view::npos && cls[start] == '/') return true;  // a module's own class: its name unknown here
   if (start != std::string_view::npos) cls.remove_prefix(start + 1);
-  return bases_.count(key(lang, hash(cls))) > 0;
+  return is_base(lang, cls);
 }
+
+bool call_resolver::is_base(language lang, std::string_view name) const { return bases_.count(key(lang, hash(name))) > 0; }
 
 // Java `[a.b.]Class[()].f`, PHP `Class::f`: a class the project defines once
 // (or, qualified, the one whose file the package path names).

@@ -10,10 +10,22 @@
 //    method `mod.Class.f` / `mod.Class().f`;
 //  - JavaScript/TypeScript: a relative module (`require('./x')`,
 //    `import {f} from './x'`, `import * as m from './x'`) names a file
-//    (with the usual extensions or `/index`) and a function in it;
+//    (with the usual extensions or `/index`) and a function in it (declared,
+//    or assigned: `exports.f = ...`, `module.exports.f = ...`), or a method
+//    `./x.Class().f`; with `module.exports = f` (or `= function ...`) the
+//    module itself is f (`./x`), with `= Class` `./x().m` is a method of
+//    Class, with `= new Class(...)` `./x.m` is;
 //  - Java: `Class.f(...)`, `new Class().f(...)`, `a.b.Class.f(...)` with
 //    Class defined by exactly one file of the project (an imported or
 //    same-package class alike), and f a method of that class;
+//  - a method of an object (`Class().m`, any language above): the engine
+//    names the call by the object's class when the program says it —
+//    constructed (`h = Helper()`, `new Helper()`), declared (Java fields,
+//    locals, parameters; Python and TypeScript annotations and TypeScript
+//    constructor parameter properties), or a field that every assignment
+//    in its class's methods constructs alike (`self.repo = Repo()`). A
+//    declared type may hold a subclass: resolved only when no class of the
+//    project names it as a base (`declared`);
 //  - Go: `pkg.F(...)` where pkg is the file's import whose path ends with
 //    a directory of the project, and F a function (no receiver) of exactly
 //    one file of that directory; a bare `F(...)` in the file's own
@@ -25,7 +37,8 @@
 //    other definition, in any file or class, could be the one called — the
 //    rule taint_constants.h uses).
 // And in every case the target file defines the name exactly once (so the
-// analysis of that file knows which definition it summarises), and the
+// analysis of that file knows which definition it summarises) with a body
+// (an interface or abstract method, a Python stub, says nothing), and the
 // target is not the calling file (calls within a file are the file's own
 // business). Anything else stays unresolved: an unknown call.
 //
@@ -99,6 +112,10 @@ class call_resolver {
   // may be there, so it resolves only when no class of the project names
   // Class as its base.
   std::optional<callee_ref> resolve(std::uint32_t from, std::string_view path, bool declared = false) const;
+
+  // Whether some class of the project in `lang` names the class `name` as
+  // a base (extends or implements it).
+  bool is_base(language lang, std::string_view name) const;
 
  private:
   // Names are kept as 64-bit hashes: a large tree defines hundreds of

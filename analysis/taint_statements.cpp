@@ -456,6 +456,7 @@ class js_parser {
         std::uint32_t end = js_function_expression(toks_, value_at, e, s, depth, php_);
         if (end > value_at && (end >= e || is(toks_[end], ";") || toks_[end].nl_before || is(toks_[end], "}"))) {
           s.name = toks_[name_at].text;
+          s.exported = k != "const" && k != "let" && k != "var";
           s.line = t.line;
           out.push_back(std::move(s));
           return end < e && is(toks_[end], ";") ? end + 1 : end;

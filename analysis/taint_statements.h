@@ -45,6 +45,9 @@ struct stmt {
   std::string_view name;          // func, class_
   std::vector<span> decorators;   // Python: each without the '@'
   bool expression_body = false;   // func: a JS arrow function whose body is `body_expr`
+  // func: a CommonJS export `exports.f = function ...` (named f) or
+  // `module.exports = ...` (named `exports`): it binds no name in its scope.
+  bool exported = false;
   span body_expr;
   std::vector<stmt> body;
   std::vector<stmt> orelse;       // if_: the else branch (elif as a nested if_); try_: its else

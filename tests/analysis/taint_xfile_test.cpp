@@ -440,9 +440,15 @@ TEST_CASE("python: a field a class's methods all construct the same way and an a
   const finding* f = at(found, "python.taint.sqli", "app.py", 6);
   REQUIRE(f);
   CHECK(files_of(*f) == std::vector<std::string>{"", "services.py", "store.py"});
-  // Another assignment of the field elsewhere in the class: it may hold anything.
+  // Another assignment of the field elsewhere in the class, or a subclass
+  // (whose methods could store another object there): it may hold anything.
   CHECK(scan({{"app.py", app},
               {"services.py", service + "    def swap(self, other):\n        self.repo = other\n"},
+              {"store.py", kStore}})
+            .empty());
+  CHECK(scan({{"app.py", app},
+              {"services.py", service},
+              {"fake.py", "from services import Service\nclass FakeService(Service):\n    pass\n"},
               {"store.py", kStore}})
             .empty());
 
@@ -496,6 +502,13 @@ TEST_CASE("javascript: functions exported by assignment and the module itself as
     CHECK(files_of(*f) == std::vector<std::string>{"", "lib/fsx.js"});
     CHECK(f->path.back().line == 3);
   }
+  // An export named like the function it wraps binds no name: the call inside is still the other module's.
+  auto found = scan({{"server.js", express("const fs = require('./lib/fsx');", "fs.list(req.query.d);")},
+                     {"lib/fsx.js", "const { list } = require('./other');\nexports.list = function (d) {\n  list(d);\n};\n"},
+                     {"lib/other.js", "function list(dir) {\n" + kRun + "}\nmodule.exports = { list };\n"}});
+  const finding* f = at(found, "javascript.taint.cmdi", "server.js", 5);
+  REQUIRE(f);
+  CHECK(files_of(*f) == std::vector<std::string>{"", "lib/fsx.js", "lib/other.js"});
   // The module called itself when it exports an object, not a function: unresolved.
   CHECK(scan({{"server.js", express("const list = require('./lib/fsx');", "list(req.query.d);")},
               {"lib/fsx.js", "exports.list = function (dir) {\n" + kRun + "};\n"}})
