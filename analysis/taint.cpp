@@ -655,7 +655,7 @@ class file_analyzer {
       }
       return p.e > p.b + 1 ? declared_of(span{p.toks, p.b, p.e - 1}) : 0;
     }
-    if (php_ || go_ || ruby_) return 0;
+    if (php_ || go_ || ruby_ || (!p.empty() && p[p.b].kind == tok::op)) return 0;  // `*args: T` holds many
     auto colon = top_level(p, [](const token& t) { return is(t, ":"); });
     if (colon.empty()) return 0;
     span type{p.toks, colon[0] + 1, p.e};

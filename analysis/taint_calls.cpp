@@ -429,7 +429,7 @@ bool call_resolver::extended(language lang, std::string_view path) const {
 bool call_resolver::is_base(language lang, std::string_view name) const { return bases_.count(key(lang, hash(name))) > 0; }
 
 // Java `[a.b.]Class[()].f`, PHP `Class::f`: a class the project defines once
-// (or, qualified, the one whose file the package path names).
+// (Java, qualified: the one whose file the package path names).
 std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language lang,
                                                   const std::vector<std::string>& parts) const {
   const std::size_t n = parts.size();
@@ -441,7 +441,10 @@ std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language l
   auto it = classes_.find(key(lang, hash(owner)));
   if (it == classes_.end()) return std::nullopt;
   std::vector<std::uint32_t> files = it->second;
-  if (files.size() > 1 && n > 2 && lang == language::java) {
+  // Qualified (written so, or by an import): the file the package path
+  // names, even when the project has one class of that name — an imported
+  // library class may share it.
+  if (n > 2 && lang == language::java) {
     const std::string tail = "/" + join(parts, 0, n - 2, '/') + "/" + owner + ".java";
     files.erase(std::remove_if(files.begin(), files.end(),
                                [&](std::uint32_t f) {

@@ -15,9 +15,10 @@
 //    `./x.Class().f`; with `module.exports = f` (or `= function ...`) the
 //    module itself is f (`./x`), with `= Class` `./x().m` is a method of
 //    Class, with `= new Class(...)` `./x.m` is;
-//  - Java: `Class.f(...)`, `new Class().f(...)`, `a.b.Class.f(...)` with
-//    Class defined by exactly one file of the project (an imported or
-//    same-package class alike), and f a method of that class;
+//  - Java: `Class.f(...)`, `new Class().f(...)` with Class defined by
+//    exactly one file of the project (a same-package class), or qualified
+//    (`a.b.Class.f(...)`, or Class imported so) by the file `a/b/Class.java`,
+//    and f a method of that class;
 //  - a method of an object (`Class().m`, any language above): the engine
 //    names the call by the object's class when the program says it —
 //    constructed (`h = Helper()`, `new Helper()`), declared (Java fields,

@@ -635,6 +635,10 @@ TEST_CASE("java: calls on fields and parameters and variables typed with a class
               {"src/app/dao/UserDao.java", kDao},
               {"src/app/old/UserDao.java", "package app.old;\n" + kDao.substr(kDao.find('\n') + 1)}})
             .empty());
+  // An imported class of a library that shares the project class's name.
+  std::string library = users;
+  library.replace(library.find("import app.dao.UserDao;"), 23, "import org.lib.UserDao;");
+  CHECK(scan({{"src/app/web/Users.java", library}, {"src/app/dao/UserDao.java", kDao}}).empty());
   std::string overloaded = kDao;
   overloaded.insert(overloaded.find("  public static"), "  public void find(int id) {}\n");
   CHECK(scan({{"src/app/web/Users.java", users}, {"src/app/dao/UserDao.java", overloaded}}).empty());
