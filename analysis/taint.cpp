@@ -114,6 +114,9 @@ struct value {
   taint_val t;
   std::optional<long long> num;  // a known integer constant
   std::optional<std::string> str;  // a known string constant (its characters, unquoted)
+  // An object of a class of the project, by the analyzer's instances_
+  // (of - 1): whose methods its calls name across files. 0: not known.
+  std::uint32_t of = 0;
 };
 
 using env = std::unordered_map<std::string, value>;
@@ -128,6 +131,7 @@ env join(const env& a, const env& b) {
       it->second.t = join(it->second.t, v.t);
       if (it->second.num != v.num) it->second.num.reset();
       if (it->second.str != v.str) it->second.str.reset();
+      if (it->second.of != v.of) it->second.of = 0;
     }
   }
   return r;
@@ -200,6 +204,8 @@ bool holds_definition(const std::vector<stmt>& block) {
   return false;
 }
 
+
+bool class_like(std::string_view name) { return !name.empty() && name.front() >= 'A' && name.front() <= 'Z'; }
 
 std::string cut(std::string s) {
   if (s.size() > kMaxTextBytes) s = make_snippet(s, kMaxTextBytes);
@@ -407,13 +413,8 @@ class file_analyzer {
     // A bare call of a name this file defines is the file's own function.
     std::unordered_set<std::string> seen;
     for (const auto& d : out.defs->functions) seen.insert(d.name);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if (toks[i].kind != tok::name || (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "?.")))) continue;
-      std::uint32_t j = i + 1;
-      while (j < n && member(j)) j += 2;
-      if (j >= n || !is(toks[j], "(")) continue;  // most names are no call: no path built
-      std::string path = canonical(std::string(toks[i].text));
-      for (j = i + 1; j < n;) {
+    auto calls = [&](std::string path, std::uint32_t j) {
+      while (j < n) {
         if (member(j)) {
           path += "." + std::string(toks[j + 1].text);
           j += 2;
@@ -424,6 +425,72 @@ class file_analyzer {
         } else {
           break;
         }
+      }
+    };
+    const std::unordered_map<std::string, std::string> objects = object_names();
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (toks[i].kind != tok::name || (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "?.")))) continue;
+      std::uint32_t j = i + 1;
+      while (j < n && member(j)) j += 2;
+      if (j >= n || !is(toks[j], "(")) continue;  // most names are no call: no path built
+      calls(canonical(std::string(toks[i].text)), i + 1);
+      std::string head(toks[i].text);
+      std::uint32_t after = i + 1;
+      if ((head == "self" || head == "this") && member(i + 1)) {
+        head += "." + std::string(toks[i + 2].text);
+        after = i + 3;
+      }
+      auto object = objects.find(head);
+      if (object != objects.end()) calls(object->second + "()", after);
+    }
+    return out;
+  }
+
+  // For survey(): the classes the tokens say names hold — `x = K(...)`
+  // (Python), `x = new K(...)`, `T x` (Java), `x: T` (the name and its
+  // `self.x` / `this.x` alike) — so calls on them are named as the
+  // analysis will name them. A guess (the last binding in the file wins):
+  // it only fetches summaries early.
+  std::unordered_map<std::string, std::string> object_names() const {
+    std::unordered_map<std::string, std::string> out;
+    const std::vector<token>& toks = lexed_.tokens;
+    const auto n = static_cast<std::uint32_t>(toks.size());
+    auto dotted = [&](std::uint32_t b, std::uint32_t& e) {  // name(.name)* from b; e: past it
+      std::string path;
+      e = b;
+      while (e < n && toks[e].kind == tok::name) {
+        path += toks[e++].text;
+        if (e + 1 >= n || !is(toks[e], ".") || toks[e + 1].kind != tok::name) break;
+        path += '.';
+        ++e;
+      }
+      return path;
+    };
+    auto named_class = [](const std::string& path) { return class_like(path.substr(path.rfind('.') + 1)); };
+    auto bind = [&](std::string name, const std::string& cls, bool field) {
+      if (field) out[(py_ ? "self." : "this.") + name] = canonical(cls);
+      out[std::move(name)] = canonical(cls);
+    };
+    for (std::uint32_t i = 0; i + 2 < n; ++i) {
+      if (toks[i].kind != tok::name || (i > 0 && is(toks[i - 1], "."))) continue;
+      std::string target(toks[i].text);
+      std::uint32_t k = i + 1, e = 0;
+      if ((target == "self" || target == "this") && is(toks[k], ".") && toks[k + 1].kind == tok::name) {
+        target += "." + std::string(toks[k + 1].text);
+        k += 2;
+      }
+      if (k >= n) break;
+      if (is(toks[k], "=")) {
+        const std::uint32_t b = k + 1 + (!py_ && k + 1 < n && is(toks[k + 1], "new"));
+        if (!py_ && b == k + 1) continue;
+        std::string cls = dotted(b, e);
+        if (!cls.empty() && e < n && is(toks[e], "(") && named_class(cls)) bind(target, cls, false);
+      } else if (is(toks[k], ":") && !java_) {
+        std::string cls = dotted(k + 1, e);
+        if (!cls.empty() && named_class(cls)) bind(target, cls, target.find('.') == std::string::npos);
+      } else if (java_ && toks[k].kind == tok::name && k + 1 < n && class_like(target) &&
+                 (is(toks[k + 1], ";") || is(toks[k + 1], "=") || is(toks[k + 1], ",") || is(toks[k + 1], ")"))) {
+        bind(std::string(toks[k].text), target, true);
       }
     }
     return out;
@@ -511,7 +578,8 @@ class file_analyzer {
     return out;
   }
 
-  void collect_functions(const std::vector<stmt>& block, int depth) {
+  // `cls`: the class the block is in (at any depth), for owner_of_.
+  void collect_functions(const std::vector<stmt>& block, int depth, const stmt* cls = nullptr) {
     if (depth > kMaxNesting) return;
     for (const stmt& s : block) {
       if (s.kind == stmt_kind::func && !s.name.empty() && !functions_.count(std::string(s.name))) {
@@ -520,10 +588,195 @@ class file_analyzer {
         fi.params = param_names(s.head);
         functions_.emplace(std::string(s.name), std::move(fi));
       }
-      collect_functions(s.body, depth + 1);
-      collect_functions(s.orelse, depth + 1);
-      collect_functions(s.final_body, depth + 1);
-      for (const auto& h : s.handlers) collect_functions(h, depth + 1);
+      if (s.kind == stmt_kind::func) owner_of_[&s] = cls;
+      const stmt* inner = s.kind == stmt_kind::class_ ? &s : cls;
+      collect_functions(s.body, depth + 1, inner);
+      collect_functions(s.orelse, depth + 1, inner);
+      collect_functions(s.final_body, depth + 1, inner);
+      for (const auto& h : s.handlers) collect_functions(h, depth + 1, inner);
+    }
+  }
+
+  // ------------------------------------------------------ objects' classes
+
+  using member_types = std::unordered_map<std::string, std::uint32_t>;  // field -> value::of
+
+  // While a function is analysed or summarised, class_ is its class (a
+  // function made inline keeps the one it is made in).
+  class class_scope {
+   public:
+    class_scope(file_analyzer& a, const stmt& f) : a_(a), saved_(a.class_) {
+      auto it = a.owner_of_.find(&f);
+      if (it != a.owner_of_.end()) a.class_ = it->second;
+    }
+    ~class_scope() { a_.class_ = saved_; }
+    class_scope(const class_scope&) = delete;
+    class_scope& operator=(const class_scope&) = delete;
+
+   private:
+    file_analyzer& a_;
+    const stmt* saved_;
+  };
+
+  std::uint32_t instance_of(const std::string& path, bool declared) {
+    auto [it, fresh] = instance_ids_.try_emplace({path, declared}, 0);
+    if (fresh) {
+      instances_.push_back({path, declared});
+      it->second = static_cast<std::uint32_t>(instances_.size());
+    }
+    return it->second;
+  }
+
+  // The class a declared type names — `Service`, `pkg.Service` (no type
+  // arguments, arrays, unions, primitives) — as a value::of; 0 otherwise.
+  std::uint32_t declared_of(span type) {
+    std::string path;
+    for (std::uint32_t i = type.b; i < type.e; ++i) {
+      if (type[i].kind == tok::name && (path.empty() || path.back() == '.')) path += type[i].text;
+      else if (is(type[i], ".") && !path.empty() && path.back() != '.') path += '.';
+      else return 0;
+    }
+    if (path.empty() || path.back() == '.' || !class_like(path.substr(path.rfind('.') + 1))) return 0;
+    return instance_of(canonical(path), true);
+  }
+
+  // A Java declaration's type: `[final] T` before its name `d`.
+  static span java_type(span declaration, span d) {
+    span t{declaration.toks, declaration.b, d.b};
+    while (!t.empty() && is(t[t.b], "final")) ++t.b;
+    return t;
+  }
+
+  // The declared type of a parameter as a value::of: Java's `[final] [@A]
+  // T name`, Python's and TypeScript's `name: T [= default]`.
+  std::uint32_t param_type(span p) {
+    if (java_) {
+      while (!p.empty() && (is(p[p.b], "final") || is(p[p.b], "@"))) {
+        if (is(p[p.b], "@")) {
+          p.b += 2;
+          if (!p.empty() && is(p[p.b], "(")) p.b = matching(*p.toks, p.b, p.e) + 1;
+        } else {
+          ++p.b;
+        }
+      }
+      return p.e > p.b + 1 ? declared_of(span{p.toks, p.b, p.e - 1}) : 0;
+    }
+    if (php_ || go_ || ruby_ || (!p.empty() && p[p.b].kind == tok::op)) return 0;  // `*args: T` holds many
+    auto colon = top_level(p, [](const token& t) { return is(t, ":"); });
+    if (colon.empty()) return 0;
+    span type{p.toks, colon[0] + 1, p.e};
+    auto eq = top_level(type, [](const token& t) { return is(t, "="); });
+    if (!eq.empty()) type.e = eq[0];
+    return declared_of(type);
+  }
+
+  std::vector<span> param_spans(span head) const {
+    return head.empty() ? std::vector<span>{} : java_ ? java_params(head) : split(head, ",");
+  }
+
+  // The object `rhs` makes when it is a whole construction — `new a.K(...)`,
+  // Python's `a.K(...)` — as a value::of; 0 otherwise.
+  std::uint32_t constructs(span rhs) {
+    if (rhs.empty()) return 0;
+    std::uint32_t i = rhs.b;
+    if (!py_) {
+      if (!is(rhs[i], "new")) return 0;
+      ++i;
+    }
+    std::string path;
+    for (; i < rhs.e && (rhs[i].kind == tok::name || is(rhs[i], ".")); ++i) path += rhs[i].text;
+    if (path.empty() || i >= rhs.e || !is(rhs[i], "(") || matching(*rhs.toks, i, rhs.e) != rhs.e - 1) return 0;
+    if (py_ && !class_like(path.substr(path.rfind('.') + 1))) return 0;
+    return instance_of(canonical(path), false);
+  }
+
+  // What field `name` of the class of the function being analysed holds.
+  std::uint32_t member_of(const std::string& name) {
+    if (!class_) return 0;
+    const member_types& m = members_of(*class_);
+    auto it = m.find(name);
+    return it == m.end() ? 0 : it->second;
+  }
+
+  // What the fields of class `c` hold, for `self.x.m()` / `this.x.m()`
+  // (Java: `x.m()`) in its methods: a declared type (Java and TypeScript
+  // fields, TypeScript constructor parameter properties, Python class-level
+  // annotations); else the one class that every assignment `self.x = ...`
+  // / `this.x = ...` in the class constructs (any other assignment, or a
+  // subclass in the project: none).
+  const member_types& members_of(const stmt& c) {
+    auto found = members_.find(&c);
+    if (found != members_.end()) return found->second;
+    member_types declared, made;
+    std::set<std::string> mixed;
+    for (const stmt& m : c.body) {
+      if (m.kind == stmt_kind::simple && !m.head.empty()) {
+        span h = m.head;
+        auto eq = top_level(h, [](const token& t) { return is(t, "="); });
+        span target{h.toks, h.b, eq.empty() ? h.e : eq[0]};
+        if (java_) {
+          span d = java_declared(target);
+          if (d.e == d.b + 1 && d.b > target.b) declared[std::string(d[d.b].text)] = declared_of(java_type(target, d));
+        } else if (target.e > target.b + 2 && target[target.b].kind == tok::name && is(target[target.b + 1], ":")) {
+          declared[std::string(target[target.b].text)] = declared_of(span{h.toks, target.b + 2, target.e});
+        } else if (!py_ && target.e == target.b + 1 && !eq.empty()) {  // a JS class field `x = new K()`
+          made[std::string(target[target.b].text)] = constructs(span{h.toks, eq[0] + 1, h.e});
+        }
+      }
+      if (m.kind != stmt_kind::func) continue;
+      if (m.name == "constructor") {
+        for (span p : param_spans(m.head)) {
+          if (p.e > p.b + 1 && (is(p[p.b], "private") || is(p[p.b], "public") || is(p[p.b], "protected") ||
+                                is(p[p.b], "readonly"))) {
+            std::uint32_t n = p.b;
+            while (n < p.e && !(p[n].kind == tok::name && n + 1 < p.e && is(p[n + 1], ":"))) ++n;
+            if (n < p.e) declared[std::string(p[n].text)] = param_type(span{p.toks, n, p.e});
+          }
+        }
+      }
+      assigned_fields(m.body, made, mixed, 0);
+    }
+    // A subclass's methods may store another object in the field.
+    if (xf_.calls && xf_.calls->is_base(lang_, c.name)) made.clear();
+    for (const std::string& name : mixed) made.erase(name);
+    for (const auto& [name, of] : declared) made[name] = of;
+    for (auto it = made.begin(); it != made.end();) it = it->second ? std::next(it) : made.erase(it);
+    return members_[&c] = std::move(made);
+  }
+
+  // The assignments `self.x = ...` / `this.x = ...` of a method's body
+  // (nested blocks and functions too): what each makes, into `made`, or
+  // the field into `mixed` when it is not one construction.
+  void assigned_fields(const std::vector<stmt>& block, member_types& made, std::set<std::string>& mixed,
+                       int depth) {
+    if (depth > kMaxNesting) return;
+    for (const stmt& s : block) {
+      if (s.kind == stmt_kind::class_) continue;
+      if (s.kind == stmt_kind::simple && s.head.e > s.head.b + 3) {
+        span h = s.head;
+        auto ops = top_level(h, [&](const token& t) { return is_assign_op(t); });
+        for (std::uint32_t i = h.b; i + 2 < h.e && !ops.empty() && i < ops.back(); ++i) {
+          if (!(is(h[i], "self") || is(h[i], "this")) || !is(h[i + 1], ".") || h[i + 2].kind != tok::name) continue;
+          if (i > h.b && is(h[i - 1], ".")) continue;
+          std::string field(h[i + 2].text);
+          std::uint32_t of = ops.size() == 1 && i == h.b && ops[0] == i + 3 && is(h[ops[0]], "=")
+                                 ? constructs(span{h.toks, ops[0] + 1, h.e})
+                                 : 0;
+          if (!of) {
+            // Only a store to the field itself (not `self.x.y = ...`, `self.x[k] = ...`) changes what it holds.
+            if (i + 3 < h.e && (is(h[i + 3], ".") || is(h[i + 3], "["))) continue;
+            mixed.insert(field);
+          } else if (made.count(field) && made[field] != of) {
+            mixed.insert(field);
+          } else {
+            made[field] = of;
+          }
+        }
+      }
+      assigned_fields(s.body, made, mixed, depth + 1);
+      assigned_fields(s.orelse, made, mixed, depth + 1);
+      assigned_fields(s.final_body, made, mixed, depth + 1);
+      for (const auto& hb : s.handlers) assigned_fields(hb, made, mixed, depth + 1);
     }
   }
 
@@ -622,6 +875,7 @@ class file_analyzer {
   void analyze_function(const stmt& f, const env& closure, int depth) {
     if (!analyzed_.insert(&f).second || depth > kMaxNesting) return;
     param_type_scope types(*this, f);
+    class_scope cls(*this, f);
     frame fr;
     fr.vars = closure;
     fr.function = f.name;
@@ -638,8 +892,7 @@ class file_analyzer {
     const bool handler = kind != entry::none;
     if (handler) fr.handler_fn = &f;
     fr.constant_route = constant_route(f);
-    std::vector<span> params = f.head.empty() ? std::vector<span>{} : java_ ? java_params(f.head) : split(f.head, ",");
-    for (span p : params) {
+    for (span p : param_spans(f.head)) {
       std::uint32_t i = p.b;
       while (i < p.e && (p[i].kind == tok::op)) ++i;
       if (i >= p.e || p[i].kind != tok::name) continue;
@@ -654,6 +907,7 @@ class file_analyzer {
         v.t.object = object;
         v.t.o = {"parameter `" + name + "` of handler `" + std::string(f.name) + "`", f.line, kind == entry::request};
       }
+      v.of = param_type(p);
       fr.vars[name] = v;
     }
     if (f.expression_body) {
@@ -719,11 +973,14 @@ class file_analyzer {
     std::vector<sink_hit> hits;
     fr.hits = &hits;
     param_type_scope types(*this, *fi.s);
+    class_scope cls(*this, *fi.s);
+    const std::vector<span> spans = param_spans(fi.s->head);
     for (std::size_t i = 0; i < fi.params.size() && i < 64; ++i) {
       if (fi.params[i].empty()) continue;
       value v;
       v.t.params = 1ull << i;
       v.t.o = {"parameter `" + fi.params[i] + "`", fi.s->line, true};
+      if (spans.size() == fi.params.size()) v.of = param_type(spans[i]);
       fr.vars[fi.params[i]] = v;
     }
     if (fi.s->expression_body) {
@@ -829,7 +1086,7 @@ class file_analyzer {
         exec_block(s.body, fr, depth + 1);
         break;
       case stmt_kind::func:
-        if (!s.name.empty()) fr.vars.erase(std::string(s.name));
+        if (!s.name.empty() && !s.exported) fr.vars.erase(std::string(s.name));
         if (!fr.summary_mode) analyze_function(s, fr.vars, depth);
         break;
       case stmt_kind::class_:
@@ -1162,7 +1419,9 @@ class file_analyzer {
       if (d.e == d.b + 1 && d.b > s.b) {
         std::string name(d[d.b].text);
         erase_members(name, fr);
-        fr.vars[name] = value{};
+        value v;
+        v.of = declared_of(java_type(s, d));
+        fr.vars[name] = v;
         return;
       }
     }
@@ -1205,11 +1464,18 @@ class file_analyzer {
       std::uint32_t start = s.b;
       for (std::uint32_t o : ops) {
         span target{s.toks, start, o};
+        std::uint32_t type = 0;  // Java `T x = v`: x is a T (v's own class when it is known)
         if (java_) {
-          target = java_declared(target);
+          span declared = java_declared(target);
+          if (declared.b > target.b && declared.e == declared.b + 1) type = declared_of(java_type(target, declared));
+          target = declared;
           if (ops.size() == 1) java_path_alias(target, rhs, v);
         }
         assign(target, v, ops.size() == 1 ? rhs : span{}, fr);
+        if (type) {
+          auto it = fr.vars.find(std::string(target[target.b].text));
+          if (it != fr.vars.end() && !it->second.of) it->second.of = type;
+        }
         note_parse(target, ops.size() == 1 ? rhs : span{}, fr);
         start = o + 1;
       }
@@ -1444,6 +1710,7 @@ class file_analyzer {
     if (r.t.any() && checked_by(c, a, fr, depth)) r.t.sanitized = ~0u;
     r.t = join(r.t, other.t);
     r.num.reset();
+    if (r.of != other.of) r.of = 0;
     return r;
   }
 
@@ -1648,11 +1915,13 @@ class file_analyzer {
       acc.t = join(acc.t, v.t);
       acc.num = v.num;
       acc.str = v.str;
+      acc.of = v.of;
       ++count;
     }
     if (count != 1) {
       acc.num.reset();
       acc.str.reset();
+      acc.of = 0;
     }
     if (fixed_origin && acc.t.any()) acc.t.sanitized |= spec_.fixed_origin_classes;
     return acc;
@@ -1707,6 +1976,7 @@ class file_analyzer {
     if (t.kind == tok::name) {
       key = std::string(t.text);
       path = canonical(key);
+      if (java_) cur.of = member_of(key);  // a field, unless a variable of the method is named so
       auto it = fr.vars.find(key);
       if (it != fr.vars.end()) cur = it->second;
       ++i;
@@ -1749,6 +2019,7 @@ class file_analyzer {
         receiver_key = key;
         std::string attr(s[i + 1].text);
         path += "." + attr;
+        cur.of = key == "self" || key == "this" ? member_of(attr) : 0;
         if (!key.empty()) {
           key += "." + attr;
           auto it = fr.vars.find(key);
@@ -1770,6 +2041,7 @@ class file_analyzer {
           std::size_t at = std::strtoull(std::string(inner[inner.b].text).c_str(), nullptr, 10);
           if (at < cur.str->size()) ch = cur.str->substr(at, 1);
         }
+        cur.of = 0;
         if (!key.empty() && k) {
           key += "[" + *k + "]";
           auto it = fr.vars.find(key);
@@ -1803,6 +2075,11 @@ class file_analyzer {
         const bool constructed = path.find("()") == std::string::npos && start > s.b && is(s[start - 1], "new");
         cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth,
                    constructed);
+        // `new Helper(...)`, Python's `Helper(...)`: an object of that class.
+        const bool plain = path.find_first_of("([") == std::string::npos;
+        cur.of = plain && (constructed || (py_ && class_like(path.substr(path.rfind('.') + 1))))
+                     ? instance_of(path, false)
+                     : 0;
         // A constant string's charAt(constant): its character.
         if (has_receiver && receiver.str && !receiver.t.any() && args.size() == 1 && args[0].v.num &&
             path.size() > 7 && path.compare(path.size() - 7, 7, ".charAt") == 0 && *args[0].v.num >= 0 &&
@@ -1969,7 +2246,12 @@ class file_analyzer {
     const bool bare = name.find_first_of(".([") == std::string::npos;
     if (bare && !fr.vars.count(name)) {
       auto it = functions_.find(name);
-      if (it != functions_.end()) return call_local(it->second, method, line, args, fr);
+      if (it != functions_.end() && !it->second.s->exported) return call_local(it->second, method, line, args, fr);
+    }
+    // A method of an object of a class of another file (`h = Helper(); h.run(x)`).
+    if (!constructed && receiver && receiver->of) {
+      const instance& in = instances_[receiver->of - 1];
+      if (auto r = call_cross_file(in.path + "()." + last, line, args, fr, in.declared, &receiver->t)) return *r;
     }
     if (!constructed && !(bare && fr.vars.count(name)) && (!receiver || !receiver->t.any()) &&
         !on_local_value(receiver_key, fr)) {
@@ -2184,11 +2466,18 @@ class file_analyzer {
   // A call the call graph resolves to a function of another file whose
   // summary differs from an unknown call's: its sinks and its value.
   // Nothing otherwise, and the call is an unknown one.
+  // `declared`: see call_resolver::resolve; `self`: what the object a
+  // method is called on holds — Python's `self` parameter; elsewhere the
+  // summary knows nothing of `this`, so the result carries it, as an
+  // unknown call's would, unless the method always returns a literal.
   std::optional<value> call_cross_file(const std::string& callee, int line, const std::vector<call_arg>& args,
-                                       frame& fr) {
+                                       frame& fr, bool declared = false, const taint_val* self = nullptr) {
     if (!xf_.calls) return std::nullopt;
-    auto cached = resolved_.find(callee);
-    if (cached == resolved_.end()) cached = resolved_.emplace(callee, xf_.calls->resolve(xf_.file, callee)).first;
+    const std::string cache_key = declared ? callee + '\n' : callee;
+    auto cached = resolved_.find(cache_key);
+    if (cached == resolved_.end()) {
+      cached = resolved_.emplace(cache_key, xf_.calls->resolve(xf_.file, callee, declared)).first;
+    }
     const std::optional<callee_ref>& ref = cached->second;
     if (!ref) return std::nullopt;
     requests_.insert(*ref);
@@ -2197,6 +2486,7 @@ class file_analyzer {
     const remote_summary& sum = it->second;
     std::size_t offset = py_ && !sum.params.empty() && (sum.params[0] == "self" || sum.params[0] == "cls") ? 1 : 0;
     std::vector<taint_val> by_param = param_taints(sum.params, offset, args);
+    if (offset == 1 && self) by_param[0] = *self;
     for (const remote_hit& h : sum.hits) {
       taint_val t = through(by_param, h.params);
       if (!t.any() || h.steps.empty()) continue;
@@ -2218,6 +2508,7 @@ class file_analyzer {
       r.t = join(s, r.t);
     }
     if (r.t.any()) r.t.sanitized |= sum.ret_sanitized;
+    if (self && offset == 0 && !(literals_ && literals_->returns_literal(ref->name))) r.t = join(r.t, *self);
     return r;
   }
 
@@ -2473,6 +2764,17 @@ class file_analyzer {
   std::set<const stmt*> analyzed_;
   std::set<std::pair<int, int>> reported_;
   std::unordered_map<std::string, std::optional<callee_ref>> resolved_;  // callee path -> call graph answer
+  // The classes values are objects of (value::of - 1): the canonical path
+  // of each, and whether only its declared type is known.
+  struct instance {
+    std::string path;
+    bool declared = false;
+  };
+  std::vector<instance> instances_;
+  std::map<std::pair<std::string, bool>, std::uint32_t> instance_ids_;
+  std::unordered_map<const stmt*, member_types> members_;  // by class, as members_of computes them
+  std::unordered_map<const stmt*, const stmt*> owner_of_;   // function -> its class (null: none)
+  const stmt* class_ = nullptr;  // the class of the function analysed or summarised
   std::set<callee_ref> requests_;
   std::vector<finding> findings_;
   // Proofs for clearances(): per (handler, class) whether any sink of the

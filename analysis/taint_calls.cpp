@@ -63,20 +63,80 @@ bool go_method(const stmt& s) {
   return s.head.toks && s.head.b >= 3 && is((*s.head.toks)[s.head.b - 3], ")");
 }
 
+// Whether a function has a body to summarise: not an abstract or
+// interface method (`;` after the parameters) nor a Python stub (only
+// `...`, `pass`, a docstring, a raise).
+bool has_body(language lang, const stmt& f) {
+  if (lang == language::python) {
+    return std::any_of(f.body.begin(), f.body.end(), [](const stmt& s) {
+      if (s.kind != stmt_kind::simple || s.head.empty()) return true;
+      const token& first = s.head[s.head.b];
+      if (is(first, "raise")) return false;
+      return s.head.e > s.head.b + 1 || !(is(first, "...") || is(first, "pass") || first.kind == tok::string);
+    });
+  }
+  if (f.expression_body || !f.body.empty() || !f.head.toks) return true;
+  for (std::uint32_t i = f.head.e; i < f.head.toks->size(); ++i) {
+    const token& t = (*f.head.toks)[i];
+    if (is(t, ";")) return false;
+    if (is(t, "{") || is(t, "=>")) return true;
+  }
+  return false;
+}
+
+// The names a class's header extends or implements: every name outside
+// type arguments and keyword arguments (a qualified base adds each part,
+// which only makes more classes look extended).
+void bases(const stmt& c, file_definitions& out) {
+  int generic = 0;
+  for (std::uint32_t i = c.head.b; i < c.head.e; ++i) {
+    const token& t = c.head[i];
+    if (is(t, "<")) ++generic;
+    if (is(t, ">")) --generic;
+    if (is(t, ">>")) generic -= 2;
+    if (generic > 0 || t.kind != tok::name || is(t, "extends") || is(t, "implements")) continue;
+    if (i + 1 < c.head.e && is(c.head[i + 1], "=")) continue;  // Python `metaclass=M`
+    out.bases.emplace_back(t.text);
+  }
+}
+
+// JavaScript `module.exports = X` / `= new X(...)` at the top level.
+void js_export(const stmt& s, file_definitions& out) {
+  if (s.kind == stmt_kind::func && s.name == "exports") {
+    out.js_export = "exports";
+    out.js_export_instance = false;
+  }
+  span h = s.head;
+  if (s.kind != stmt_kind::simple || h.e < h.b + 5 || !is(h[h.b], "module") || !is(h[h.b + 1], ".") ||
+      !is(h[h.b + 2], "exports") || !is(h[h.b + 3], "=")) {
+    return;
+  }
+  std::uint32_t i = h.b + 4;
+  const bool made = is(h[i], "new");
+  if (made) ++i;
+  if (i >= h.e || h[i].kind != tok::name) return;
+  const bool whole = made ? i + 1 < h.e && is(h[i + 1], "(") && matching(*h.toks, i + 1, h.e) == h.e - 1 : i + 1 == h.e;
+  if (!whole) return;
+  out.js_export = std::string(h[i].text);
+  out.js_export_instance = made;
+}
+
 void collect(language lang, const std::vector<stmt>& block, const std::string& owner, bool callable,
              file_definitions& out, int depth) {
   if (depth > kMaxNesting) return;
   for (const stmt& s : block) {
+    if (depth == 0 && (lang == language::javascript || lang == language::typescript)) js_export(s, out);
     if (s.kind == stmt_kind::func && !s.name.empty()) {
       std::string own = lang == language::go && go_method(s) ? "*" : owner;
       // A constructor makes its object: no call returns what it returns.
       bool constructor = (!owner.empty() && s.name == owner) || s.name == "constructor" || s.name == "__construct";
-      out.functions.push_back({std::string(s.name), own, callable && !constructor});
+      out.functions.push_back({std::string(s.name), own, callable && !constructor && has_body(lang, s)});
       collect(lang, s.body, owner, false, out, depth + 1);
       continue;
     }
     if (s.kind == stmt_kind::class_) {
       if (!s.name.empty()) out.classes.emplace_back(s.name);
+      bases(s, out);
       collect(lang, s.body, std::string(s.name), callable, out, depth + 1);
       continue;
     }
@@ -128,6 +188,9 @@ void call_resolver::add(std::uint32_t file, std::string path, language lang, fil
   e.path = std::move(path);
   e.lang = lang;
   e.go_imports = std::move(defs.go_imports);
+  e.js_export = std::move(defs.js_export);
+  e.js_export_instance = defs.js_export_instance;
+  for (const std::string& b : defs.bases) bases_.insert(key(lang, hash(b)));
   e.functions.reserve(defs.functions.size());
   for (const auto& d : defs.functions) {
     definition x;
@@ -199,10 +262,15 @@ std::optional<callee_ref> call_resolver::in_file(std::uint32_t file, std::uint32
   return callee_ref{file, name};
 }
 
-std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string_view path) const {
+std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string_view path, bool declared) const {
   const file_entry* caller = entry(from);
   if (!caller || path.empty()) return std::nullopt;
   const language lang = family(caller->lang);
+  if (declared && extended(lang, path)) return std::nullopt;
+  // A relative module may be called itself (`module.exports = f`): no last part to look up first.
+  if (lang == language::javascript && (path.substr(0, 2) == "./" || path.substr(0, 3) == "../")) {
+    return javascript(from, path);
+  }
   // Whatever the path, it names its last part: a name no file defines is no
   // function of the project (most calls are the library's).
   const std::size_t dot = path.rfind('.');
@@ -230,11 +298,7 @@ std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string
     }
     return unique(from, name, method);
   }
-  if (method) return std::nullopt;
-  if (lang == language::javascript) {
-    if (path.substr(0, 2) == "./" || path.substr(0, 3) == "../") return javascript(from, path);
-    return std::nullopt;
-  }
+  if (method || lang == language::javascript) return std::nullopt;
   if (lang == language::python) {
     int dots = 0;
     while (static_cast<std::size_t>(dots) < path.size() && path[dots] == '.') ++dots;
@@ -309,28 +373,63 @@ std::optional<callee_ref> call_resolver::python(std::uint32_t from, const std::v
   return std::nullopt;
 }
 
-std::optional<callee_ref> call_resolver::javascript(std::uint32_t from, std::string_view path) const {
-  const std::size_t slash = path.rfind('/');
-  for (std::size_t p = path.find('.', slash); p != std::string_view::npos; p = path.find('.', p + 1)) {
-    auto spec = normalize(dir_of(entry(from)->path) + "/" + std::string(path.substr(0, p)));
-    if (!spec) return std::nullopt;
-    for (std::string_view ext : {"", ".js", ".ts", ".jsx", ".tsx", ".mjs", ".cjs", "/index.js", "/index.ts"}) {
-      auto it = by_path_.find(*spec + std::string(ext));
-      if (it == by_path_.end()) continue;
-      // `./x.js.f` is file x.js's f, not x's js.f: a later split may fit.
-      std::vector<std::string> rest = split_at(path.substr(p + 1), '.');
-      std::optional<callee_ref> r;
-      if (rest.size() == 1) r = in_file(it->second, from, rest[0], "");
-      if (rest.size() == 2) r = in_file(it->second, from, rest[1], strip_call(rest[0]));
-      if (r) return r;
-      break;
-    }
+// The file a relative module specifier names, with the usual extensions or `/index`.
+std::optional<std::uint32_t> call_resolver::js_module(std::uint32_t from, std::string_view spec) const {
+  auto path = normalize(dir_of(entry(from)->path) + "/" + std::string(spec));
+  if (!path) return std::nullopt;
+  for (std::string_view ext : {"", ".js", ".ts", ".jsx", ".tsx", ".mjs", ".cjs", "/index.js", "/index.ts"}) {
+    auto it = by_path_.find(*path + std::string(ext));
+    if (it != by_path_.end()) return it->second;
   }
   return std::nullopt;
 }
 
+// `./x.f`, `./x.Class().f`; the module itself when module.exports is set:
+// `./x` (a function), `./x().f` (a class), `./x.f` (an instance).
+std::optional<callee_ref> call_resolver::javascript(std::uint32_t from, std::string_view path) const {
+  const std::size_t slash = path.rfind('/');
+  // `./x.js.f` is file x.js's f, not x's js.f: a later split may fit.
+  for (std::size_t p = path.find('.', slash);; p = path.find('.', p + 1)) {
+    std::string_view spec = path.substr(0, p);
+    const bool made = spec.size() > 2 && spec.substr(spec.size() - 2) == "()";
+    if (made) spec.remove_suffix(2);
+    if (auto file = js_module(from, spec)) {
+      const file_entry& e = *entry(*file);
+      const std::string& self = e.js_export;
+      std::vector<std::string> rest = p == std::string_view::npos ? std::vector<std::string>{}
+                                                                  : split_at(path.substr(p + 1), '.');
+      std::optional<callee_ref> r;
+      if (made) {
+        if (rest.size() == 1 && !self.empty() && !e.js_export_instance) r = in_file(*file, from, rest[0], self);
+      } else if (rest.empty()) {
+        if (!self.empty() && !e.js_export_instance) r = in_file(*file, from, self, "");
+      } else if (rest.size() == 1) {
+        r = in_file(*file, from, rest[0], "");
+        if (!r && e.js_export_instance) r = in_file(*file, from, rest[0], self);
+      } else if (rest.size() == 2) {
+        r = in_file(*file, from, rest[1], strip_call(rest[0]));
+      }
+      if (r) return r;
+    }
+    if (p == std::string_view::npos) return std::nullopt;
+  }
+}
+
+// Whether the class of `Class().m` (any qualification) is a base of a class of the project.
+bool call_resolver::extended(language lang, std::string_view path) const {
+  std::size_t call = path.rfind("().");
+  if (call == std::string_view::npos) return true;
+  std::string_view cls = path.substr(0, call);
+  std::size_t start = cls.find_last_of("./");
+  if (start != std::string_view::npos && cls[start] == '/') return true;  // a module's own class: its name unknown here
+  if (start != std::string_view::npos) cls.remove_prefix(start + 1);
+  return is_base(lang, cls);
+}
+
+bool call_resolver::is_base(language lang, std::string_view name) const { return bases_.count(key(lang, hash(name))) > 0; }
+
 // Java `[a.b.]Class[()].f`, PHP `Class::f`: a class the project defines once
-// (or, qualified, the one whose file the package path names).
+// (Java, qualified: the one whose file the package path names).
 std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language lang,
                                                   const std::vector<std::string>& parts) const {
   const std::size_t n = parts.size();
@@ -342,7 +441,10 @@ std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language l
   auto it = classes_.find(key(lang, hash(owner)));
   if (it == classes_.end()) return std::nullopt;
   std::vector<std::uint32_t> files = it->second;
-  if (files.size() > 1 && n > 2 && lang == language::java) {
+  // Qualified (written so, or by an import): the file the package path
+  // names, even when the project has one class of that name — an imported
+  // library class may share it.
+  if (n > 2 && lang == language::java) {
     const std::string tail = "/" + join(parts, 0, n - 2, '/') + "/" + owner + ".java";
     files.erase(std::remove_if(files.begin(), files.end(),
                                [&](std::uint32_t f) {

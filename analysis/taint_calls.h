@@ -10,10 +10,23 @@
 //    method `mod.Class.f` / `mod.Class().f`;
 //  - JavaScript/TypeScript: a relative module (`require('./x')`,
 //    `import {f} from './x'`, `import * as m from './x'`) names a file
-//    (with the usual extensions or `/index`) and a function in it;
-//  - Java: `Class.f(...)`, `new Class().f(...)`, `a.b.Class.f(...)` with
-//    Class defined by exactly one file of the project (an imported or
-//    same-package class alike), and f a method of that class;
+//    (with the usual extensions or `/index`) and a function in it (declared,
+//    or assigned: `exports.f = ...`, `module.exports.f = ...`), or a method
+//    `./x.Class().f`; with `module.exports = f` (or `= function ...`) the
+//    module itself is f (`./x`), with `= Class` `./x().m` is a method of
+//    Class, with `= new Class(...)` `./x.m` is;
+//  - Java: `Class.f(...)`, `new Class().f(...)` with Class defined by
+//    exactly one file of the project (a same-package class), or qualified
+//    (`a.b.Class.f(...)`, or Class imported so) by the file `a/b/Class.java`,
+//    and f a method of that class;
+//  - a method of an object (`Class().m`, any language above): the engine
+//    names the call by the object's class when the program says it —
+//    constructed (`h = Helper()`, `new Helper()`), declared (Java fields,
+//    locals, parameters; Python and TypeScript annotations and TypeScript
+//    constructor parameter properties), or a field that every assignment
+//    in its class's methods constructs alike (`self.repo = Repo()`). A
+//    declared type may hold a subclass: resolved only when no class of the
+//    project names it as a base (`declared`);
 //  - Go: `pkg.F(...)` where pkg is the file's import whose path ends with
 //    a directory of the project, and F a function (no receiver) of exactly
 //    one file of that directory; a bare `F(...)` in the file's own
@@ -25,7 +38,8 @@
 //    other definition, in any file or class, could be the one called — the
 //    rule taint_constants.h uses).
 // And in every case the target file defines the name exactly once (so the
-// analysis of that file knows which definition it summarises), and the
+// analysis of that file knows which definition it summarises) with a body
+// (an interface or abstract method, a Python stub, says nothing), and the
 // target is not the calling file (calls within a file are the file's own
 // business). Anything else stays unresolved: an unknown call.
 //
@@ -40,6 +54,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -65,11 +80,20 @@ struct file_definitions {
   struct definition {
     std::string name;
     std::string owner;  // the enclosing class ("" at module level; Go: "*" for a method)
-    bool callable = false;  // at module level or directly in a class body (not nested in a function)
+    // At module level or directly in a class body (not nested in a
+    // function), and with a body: an abstract or interface method, a stub,
+    // says nothing of what the call does.
+    bool callable = false;
   };
   std::vector<definition> functions;
   std::vector<std::string> classes;
+  std::vector<std::string> bases;  // the names its classes extend or implement (the last part of each)
   std::vector<std::pair<std::string, std::string>> go_imports;  // local name -> import path
+  // JavaScript: what `module.exports = X` makes the module itself — a
+  // function or class of the file, or with `new X(...)` an instance of
+  // class X. The parser names `module.exports = function ...` `exports`.
+  std::string js_export;
+  bool js_export_instance = false;
 };
 
 // From one file's statements and (for Go's imports) its tokens.
@@ -84,7 +108,15 @@ class call_resolver {
   // engine canonicalised it: import aliases applied, `()` after a call,
   // e.g. "pkg.mod.f", "./x.f", "a.b.Helper().run", "f") in file `from`
   // names; nothing when it is not sure.
-  std::optional<callee_ref> resolve(std::uint32_t from, std::string_view path) const;
+  // `declared`: `path` is `Class().m` for a receiver of which only the
+  // declared type is known (a field, a parameter): an object of a subclass
+  // may be there, so it resolves only when no class of the project names
+  // Class as its base.
+  std::optional<callee_ref> resolve(std::uint32_t from, std::string_view path, bool declared = false) const;
+
+  // Whether some class of the project in `lang` names the class `name` as
+  // a base (extends or implements it).
+  bool is_base(language lang, std::string_view name) const;
 
  private:
   // Names are kept as 64-bit hashes: a large tree defines hundreds of
@@ -102,6 +134,8 @@ class call_resolver {
     language lang = language::unknown;
     std::vector<definition> functions;
     std::vector<std::pair<std::string, std::string>> go_imports;
+    std::string js_export;
+    bool js_export_instance = false;
   };
   struct defined {  // a function name's definitions in the project
     std::uint64_t key = 0;   // see key()
@@ -116,7 +150,9 @@ class call_resolver {
                                     const std::string& owner) const;
   std::optional<callee_ref> python(std::uint32_t from, const std::vector<std::string>& parts, int dots) const;
   std::optional<callee_ref> javascript(std::uint32_t from, std::string_view path) const;
+  std::optional<std::uint32_t> js_module(std::uint32_t from, std::string_view spec) const;
   std::optional<callee_ref> by_class(std::uint32_t from, language family, const std::vector<std::string>& parts) const;
+  bool extended(language lang, std::string_view path) const;
   std::optional<callee_ref> go(std::uint32_t from, const std::vector<std::string>& parts) const;
   std::optional<callee_ref> unique(std::uint32_t from, const std::string& name, bool method) const;
 
@@ -128,6 +164,7 @@ class call_resolver {
   // definition), classes by key -> every file, once per definition.
   std::vector<defined> functions_;
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> classes_;
+  std::unordered_set<std::uint64_t> bases_;  // class names some class extends or implements, by key
   std::unordered_map<std::string, std::vector<std::uint32_t>> go_dirs_;  // directory -> its Go files
 };
 

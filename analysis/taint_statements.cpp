@@ -412,8 +412,10 @@ class js_parser {
       if (k == "class" || ((java_ || php_) && (k == "interface" || k == "enum")) || (php_ && k == "trait")) {
         std::uint32_t j = i + 1;
         if (j < e && toks_[j].kind == tok::name && !is(toks_[j], "extends")) s.name = toks_[j++].text;
+        const std::uint32_t bases = j;
         while (j < e && !is(toks_[j], "{")) ++j;
         if (j >= e) return e;
+        s.head = sp(bases, j);
         std::uint32_t close = matching(toks_, j, e);
         s.kind = stmt_kind::class_;
         s.body = java_  ? java_members(j + 1, close, depth + 1)
@@ -429,12 +431,32 @@ class js_parser {
           return end;
         }
       }
+      // const f = (...) => ..., const f = function (...) {...}: a named
+      // function; so are CommonJS exports `exports.f = ...` and
+      // `module.exports.f = ...`, and `module.exports = ...` is the function
+      // named `exports` (the module itself, taint_calls.h).
+      std::uint32_t name_at = 0, value_at = 0;
       if ((k == "const" || k == "let" || k == "var") && i + 3 < e && toks_[i + 1].kind == tok::name &&
           is(toks_[i + 2], "=")) {
-        // const f = (...) => ..., const f = function (...) {...}: a named function.
-        std::uint32_t end = js_function_expression(toks_, i + 3, e, s, depth, php_);
-        if (end > i + 3 && (end >= e || is(toks_[end], ";") || toks_[end].nl_before || is(toks_[end], "}"))) {
-          s.name = toks_[i + 1].text;
+        name_at = i + 1;
+        value_at = i + 3;
+      } else if (!php_ && !java_ && (k == "exports" || k == "module")) {
+        std::uint32_t j = i;
+        if (k == "module" && j + 2 < e && is(toks_[j + 1], ".") && is(toks_[j + 2], "exports")) j += 2;
+        if (is(toks_[j], "exports") && j + 3 < e && is(toks_[j + 1], ".") && toks_[j + 2].kind == tok::name &&
+            is(toks_[j + 3], "=")) {
+          name_at = j + 2;
+          value_at = j + 4;
+        } else if (j > i && j + 1 < e && is(toks_[j + 1], "=")) {
+          name_at = j;
+          value_at = j + 2;
+        }
+      }
+      if (value_at) {
+        std::uint32_t end = js_function_expression(toks_, value_at, e, s, depth, php_);
+        if (end > value_at && (end >= e || is(toks_[end], ";") || toks_[end].nl_before || is(toks_[end], "}"))) {
+          s.name = toks_[name_at].text;
+          s.exported = k != "const" && k != "let" && k != "var";
           s.line = t.line;
           out.push_back(std::move(s));
           return end < e && is(toks_[end], ";") ? end + 1 : end;

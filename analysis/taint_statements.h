@@ -37,12 +37,17 @@ struct stmt {
   int line = 0;
   // simple, ret: the statement (ret: its value); if_, while: the condition;
   // py_for: between `for` and `:`; js for: inside the parentheses; with_:
-  // the items; func: the parameters; block: a header to evaluate (may be empty).
+  // the items; func: the parameters; class_: its bases (Python: inside the
+  // parentheses; else what follows the name, `extends A implements B`);
+  // block: a header to evaluate (may be empty).
   span head;
   loop_form loop = loop_form::none;
   std::string_view name;          // func, class_
   std::vector<span> decorators;   // Python: each without the '@'
   bool expression_body = false;   // func: a JS arrow function whose body is `body_expr`
+  // func: a CommonJS export `exports.f = function ...` (named f) or
+  // `module.exports = ...` (named `exports`): it binds no name in its scope.
+  bool exported = false;
   span body_expr;
   std::vector<stmt> body;
   std::vector<stmt> orelse;       // if_: the else branch (elif as a nested if_); try_: its else

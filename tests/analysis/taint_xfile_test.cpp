@@ -12,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -382,4 +383,263 @@ TEST_CASE("a chain of calls deeper than the round cap ends in a note and never a
                             {"b.py", "from a import f\ndef g(y):\n    return f(y)\n"},
                             {"app.py", kFlask + "from a import f\n@app.route('/u')\ndef user():\n    f(request.args['id'])\n"}});
   CHECK(at(loop.found, "python.taint.cmdi", "app.py", 6));
+}
+
+// ------------------------------------------------ methods of objects of a class of another file
+
+namespace {
+
+const std::string kStore =
+    "import sqlite3\n"
+    "cursor = sqlite3.connect('x').cursor()\n"
+    "class Repo:\n"
+    "    def save(self, v):\n"
+    "        cursor.execute('INSERT INTO t VALUES (' + v + ')')\n";  // the sink on line 5
+
+}  // namespace
+
+TEST_CASE("python: a method called on an object of a class of another file", "[taint][xfile]") {
+  const std::string head = kFlask + "from store import Repo\n@app.route('/u')\ndef user():\n    v = request.args['v']\n";
+  for (std::string call : {"    r = Repo()\n    r.save(v)\n",   // call on line 8
+                                  "    r = Repo()\n    Repo().save(v)\n",
+                                  "    r = None\n    r = Repo()\n    r.save(v)\n"}) {
+    INFO(call);
+    auto found = scan({{"app.py", head + call}, {"store.py", kStore}});
+    const int line = call.find("None") != std::string::npos ? 9 : 8;
+    const finding* f = at(found, "python.taint.sqli", "app.py", line);
+    REQUIRE(f);
+    CHECK(files_of(*f) == std::vector<std::string>{"", "store.py"});
+    CHECK(f->path.back().line == 5);
+    CHECK(found.size() == 1);
+  }
+  // A value of unknown class, or of either of two, is no object of Repo.
+  for (std::string call : {"    r = make()\n    r.save(v)\n",
+                                  "    r = Repo() if v else make()\n    r.save(v)\n",
+                                  "    r = Repo()\n    if v:\n        r = make()\n    r.save(v)\n"}) {
+    INFO(call);
+    CHECK(scan({{"app.py", head + call}, {"store.py", kStore}}).empty());
+  }
+  // Two methods named save in the class's file: which one is not known by name alone.
+  CHECK(scan({{"app.py", head + "    r = Repo()\n    r.save(v)\n"},
+              {"store.py", kStore + "class Log:\n    def save(self, v):\n        return v\n"}})
+            .empty());
+}
+
+TEST_CASE("python: a field a class's methods all construct the same way and an annotated parameter",
+          "[taint][xfile]") {
+  const std::string service =
+      "from store import Repo\n"
+      "class Service:\n"
+      "    def __init__(self):\n"
+      "        self.repo = Repo()\n"
+      "    def put(self, v):\n"
+      "        self.repo.save(v)\n";
+  const std::string app =
+      kFlask + "from services import Service\n@app.route('/u')\ndef user():\n    Service().put(request.args['v'])\n";
+  auto found = scan({{"app.py", app}, {"services.py", service}, {"store.py", kStore}});
+  const finding* f = at(found, "python.taint.sqli", "app.py", 6);
+  REQUIRE(f);
+  CHECK(files_of(*f) == std::vector<std::string>{"", "services.py", "store.py"});
+  // Another assignment of the field elsewhere in the class, or a subclass
+  // (whose methods could store another object there): it may hold anything.
+  CHECK(scan({{"app.py", app},
+              {"services.py", service + "    def swap(self, other):\n        self.repo = other\n"},
+              {"store.py", kStore}})
+            .empty());
+  CHECK(scan({{"app.py", app},
+              {"services.py", service},
+              {"fake.py", "from services import Service\nclass FakeService(Service):\n    pass\n"},
+              {"store.py", kStore}})
+            .empty());
+
+  // A parameter annotated with the class (the sink in a function of the file is reported where it calls it).
+  const std::string handle = kFlask +
+                             "from store import Repo\n"
+                             "def handle(repo: Repo, v):\n"
+                             "    repo.save(v)\n"  // line 5
+                             "@app.route('/u')\ndef user():\n    handle(Repo(), request.args['v'])\n";
+  found = scan({{"app.py", handle}, {"store.py", kStore}});
+  f = at(found, "python.taint.sqli", "app.py", 5);
+  REQUIRE(f);
+  CHECK(files_of(*f).back() == "store.py");
+  // A subclass of Repo in the project could be the object given.
+  CHECK(scan({{"app.py", handle},
+              {"store.py", kStore},
+              {"cached.py", "from store import Repo\nclass CachedRepo(Repo):\n    def save(self, v):\n        return v\n"}})
+            .empty());
+}
+
+namespace {
+
+const std::string kExpress = "const express = require('express');\nconst app = express();\n";  // 2 lines
+
+// A handler calling `call` on line 5 after `import` on line 3.
+std::string express(const std::string& import, const std::string& call) {
+  return kExpress + import + "\napp.get('/u', (req, res) => {\n  " + call + "\n});\n";
+}
+
+const std::string kRun = "  const cp = require('child_process');\n  cp.exec('ls ' + dir);\n";  // the sink on the 2nd line
+
+}  // namespace
+
+TEST_CASE("javascript: functions exported by assignment and the module itself as a function", "[taint][xfile]") {
+  for (const auto& [lib, import, call] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"exports.list = function (dir) {\n" + kRun + "};\n", "const fs = require('./lib/fsx');", "fs.list(req.query.d);"},
+           {"module.exports.list = (dir) => {\n" + kRun + "};\n", "const fs = require('./lib/fsx');",
+            "fs.list(req.query.d);"},
+           {"exports.list = async function (dir) {\n" + kRun + "};\n", "const { list } = require('./lib/fsx');",
+            "list(req.query.d);"},
+           {"module.exports = function (dir) {\n" + kRun + "};\n", "const list = require('./lib/fsx');",
+            "list(req.query.d);"},
+           {"function list(dir) {\n" + kRun + "}\nmodule.exports = list;\n", "const list = require('./lib/fsx');",
+            "list(req.query.d);"},
+           {"function list(dir) {\n" + kRun + "}\nfunction other() {}\nmodule.exports = { list, other };\n",
+            "import { list } from './lib/fsx';", "list(req.query.d);"}}) {
+    INFO(lib);
+    auto found = scan({{"server.js", express(import, call)}, {"lib/fsx.js", lib}});
+    const finding* f = at(found, "javascript.taint.cmdi", "server.js", 5);
+    REQUIRE(f);
+    CHECK(files_of(*f) == std::vector<std::string>{"", "lib/fsx.js"});
+    CHECK(f->path.back().line == 3);
+  }
+  // An export named like the function it wraps binds no name: the call inside is still the other module's.
+  auto found = scan({{"server.js", express("const fs = require('./lib/fsx');", "fs.list(req.query.d);")},
+                     {"lib/fsx.js", "const { list } = require('./other');\nexports.list = function (d) {\n  list(d);\n};\n"},
+                     {"lib/other.js", "function list(dir) {\n" + kRun + "}\nmodule.exports = { list };\n"}});
+  const finding* f = at(found, "javascript.taint.cmdi", "server.js", 5);
+  REQUIRE(f);
+  CHECK(files_of(*f) == std::vector<std::string>{"", "lib/fsx.js", "lib/other.js"});
+  // The module called itself when it exports an object, not a function: unresolved.
+  CHECK(scan({{"server.js", express("const list = require('./lib/fsx');", "list(req.query.d);")},
+              {"lib/fsx.js", "exports.list = function (dir) {\n" + kRun + "};\n"}})
+            .empty());
+}
+
+TEST_CASE("javascript: methods of objects of a class of another module", "[taint][xfile]") {
+  const std::string helper = "class Helper {\n  run(dir) {\n" + kRun + "  }\n}\n";  // the sink on line 4
+  for (const auto& [exports, import, call] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"module.exports = { Helper };\n", "const { Helper } = require('./helper');",
+            "const h = new Helper(); h.run(req.query.d);"},
+           {"module.exports = { Helper };\n", "const lib = require('./helper');", "new lib.Helper().run(req.query.d);"},
+           {"export { Helper };\n", "import { Helper } from './helper';", "const h = new Helper(); h.run(req.query.d);"},
+           {"module.exports = Helper;\n", "const Helper = require('./helper');", "const h = new Helper(); h.run(req.query.d);"},
+           {"module.exports = new Helper();\n", "const helper = require('./helper');", "helper.run(req.query.d);"}}) {
+    INFO(exports << import);
+    auto found = scan({{"server.js", express(import, call)}, {"helper.js", helper + exports}});
+    const finding* f = at(found, "javascript.taint.cmdi", "server.js", 5);
+    REQUIRE(f);
+    CHECK(files_of(*f) == std::vector<std::string>{"", "helper.js"});
+    CHECK(f->path.back().line == 4);
+  }
+  // A package's Helper, an object of unknown class: unresolved.
+  CHECK(scan({{"server.js", express("const { Helper } = require('helper');", "const h = new Helper(); h.run(req.query.d);")},
+              {"helper.js", helper + "module.exports = { Helper };\n"}})
+            .empty());
+  CHECK(scan({{"server.js", express("const { make } = require('./helper');", "const h = make(); h.run(req.query.d);")},
+              {"helper.js", helper + "function make() { return new Helper(); }\nmodule.exports = { make };\n"}})
+            .empty());
+}
+
+TEST_CASE("typescript: a constructor's parameter property typed with an imported class", "[taint][xfile]") {
+  const std::string controller =
+      "import { Service } from './service';\n"
+      "export class Controller {\n"
+      "  constructor(private readonly svc: Service) {}\n"
+      "  list(req: any, res: any) {\n"
+      "    this.svc.run(req.query.d);\n"  // line 5
+      "  }\n"
+      "}\n";
+  const std::string service = "export class Service {\n  run(dir: string) {\n" + kRun + "  }\n}\n";  // sink on 4
+  auto found = scan({{"src/controller.ts", controller}, {"src/service.ts", service}});
+  const finding* f = at(found, "typescript.taint.cmdi", "src/controller.ts", 5);
+  REQUIRE(f);
+  CHECK(files_of(*f) == std::vector<std::string>{"", "src/service.ts"});
+  CHECK(f->path.back().line == 4);
+  // A subclass of Service could be given instead.
+  CHECK(scan({{"src/controller.ts", controller},
+              {"src/service.ts", service},
+              {"src/mock.ts", "import { Service } from './service';\nexport class Mock extends Service {\n"
+                              "  run(dir: string) {}\n}\n"}})
+            .empty());
+}
+
+namespace {
+
+const std::string kDao =
+    "package app.dao;\n"
+    "public class UserDao {\n"
+    "  public void find(String id) throws Exception {\n"
+    "    Runtime.getRuntime().exec(\"find \" + id);\n"  // the sink on line 4
+    "  }\n"
+    "  public static UserDao instance() { return new UserDao(); }\n"
+    "}\n";
+
+// A servlet with `members` after its class line and `body` in doGet after `String c = ...` on line 8.
+std::string servlet(const std::string& members, const std::string& body) {
+  return "package app.web;\n"
+         "import javax.servlet.http.*;\n"
+         "import app.dao.UserDao;\n"
+         "public class Users extends HttpServlet {\n" +
+         members +
+         "  public void doGet(HttpServletRequest request, HttpServletResponse response) throws Exception {\n"
+         "    String c = request.getParameter(\"c\");\n" +
+         body + "  }\n}\n";
+}
+
+}  // namespace
+
+TEST_CASE("java: calls on fields and parameters and variables typed with a class of another file",
+          "[taint][xfile]") {
+  const std::string members = "  @Autowired\n  private UserDao dao;\n";  // doGet on line 7, c on 8
+  auto found = scan({{"src/app/web/Users.java",
+                      servlet(members,
+                              "    dao.find(c);\n"                        // 9
+                              "    this.dao.find(c);\n"                   // 10
+                              "    lookup(dao, c);\n"                     // 11
+                              "    UserDao d = UserDao.instance();\n"
+                              "    d.find(c);\n") +                       // 13
+                          ""},
+                     {"src/app/dao/UserDao.java", kDao}});
+  for (int line : {9, 10, 13}) {
+    INFO(line);
+    const finding* f = at(found, "java.taint.cmdi", "src/app/web/Users.java", line);
+    REQUIRE(f);
+    CHECK(files_of(*f) == std::vector<std::string>{"", "src/app/dao/UserDao.java"});
+    CHECK(f->path.back().line == 4);
+  }
+  // A parameter of a method of the class typed UserDao.
+  found = scan({{"src/app/web/Users.java",
+                 servlet("  private void lookup(UserDao store, String v) throws Exception {\n    store.find(v);\n  }\n",
+                         "    lookup(UserDao.instance(), c);\n")},
+                {"src/app/dao/UserDao.java", kDao}});
+  const finding* f = at(found, "java.taint.cmdi", "src/app/web/Users.java", 6);
+  REQUIRE(f);
+  CHECK(files_of(*f).back() == "src/app/dao/UserDao.java");
+  // A field typed with an interface (its method has no body), a class some
+  // class extends, a class two packages define (not imported), an
+  // overloaded method: unresolved.
+  const std::string users = servlet(members, "    dao.find(c);\n");
+  CHECK(scan({{"src/app/web/Users.java", users},
+              {"src/app/dao/UserDao.java", "package app.dao;\npublic interface UserDao {\n  void find(String id);\n}\n"},
+              {"src/app/dao/JdbcUserDao.java", "package app.dao;\npublic class JdbcUserDao implements UserDao {\n" +
+                                                   kDao.substr(kDao.find("  public void find"))}})
+            .empty());
+  CHECK(scan({{"src/app/web/Users.java", users},
+              {"src/app/dao/UserDao.java", kDao},
+              {"src/app/dao/SafeDao.java",
+               "package app.dao;\npublic class SafeDao extends UserDao {\n  public void find(String id) {}\n}\n"}})
+            .empty());
+  std::string unimported = users;
+  unimported.erase(unimported.find("import app.dao.UserDao;\n"), 24);
+  CHECK(scan({{"src/app/web/Users.java", unimported},
+              {"src/app/dao/UserDao.java", kDao},
+              {"src/app/old/UserDao.java", "package app.old;\n" + kDao.substr(kDao.find('\n') + 1)}})
+            .empty());
+  // An imported class of a library that shares the project class's name.
+  std::string library = users;
+  library.replace(library.find("import app.dao.UserDao;"), 23, "import org.lib.UserDao;");
+  CHECK(scan({{"src/app/web/Users.java", library}, {"src/app/dao/UserDao.java", kDao}}).empty());
+  std::string overloaded = kDao;
+  overloaded.insert(overloaded.find("  public static"), "  public void find(int id) {}\n");
+  CHECK(scan({{"src/app/web/Users.java", users}, {"src/app/dao/UserDao.java", overloaded}}).empty());
 }
