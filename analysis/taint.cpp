@@ -2208,7 +2208,7 @@ class file_analyzer {
 
   // For clearances(): a value given to a sink of class `cls` in a handler.
   void note_sink(int cls, const taint_val& t, const frame& fr) {
-    if (fr.summary_mode || !fr.handler_fn) return;
+    if (fr.summary_mode || !fr.handler_fn || !ls_.handler_proofs) return;
     bool& tainted = sink_seen_[{fr.handler_fn, cls}];
     tainted = tainted || (t.any() && !(t.sanitized & spec_.classes[cls].bit));
   }

@@ -67,7 +67,9 @@ namespace heimdall::analysis {
 // (c_flow.h). Pattern findings of the same weakness on these lines are
 // heuristics the flow analysis overrules (validation.h, redundant_findings).
 // Never given for a file past a work bound, nor for a handler holding a
-// nested function or class (its lines are another function's).
+// nested function or class (its lines are another function's), nor for the
+// handlers of a language whose spec says they read state the analysis does
+// not follow (Rails actions, language_spec::handler_proofs).
 struct taint_clearance {
   std::string file_path;
   int line_start = 0, line_end = 0;  // inclusive

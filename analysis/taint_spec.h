@@ -133,6 +133,12 @@ struct language_spec {
   // of the first pass (literal_functions) too. The loader refuses it next to
   // `always` and `literal` sinks, which need no source.
   std::unique_ptr<RE2> source_text;
+  // Whether a request handler whose sinks of a class got only clean values
+  // proves the class absent there (taint_clearance). Not where a handler's
+  // data can come from state its analysis does not see: a Rails action
+  // reads instance variables its before_action callbacks set, and methods
+  // its parent controller and concerns define.
+  bool handler_proofs = true;
 };
 
 }  // namespace heimdall::analysis::taint_detail
