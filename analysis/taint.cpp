@@ -41,6 +41,7 @@
 #include "analysis/source_read.h"
 #include "analysis/taint_calls.h"
 #include "analysis/taint_constants.h"
+#include "analysis/taint_erb.h"
 #include "analysis/taint_go.h"
 #include "analysis/taint_php.h"
 #include "analysis/taint_ruby.h"
@@ -2497,8 +2498,12 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
                          const threat_model& model, const literal_functions& literals, cross_file xf) {
   file_result r;
-  const language_spec* ls = spec.get().find(file.lang);
-  if (!analysable(file, spec)) return r;
+  // An ERB template is read as the Ruby code it runs (taint_erb.h).
+  const bool erb = file.lang == language::html && is_erb_template(file.path);
+  source_file as = file;
+  if (erb) as.lang = language::ruby;
+  const language_spec* ls = spec.get().find(as.lang);
+  if (!analysable(as, spec)) return r;
   std::string content;
   if (int err = read_source_file(root / file.path, content); err != 0) {
     r.note = inventory_note{file.path, std::string("skipped: cannot read: ") + std::strerror(err)};
@@ -2515,13 +2520,18 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
     r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
     return r;
   }
-  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals, xf);
+  const std::string code = erb ? erb_code(content) : std::string();
+  file_analyzer a(spec.get(), *ls, as.lang, file, erb ? std::string_view(code) : content, std::move(eps), &literals, xf);
   bool complete = a.run();
   r.analyzed = a.left_out().empty();
   r.functions = a.functions_analyzed();
   if (!r.analyzed) r.note = inventory_note{file.path, std::string(a.left_out())};
   else if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
   r.found = std::move(a.findings());
+  if (erb) {  // the template's lines, not their code
+    text_lines lines(content);
+    for (finding& f : r.found) f.code_snippet = make_snippet(trim(lines.line(f.line_start - 1)), kMaxSnippetBytes);
+  }
   r.cleared = a.clearances();
   r.requests = a.requests();
   std::stable_sort(r.found.begin(), r.found.end(),

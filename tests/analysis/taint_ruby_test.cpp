@@ -12,6 +12,7 @@
 #include <string>
 
 #include "analysis/taint.h"
+#include "analysis/taint_erb.h"
 #include "analysis/taint_ruby.h"
 #include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
@@ -381,4 +382,40 @@ TEST_CASE("ruby: a rails action proves no sink safe since its callbacks and pare
     CHECK(c.line_start == 5);
   }
   CHECK(!summary->cleared.empty());
+}
+
+TEST_CASE("ruby: an erb template is its code at the template's lines and columns", "[taint][ruby][erb]") {
+  CHECK(taint_detail::erb_code("<p><%= a %></p>\n<% if b -%>\n<%== c %><%# d %><%% e\n") ==
+        "       a ;     \n   if b ;  \nraw( c );             \n");
+  // A raw tag that opens a block is no call: `raw(` would never close.
+  CHECK(taint_detail::erb_code("<%== form do |f| %>") == "     form do |f| ; ");
+  // An unterminated tag runs to the end.
+  CHECK(taint_detail::erb_code("x <%= y") == "      y");
+}
+
+TEST_CASE("ruby: request data in an erb template reaches unescaped output only", "[taint][ruby][erb]") {
+  scanned s = scan("app/views/users/show.html.erb",
+                   "<h1><%= params[:name] %></h1>\n"                     // 1
+                   "<p><%== params[:bio] %></p>\n"                       // 2
+                   "<p><%= raw params[:a] %></p>\n"                      // 3
+                   "<p><%= params[:b].html_safe %></p>\n"                // 4
+                   "<p><%= sanitize(params[:c]).html_safe %></p>\n"      // 5
+                   "<% @items.each do |item| %>\n"                       // 6
+                   "  <li><%= raw item.name %></li>\n"                   // 7
+                   "<% end %>\n"                                         // 8
+                   "<%# <%== params[:commented] %>\n"                    // 9
+                   "<%- q = request.query_string -%>\n"                  // 10
+                   "<div><%== q %></div>\n"                              // 11
+                   "<%== params[:n].to_i %> <%= params[:q] %>\n");       // 12
+  CHECK(s.summary.files_analyzed == 1);
+  CHECK(s.summary.notes.empty());
+  std::vector<int> lines;
+  for (const finding& f : s.found) {
+    CHECK(f.rule_id == "ruby.taint.xss");
+    lines.push_back(f.line_start);
+  }
+  CHECK(lines == std::vector<int>{2, 3, 4, 11});
+  const finding* raw = at(s.found, "ruby.taint.xss", 2);
+  REQUIRE(raw);
+  CHECK(raw->code_snippet == "<p><%== params[:bio] %></p>");
 }
