@@ -2486,13 +2486,21 @@ using file_facts = file_analyzer::survey_result;
 file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec) {
   std::string content;
   // A language parsed only where a source is written (source_text) is left
-  // out here: its helper files hold none, so this pass would see little but
-  // the files analysed anyway, at the price of a second parse (Ruby's
-  // tree-sitter parse costs as much as its analysis). Its functions are in
-  // no other file's call graph.
-  if (!analysable(file, spec) || spec.get().find(file.lang)->source_text) return {};
+  // out here but for the files its summary_text picks: its helper files
+  // hold no source, so this pass would see little but the files analysed
+  // anyway, at the price of a second parse (Ruby's tree-sitter parse costs
+  // as much as its analysis). Its other files define nothing for the call
+  // graph, but their calls may name what the picked ones define.
+  if (!analysable(file, spec)) return {};
+  const language_spec& ls = *spec.get().find(file.lang);
+  if (ls.source_text && !ls.summary_text) return {};
   if (read_source_file(root / file.path, content) != 0) return {};
-  return file_analyzer(spec.get(), *spec.get().find(file.lang), file.lang, file, content, {}).survey();
+  if (ls.source_text && !RE2::PartialMatch(content, *ls.summary_text)) {
+    file_facts caller;
+    caller.defs.emplace();
+    return caller;
+  }
+  return file_analyzer(spec.get(), ls, file.lang, file, content, {}).survey();
 }
 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,

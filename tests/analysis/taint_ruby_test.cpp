@@ -419,3 +419,42 @@ TEST_CASE("ruby: request data in an erb template reaches unescaped output only",
   REQUIRE(raw);
   CHECK(raw->code_snippet == "<p><%== params[:bio] %></p>");
 }
+
+TEST_CASE("ruby: a model's scopes and class methods carry request data into queries from a controller",
+          "[taint][ruby][xfile]") {
+  scratch_tree t;
+  t.write("app/models/user.rb",
+          "class User < ApplicationRecord\n"                               // 1
+          "  scope :by_name, ->(n) { where(\"name = '#{n}'\") }\n"         // 2
+          "  scope :safe_name, ->(n) { where(name: n) }\n"                 // 3
+          "  scope :recent, lambda { order(created_at: :desc) }\n"         // 4
+          "\n"                                                             // 5
+          "  def self.search(q)\n"                                         // 6
+          "    where(\"bio LIKE '%#{q}%'\")\n"                              // 7
+          "  end\n"                                                        // 8
+          "end\n");                                                        // 9
+  t.write("app/controllers/users_controller.rb",
+          "class UsersController < ApplicationController\n"  // 1
+          "  def index\n"                                    // 2
+          "    @users = User.by_name(params[:n])\n"          // 3
+          "    @others = User.safe_name(params[:n])\n"       // 4
+          "    @found = User.search(params[:q])\n"           // 5
+          "    @recent = User.recent\n"                      // 6
+          "  end\n"                                          // 7
+          "end\n");                                          // 8
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  std::vector<finding> found;
+  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
+                                    [&](finding f) { found.push_back(std::move(f)); });
+  REQUIRE(summary);
+  std::vector<std::string> got;
+  for (const finding& f : found) got.push_back(f.file_path + ":" + std::to_string(f.line_start) + " " + f.rule_id);
+  CHECK(got == std::vector<std::string>{"app/controllers/users_controller.rb:3 ruby.taint.sqli",
+                                        "app/controllers/users_controller.rb:5 ruby.taint.sqli"});
+  const finding* scope = at(found, "ruby.taint.sqli", 3);
+  REQUIRE(scope);
+  REQUIRE(!scope->path.empty());
+  CHECK(scope->path.back().file == "app/models/user.rb");
+  CHECK(scope->path.back().line == 2);
+}
