@@ -771,6 +771,7 @@ class file_analyzer {
           skipped_.insert(&s.body);
         } else {
           env before = fr.vars;
+          checked_in_branch(s.head, fr);
           exec_block(s.body, fr, depth + 1);
           env then = std::move(fr.vars);
           fr.vars = std::move(before);
@@ -1435,6 +1436,18 @@ class file_analyzer {
     if (!holds(c, x)) return false;
     if (positive_check(c)) return true;
     span coll{}, looked_up{};
+    if (!lookup(c, coll, looked_up)) return false;
+    if (looked_up.e - looked_up.b != x.e - x.b || !holds(looked_up, x)) return false;
+    return !eval(coll, fr, depth + 1).t.any();
+  }
+
+  // Whether the whole of `c` is a lookup of `looked_up` in `coll`
+  // (`coll.include?(x)`, `coll.includes(x)`, `x in coll`, `x.in?(coll)`),
+  // not negated.
+  bool lookup(span c, span& coll, span& looked_up) const {
+    for (std::uint32_t i = c.b; i < c.e; ++i) {
+      if (is(c[i], "!") || is(c[i], "not")) return false;
+    }
     auto ins = top_level(c, [](const token& t) { return is(t, "in"); });
     if (ins.size() == 1 && ins[0] > c.b && !is(c[ins[0] - 1], "not")) {
       looked_up = span{c.toks, c.b, ins[0]};
@@ -1450,8 +1463,16 @@ class file_analyzer {
         break;
       }
     }
-    if (coll.empty() || looked_up.e - looked_up.b != x.e - x.b || !holds(looked_up, x)) return false;
-    return !eval(coll, fr, depth + 1).t.any();
+    return !coll.empty() && !looked_up.empty();
+  }
+
+  // `if allowed.include?(x)`, `if x in allowed` with a clean collection:
+  // inside the branch the variable x is one of its elements.
+  void checked_in_branch(span c, frame& fr) {
+    span coll{}, looked_up{};
+    if (!lookup(c, coll, looked_up) || looked_up.e - looked_up.b != 1 || looked_up[looked_up.b].kind != tok::name) return;
+    auto it = fr.vars.find(std::string(looked_up[looked_up.b].text));
+    if (it != fr.vars.end() && it->second.t.any() && !eval(coll, fr, 1).t.any()) it->second.t.sanitized = ~0u;
   }
 
   // A check (is_check) that holds when it passes: no negation or inequality in it.

@@ -458,3 +458,27 @@ TEST_CASE("ruby: a model's scopes and class methods carry request data into quer
   CHECK(scope->path.back().file == "app/models/user.rb");
   CHECK(scope->path.back().line == 2);
 }
+
+TEST_CASE("ruby: a branch taken when a clean list holds the value sees only its elements", "[taint][ruby]") {
+  auto found = findings(
+      "class ReposController < ApplicationController\n"                 // 1
+      "  KINDS = ['Git', 'Subversion']\n"                               // 2
+      "  def create\n"                                                  // 3
+      "    kind = params[:kind].to_s.camelize\n"                        // 4
+      "    if KINDS.include?(kind)\n"                                   // 5
+      "      \"Repo::#{kind}\".constantize\n"                            // 6
+      "    end\n"                                                       // 7
+      "    \"Repo::#{kind}\".constantize\n"                              // 8
+      "    \"Repo::#{kind}\".constantize unless KINDS.include?(kind)\n"  // 9
+      "    if !KINDS.include?(kind)\n"                                  // 10
+      "      \"Repo::#{kind}\".constantize\n"                            // 11
+      "    end\n"                                                       // 12
+      "    if params[:all].include?(kind)\n"                            // 13
+      "      \"Repo::#{kind}\".constantize\n"                            // 14
+      "    end\n"                                                       // 15
+      "  end\n"                                                         // 16
+      "end\n");                                                         // 17
+  std::vector<int> lines;
+  for (const finding& f : found) lines.push_back(f.line_start);
+  CHECK(lines == std::vector<int>{8, 9, 11, 14});
+}
