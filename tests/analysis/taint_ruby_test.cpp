@@ -29,17 +29,29 @@ struct scanned {
   taint_summary summary;
 };
 
-scanned scan(const std::string& name, const std::string& code) {
-  scratch_tree t;
-  t.write(name, code);
+// The same for every file of `t`, with the entry points of the tree's
+// threat model when `with_model`.
+scanned scan_tree(const scratch_tree& t, bool with_model = false) {
   auto inv = take_inventory(t.root(), inventory_limits{});
   REQUIRE(inv);
+  threat_model model;
+  if (with_model) {
+    auto built = build_threat_model(t.root(), *inv);
+    REQUIRE(built);
+    model = std::move(*built);
+  }
   scanned out;
-  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
+  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), model,
                                     [&](finding f) { out.found.push_back(std::move(f)); });
   REQUIRE(summary);
   out.summary = std::move(*summary);
   return out;
+}
+
+scanned scan(const std::string& name, const std::string& code) {
+  scratch_tree t;
+  t.write(name, code);
+  return scan_tree(t);
 }
 
 std::vector<finding> findings(const std::string& code) {
@@ -367,21 +379,15 @@ TEST_CASE("ruby: a rails action proves no sink safe since its callbacks and pare
           "    @page = Page.new(body: params[:body])\n"      // 11
           "  end\n"                                          // 12
           "end\n");                                          // 13
-  auto inv = take_inventory(t.root(), inventory_limits{});
-  REQUIRE(inv);
-  auto model = build_threat_model(t.root(), *inv);
-  REQUIRE(model);
-  REQUIRE(model->entry_points().size() == 1);
-  CHECK(model->entry_points()[0].function == "show");
-  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), *model, [](finding) {});
-  REQUIRE(summary);
-  // @page comes from load_page, which the analysis of show does not see: its
-  // clean sinks prove nothing. The branch that never runs is still cleared.
-  for (const taint_clearance& c : summary->cleared) {
+  // show is the model's one entry point (threat_model_test), but @page comes
+  // from load_page, which the analysis of show does not see: its clean sinks
+  // prove nothing. The branch that never runs is still cleared.
+  scanned s = scan_tree(t, true);
+  for (const taint_clearance& c : s.summary.cleared) {
     INFO(c.line_start << "-" << c.line_end << " CWE-" << c.cwe);
     CHECK(c.line_start == 5);
   }
-  CHECK(!summary->cleared.empty());
+  CHECK(!s.summary.cleared.empty());
 }
 
 TEST_CASE("ruby: an erb template is its code at the template's lines and columns", "[taint][ruby][erb]") {
@@ -442,12 +448,7 @@ TEST_CASE("ruby: a model's scopes and class methods carry request data into quer
           "    @recent = User.recent\n"                      // 6
           "  end\n"                                          // 7
           "end\n");                                          // 8
-  auto inv = take_inventory(t.root(), inventory_limits{});
-  REQUIRE(inv);
-  std::vector<finding> found;
-  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
-                                    [&](finding f) { found.push_back(std::move(f)); });
-  REQUIRE(summary);
+  std::vector<finding> found = scan_tree(t).found;
   std::vector<std::string> got;
   for (const finding& f : found) got.push_back(f.file_path + ":" + std::to_string(f.line_start) + " " + f.rule_id);
   CHECK(got == std::vector<std::string>{"app/controllers/users_controller.rb:3 ruby.taint.sqli",
