@@ -409,6 +409,18 @@ TEST_CASE("the public methods of a rails controller are http entry points and th
   REQUIRE(rails != nullptr);
   CHECK(rails->risk == "critical");
   CHECK_THAT(rails->description, Catch::Contains("admin-looking"));
+
+  // The usual Rails callbacks that turn the anonymous away are authentication.
+  t.write("app/controllers/admin/users_controller.rb",
+          "class Admin::UsersController < ApplicationController\n"
+          "  before_action :require_admin\n"
+          "  def index; end\n"
+          "end\n");
+  model = model_of(t.root());
+  REQUIRE(model);
+  rails = surface_named(*model, "HTTP API (rails)");
+  REQUIRE(rails != nullptr);
+  CHECK_THAT(rails->description, !Catch::Contains("admin-looking"));
 }
 
 TEST_CASE("a tree without entry points gives an empty model that says so", "[threat_model]") {
