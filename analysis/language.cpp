@@ -71,6 +71,7 @@ language language_by_name(std::string_view name) {
   if (name == ".env" || name.starts_with(".env.")) return language::dotenv;
   if (name == "gemfile" || name == "rakefile") return language::ruby;
   if (name == "go.mod") return language::go;
+  if (is_erb_template(name)) return language::html;
   return language::unknown;
 }
 
@@ -218,6 +219,15 @@ bool is_programming_language(language lang) {
     default:
       return false;
   }
+}
+
+bool is_erb_template(std::string_view path) {
+  std::string name = to_lower(after_last_slash(path));
+  if (name.size() <= 4 || !name.ends_with(".erb")) return false;
+  name.resize(name.size() - 4);
+  auto dot = name.rfind('.');
+  std::string_view output = dot == std::string::npos || dot == 0 ? "" : std::string_view(name).substr(dot + 1);
+  return output.empty() || output == "html" || output == "htm";
 }
 
 bool is_type_declarations(std::string_view path) {

@@ -30,7 +30,7 @@ enum class language {
   dotenv,      // .env, .env.*
   xml,         // pom.xml, web.config and other XML configuration
   properties,  // .properties, .ini, .cfg, .toml
-  html,        // HTML pages and templates (Jinja/Django, Mustache, Handlebars, JSP)
+  html,        // HTML pages and templates (Jinja/Django, Mustache, Handlebars, JSP, ERB)
 };
 
 // Lower-case stable name ("python", "dockerfile", ...), used in rule packs.
@@ -66,6 +66,11 @@ bool is_comment_line(language lang, std::string_view text);
 // markup and shell: each has a tree-sitter grammar (syntax.h), and in each
 // a word without quotes is a name, not a value.
 bool is_programming_language(language lang);
+
+// An ERB template whose output is HTML (`show.html.erb`, `page.erb`; not
+// `config.yml.erb` or `app.js.erb`): language::html, with Ruby code in its
+// `<% %>` tags (taint_erb.h).
+bool is_erb_template(std::string_view path);
 
 // A TypeScript declaration file (.d.ts, .d.mts, .d.cts): types only, no
 // code that runs, so no code rule applies (`eval(script: string): void` is

@@ -41,6 +41,7 @@
 #include "analysis/source_read.h"
 #include "analysis/taint_calls.h"
 #include "analysis/taint_constants.h"
+#include "analysis/taint_erb.h"
 #include "analysis/taint_go.h"
 #include "analysis/taint_php.h"
 #include "analysis/taint_ruby.h"
@@ -1035,6 +1036,7 @@ class file_analyzer {
           skipped_.insert(&s.body);
         } else {
           env before = fr.vars;
+          checked_in_branch(s.head, fr);
           exec_block(s.body, fr, depth + 1);
           env then = std::move(fr.vars);
           fr.vars = std::move(before);
@@ -1723,6 +1725,18 @@ class file_analyzer {
     if (!holds(c, x)) return false;
     if (positive_check(c)) return true;
     span coll{}, looked_up{};
+    if (!lookup(c, coll, looked_up)) return false;
+    if (looked_up.e - looked_up.b != x.e - x.b || !holds(looked_up, x)) return false;
+    return !eval(coll, fr, depth + 1).t.any();
+  }
+
+  // Whether the whole of `c` is a lookup of `looked_up` in `coll`
+  // (`coll.include?(x)`, `coll.includes(x)`, `x in coll`, `x.in?(coll)`),
+  // not negated.
+  bool lookup(span c, span& coll, span& looked_up) const {
+    for (std::uint32_t i = c.b; i < c.e; ++i) {
+      if (is(c[i], "!") || is(c[i], "not")) return false;
+    }
     auto ins = top_level(c, [](const token& t) { return is(t, "in"); });
     if (ins.size() == 1 && ins[0] > c.b && !is(c[ins[0] - 1], "not")) {
       looked_up = span{c.toks, c.b, ins[0]};
@@ -1738,8 +1752,16 @@ class file_analyzer {
         break;
       }
     }
-    if (coll.empty() || looked_up.e - looked_up.b != x.e - x.b || !holds(looked_up, x)) return false;
-    return !eval(coll, fr, depth + 1).t.any();
+    return !coll.empty() && !looked_up.empty();
+  }
+
+  // `if allowed.include?(x)`, `if x in allowed` with a clean collection:
+  // inside the branch the variable x is one of its elements.
+  void checked_in_branch(span c, frame& fr) {
+    span coll{}, looked_up{};
+    if (!lookup(c, coll, looked_up) || looked_up.e - looked_up.b != 1 || looked_up[looked_up.b].kind != tok::name) return;
+    auto it = fr.vars.find(std::string(looked_up[looked_up.b].text));
+    if (it != fr.vars.end() && it->second.t.any() && !eval(coll, fr, 1).t.any()) it->second.t.sanitized = ~0u;
   }
 
   // A check (is_check) that holds when it passes: no negation or inequality in it.
@@ -2523,7 +2545,7 @@ class file_analyzer {
 
   // For clearances(): a value given to a sink of class `cls` in a handler.
   void note_sink(int cls, const taint_val& t, const frame& fr) {
-    if (fr.summary_mode || !fr.handler_fn) return;
+    if (fr.summary_mode || !fr.handler_fn || !ls_.handler_proofs) return;
     bool& tainted = sink_seen_[{fr.handler_fn, cls}];
     tainted = tainted || (t.any() && !(t.sanitized & spec_.classes[cls].bit));
   }
@@ -2812,20 +2834,32 @@ using file_facts = file_analyzer::survey_result;
 file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec) {
   std::string content;
   // A language parsed only where a source is written (source_text) is left
-  // out here: its helper files hold none, so this pass would see little but
-  // the files analysed anyway, at the price of a second parse (Ruby's
-  // tree-sitter parse costs as much as its analysis). Its functions are in
-  // no other file's call graph.
-  if (!analysable(file, spec) || spec.get().find(file.lang)->source_text) return {};
+  // out here but for the files its summary_text picks: its helper files
+  // hold no source, so this pass would see little but the files analysed
+  // anyway, at the price of a second parse (Ruby's tree-sitter parse costs
+  // as much as its analysis). Its other files define nothing for the call
+  // graph, but their calls may name what the picked ones define.
+  if (!analysable(file, spec)) return {};
+  const language_spec& ls = *spec.get().find(file.lang);
+  if (ls.source_text && !ls.summary_text) return {};
   if (read_source_file(root / file.path, content) != 0) return {};
-  return file_analyzer(spec.get(), *spec.get().find(file.lang), file.lang, file, content, {}).survey();
+  if (ls.source_text && !RE2::PartialMatch(content, *ls.summary_text)) {
+    file_facts caller;
+    caller.defs.emplace();
+    return caller;
+  }
+  return file_analyzer(spec.get(), ls, file.lang, file, content, {}).survey();
 }
 
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
                          const threat_model& model, const literal_functions& literals, cross_file xf) {
   file_result r;
-  const language_spec* ls = spec.get().find(file.lang);
-  if (!analysable(file, spec)) return r;
+  // An ERB template is read as the Ruby code it runs (taint_erb.h).
+  const bool erb = file.lang == language::html && is_erb_template(file.path);
+  source_file as = file;
+  if (erb) as.lang = language::ruby;
+  const language_spec* ls = spec.get().find(as.lang);
+  if (!analysable(as, spec)) return r;
   std::string content;
   if (int err = read_source_file(root / file.path, content); err != 0) {
     r.note = inventory_note{file.path, std::string("skipped: cannot read: ") + std::strerror(err)};
@@ -2842,13 +2876,18 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
     r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
     return r;
   }
-  file_analyzer a(spec.get(), *ls, file.lang, file, content, std::move(eps), &literals, xf);
+  const std::string code = erb ? erb_code(content) : std::string();
+  file_analyzer a(spec.get(), *ls, as.lang, file, erb ? std::string_view(code) : content, std::move(eps), &literals, xf);
   bool complete = a.run();
   r.analyzed = a.left_out().empty();
   r.functions = a.functions_analyzed();
   if (!r.analyzed) r.note = inventory_note{file.path, std::string(a.left_out())};
   else if (!complete) r.note = inventory_note{file.path, "partial: taint analysis work bound reached"};
   r.found = std::move(a.findings());
+  if (erb) {  // the template's lines, not their code
+    text_lines lines(content);
+    for (finding& f : r.found) f.code_snippet = make_snippet(trim(lines.line(f.line_start - 1)), kMaxSnippetBytes);
+  }
   r.cleared = a.clearances();
   r.requests = a.requests();
   std::stable_sort(r.found.begin(), r.found.end(),

@@ -12,7 +12,8 @@
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
 // engine (taint.cpp) reads a small hand-written token stream per language
 // (taint_lexer.h; taint_go.h and taint_php.h for Go and PHP; for Ruby,
-// taint_ruby.h writes tree-sitter-ruby's tree out as such tokens), groups it
+// taint_ruby.h writes tree-sitter-ruby's tree out as such tokens, and an
+// ERB template is the Ruby code it runs, taint_erb.h), groups it
 // into statements (taint_statements.h, taint_go.h) and runs
 // a flow-sensitive pass over each function, with per-function summaries
 // (which parameters reach the return value or a sink) for calls inside the
@@ -67,7 +68,9 @@ namespace heimdall::analysis {
 // (c_flow.h). Pattern findings of the same weakness on these lines are
 // heuristics the flow analysis overrules (validation.h, redundant_findings).
 // Never given for a file past a work bound, nor for a handler holding a
-// nested function or class (its lines are another function's).
+// nested function or class (its lines are another function's), nor for the
+// handlers of a language whose spec says they read state the analysis does
+// not follow (Rails actions, language_spec::handler_proofs).
 struct taint_clearance {
   std::string file_path;
   int line_start = 0, line_end = 0;  // inclusive
@@ -109,7 +112,7 @@ class taint_spec {
 result<taint_spec> load_taint_spec(const std::filesystem::path& dir_or_file);
 
 // Runs over the inventory's Python, JavaScript, TypeScript, Java, Go, PHP and
-// Ruby files (the rest are skipped silently). Handlers named by the model's entry points
+// Ruby files and ERB templates (the rest are skipped silently). Handlers named by the model's entry points
 // (matched by file_path and function name, or by line) get tainted
 // parameters. Findings: source "taint", rule_id "<language>.taint.<class>",
 // line_start = the sink's line (for a sink in another file: the line of this

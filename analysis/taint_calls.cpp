@@ -311,7 +311,7 @@ std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string
     return std::nullopt;
   }
   if (lang == language::go) return go(from, parts);
-  if (lang == language::java || lang == language::php) return by_class(from, lang, parts);
+  if (lang == language::java || lang == language::php || lang == language::ruby) return by_class(from, lang, parts);
   return std::nullopt;
 }
 
@@ -428,7 +428,7 @@ bool call_resolver::extended(language lang, std::string_view path) const {
 
 bool call_resolver::is_base(language lang, std::string_view name) const { return bases_.count(key(lang, hash(name))) > 0; }
 
-// Java `[a.b.]Class[()].f`, PHP `Class::f`: a class the project defines once
+// Java `[a.b.]Class[()].f`, PHP `Class::f`, Ruby `Class.f`: a class the project defines once
 // (Java, qualified: the one whose file the package path names).
 std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language lang,
                                                   const std::vector<std::string>& parts) const {

@@ -31,7 +31,8 @@
 //    a directory of the project, and F a function (no receiver) of exactly
 //    one file of that directory; a bare `F(...)` in the file's own
 //    directory (same package);
-//  - PHP: `Class::m(...)` with Class defined once in the project;
+//  - PHP: `Class::m(...)` with Class defined once in the project; Ruby
+//    `Class.m(...)` likewise (a class method, an ActiveRecord scope);
 //  - any language: a bare `f(...)` (a module-level function; Java: or a
 //    method) or `self.f(...)` / `this.f(...)` (a method, of a base class)
 //    when the project defines that name exactly once in the language (any

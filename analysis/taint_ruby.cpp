@@ -123,6 +123,7 @@ class ruby_writer {
     std::string_view t = type_of(n);
     const int ln = line(n);
     if (t == "method" || t == "singleton_method") return method(n, d);
+    if (scope(n, d)) return;
     if (t == "class" || t == "module" || t == "singleton_class") {
       word("class", ln);
       TSNode name = field(n, "name");
@@ -330,17 +331,49 @@ class ruby_writer {
     // Operator methods (`def ==(o)`) get a plain name: an operator's text as a name token would read as the operator.
     bool plain = !ts_node_is_null(name) && (type_of(name) == "identifier" || type_of(name) == "constant");
     word(plain ? text(name) : std::string_view("operator"), ln);
+    method_rest(field(n, "parameters"), field(n, "body"), ln, d);
+  }
+
+  // A method's `(params) { body }`, the last statement returned; its local
+  // variables are its own.
+  void method_rest(TSNode params, TSNode b, int ln, int d) {
     std::unordered_set<std::string_view> outer = std::move(locals_);
     locals_.clear();
-    parameters(field(n, "parameters"), ln);
-    TSNode b = field(n, "body");
+    parameters(params, ln);
     op("{", ln);
     if (!ts_node_is_null(b)) {
-      if (type_of(b) == "body_statement") body(b, ln, d, true);
+      if (type_of(b) == "body_statement" || type_of(b) == "block_body") body(b, ln, d, true);
       else expression_statement(b, d, true);  // def name = expr
     }
     op("}", ln);
     locals_ = std::move(outer);
+  }
+
+  // An ActiveRecord scope, `scope :name, ->(a) { body }` (or `lambda`/`proc`
+  // with a block): the class method `function name(a) { body }` it defines,
+  // so other files' calls of Model.name get its summary. False (nothing
+  // written) for any other node.
+  bool scope(TSNode n, int d) {
+    if (type_of(n) != "call" || !ts_node_is_null(field(n, "receiver")) || text(field(n, "method")) != "scope") {
+      return false;
+    }
+    std::vector<child> args = named_children(field(n, "arguments"));
+    if (args.size() != 2 || type_of(args[0].node) != "simple_symbol") return false;
+    TSNode fn = args[1].node, params{}, b{};
+    if (type_of(fn) == "lambda") {
+      params = field(fn, "parameters");
+      b = field(fn, "body");
+    } else if (type_of(fn) == "call" && ts_node_is_null(field(fn, "receiver")) &&
+               (text(field(fn, "method")) == "lambda" || text(field(fn, "method")) == "proc")) {
+      b = field(fn, "block");
+      if (!ts_node_is_null(b)) params = field(b, "parameters");
+    }
+    if (ts_node_is_null(b)) return false;
+    const int ln = line(n);
+    word("function", ln);
+    word(symbol_name(args[0].node), ln);
+    method_rest(params, field(b, "body"), ln, d);
+    return true;
   }
 
   // `(a, b, c)`: the names a parameter list binds (`_` for a destructured

@@ -133,6 +133,17 @@ struct language_spec {
   // of the first pass (literal_functions) too. The loader refuses it next to
   // `always` and `literal` sinks, which need no source.
   std::unique_ptr<RE2> source_text;
+  // With source_text: what a file's text must match to be read for the
+  // project's call graph all the same, so other files' calls of its
+  // functions get their summaries: definitions called from elsewhere beside
+  // a sink's word (Rails model scopes and class methods building queries).
+  std::unique_ptr<RE2> summary_text;
+  // Whether a request handler whose sinks of a class got only clean values
+  // proves the class absent there (taint_clearance). Not where a handler's
+  // data can come from state its analysis does not see: a Rails action
+  // reads instance variables its before_action callbacks set, and methods
+  // its parent controller and concerns define.
+  bool handler_proofs = true;
 };
 
 }  // namespace heimdall::analysis::taint_detail

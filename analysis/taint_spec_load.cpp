@@ -43,6 +43,11 @@ struct reader {
     return {};
   }
 
+  status boolean(std::string_view field, element v, bool& out) const {
+    if (v.get_bool().get(out) != simdjson::SUCCESS) return error("'" + std::string(field) + "' must be a boolean");
+    return {};
+  }
+
   status strs(std::string_view field, element v, std::vector<std::string>& out) const {
     array items;
     if (v.get_array().get(items) != simdjson::SUCCESS) return error("'" + std::string(field) + "' must be an array");
@@ -127,11 +132,9 @@ status read_classes(reader& r, element v, taint_spec::data& d) {
       } else if (key == "remediation") {
         s = r.str(key, field, c.remediation);
       } else if (key == "local_input") {
-        if (field.get_bool().get(c.local_input) != simdjson::SUCCESS) s = r.error("'local_input' must be a boolean");
+        s = r.boolean(key, field, c.local_input);
       } else if (key == "fixed_origin_safe") {
-        if (field.get_bool().get(c.fixed_origin_safe) != simdjson::SUCCESS) {
-          s = r.error("'fixed_origin_safe' must be a boolean");
-        }
+        s = r.boolean(key, field, c.fixed_origin_safe);
       } else {
         s = r.error("unknown field '" + std::string(key) + "'");
       }
@@ -167,11 +170,11 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
     } else if (key == "not_callee" && !assign) {
       s = r.regex(key, field, out.not_callee);
     } else if (key == "receiver" && !assign) {
-      if (field.get_bool().get(out.receiver) != simdjson::SUCCESS) s = r.error("'receiver' must be a boolean");
+      s = r.boolean(key, field, out.receiver);
     } else if (key == "proof_only" && !assign) {
-      if (field.get_bool().get(out.proof_only) != simdjson::SUCCESS) s = r.error("'proof_only' must be a boolean");
+      s = r.boolean(key, field, out.proof_only);
     } else if (key == "always" && !assign) {
-      if (field.get_bool().get(out.always) != simdjson::SUCCESS) s = r.error("'always' must be a boolean");
+      s = r.boolean(key, field, out.always);
     } else if (key == "literal" && !assign) {
       s = r.regex(key, field, out.literal);
     } else if (key == "target" && assign) {
@@ -278,7 +281,7 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
             if (fs.is_ok() && kind != "request" && kind != "local") fs = r.error("'kind' is request or local");
             src.request = kind == "request";
           } else if (k == "object") {
-            if (f.get_bool().get(src.object) != simdjson::SUCCESS) fs = r.error("'object' must be a boolean");
+            fs = r.boolean(k, f, src.object);
           } else {
             fs = r.error("unknown field '" + std::string(k) + "'");
           }
@@ -308,7 +311,7 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
           } else if (k == "arg0") {
             fs = r.regex(k, f, san.arg0);
           } else if (k == "first_only") {
-            if (f.get_bool().get(san.first_only) != simdjson::SUCCESS) fs = r.error("'first_only' must be a boolean");
+            fs = r.boolean(k, f, san.first_only);
           } else if (k == "classes") {
             std::vector<std::string> names;
             fs = r.strs(k, f, names);
@@ -353,6 +356,10 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.regex(key, field, spec->fillers);
     } else if (key == "source_text") {
       s = r.regex(key, field, spec->source_text);
+    } else if (key == "summary_text") {
+      s = r.regex(key, field, spec->summary_text);
+    } else if (key == "handler_proofs") {
+      s = r.boolean(key, field, spec->handler_proofs);
     } else if (key == "param_types") {
       s = each(r, key, field, [&](element item) -> status { return read_param_type(r, item, *spec); });
     } else {
@@ -361,6 +368,7 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
     if (!s.is_ok()) return s;
   }
   r.at.clear();
+  if (spec->summary_text && !spec->source_text) return r.error("'summary_text' needs 'source_text'");
   if (spec->source_text) {
     for (const sink_rule& sink : spec->sinks) {
       if (sink.always || sink.literal) return r.error("sink '" + sink.id + "' needs no source: no 'source_text' with it");

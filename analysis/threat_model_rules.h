@@ -57,6 +57,9 @@ struct entry_rule {
   // Must not match the first declaration after the line (a class-level
   // @RequestMapping is a prefix, not a route); "" none.
   std::string not_next;
+  // Searched in the file: no line after its first match is an entry of this
+  // rule (the methods after Ruby's `private` are no actions); "" none.
+  std::string ends_at;
   std::string method;    // default when (?P<method>) is unset; "ANY" for every method
   std::map<std::string, std::string> method_map;  // upper-case token -> method ($_REQUEST -> ANY)
   std::string route;     // default route

@@ -85,6 +85,8 @@ status read_entry_rule(json_place at, element value, entry_rule& out) {
       s = read_string(at, key, item, out.not_pattern);
     } else if (key == "not_next") {
       s = read_string(at, key, item, out.not_next);
+    } else if (key == "ends_at") {
+      s = read_string(at, key, item, out.ends_at);
     } else if (key == "method") {
       s = read_string(at, key, item, out.method);
     } else if (key == "method_map") {

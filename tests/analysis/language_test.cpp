@@ -60,6 +60,20 @@ TEST_CASE("languages by extension", "[analysis][language]") {
   });
 }
 
+TEST_CASE("an erb template is html unless its name says it renders something else", "[analysis][language]") {
+  check_all({
+      {"app/views/users/show.html.erb", "", language::html},
+      {"page.erb", "", language::html},
+      {"Mailer.HTM.ERB", "", language::html},
+      {"config/database.yml.erb", "", language::unknown},
+      {"app/views/users/show.js.erb", "", language::unknown},
+      {".erb", "", language::unknown},
+  });
+  CHECK(is_erb_template("app/views/a.html.erb"));
+  CHECK_FALSE(is_erb_template("app/views/a.html"));
+  CHECK_FALSE(is_erb_template("erb/a.yml.erb"));
+}
+
 TEST_CASE("a .config file is XML only when its content is", "[analysis][language]") {
   check_all({
       {"web.config", "<?xml version=\"1.0\"?>\n<configuration>", language::xml},

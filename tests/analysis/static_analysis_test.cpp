@@ -6,8 +6,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "analysis/static_analysis.h"
+#include "analysis/taint.h"
+#include "analysis/validation.h"
 #include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
 
@@ -311,4 +315,31 @@ TEST_CASE("static analysis parses only files where a match could sit in a block 
   CHECK(ruby_found);  // the same line outside the block comment
   CHECK(summary->files_parsed == 1);  // old.rb alone
   CHECK(summary->matches_in_comments >= 1);
+}
+
+TEST_CASE("an erb template's unescaped output is one finding per line beside the taint one", "[analysis][static]") {
+  scratch_tree t;
+  t.write("app/views/posts/show.html.erb",
+          "<h1><%= @post.title %></h1>\n"                 // 1
+          "<div><%== @post.body %></div>\n"               // 2
+          "<p><%= raw params[:note] %></p>\n"             // 3
+          "<a href=<%= @post.url %>>link</a>\n"           // 4
+          "<script>var d = <%== @tags.to_json %>;</script>\n");  // 5
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  std::vector<finding> found;
+  REQUIRE(analyze(t.root(), *inv, found));
+  auto taint = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
+                                  [&](finding f) { found.push_back(std::move(f)); });
+  REQUIRE(taint);
+  std::vector<std::size_t> gone = redundant_findings(found, taint->cleared);
+  std::vector<std::string> kept;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (std::find(gone.begin(), gone.end(), i) == gone.end()) {
+      kept.push_back(std::to_string(found[i].line_start) + " " + found[i].rule_id);
+    }
+  }
+  std::sort(kept.begin(), kept.end());
+  CHECK(kept == std::vector<std::string>{"2 html.xss.erb-unescaped-output", "3 ruby.taint.xss",
+                                         "4 html.xss.unquoted-attribute-template-value"});
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "analysis/taint.h"
+#include "analysis/taint_erb.h"
 #include "analysis/taint_ruby.h"
 #include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
@@ -28,17 +29,29 @@ struct scanned {
   taint_summary summary;
 };
 
-scanned scan(const std::string& name, const std::string& code) {
-  scratch_tree t;
-  t.write(name, code);
+// The same for every file of `t`, with the entry points of the tree's
+// threat model when `with_model`.
+scanned scan_tree(const scratch_tree& t, bool with_model = false) {
   auto inv = take_inventory(t.root(), inventory_limits{});
   REQUIRE(inv);
+  threat_model model;
+  if (with_model) {
+    auto built = build_threat_model(t.root(), *inv);
+    REQUIRE(built);
+    model = std::move(*built);
+  }
   scanned out;
-  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
+  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), model,
                                     [&](finding f) { out.found.push_back(std::move(f)); });
   REQUIRE(summary);
   out.summary = std::move(*summary);
   return out;
+}
+
+scanned scan(const std::string& name, const std::string& code) {
+  scratch_tree t;
+  t.write(name, code);
+  return scan_tree(t);
 }
 
 std::vector<finding> findings(const std::string& code) {
@@ -347,4 +360,126 @@ TEST_CASE("ruby: a ternary keeps its check only where the check passed", "[taint
   CHECK(at(found, "ruby.taint.sqli", 4));  // the else branch: the check failed
   CHECK(at(found, "ruby.taint.sqli", 6));  // an inequality is no check of what passes
   CHECK(at(found, "ruby.taint.path", 7));  // the client names the upload
+}
+
+TEST_CASE("ruby: a rails action proves no sink safe since its callbacks and parent set what it reads",
+          "[taint][ruby]") {
+  scratch_tree t;
+  t.write("app/controllers/pages_controller.rb",
+          "class PagesController < ApplicationController\n"  // 1
+          "  before_action :load_page\n"                     // 2
+          "  def show\n"                                     // 3
+          "    render inline: @page.body\n"                  // 4
+          "    system(search_term) if 1 == 2\n"              // 5
+          "  end\n"                                          // 6
+          "\n"                                               // 7
+          "  private\n"                                      // 8
+          "\n"                                               // 9
+          "  def load_page\n"                                // 10
+          "    @page = Page.new(body: params[:body])\n"      // 11
+          "  end\n"                                          // 12
+          "end\n");                                          // 13
+  // show is the model's one entry point (threat_model_test), but @page comes
+  // from load_page, which the analysis of show does not see: its clean sinks
+  // prove nothing. The branch that never runs is still cleared.
+  scanned s = scan_tree(t, true);
+  for (const taint_clearance& c : s.summary.cleared) {
+    INFO(c.line_start << "-" << c.line_end << " CWE-" << c.cwe);
+    CHECK(c.line_start == 5);
+  }
+  CHECK(!s.summary.cleared.empty());
+}
+
+TEST_CASE("ruby: an erb template is its code at the template's lines and columns", "[taint][ruby][erb]") {
+  CHECK(taint_detail::erb_code("<p><%= a %></p>\n<% if b -%>\n<%== c %><%# d %><%% e\n") ==
+        "       a ;     \n   if b ;  \nraw( c );             \n");
+  // A raw tag that opens a block is no call: `raw(` would never close.
+  CHECK(taint_detail::erb_code("<%== form do |f| %>") == "     form do |f| ; ");
+  // An unterminated tag runs to the end.
+  CHECK(taint_detail::erb_code("x <%= y") == "      y");
+}
+
+TEST_CASE("ruby: request data in an erb template reaches unescaped output only", "[taint][ruby][erb]") {
+  scanned s = scan("app/views/users/show.html.erb",
+                   "<h1><%= params[:name] %></h1>\n"                     // 1
+                   "<p><%== params[:bio] %></p>\n"                       // 2
+                   "<p><%= raw params[:a] %></p>\n"                      // 3
+                   "<p><%= params[:b].html_safe %></p>\n"                // 4
+                   "<p><%= sanitize(params[:c]).html_safe %></p>\n"      // 5
+                   "<% @items.each do |item| %>\n"                       // 6
+                   "  <li><%= raw item.name %></li>\n"                   // 7
+                   "<% end %>\n"                                         // 8
+                   "<%# <%== params[:commented] %>\n"                    // 9
+                   "<%- q = request.query_string -%>\n"                  // 10
+                   "<div><%== q %></div>\n"                              // 11
+                   "<%== params[:n].to_i %> <%= params[:q] %>\n");       // 12
+  CHECK(s.summary.files_analyzed == 1);
+  CHECK(s.summary.notes.empty());
+  std::vector<int> lines;
+  for (const finding& f : s.found) {
+    CHECK(f.rule_id == "ruby.taint.xss");
+    lines.push_back(f.line_start);
+  }
+  CHECK(lines == std::vector<int>{2, 3, 4, 11});
+  const finding* raw = at(s.found, "ruby.taint.xss", 2);
+  REQUIRE(raw);
+  CHECK(raw->code_snippet == "<p><%== params[:bio] %></p>");
+}
+
+TEST_CASE("ruby: a model's scopes and class methods carry request data into queries from a controller",
+          "[taint][ruby][xfile]") {
+  scratch_tree t;
+  t.write("app/models/user.rb",
+          "class User < ApplicationRecord\n"                               // 1
+          "  scope :by_name, ->(n) { where(\"name = '#{n}'\") }\n"         // 2
+          "  scope :safe_name, ->(n) { where(name: n) }\n"                 // 3
+          "  scope :recent, lambda { order(created_at: :desc) }\n"         // 4
+          "\n"                                                             // 5
+          "  def self.search(q)\n"                                         // 6
+          "    where(\"bio LIKE '%#{q}%'\")\n"                              // 7
+          "  end\n"                                                        // 8
+          "end\n");                                                        // 9
+  t.write("app/controllers/users_controller.rb",
+          "class UsersController < ApplicationController\n"  // 1
+          "  def index\n"                                    // 2
+          "    @users = User.by_name(params[:n])\n"          // 3
+          "    @others = User.safe_name(params[:n])\n"       // 4
+          "    @found = User.search(params[:q])\n"           // 5
+          "    @recent = User.recent\n"                      // 6
+          "  end\n"                                          // 7
+          "end\n");                                          // 8
+  std::vector<finding> found = scan_tree(t).found;
+  std::vector<std::string> got;
+  for (const finding& f : found) got.push_back(f.file_path + ":" + std::to_string(f.line_start) + " " + f.rule_id);
+  CHECK(got == std::vector<std::string>{"app/controllers/users_controller.rb:3 ruby.taint.sqli",
+                                        "app/controllers/users_controller.rb:5 ruby.taint.sqli"});
+  const finding* scope = at(found, "ruby.taint.sqli", 3);
+  REQUIRE(scope);
+  REQUIRE(!scope->path.empty());
+  CHECK(scope->path.back().file == "app/models/user.rb");
+  CHECK(scope->path.back().line == 2);
+}
+
+TEST_CASE("ruby: a branch taken when a clean list holds the value sees only its elements", "[taint][ruby]") {
+  auto found = findings(
+      "class ReposController < ApplicationController\n"                 // 1
+      "  KINDS = ['Git', 'Subversion']\n"                               // 2
+      "  def create\n"                                                  // 3
+      "    kind = params[:kind].to_s.camelize\n"                        // 4
+      "    if KINDS.include?(kind)\n"                                   // 5
+      "      \"Repo::#{kind}\".constantize\n"                            // 6
+      "    end\n"                                                       // 7
+      "    \"Repo::#{kind}\".constantize\n"                              // 8
+      "    \"Repo::#{kind}\".constantize unless KINDS.include?(kind)\n"  // 9
+      "    if !KINDS.include?(kind)\n"                                  // 10
+      "      \"Repo::#{kind}\".constantize\n"                            // 11
+      "    end\n"                                                       // 12
+      "    if params[:all].include?(kind)\n"                            // 13
+      "      \"Repo::#{kind}\".constantize\n"                            // 14
+      "    end\n"                                                       // 15
+      "  end\n"                                                         // 16
+      "end\n");                                                         // 17
+  std::vector<int> lines;
+  for (const finding& f : found) lines.push_back(f.line_start);
+  CHECK(lines == std::vector<int>{8, 9, 11, 14});
 }

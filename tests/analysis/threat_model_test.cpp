@@ -363,6 +363,66 @@ TEST_CASE("PHP scripts, Rails routes and message handlers are entry points", "[t
   CHECK(std::find(names.begin(), names.end(), "message broker -> application") != names.end());
 }
 
+TEST_CASE("the public methods of a rails controller are http entry points and the private ones are not",
+          "[threat_model]") {
+  scratch_tree t;
+  t.write("app/controllers/admin/users_controller.rb",
+          "class Admin::UsersController < ApplicationController\n"  // 1
+          "  def index\n"                                          // 2
+          "    @users = User.all\n"                                // 3
+          "  end\n"                                                // 4
+          "\n"                                                     // 5
+          "  def self.policy; end\n"                               // 6
+          "  def show; end\n"                                      // 7
+          "\n"                                                     // 8
+          "  private\n"                                            // 9
+          "\n"                                                     // 10
+          "  def set_user\n"                                       // 11
+          "    @user = User.find(params[:id])\n"                   // 12
+          "  end\n"                                                // 13
+          "end\n");                                                // 14
+  t.write("lib/api/status.rb",
+          "module Api\n"                                       // 1
+          "  class StatusController < ActionController::API\n"  // 2
+          "    def show\n"                                     // 3
+          "      render json: { ok: true }\n"                  // 4
+          "    end\n"                                          // 5
+          "  end\n"                                            // 6
+          "end\n");                                            // 7
+  t.write("app/models/user.rb",
+          "class User < ApplicationRecord\n"  // 1
+          "  def display_name\n"              // 2
+          "    name\n"                        // 3
+          "  end\n"                           // 4
+          "end\n");                           // 5
+  auto model = model_of(t.root());
+  REQUIRE(model);
+  // Routed by Rails' convention: Admin::UsersController serves /admin/users.
+  check_entry(*model, "app/controllers/admin/users_controller.rb", 2, "http_route", "rails", "ANY", "/admin/users",
+              "index");
+  check_entry(*model, "app/controllers/admin/users_controller.rb", 7, "http_route", "rails", "ANY", "/admin/users",
+              "show");
+  check_entry(*model, "lib/api/status.rb", 3, "http_route", "rails", "ANY", "", "show");
+  CHECK(model->entry_points().size() == 3);
+  // An admin controller with no authentication in sight, its actions open to any method.
+  const attack_surface* rails = surface_named(*model, "HTTP API (rails)");
+  REQUIRE(rails != nullptr);
+  CHECK(rails->risk == "critical");
+  CHECK_THAT(rails->description, Catch::Contains("admin-looking"));
+
+  // The usual Rails callbacks that turn the anonymous away are authentication.
+  t.write("app/controllers/admin/users_controller.rb",
+          "class Admin::UsersController < ApplicationController\n"
+          "  before_action :require_admin\n"
+          "  def index; end\n"
+          "end\n");
+  model = model_of(t.root());
+  REQUIRE(model);
+  rails = surface_named(*model, "HTTP API (rails)");
+  REQUIRE(rails != nullptr);
+  CHECK_THAT(rails->description, !Catch::Contains("admin-looking"));
+}
+
 TEST_CASE("a tree without entry points gives an empty model that says so", "[threat_model]") {
   scratch_tree t;
   t.write("lib/util.py", "def add(a, b):\n    return a + b\n");
