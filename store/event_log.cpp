@@ -370,6 +370,8 @@ log_metrics event_log::metrics() const {
   return m;
 }
 bool event_log::read_only() const { return impl_->options.read_only; }
+
+status event_log::append_health() const { return impl_->poison_status(); }
 const std::string& event_log::dir() const { return impl_->dir; }
 const log_storage& event_log::storage() const { return impl_->st; }
 

@@ -174,6 +174,10 @@ class event_log {
 
   log_metrics metrics() const;
   bool read_only() const;
+  // ok while appends are accepted; after a write error, the read_only status
+  // every append now fails with (see the failure model above). For those who
+  // wait on events that can no longer come.
+  status append_health() const;
   const std::string& dir() const;
   // RocksDB handles for store/'s operator code (log_inspect.h); not for use
   // outside store/.

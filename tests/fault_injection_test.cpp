@@ -81,6 +81,7 @@ TEST_CASE("a failed WAL write fails the append and leaves no partial batch", "[f
     options.env = env.get();
     auto log = std::move(event_log::open(dir, options).value());
     REQUIRE(log->append(stream, expected_version::no_stream(), {make_event("scan.queued")}));
+    CHECK(log->append_health().is_ok());
 
     fs->armed = mode;
     auto failed = log->append(stream, expected_version::exact(1), doomed);
@@ -90,6 +91,7 @@ TEST_CASE("a failed WAL write fails the append and leaves no partial batch", "[f
     fs->armed = fault::none;
 
     // Poisoned until reopened, even with the disk healthy again.
+    CHECK(log->append_health().code() == errc::read_only);
     auto after = log->append(stream, expected_version::any(), {make_event("scan.cancelled")});
     REQUIRE_FALSE(after);
     CHECK(after.error().code() == errc::read_only);

@@ -5,6 +5,7 @@
 // --fail-on, 2 usage error or the scan failed.
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -73,9 +74,14 @@ class progress_watch {
       cv_.notify_all();
     }
   }
-  void wait() {
+  // Until the terminal event; false when `log` stops accepting appends
+  // first (a write error): the scan then stops with no end to wait for.
+  bool wait(const event_log& log) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return done_; });
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [&] { return done_; })) {
+      if (!log.append_health().is_ok()) return false;
+    }
+    return true;
   }
 
  private:
@@ -241,8 +247,9 @@ int run_scan(const std::vector<std::string>& words) {
   if (!subscribed) return failure(subscribed.error().to_string());
   std::unique_ptr<subscription> sub = std::move(subscribed).value();
   if (!a.has("--quiet")) std::fprintf(stderr, "heimdall scan: scan %s of %s\n", scan_id.c_str(), source.c_str());
-  watch->wait();
+  const bool ended = watch->wait(*log);
   sub.reset();
+  if (!ended) return failure("scan " + scan_id + " stopped: " + log->append_health().message());
   service.value().reset();
 
   auto events = log->read_stream(actors::scan_stream(scan_id), 1, SIZE_MAX);
