@@ -71,6 +71,11 @@ constexpr int kMaxEvalDepth = 150;
 constexpr int kMaxActiveLevels = 600;
 constexpr std::size_t kMaxVia = 5;
 constexpr std::size_t kMaxTextBytes = 80;
+// A chain's path grows by each link (`a.b().c()`) and is kept and matched
+// at every one, so a chain of thousands of links cost memory and time
+// quadratic in it; past this length (far longer than any sink, source or
+// project function a path names) it is an unknown call's.
+constexpr std::size_t kMaxPathBytes = 512;
 constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<String, List<T>>` is far shorter
 // Cross-file summaries: a chain of calls through d files settles in about
 // 2d rounds (a callee found in one round is summarised in the next, its
@@ -415,7 +420,7 @@ class file_analyzer {
     std::unordered_set<std::string> seen;
     for (const auto& d : out.defs->functions) seen.insert(d.name);
     auto calls = [&](std::string path, std::uint32_t j) {
-      while (j < n) {
+      while (j < n && path.size() <= kMaxPathBytes) {
         if (member(j)) {
           path += "." + std::string(toks[j + 1].text);
           j += 2;
@@ -1988,6 +1993,11 @@ class file_analyzer {
     const token& t = s[i];
     std::string key;   // env key while the chain is name(.attr|[const])*
     std::string path;  // canonical path for sources and sinks
+    bool overlong = false;  // past kMaxPathBytes: the path names nothing from here on
+    auto extend = [&](const std::string& piece) {
+      overlong = overlong || path.size() + piece.size() > kMaxPathBytes;
+      if (overlong) path.clear(); else path += piece;
+    };
     value cur;
     value receiver;
     bool has_receiver = false;
@@ -2040,7 +2050,7 @@ class file_analyzer {
         has_receiver = true;
         receiver_key = key;
         std::string attr(s[i + 1].text);
-        path += "." + attr;
+        extend("." + attr);
         cur.of = key == "self" || key == "this" ? member_of(attr) : 0;
         if (!key.empty()) {
           key += "." + attr;
@@ -2073,7 +2083,7 @@ class file_analyzer {
         }
         has_receiver = false;
         // PHP, Ruby: $_SERVER['REQUEST_URI'] and request.env['HTTP_HOST'] are input, ['DOCUMENT_ROOT'] is not.
-        path += (php_ || ruby_) && k ? "[" + *k + "]" : "[]";
+        extend((php_ || ruby_) && k ? "[" + *k + "]" : "[]");
         cur.num.reset();
         cur.str = ch;
         i = close < s.e ? close + 1 : s.e;
@@ -2110,7 +2120,7 @@ class file_analyzer {
           cur.str = receiver.str->substr(static_cast<std::size_t>(*args[0].v.num), 1);
         }
         filled = filled_args(path, args);
-        path += "()";
+        extend("()");
         key.clear();
         has_receiver = false;
         i = close < s.e ? close + 1 : s.e;

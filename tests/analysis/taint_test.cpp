@@ -3,6 +3,8 @@
 // through strings, containers and local functions, reassignment, entry
 // points from the threat model, cancellation, loader errors and random
 // input. Every snippet here is written for this test.
+#include <sys/resource.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -496,14 +498,30 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
     callbacks_php += "$x = ((function ($a) { ";
   }
   t.write("fuzz/callbacks.js", callbacks_js);
+  // A chain of thousands of calls: its path is kept and matched at every
+  // link, quadratic in memory before kMaxPathBytes (8,000 links: ~1.5 GB).
+  std::string chain_js = "const q = req.query.a;\nx = q", chain_py = "from flask import request\nx = request.args['a']";
+  for (int i = 0; i < 8000; ++i) {
+    chain_js += ".find(a, -2)";
+    chain_py += ".strip(a)";
+  }
+  t.write("fuzz/chain.js", chain_js + ";\n");
+  t.write("fuzz/chain.py", chain_py + "\n");
   t.write("fuzz/callbacks.go", callbacks_go);
   t.write("fuzz/callbacks.php", callbacks_php);
   auto inv = take_inventory(t.root(), inventory_limits{});
   REQUIRE(inv);
   std::size_t count = 0;
+  auto peak_kib = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+  };
+  const long before = peak_kib();
   auto r = run_taint_analysis(t.root(), *inv, shipped_spec(), threat_model{}, [&](finding) { ++count; });
   REQUIRE(r);
   CHECK(r->files_analyzed == inv->files.size());
+  CHECK(peak_kib() - before < 256 * 1024);  // the long chains: ~1.2 GB before kMaxPathBytes, ~30 MB after
 }
 
 TEST_CASE("a handler whose sinks get no request data is cleared for that class", "[taint]") {
