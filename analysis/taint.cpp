@@ -76,6 +76,8 @@ constexpr std::size_t kMaxTextBytes = 80;
 // quadratic in it; past this length (far longer than any sink, source or
 // project function a path names) it is an unknown call's.
 constexpr std::size_t kMaxPathBytes = 512;
+// A Rails view's controller is read again for it; the inventory's own cap.
+constexpr std::uint64_t kMaxControllerBytes = 2u << 20;
 constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<String, List<T>>` is far shorter
 // Cross-file summaries: a chain of calls through d files settles in about
 // 2d rounds (a callee found in one round is summarised in the next, its
@@ -339,6 +341,7 @@ struct cross_file {
   const call_resolver* calls = nullptr;
   const summary_table* summaries = nullptr;
   std::uint32_t file = 0;
+  const inventory* files = nullptr;  // the whole tree (a Rails view's controller is looked up in it)
 };
 
 class file_analyzer {
@@ -358,8 +361,23 @@ class file_analyzer {
     top_ = parse_file(lang_, lexed_);
     collect_functions(top_, 0);
     frame module;
+    for (const auto& [name, t] : seed_) module.vars[name].t = t;
     exec_block(top_, module);
     return !aborted_;
+  }
+
+  // Variables the code starts with (a Rails view: its action's instance
+  // variables, view_variables); before run().
+  void seed(std::vector<std::pair<std::string, taint_val>> vars) { seed_ = std::move(vars); }
+
+  // Rails: the instance variables (`@q`) that the method `action` of this
+  // file (a controller) leaves holding input, as its view reads them; the
+  // origins name this file. Only the action's own assignments: what a
+  // before_action callback sets is not followed. Nothing past a work bound.
+  std::vector<std::pair<std::string, taint_val>> view_variables(std::string_view action) {
+    view_action_ = action;
+    if (!run()) return {};
+    return std::move(view_variables_);
   }
 
   std::vector<finding>& findings() { return findings_; }
@@ -920,6 +938,14 @@ class file_analyzer {
       eval(f.body_expr, fr, 0);
     } else {
       exec_block(f.body, fr, depth + 1);
+    }
+    if (!view_action_.empty() && f.name == view_action_) {
+      for (const auto& [name, v] : fr.vars) {
+        if (name.size() < 2 || name[0] != '@' || !v.t.src) continue;
+        taint_val t = v.t;
+        if (t.o.file.empty()) t.o.file = file_.path;
+        view_variables_.emplace_back(name, std::move(t));
+      }
     }
   }
 
@@ -2814,6 +2840,9 @@ class file_analyzer {
   // blocks that ran at least once (in any context).
   std::map<std::pair<const stmt*, int>, bool> sink_seen_;
   std::set<const std::vector<stmt>*> skipped_, ran_;
+  std::vector<std::pair<std::string, taint_val>> seed_;  // see seed
+  std::string_view view_action_;                          // see view_variables
+  std::vector<std::pair<std::string, taint_val>> view_variables_;
   std::uint64_t steps_ = 0;
   int active_levels_ = 0;  // see level
   int summary_depth_ = 0;
@@ -2861,6 +2890,29 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
   return file_analyzer(spec.get(), ls, file.lang, file, content, {}).survey();
 }
 
+// Rails: the controller and action a view renders by convention
+// (app/views/admin/users/show.html.erb: app/controllers/admin/users_controller.rb,
+// `show`), when the inventory holds that controller; nothing for layouts
+// and partials (`_form.html.erb`), which many actions render.
+std::optional<std::pair<const source_file*, std::string>> rails_action_of_view(const source_file& view,
+                                                                               const inventory* files) {
+  constexpr std::string_view kViews = "app/views/";
+  const std::string_view path = view.path;
+  std::size_t at = path.find(kViews);
+  if (!files || at == std::string_view::npos || (at > 0 && path[at - 1] != '/')) return std::nullopt;
+  std::string_view rest = path.substr(at + kViews.size());
+  std::size_t slash = rest.rfind('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  std::string_view dir = rest.substr(0, slash), name = rest.substr(slash + 1);
+  if (name.empty() || name[0] == '_' || dir == "layouts" || dir.starts_with("layouts/")) return std::nullopt;
+  const std::string controller =
+      std::string(path.substr(0, at)) + "app/controllers/" + std::string(dir) + "_controller.rb";
+  for (const source_file& f : files->files) {
+    if (f.path == controller) return std::make_pair(&f, std::string(name.substr(0, name.find('.'))));
+  }
+  return std::nullopt;
+}
+
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
                          const threat_model& model, const literal_functions& literals, cross_file xf) {
   file_result r;
@@ -2882,12 +2934,22 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
       if (ep.file_path == file.path) eps.push_back(ep);
     }
   }
-  if (ls->source_text && eps.empty() && !RE2::PartialMatch(content, *ls->source_text)) {
+  // A view reads what its action left in instance variables.
+  std::vector<std::pair<std::string, taint_val>> from_action;
+  if (auto action = erb ? rails_action_of_view(file, xf.files) : std::nullopt) {
+    std::string controller;
+    if (read_source_file(root / action->first->path, controller, kMaxControllerBytes) == 0) {
+      from_action = file_analyzer(spec.get(), *ls, language::ruby, *action->first, controller, {}, &literals)
+                        .view_variables(action->second);
+    }
+  }
+  if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(content, *ls->source_text)) {
     r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
     return r;
   }
   const std::string code = erb ? erb_code(content) : std::string();
   file_analyzer a(spec.get(), *ls, as.lang, file, erb ? std::string_view(code) : content, std::move(eps), &literals, xf);
+  a.seed(std::move(from_action));
   bool complete = a.run();
   r.analyzed = a.left_out().empty();
   r.functions = a.functions_analyzed();
@@ -3069,7 +3131,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   };
   std::size_t reported = 0;
   auto analyze = [&](std::size_t i, unsigned) {
-    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i)});
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files});
   };
   auto done = [&](std::size_t i) {
     if (reported == i && settled(results[i])) report(results[reported++]);
@@ -3098,7 +3160,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   }
   auto reanalyze = [&](std::size_t k, unsigned) {
     const std::size_t i = again[k];
-    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i)});
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files});
   };
   if (!run_in_order(again.size(), workers, reanalyze, [](std::size_t) {}, cancelled)) {
     return status(errc::closed, "taint analysis cancelled");

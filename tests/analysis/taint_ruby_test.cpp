@@ -426,6 +426,44 @@ TEST_CASE("ruby: request data in an erb template reaches unescaped output only",
   CHECK(raw->code_snippet == "<p><%== params[:bio] %></p>");
 }
 
+TEST_CASE("ruby: a view reads the instance variables its action set from request data", "[taint][ruby][erb]") {
+  scratch_tree t;
+  t.write("app/controllers/admin/users_controller.rb",
+          "class Admin::UsersController < ApplicationController\n"   // 1
+          "  def show\n"                                              // 2
+          "    @name = params[:name]\n"                               // 3
+          "    @id = params[:id].to_i\n"                              // 4
+          "    @title = 'Users'\n"                                    // 5
+          "  end\n"                                                   // 6
+          "  def index\n"                                             // 7
+          "    @name = 'all'\n"                                       // 8
+          "  end\n"                                                   // 9
+          "end\n");
+  const std::string view = "<h1><%== @title %></h1>\n"   // 1
+                           "<p><%== @name %></p>\n"      // 2
+                           "<p><%= raw @name %></p>\n"   // 3
+                           "<p><%= @name %></p>\n"       // 4: escaped
+                           "<p><%== @id %></p>\n";       // 5: a number
+  t.write("app/views/admin/users/show.html.erb", view);
+  t.write("app/views/admin/users/index.html.erb", view);  // its action sets nothing from input
+  t.write("app/views/admin/users/_row.html.erb", view);   // a partial: many actions render it
+  t.write("app/views/layouts/application.html.erb", view);
+  scanned s = scan_tree(t);
+  std::vector<std::pair<std::string, int>> at_lines;
+  for (const finding& f : s.found) {
+    if (f.rule_id == "ruby.taint.xss") at_lines.emplace_back(f.file_path, f.line_start);
+  }
+  using place = std::pair<std::string, int>;
+  CHECK(at_lines == std::vector<place>{{"app/views/admin/users/show.html.erb", 2},
+                                       {"app/views/admin/users/show.html.erb", 3}});
+  const finding* f = at(s.found, "ruby.taint.xss", 2);
+  REQUIRE(f);
+  REQUIRE(f->path.size() >= 2);
+  CHECK(f->path.front().file == "app/controllers/admin/users_controller.rb");
+  CHECK(f->path.front().line == 3);
+  CHECK(f->path.back().file.empty());  // the sink, in the view
+}
+
 TEST_CASE("ruby: a model's scopes and class methods carry request data into queries from a controller",
           "[taint][ruby][xfile]") {
   scratch_tree t;
