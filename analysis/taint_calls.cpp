@@ -100,19 +100,30 @@ void bases(const stmt& c, file_definitions& out) {
   }
 }
 
-// JavaScript `module.exports = X` / `= new X(...)` at the top level.
+// JavaScript's module value at the top level: `module.exports = X` / `= new
+// X(...)`, and `export default` of a named function or class, of `X` or of
+// `new X(...)` (what `import x from './m'` binds).
 void js_export(const stmt& s, file_definitions& out) {
   if (s.kind == stmt_kind::func && s.name == "exports") {
     out.js_export = "exports";
     out.js_export_instance = false;
   }
-  span h = s.head;
-  if (s.kind != stmt_kind::simple || h.e < h.b + 5 || !is(h[h.b], "module") || !is(h[h.b + 1], ".") ||
-      !is(h[h.b + 2], "exports") || !is(h[h.b + 3], "=")) {
+  if (s.default_export && (s.kind == stmt_kind::func || s.kind == stmt_kind::class_) && !s.name.empty()) {
+    out.js_export = std::string(s.name);
+    out.js_export_instance = false;
     return;
   }
-  std::uint32_t i = h.b + 4;
-  const bool made = is(h[i], "new");
+  span h = s.head;
+  std::uint32_t i = h.b;
+  if (s.kind != stmt_kind::simple) return;
+  if (!s.default_export) {
+    if (h.e < h.b + 5 || !is(h[h.b], "module") || !is(h[h.b + 1], ".") || !is(h[h.b + 2], "exports") ||
+        !is(h[h.b + 3], "=")) {
+      return;
+    }
+    i = h.b + 4;
+  }
+  const bool made = i < h.e && is(h[i], "new");
   if (made) ++i;
   if (i >= h.e || h[i].kind != tok::name) return;
   const bool whole = made ? i + 1 < h.e && is(h[i + 1], "(") && matching(*h.toks, i + 1, h.e) == h.e - 1 : i + 1 == h.e;

@@ -312,6 +312,12 @@ class js_parser {
     }
     if (t.kind == tok::name) {
       std::string_view k = t.text;
+      if (!java_ && !php_ && k == "default" && i > 0 && is(toks_[i - 1], "export") && i + 1 < e) {
+        const std::size_t at = out.size();
+        std::uint32_t end = one(i + 1, e, depth, out);
+        if (out.size() > at) out[at].default_export = true;
+        return end;
+      }
       if (!java_ && (k == "export" || k == "default")) return i + 1;
       if ((k == "case" || k == "default") ) {
         for (std::uint32_t j = i + 1; j < e; ++j) {

@@ -48,6 +48,7 @@ struct stmt {
   // func: a CommonJS export `exports.f = function ...` (named f) or
   // `module.exports = ...` (named `exports`): it binds no name in its scope.
   bool exported = false;
+  bool default_export = false;  // JS/TS: the statement after `export default`
   span body_expr;
   std::vector<stmt> body;
   std::vector<stmt> orelse;       // if_: the else branch (elif as a nested if_); try_: its else

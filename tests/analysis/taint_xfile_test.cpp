@@ -249,6 +249,33 @@ TEST_CASE("javascript: require and named and namespace imports of a relative mod
             .empty());
 }
 
+TEST_CASE("javascript: a module's default export is what a default import binds", "[taint][xfile]") {
+  const std::string head = "import express from 'express';\nconst app = express();\n";
+  const std::string route = "\napp.get('/u', (req, res) => {\n  ";
+  for (const auto& [module, call] : std::vector<std::pair<std::string, std::string>>{
+           {"export default function find(id) {\n  return pool.query('SELECT * FROM u WHERE id = ' + id);\n}\n",
+            "find(req.query.id)"},
+           {"function find(id) {\n  return pool.query('SELECT * FROM u WHERE id = ' + id);\n}\nexport default find;\n",
+            "find(req.query.id)"},
+           {"export default class Users {\n  find(id) {\n    return pool.query('SELECT * FROM u WHERE id = ' + id);\n  }\n}\n",
+            "new find().find(req.query.id)"}}) {
+    INFO(module);
+    auto found = scan({{"server.js", head + "import find from './lib/users';" + route + call + ";\n});\n"},
+                       {"lib/users.js", "import pool from './pool';\n" + module}});
+    const finding* f = at(found, "javascript.taint.sqli", "server.js", 5);
+    REQUIRE(f);
+    CHECK(files_of(*f) == std::vector<std::string>{"", "lib/users.js"});
+  }
+  // An anonymous default export names no function; a named export is no default.
+  for (const std::string& module : {std::string("export default function (id) {\n  return pool.query('SELECT ' + id);\n}\n"),
+                                    std::string("export function find(id) {\n  return pool.query('SELECT ' + id);\n}\n")}) {
+    INFO(module);
+    CHECK(scan({{"server.js", head + "import find from './lib/users';" + route + "find(req.query.id);\n});\n"},
+                {"lib/users.js", "import pool from './pool';\n" + module}})
+              .empty());
+  }
+}
+
 TEST_CASE("java: static calls and new Helper().run and three classes resolved by the class", "[taint][xfile]") {
   const std::string servlet_head =
       "package app.web;\n"
