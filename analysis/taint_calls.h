@@ -14,7 +14,9 @@
 //    or assigned: `exports.f = ...`, `module.exports.f = ...`), or a method
 //    `./x.Class().f`; with `module.exports = f` (or `= function ...`) the
 //    module itself is f (`./x`), with `= Class` `./x().m` is a method of
-//    Class, with `= new Class(...)` `./x.m` is;
+//    Class, with `= new Class(...)` `./x.m` is; `export default` of a
+//    named function or class, of `f` or of `new Class(...)` does the same
+//    for `import x from './x'`;
 //  - Java: `Class.f(...)`, `new Class().f(...)` with Class defined by
 //    exactly one file of the project (a same-package class), or qualified
 //    (`a.b.Class.f(...)`, or Class imported so) by the file `a/b/Class.java`,
@@ -90,9 +92,10 @@ struct file_definitions {
   std::vector<std::string> classes;
   std::vector<std::string> bases;  // the names its classes extend or implement (the last part of each)
   std::vector<std::pair<std::string, std::string>> go_imports;  // local name -> import path
-  // JavaScript: what `module.exports = X` makes the module itself — a
-  // function or class of the file, or with `new X(...)` an instance of
-  // class X. The parser names `module.exports = function ...` `exports`.
+  // JavaScript: what `module.exports = X` (or `export default X`) makes the
+  // module itself — a function or class of the file, or with `new X(...)`
+  // an instance of class X. The parser names `module.exports = function
+  // ...` `exports`.
   std::string js_export;
   bool js_export_instance = false;
 };
