@@ -2061,7 +2061,7 @@ class file_analyzer {
     } else {
       return i + 1;
     }
-    check_source(path, cur, from_source_here);
+    check_source(path, cur, from_source_here, fr);
     const int start_line = t.line;
     while (i < s.e && !aborted_) {
       const token& p = s[i];
@@ -2159,7 +2159,7 @@ class file_analyzer {
         fixed_route = true;
         continue;
       }
-      check_source(path, cur, from_source_here);
+      check_source(path, cur, from_source_here, fr);
       for (span target : filled) {
         value v = cur;
         if (from_source_here) v.t.o = {text_of(span{s.toks, start, i}), start_line, v.t.o.request};
@@ -2189,10 +2189,19 @@ class file_analyzer {
     return out;
   }
 
-  void check_source(const std::string& path, value& v, bool& here) {
+  // A source of a framework's module-level object (source_rule::global) that
+  // names a local of the function, in a file importing none of the framework.
+  bool shadowed(const source_rule& src, const std::string& path, const frame& fr) const {
+    if (!src.global || !fr.vars.count(path.substr(0, path.find('.')))) return false;
+    return std::none_of(aliases_.begin(), aliases_.end(),
+                        [&](const auto& alias) { return RE2::PartialMatch(alias.second, *src.global); });
+  }
+
+  void check_source(const std::string& path, value& v, bool& here, const frame& fr) {
     if (v.t.src) return;
     int k = matches_.source(path);
     if (k < 0) return;
+    if (shadowed(ls_.sources[k], path, fr)) return;
     v.t.src = true;
     v.t.sanitized = 0;
     v.t.object = ls_.sources[k].object;

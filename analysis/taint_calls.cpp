@@ -6,6 +6,10 @@
 namespace heimdall::analysis::taint_detail {
 namespace {
 
+// Classes up an inheritance chain that a method is looked for in (a cycle
+// of bases, which no valid program has, ends here too).
+constexpr int kMaxBaseDepth = 8;
+
 // Languages whose files call each other's functions.
 language family(language lang) { return lang == language::typescript ? language::javascript : lang; }
 
@@ -88,6 +92,7 @@ bool has_body(language lang, const stmt& f) {
 // type arguments and keyword arguments (a qualified base adds each part,
 // which only makes more classes look extended).
 void bases(const stmt& c, file_definitions& out) {
+  std::vector<std::string> names;
   int generic = 0;
   for (std::uint32_t i = c.head.b; i < c.head.e; ++i) {
     const token& t = c.head[i];
@@ -96,8 +101,10 @@ void bases(const stmt& c, file_definitions& out) {
     if (is(t, ">>")) generic -= 2;
     if (generic > 0 || t.kind != tok::name || is(t, "extends") || is(t, "implements")) continue;
     if (i + 1 < c.head.e && is(c.head[i + 1], "=")) continue;  // Python `metaclass=M`
-    out.bases.emplace_back(t.text);
+    names.emplace_back(t.text);
   }
+  out.bases.insert(out.bases.end(), names.begin(), names.end());
+  if (!c.name.empty() && !names.empty()) out.class_bases.emplace_back(std::string(c.name), std::move(names));
 }
 
 // JavaScript's module value at the top level: `module.exports = X` / `= new
@@ -202,6 +209,7 @@ void call_resolver::add(std::uint32_t file, std::string path, language lang, fil
   e.js_export = std::move(defs.js_export);
   e.js_export_instance = defs.js_export_instance;
   for (const std::string& b : defs.bases) bases_.insert(key(lang, hash(b)));
+  for (auto& [cls, names] : defs.class_bases) e.class_bases.emplace_back(hash(cls), std::move(names));
   e.functions.reserve(defs.functions.size());
   for (const auto& d : defs.functions) {
     definition x;
@@ -271,6 +279,29 @@ std::optional<callee_ref> call_resolver::in_file(std::uint32_t file, std::uint32
                                : found->member && found->owner == hash(owner);
   if (!owned) return std::nullopt;
   return callee_ref{file, name};
+}
+
+// Class `owner`'s method `name`, which `file` defines; or, when the class
+// there defines no method of that name, the one it inherits: from each of
+// its bases that the project defines once, in the order written, at most
+// kMaxBaseDepth classes up.
+std::optional<callee_ref> call_resolver::method(std::uint32_t file, std::uint32_t from, const std::string& name,
+                                                const std::string& owner, int depth) const {
+  const file_entry* e = entry(file);
+  if (!e) return std::nullopt;
+  const std::uint64_t id = hash(name), cls = hash(owner);
+  const bool own = std::any_of(e->functions.begin(), e->functions.end(),
+                               [&](const definition& d) { return d.name == id && d.member && d.owner == cls; });
+  if (own || depth >= kMaxBaseDepth) return in_file(file, from, name, owner);
+  for (const auto& [c, names] : e->class_bases) {
+    if (c != cls) continue;
+    for (const std::string& base : names) {
+      auto it = classes_.find(key(e->lang, hash(base)));
+      if (it == classes_.end() || it->second.size() != 1) continue;
+      if (auto r = method(it->second.front(), from, name, base, depth + 1)) return r;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string_view path, bool declared) const {
@@ -354,7 +385,7 @@ std::optional<callee_ref> call_resolver::python(std::uint32_t from, const std::v
   // The function (or Class.method) after a module of `k` parts.
   auto tail = [&](std::uint32_t file, std::size_t k) -> std::optional<callee_ref> {
     if (parts.size() == k + 1) return in_file(file, from, parts[k], "");
-    if (parts.size() == k + 2) return in_file(file, from, parts[k + 1], strip_call(parts[k]));
+    if (parts.size() == k + 2) return method(file, from, parts[k + 1], strip_call(parts[k]));
     return std::nullopt;
   };
   if (dots > 0) {  // relative to the caller's package, one level up per dot after the first
@@ -411,14 +442,14 @@ std::optional<callee_ref> call_resolver::javascript(std::uint32_t from, std::str
                                                                   : split_at(path.substr(p + 1), '.');
       std::optional<callee_ref> r;
       if (made) {
-        if (rest.size() == 1 && !self.empty() && !e.js_export_instance) r = in_file(*file, from, rest[0], self);
+        if (rest.size() == 1 && !self.empty() && !e.js_export_instance) r = method(*file, from, rest[0], self);
       } else if (rest.empty()) {
         if (!self.empty() && !e.js_export_instance) r = in_file(*file, from, self, "");
       } else if (rest.size() == 1) {
         r = in_file(*file, from, rest[0], "");
-        if (!r && e.js_export_instance) r = in_file(*file, from, rest[0], self);
+        if (!r && e.js_export_instance) r = method(*file, from, rest[0], self);
       } else if (rest.size() == 2) {
-        r = in_file(*file, from, rest[1], strip_call(rest[0]));
+        r = method(*file, from, rest[1], strip_call(rest[0]));
       }
       if (r) return r;
     }
@@ -466,7 +497,7 @@ std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language l
                 files.end());
   }
   if (files.size() != 1) return std::nullopt;
-  return in_file(files.front(), from, parts[n - 1], owner);
+  return method(files.front(), from, parts[n - 1], owner);
 }
 
 // Go `pkg.F`: pkg an import of the caller whose path ends with a directory

@@ -91,6 +91,7 @@ struct file_definitions {
   std::vector<definition> functions;
   std::vector<std::string> classes;
   std::vector<std::string> bases;  // the names its classes extend or implement (the last part of each)
+  std::vector<std::pair<std::string, std::vector<std::string>>> class_bases;  // each named class: those names
   std::vector<std::pair<std::string, std::string>> go_imports;  // local name -> import path
   // JavaScript: what `module.exports = X` (or `export default X`) makes the
   // module itself — a function or class of the file, or with `new X(...)`
@@ -140,6 +141,7 @@ class call_resolver {
     std::vector<std::pair<std::string, std::string>> go_imports;
     std::string js_export;
     bool js_export_instance = false;
+    std::vector<std::pair<std::uint64_t, std::vector<std::string>>> class_bases;  // class hash -> base names
   };
   struct defined {  // a function name's definitions in the project
     std::uint64_t key = 0;   // see key()
@@ -152,6 +154,8 @@ class call_resolver {
   const file_entry* entry(std::uint32_t file) const;
   std::optional<callee_ref> in_file(std::uint32_t file, std::uint32_t from, const std::string& name,
                                     const std::string& owner) const;
+  std::optional<callee_ref> method(std::uint32_t file, std::uint32_t from, const std::string& name,
+                                   const std::string& owner, int depth = 0) const;
   std::optional<callee_ref> python(std::uint32_t from, const std::vector<std::string>& parts, int dots) const;
   std::optional<callee_ref> javascript(std::uint32_t from, std::string_view path) const;
   std::optional<std::uint32_t> js_module(std::uint32_t from, std::string_view spec) const;

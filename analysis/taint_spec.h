@@ -48,6 +48,11 @@ struct source_rule {
   // a whole (to a wrapper, a helper), but its members are not, unless a
   // source names them.
   bool object = false;
+  // The path's first name is a module-level object of a web framework
+  // (Flask's `request`, a context-local global), whose modules this matches:
+  // in a file that imports none of them, a function that binds the name
+  // itself (a parameter, an assignment) holds some other value there.
+  std::unique_ptr<RE2> global;
 };
 
 struct sink_rule {

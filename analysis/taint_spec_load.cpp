@@ -282,6 +282,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
             src.request = kind == "request";
           } else if (k == "object") {
             fs = r.boolean(k, f, src.object);
+          } else if (k == "global") {
+            fs = r.regex(k, f, src.global);
           } else {
             fs = r.error("unknown field '" + std::string(k) + "'");
           }

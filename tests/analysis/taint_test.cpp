@@ -910,3 +910,18 @@ TEST_CASE("java statements: synchronized blocks, try-with-resources, multi-catch
   CHECK(has(found, "java.taint.path", 5));
   CHECK(has(found, "java.taint.redirect", 12));
 }
+
+TEST_CASE("python: a parameter named request is Flask's request only where a web framework is imported",
+          "[taint]") {
+  // An HTTP client library's `request` is its own outgoing request object.
+  CHECK_FALSE(has(scan("lib/proxies.py", "import os\ndef cached(request, proxies):\n    return open(request.url)\n"),
+                  "python.taint.path"));
+  CHECK_FALSE(has(scan("lib/send.py", "def send(request):\n    request = build(request)\n    return open(request.path)\n"),
+                  "python.taint.path"));
+  // Flask's request is a module-level global; a Django or DRF view's is its parameter.
+  CHECK(has(scan("app.py", "from flask import request\ndef page():\n    return open(request.args['f'])\n"),
+            "python.taint.path", 3));
+  CHECK(has(scan("views.py", "from rest_framework.response import Response\ndef view(request):\n    return open(request.data['f'])\n"),
+            "python.taint.path", 3));
+  CHECK(has(scan("plain.py", "def page():\n    return open(request.args['f'])\n"), "python.taint.path", 2));
+}

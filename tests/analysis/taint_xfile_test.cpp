@@ -425,6 +425,43 @@ const std::string kStore =
 
 }  // namespace
 
+TEST_CASE("a method a class inherits from a base class of another file", "[taint][xfile]") {
+  const std::string head = kFlask + "from users import Users\n@app.route('/u')\ndef user():\n    v = request.args['v']\n";
+  // Users (users.py) inherits save from Repo (store.py): the call goes through two files.
+  auto found = scan({{"app.py", head + "    Users().save(v)\n"},
+                     {"users.py", "from store import Repo\nclass Users(Repo):\n    def name(self):\n        return 'u'\n"},
+                     {"store.py", kStore}});
+  const finding* f = at(found, "python.taint.sqli", "app.py", 7);
+  REQUIRE(f);
+  CHECK(files_of(*f) == std::vector<std::string>{"", "store.py"});
+  // A class that defines the method itself is not sent to its base.
+  CHECK(scan({{"app.py", head + "    Users().save(v)\n"},
+              {"users.py", "from store import Repo\nclass Users(Repo):\n    def save(self, v):\n        return None\n"},
+              {"store.py", kStore}})
+            .empty());
+  // Java: a DAO's finder inherited from a generic base DAO of another file.
+  const std::string servlet =
+      "package app.web;\n"
+      "import app.db.UserDao;\n"
+      "public class Show extends HttpServlet {\n"
+      "  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws Exception {\n"
+      "    new UserDao().find(req.getParameter(\"id\"));\n"  // line 5
+      "  }\n"
+      "}\n";
+  found = scan({{"src/app/web/Show.java", servlet},
+                {"src/app/db/UserDao.java", "package app.db;\npublic class UserDao extends BaseDao {\n}\n"},
+                {"src/app/db/BaseDao.java",
+                 "package app.db;\nimport java.sql.*;\npublic class BaseDao {\n"
+                 "  Statement st;\n"
+                 "  public ResultSet find(String id) throws Exception {\n"
+                 "    return st.executeQuery(\"SELECT * FROM t WHERE id = \" + id);\n"  // line 6
+                 "  }\n}\n"}});
+  f = at(found, "java.taint.sqli", "src/app/web/Show.java", 5);
+  REQUIRE(f);
+  CHECK(files_of(*f) == std::vector<std::string>{"", "src/app/db/BaseDao.java"});
+  CHECK(f->path.back().line == 6);
+}
+
 TEST_CASE("python: a method called on an object of a class of another file", "[taint][xfile]") {
   const std::string head = kFlask + "from store import Repo\n@app.route('/u')\ndef user():\n    v = request.args['v']\n";
   for (std::string call : {"    r = Repo()\n    r.save(v)\n",   // call on line 8
