@@ -28,7 +28,9 @@
 //    constructor parameter properties), or a field that every assignment
 //    in its class's methods constructs alike (`self.repo = Repo()`). A
 //    declared type may hold a subclass: resolved only when no class of the
-//    project names it as a base (`declared`);
+//    project names it as a base (`declared`). A method the class does not
+//    define is the one it inherits, from a base the project defines once
+//    (in the order the bases are written, up to 8 classes up);
 //  - Go: `pkg.F(...)` where pkg is the file's import whose path ends with
 //    a directory of the project, and F a function (no receiver) of exactly
 //    one file of that directory; a bare `F(...)` in the file's own
