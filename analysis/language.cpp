@@ -20,7 +20,7 @@ constexpr std::array<std::pair<language, std::string_view>, 19> kNames = {{
 
 // Lower-case extensions (without the dot). A name rule (below) wins over
 // these, so "Dockerfile.dev" and ".env.local" are not looked up here.
-constexpr std::array<std::pair<std::string_view, language>, 38> kExtensions = {{
+constexpr std::array<std::pair<std::string_view, language>, 43> kExtensions = {{
     {"py", language::python},        {"pyw", language::python},
     {"js", language::javascript},    {"mjs", language::javascript},  {"cjs", language::javascript},
     {"jsx", language::javascript},   {"ts", language::typescript},   {"tsx", language::typescript},
@@ -34,9 +34,12 @@ constexpr std::array<std::pair<std::string_view, language>, 38> kExtensions = {{
     {"ini", language::properties},   {"cfg", language::properties},  {"toml", language::properties},
     {"dockerfile", language::dockerfile},  // "api.dockerfile"
     // Templates whose output is HTML. Not .j2/.jinja: those also render
-    // configuration files (Ansible), where HTML attribute rules misfire.
+    // configuration files (Ansible), where HTML attribute rules misfire
+    // (language_by_name takes `page.html.j2`).
     {"html", language::html},        {"htm", language::html},        {"mustache", language::html},
     {"hbs", language::html},         {"handlebars", language::html}, {"jsp", language::html},
+    {"ejs", language::html},         {"pug", language::html},        {"jade", language::html},
+    {"njk", language::html},         {"djhtml", language::html},
 }};
 
 // Interpreter names as they appear in a shebang, version suffix removed
@@ -61,6 +64,19 @@ std::string_view after_last_slash(std::string_view s) {
   return slash == std::string_view::npos ? s : s.substr(slash + 1);
 }
 
+// Whether the file name `path` ends in the template extension `ext`
+// (".erb") and renders HTML: the extension before it is .html or .htm, or,
+// when `bare_is_html`, there is none (`page.erb`).
+bool renders_html(std::string_view path, std::string_view ext, bool bare_is_html) {
+  std::string name = to_lower(after_last_slash(path));
+  if (name.size() <= ext.size() || !name.ends_with(ext)) return false;
+  name.resize(name.size() - ext.size());
+  auto dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0) return bare_is_html;
+  std::string_view output = std::string_view(name).substr(dot + 1);
+  return output == "html" || output == "htm";
+}
+
 // Whole-name rules for files whose extension says nothing (or misleads:
 // "Dockerfile.prod" is not a ".prod" file). `name` is lower-case.
 language language_by_name(std::string_view name) {
@@ -71,7 +87,7 @@ language language_by_name(std::string_view name) {
   if (name == ".env" || name.starts_with(".env.")) return language::dotenv;
   if (name == "gemfile" || name == "rakefile") return language::ruby;
   if (name == "go.mod") return language::go;
-  if (is_erb_template(name)) return language::html;
+  if (is_erb_template(name) || is_jinja_html_template(name)) return language::html;
   return language::unknown;
 }
 
@@ -221,13 +237,13 @@ bool is_programming_language(language lang) {
   }
 }
 
-bool is_erb_template(std::string_view path) {
-  std::string name = to_lower(after_last_slash(path));
-  if (name.size() <= 4 || !name.ends_with(".erb")) return false;
-  name.resize(name.size() - 4);
-  auto dot = name.rfind('.');
-  std::string_view output = dot == std::string::npos || dot == 0 ? "" : std::string_view(name).substr(dot + 1);
-  return output.empty() || output == "html" || output == "htm";
+bool is_erb_template(std::string_view path) { return renders_html(path, ".erb", true); }
+
+bool is_jinja_html_template(std::string_view path) {
+  // A bare .j2 is Ansible's usual template of a configuration file; a
+  // bare .jinja or .jinja2 is an HTML page more often (Pyramid, Flask).
+  return renders_html(path, ".j2", false) || renders_html(path, ".jinja", true) ||
+         renders_html(path, ".jinja2", true);
 }
 
 bool is_type_declarations(std::string_view path) {

@@ -30,7 +30,7 @@ enum class language {
   dotenv,      // .env, .env.*
   xml,         // pom.xml, web.config and other XML configuration
   properties,  // .properties, .ini, .cfg, .toml
-  html,        // HTML pages and templates (Jinja/Django, Mustache, Handlebars, JSP, ERB)
+  html,        // HTML pages and templates (Jinja/Django, Nunjucks, Mustache, Handlebars, JSP, ERB, EJS, Pug)
 };
 
 // Lower-case stable name ("python", "dockerfile", ...), used in rule packs.
@@ -71,6 +71,11 @@ bool is_programming_language(language lang);
 // `config.yml.erb` or `app.js.erb`): language::html, with Ruby code in its
 // `<% %>` tags (taint_erb.h).
 bool is_erb_template(std::string_view path);
+
+// A Jinja template whose output is HTML: `page.html.j2`, `page.html.jinja2`,
+// `page.jinja` (not `nginx.conf.j2`, nor a bare `page.j2`, which is
+// Ansible's configuration template more often than a page): language::html.
+bool is_jinja_html_template(std::string_view path);
 
 // A TypeScript declaration file (.d.ts, .d.mts, .d.cts): types only, no
 // code that runs, so no code rule applies (`eval(script: string): void` is

@@ -57,7 +57,24 @@ TEST_CASE("languages by extension", "[analysis][language]") {
       {"page.htm", "", language::html},             {"card.mustache", "", language::html},
       {"list.hbs", "", language::html},             {"form.jsp", "", language::html},
       {"nginx.conf.j2", "", language::unknown},
+      {"views/index.ejs", "", language::html},      {"views/layout.pug", "", language::html},
+      {"views/old.jade", "", language::html},       {"base.njk", "", language::html},
+      {"profile.djhtml", "", language::html},
   });
+}
+
+TEST_CASE("a jinja template is html when its name says it renders a page", "[analysis][language]") {
+  check_all({
+      {"templates/index.html.j2", "", language::html},
+      {"templates/index.HTML.jinja2", "", language::html},
+      {"templates/index.jinja", "", language::html},
+      {"templates/mail.htm.jinja", "", language::html},
+      {"roles/web/templates/site.j2", "", language::unknown},
+      {"roles/web/templates/nginx.conf.jinja2", "", language::unknown},
+      {".j2", "", language::unknown},
+  });
+  CHECK(is_jinja_html_template("a/page.html.j2"));
+  CHECK_FALSE(is_jinja_html_template("a/page.html"));
 }
 
 TEST_CASE("an erb template is html unless its name says it renders something else", "[analysis][language]") {

@@ -343,3 +343,26 @@ TEST_CASE("an erb template's unescaped output is one finding per line beside the
   CHECK(kept == std::vector<std::string>{"2 html.xss.erb-unescaped-output", "3 ruby.taint.xss",
                                          "4 html.xss.unquoted-attribute-template-value"});
 }
+
+TEST_CASE("each template engine's unescaped output is found in its own files only", "[analysis][static]") {
+  scratch_tree t;
+  t.write("app/templates/profile.html.j2", "<div>{{ user.bio|safe }}</div>\n");
+  // Ansible's template of a configuration file: no HTML rules.
+  t.write("roles/web/templates/site.conf.j2", "server_name {{ host|safe }};\n");
+  t.write("views/profile.ejs", "<% if (user) { %>\n<p><%- user.bio %></p>\n<% } %>\n");
+  // In ERB, <%- opens trimmed code, not output.
+  t.write("app/views/users/show.html.erb", "<%- if @user %>\n<p><%= @user.bio %></p>\n<%- end %>\n");
+  t.write("views/profile.pug", "div\n  p!= user.bio\n");
+  t.write("views/profile.hbs", "<p>{{{ user.bio }}}</p>\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  std::vector<finding> found;
+  REQUIRE(analyze(t.root(), *inv, found));
+  std::vector<std::string> got;
+  for (const finding& f : found) got.push_back(f.file_path + ":" + std::to_string(f.line_start) + " " + f.rule_id);
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{"app/templates/profile.html.j2:1 html.xss.template-safe-filter",
+                                        "views/profile.ejs:2 html.xss.ejs-unescaped-output",
+                                        "views/profile.hbs:1 html.xss.mustache-triple-stash",
+                                        "views/profile.pug:2 html.xss.pug-unescaped-output"});
+}
