@@ -306,7 +306,13 @@ result<std::vector<new_event>> scan_pipeline::vidarr() {
   summary.suppressed = counts.suppressed;
   summary.duplicates = counts.duplicates;
   summary.over_limit = over_limit_;
-  for (std::size_t i : analysis::redundant_findings(all, history_.cleared)) summary.withdrawn.push_back(history_.findings[i].finding_id);
+  std::set<std::string, std::less<>> any_data;
+  for (const analysis::rule& r : engine_->rules.rules()) {
+    if (r.any_data) any_data.insert(r.id);
+  }
+  for (std::size_t i : analysis::redundant_findings(all, history_.cleared, any_data)) {
+    summary.withdrawn.push_back(history_.findings[i].finding_id);
+  }
   history_.validation = summary;
   return std::vector<new_event>{validated_event(summary)};
 }

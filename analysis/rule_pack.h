@@ -105,6 +105,11 @@ struct rule {
   // (`cmd = "ls"` before `os.system(cmd)`). Needs the same capture group.
   // Empty: none.
   std::string not_assigned;
+  // A weakness whatever data reaches it, stored as well as requested (a
+  // template rendered without escaping): a taint clearance proves only that
+  // no request data does, so it does not withdraw these findings
+  // (validation.h, redundant_findings).
+  bool any_data = false;
   rule_examples examples;
   std::string file;  // name of the pack file it came from, for messages
 };

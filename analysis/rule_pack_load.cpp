@@ -100,6 +100,8 @@ status read_rule(json_place& at, std::size_t index, element value, rule& out) {
       s = read_string(at, "assigned", item, out.assigned);
     } else if (key == "not_assigned") {
       s = read_string(at, "not_assigned", item, out.not_assigned);
+    } else if (key == "any_data") {
+      if (item.get_bool().get(out.any_data) != simdjson::SUCCESS) s = at.error("field 'any_data' must be true or false");
     } else if (key == "examples") {
       s = read_examples(at, item, out.examples.positive, out.examples.negative, &out.examples.path, false);
     } else {

@@ -296,7 +296,8 @@ bool same_weakness(int a, int b) {
 }
 
 std::vector<std::size_t> redundant_findings(const std::vector<finding>& findings,
-                                            const std::vector<taint_clearance>& cleared) {
+                                            const std::vector<taint_clearance>& cleared,
+                                            const std::set<std::string, std::less<>>& any_data_rules) {
   // Clearances by file, for the same reason.
   std::map<std::string_view, std::vector<const taint_clearance*>> proofs;
   for (const taint_clearance& c : cleared) proofs[c.file_path].push_back(&c);
@@ -311,7 +312,7 @@ std::vector<std::size_t> redundant_findings(const std::vector<finding>& findings
   for (std::size_t i = 0; i < findings.size(); ++i) {
     const finding& p = findings[i];
     if (p.source != "static" && p.source != "config") continue;
-    if (auto pr = proofs.find(p.file_path); pr != proofs.end() && p.cwe_id != 0) {
+    if (auto pr = proofs.find(p.file_path); pr != proofs.end() && p.cwe_id != 0 && !any_data_rules.count(p.rule_id)) {
       bool proved = std::any_of(pr->second.begin(), pr->second.end(), [&](const taint_clearance* c) {
         return same_weakness(c->cwe, p.cwe_id) && c->line_start <= p.line_start && p.line_start <= c->line_end;
       });

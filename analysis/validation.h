@@ -41,6 +41,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -120,9 +121,11 @@ class finding_validator {
 // finding, with the same non-zero CWE and overlapping lines, is withdrawn
 // in favour of the taint one, which carries the flow. A pattern finding
 // inside a clearance of the same weakness (same_weakness) is withdrawn
-// too. Deterministic.
+// too, unless its rule is one of `any_data_rules` (rule::any_data).
+// Deterministic.
 std::vector<std::size_t> redundant_findings(const std::vector<finding>& findings,
-                                            const std::vector<taint_clearance>& cleared = {});
+                                            const std::vector<taint_clearance>& cleared = {},
+                                            const std::set<std::string, std::less<>>& any_data_rules = {});
 
 // Whether two CWEs name the same weakness for redundant_findings: equal,
 // or in one of a few close pairs (code injection 94/95, path traversal
