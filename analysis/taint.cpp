@@ -1381,7 +1381,7 @@ class file_analyzer {
   // `a.b().c().println`), as an import alias does. Only plain chains of
   // names, dots and calls (after an optional `new`), of a clean value that
   // is no source.
-  void java_path_alias(span target, span rhs, const value& v) {
+  void path_alias(span target, span rhs, const value& v) {
     if (target.e != target.b + 1 || target[target.b].kind != tok::name || rhs.empty() || v.t.any()) return;
     std::uint32_t i = rhs.b;
     if (is(rhs[i], "new")) ++i;
@@ -1409,6 +1409,18 @@ class file_analyzer {
     path = canonical(path);
     if (matches_.source(path) >= 0) return;
     aliases_[std::string(target[target.b].text)] = path;
+  }
+
+  // JavaScript: `const p = new expat.Parser()` — an instance of a class of
+  // a package (its name a require or import alias of a module that is no
+  // project file) stands for `node-expat.Parser()`, so the package's
+  // methods called on it (`p.parse(x)`) are sinks as written on the class.
+  // Project classes keep their cross-file instance handling.
+  void js_instance_alias(span target, span rhs, const value& v) {
+    if (rhs.e < rhs.b + 2 || !is(rhs[rhs.b], "new") || rhs[rhs.b + 1].kind != tok::name) return;
+    auto it = aliases_.find(std::string(rhs[rhs.b + 1].text));
+    if (it == aliases_.end() || it->second.empty() || it->second[0] == '.' || it->second[0] == '/') return;
+    path_alias(target, rhs, v);
   }
 
   void exec_simple(span s, frame& fr) {
@@ -1447,6 +1459,7 @@ class file_analyzer {
         if (require_aliases(target, rhs)) continue;
         value v = eval(rhs, fr, 0);
         v.num = fold_num(rhs, fr);
+        if (!go_ && !php_ && !ruby_) js_instance_alias(target, rhs, v);
         assign(target, v, rhs, fr);
       }
       return;
@@ -1471,7 +1484,7 @@ class file_analyzer {
           span declared = java_declared(target);
           if (declared.b > target.b && declared.e == declared.b + 1) type = declared_of(java_type(target, declared));
           target = declared;
-          if (ops.size() == 1) java_path_alias(target, rhs, v);
+          if (ops.size() == 1) path_alias(target, rhs, v);
         }
         assign(target, v, ops.size() == 1 ? rhs : span{}, fr);
         if (type) {

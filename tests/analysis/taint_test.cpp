@@ -249,6 +249,49 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
   }
 }
 
+TEST_CASE("javascript instances of package classes and jquery selectors", "[taint]") {
+  const std::string express = "const express = require('express');\nconst app = express();\n";
+  struct sample {
+    std::string rule, code;
+    int line;
+  };
+  const std::vector<sample> positive = {
+      {"javascript.taint.codei",
+       "const Sandbox = require('sandbox');\napp.post('/s', (req, res) => {\n  const s = new Sandbox();\n"
+       "  s.run('f(' + req.body.x + ')', cb);\n});\n",
+       6},
+      {"javascript.taint.codei",
+       "const { NodeVM } = require('vm2');\napp.post('/v', (req, res) => {\n  const vm = new NodeVM({});\n"
+       "  vm.run(req.body.code);\n});\n",
+       6},
+      {"javascript.taint.xxe",
+       "const expat = require('node-expat');\napp.post('/x', (req, res) => {\n  var parser = new expat.Parser('UTF-8');\n"
+       "  const data = req.body.xml;\n  parser.write(data);\n});\n",
+       7},
+      {"javascript.taint.xss", "function show() {\n  const id = window.location.hash;\n  $('#' + id).show();\n}\n", 5},
+      {"javascript.taint.xss", "function show() {\n  $('p').wrapAll(location.hash);\n}\n", 4},
+  };
+  for (const sample& s : positive) {
+    INFO(s.code);
+    CHECK(has(scan("server.js", express + s.code), s.rule, s.line));
+  }
+  const std::vector<std::string> negative = {
+      // Constant code; the request data is the context's, not code.
+      "const Sandbox = require('sandbox');\napp.post('/s', (req, res) => {\n  const s = new Sandbox();\n"
+      "  s.run('f(1)', { x: req.body.x });\n});\n",
+      // A class of the project is no package: its own `run` is not the sandbox's.
+      "const Runner = require('./runner');\napp.post('/r', (req, res) => {\n  const r = new Runner();\n"
+      "  r.run(req.body.task);\n});\n",
+      "const expat = require('node-expat');\napp.post('/x', (req, res) => {\n  var parser = new expat.Parser('UTF-8');\n"
+      "  parser.write('<a>fixed</a>');\n});\n",
+      "function show() {\n  $('#' + encodeURIComponent(location.hash)).show();\n}\n",
+  };
+  for (const std::string& code : negative) {
+    INFO(code);
+    CHECK(scan("server.js", express + code).empty());
+  }
+}
+
 TEST_CASE("javascript koa request data and response sinks", "[taint]") {
   const std::string koa = "const Router = require('@koa/router');\nconst router = new Router();\n";
   struct sample {
