@@ -2370,12 +2370,40 @@ class file_analyzer {
       bool checked = !sink.keywords_only &&
                      (sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end());
       ++position;
-      if (!checked || !a.v.str || !RE2::PartialMatch(*a.v.str, *sink.literal)) continue;
-      taint_val t;
-      t.src = true;
-      t.o = {"a string constant", line, true};
-      check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
+      if (!checked) continue;
+      if (sink.literal_keys) {
+        for (const value& property : literal_properties(a.expr, *sink.literal_keys, fr)) {
+          if (property.str && RE2::PartialMatch(*property.str, *sink.literal)) report_literal(sink, callee, line, fr);
+        }
+        continue;
+      }
+      if (a.v.str && RE2::PartialMatch(*a.v.str, *sink.literal)) report_literal(sink, callee, line, fr);
     }
+  }
+
+  void report_literal(const sink_rule& sink, const std::string& callee, int line, frame& fr) {
+    taint_val t;
+    t.src = true;
+    t.o = {"a string constant", line, true};
+    check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
+  }
+
+  // The values of the properties of object literal `x` (`{k: v, k2}`) whose
+  // names match `keys`; nothing when x is no object literal.
+  std::vector<value> literal_properties(span x, const RE2& keys, frame& fr) {
+    std::vector<value> out;
+    if (x.empty() || !is(x[x.b], "{") || matching(*x.toks, x.b, x.e) != x.e - 1) return out;
+    for (span item : split(span{x.toks, x.b + 1, x.e - 1}, ",")) {
+      if (item.empty()) continue;
+      const token& k = item[item.b];
+      std::string name(k.text);
+      if (k.kind == tok::string && name.size() >= 2) name = name.substr(1, name.size() - 2);
+      else if (k.kind != tok::name) continue;
+      if (!RE2::FullMatch(name, keys)) continue;
+      if (item.e == item.b + 1 && k.kind == tok::name) out.push_back(eval(item, fr, 1));
+      else if (item.e > item.b + 2 && is(item[item.b + 1], ":")) out.push_back(eval(span{item.toks, item.b + 2, item.e}, fr, 1));
+    }
+    return out;
   }
 
   static std::string length_key(const std::string& key) { return key + "[#len]"; }

@@ -331,7 +331,24 @@ TEST_CASE("javascript calls given a string constant: signing keys and cleartext 
   CHECK(has(scan("auth.js", head + "const mac = crypto.createHmac('sha256', 'k3y-material');\n"),
             "javascript.call.hardcoded-key", 3));
   CHECK(has(scan("api.ts", "const base = 'http://api.example.com/v1';\nfetch(base);\n"), "typescript.call.cleartext", 2));
+  CHECK(has(scan("auth.js", head + "function check(t) { return jwt.verify(t, 'shared-secret'); }\n"),
+            "javascript.call.hardcoded-key", 3));
+  // Passport strategies: the secret is a property of the options object,
+  // written there, shorthand for a constant, or a constant of the module.
+  const std::string strategy = "const JwtStrategy = require('passport-jwt').Strategy;\n"
+                               "const Google = require('passport-google-oauth20').Strategy;\n"
+                               "const SECRET = 'app-secret';\n";
+  CHECK(has(scan("auth.js", strategy + "passport.use(new JwtStrategy({ secretOrKey: 'k3y' }, verify));\n"),
+            "javascript.call.hardcoded-key", 4));
+  CHECK(has(scan("auth.js", strategy + "const secretOrKey = 'k3y';\nnew JwtStrategy({ jwtFromRequest: f, secretOrKey }, cb);\n"),
+            "javascript.call.hardcoded-key", 5));
+  CHECK(has(scan("auth.js", strategy + "passport.use(new Google({\n  clientID: id,\n  clientSecret: SECRET,\n}, cb));\n"),
+            "javascript.call.hardcoded-key", 4));
   const std::vector<std::string> negative = {
+      strategy + "new JwtStrategy({ secretOrKey: process.env.JWT_SECRET }, cb);\n",
+      strategy + "new JwtStrategy({ secretOrKey: config.jwt.secret, issuer: 'accounts.example.com' }, cb);\n",
+      strategy + "new Google({ clientID: 'public-client-id', clientSecret: secrets.google }, cb);\n",
+      head + "const t = jwt.verify(token, publicKey);\n",
       head + "const t = jwt.sign(payload, process.env.JWT_SECRET);\n",
       head + "const secret = config.secret;\nconst t = jwt.sign(payload, secret);\n",
       head + "const t = jwt.sign(payload, key);\n",
