@@ -893,7 +893,13 @@ class file_analyzer {
     const bool handler = kind != entry::none;
     if (handler) fr.handler_fn = &f;
     fr.constant_route = constant_route(f);
-    for (span p : param_spans(f.head)) {
+    const std::vector<span> params = param_spans(f.head);
+    const bool middleware = destructured_request(params);
+    for (span p : params) {
+      if (middleware && p.b == params.front().b) {
+        bind_request_fields(p, f.line, fr);
+        continue;
+      }
       std::uint32_t i = p.b;
       while (i < p.e && (p[i].kind == tok::op)) ++i;
       if (i >= p.e || p[i].kind != tok::name) continue;
@@ -915,6 +921,42 @@ class file_analyzer {
       eval(f.body_expr, fr, 0);
     } else {
       exec_block(f.body, fr, depth + 1);
+    }
+  }
+
+  // JavaScript: an Express-style handler or middleware that destructures
+  // its request, `({ body, query }, res, next) => ...`: a first parameter
+  // that is an object pattern, followed by the response.
+  bool destructured_request(const std::vector<span>& params) const {
+    if (py_ || java_ || php_ || go_ || ruby_ || params.size() < 2) return false;
+    const span& first = params[0];
+    const span& second = params[1];
+    if (first.empty() || !is(first[first.b], "{") || second.empty() || second[second.b].kind != tok::name) return false;
+    static constexpr std::string_view kResponse[] = {"res", "response", "resp", "reply"};
+    return std::find(std::begin(kResponse), std::end(kResponse), second[second.b].text) != std::end(kResponse);
+  }
+
+  // Binds the names of the request pattern `{ body, query: q }` to what
+  // `req.body`, `req.query` are: data where the sources say so, clean
+  // otherwise.
+  void bind_request_fields(span pattern, int line, frame& fr) {
+    std::uint32_t close = matching(*pattern.toks, pattern.b, pattern.e);
+    for (span item : split(span{pattern.toks, pattern.b + 1, std::min(close, pattern.e)}, ",")) {
+      if (item.empty() || item[item.b].kind != tok::name) continue;  // `...rest`, nested patterns
+      std::string key(item[item.b].text);
+      std::string local = key;
+      if (item.e > item.b + 2 && is(item[item.b + 1], ":") && item[item.b + 2].kind == tok::name) {
+        local = std::string(item[item.b + 2].text);
+      }
+      value v;
+      std::string path = "req." + key;
+      int k = matches_.source(path);
+      if (k >= 0) {
+        v.t.src = true;
+        v.t.object = ls_.sources[k].object;
+        v.t.o = {path, line, ls_.sources[k].request};
+      }
+      fr.vars[local] = v;
     }
   }
 
@@ -1459,7 +1501,7 @@ class file_analyzer {
         if (require_aliases(target, rhs)) continue;
         value v = eval(rhs, fr, 0);
         v.num = fold_num(rhs, fr);
-        if (!go_ && !php_ && !ruby_) js_instance_alias(target, rhs, v);
+        if (!go_ && !php_ && !ruby_ && !java_) js_instance_alias(target, rhs, v);
         assign(target, v, rhs, fr);
       }
       return;

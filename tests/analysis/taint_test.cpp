@@ -222,6 +222,9 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
       {"javascript.taint.redirect", "app.get('/r', (req, res) => res.redirect(req.query.next));\n"},
       {"javascript.taint.deser", "const serialize = require('node-serialize');\napp.post('/d', (req, res) => {\n  serialize.unserialize(req.cookies.profile);\n});\n"},
       {"javascript.taint.sqli", "exports.handler = async (event) => {\n  const t = event.queryStringParameters.table;\n  await conn.query('SELECT * FROM ' + t);\n};\n"},
+      // A handler that destructures its request.
+      {"javascript.taint.redirect", "module.exports = () => ({ query }, res, next) => {\n  const to = query.to;\n  res.redirect(to);\n};\n"},
+      {"javascript.taint.sqli", "router.post('/s', async ({ body: b }, res) => { await db.query('SELECT ' + b.col); });\n"},
   };
   for (const sample& s : positive) {
     INFO(s.code);
@@ -242,6 +245,10 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
       "app.get('/j', (req, res) => { res.json({ q: req.query.q }) })\n",
       // A DOM event is no Lambda event.
       "input.addEventListener('change', (event) => { db.query('SELECT ' + event.target.value); });\n",
+      // An object pattern first is a request only when the response follows.
+      "function build({ body }, options) { db.query('SELECT ' + body.col); }\n",
+      // Fields no source names are clean.
+      "const h = ({ app }, res) => { db.query('SELECT ' + app.name); };\n",
   };
   for (const std::string& code : negative) {
     INFO(code);
