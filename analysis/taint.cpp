@@ -916,7 +916,13 @@ class file_analyzer {
     const bool handler = kind != entry::none;
     if (handler) fr.handler_fn = &f;
     fr.constant_route = constant_route(f);
-    for (span p : param_spans(f.head)) {
+    const std::vector<span> params = param_spans(f.head);
+    const bool middleware = destructured_request(params);
+    for (span p : params) {
+      if (middleware && p.b == params.front().b) {
+        bind_request_fields(p, f.line, fr);
+        continue;
+      }
       std::uint32_t i = p.b;
       while (i < p.e && (p[i].kind == tok::op)) ++i;
       if (i >= p.e || p[i].kind != tok::name) continue;
@@ -946,6 +952,42 @@ class file_analyzer {
         if (t.o.file.empty()) t.o.file = file_.path;
         view_variables_.emplace_back(name, std::move(t));
       }
+    }
+  }
+
+  // JavaScript: an Express-style handler or middleware that destructures
+  // its request, `({ body, query }, res, next) => ...`: a first parameter
+  // that is an object pattern, followed by the response.
+  bool destructured_request(const std::vector<span>& params) const {
+    if (py_ || java_ || php_ || go_ || ruby_ || params.size() < 2) return false;
+    const span& first = params[0];
+    const span& second = params[1];
+    if (first.empty() || !is(first[first.b], "{") || second.empty() || second[second.b].kind != tok::name) return false;
+    static constexpr std::string_view kResponse[] = {"res", "response", "resp", "reply"};
+    return std::find(std::begin(kResponse), std::end(kResponse), second[second.b].text) != std::end(kResponse);
+  }
+
+  // Binds the names of the request pattern `{ body, query: q }` to what
+  // `req.body`, `req.query` are: data where the sources say so, clean
+  // otherwise.
+  void bind_request_fields(span pattern, int line, frame& fr) {
+    std::uint32_t close = matching(*pattern.toks, pattern.b, pattern.e);
+    for (span item : split(span{pattern.toks, pattern.b + 1, std::min(close, pattern.e)}, ",")) {
+      if (item.empty() || item[item.b].kind != tok::name) continue;  // `...rest`, nested patterns
+      std::string key(item[item.b].text);
+      std::string local = key;
+      if (item.e > item.b + 2 && is(item[item.b + 1], ":") && item[item.b + 2].kind == tok::name) {
+        local = std::string(item[item.b + 2].text);
+      }
+      value v;
+      std::string path = "req." + key;
+      int k = matches_.source(path);
+      if (k >= 0) {
+        v.t.src = true;
+        v.t.object = ls_.sources[k].object;
+        v.t.o = {path, line, ls_.sources[k].request};
+      }
+      fr.vars[local] = v;
     }
   }
 
@@ -1412,7 +1454,7 @@ class file_analyzer {
   // `a.b().c().println`), as an import alias does. Only plain chains of
   // names, dots and calls (after an optional `new`), of a clean value that
   // is no source.
-  void java_path_alias(span target, span rhs, const value& v) {
+  void path_alias(span target, span rhs, const value& v) {
     if (target.e != target.b + 1 || target[target.b].kind != tok::name || rhs.empty() || v.t.any()) return;
     std::uint32_t i = rhs.b;
     if (is(rhs[i], "new")) ++i;
@@ -1440,6 +1482,18 @@ class file_analyzer {
     path = canonical(path);
     if (matches_.source(path) >= 0) return;
     aliases_[std::string(target[target.b].text)] = path;
+  }
+
+  // JavaScript: `const p = new expat.Parser()` — an instance of a class of
+  // a package (its name a require or import alias of a module that is no
+  // project file) stands for `node-expat.Parser()`, so the package's
+  // methods called on it (`p.parse(x)`) are sinks as written on the class.
+  // Project classes keep their cross-file instance handling.
+  void js_instance_alias(span target, span rhs, const value& v) {
+    if (rhs.e < rhs.b + 2 || !is(rhs[rhs.b], "new") || rhs[rhs.b + 1].kind != tok::name) return;
+    auto it = aliases_.find(std::string(rhs[rhs.b + 1].text));
+    if (it == aliases_.end() || it->second.empty() || it->second[0] == '.' || it->second[0] == '/') return;
+    path_alias(target, rhs, v);
   }
 
   void exec_simple(span s, frame& fr) {
@@ -1478,6 +1532,7 @@ class file_analyzer {
         if (require_aliases(target, rhs)) continue;
         value v = eval(rhs, fr, 0);
         v.num = fold_num(rhs, fr);
+        if (!go_ && !php_ && !ruby_ && !java_) js_instance_alias(target, rhs, v);
         assign(target, v, rhs, fr);
       }
       return;
@@ -1502,7 +1557,7 @@ class file_analyzer {
           span declared = java_declared(target);
           if (declared.b > target.b && declared.e == declared.b + 1) type = declared_of(java_type(target, declared));
           target = declared;
-          if (ops.size() == 1) java_path_alias(target, rhs, v);
+          if (ops.size() == 1) path_alias(target, rhs, v);
         }
         assign(target, v, ops.size() == 1 ? rhs : span{}, fr);
         if (type) {
@@ -2402,12 +2457,40 @@ class file_analyzer {
       bool checked = !sink.keywords_only &&
                      (sink.args.empty() || std::find(sink.args.begin(), sink.args.end(), position) != sink.args.end());
       ++position;
-      if (!checked || !a.v.str || !RE2::PartialMatch(*a.v.str, *sink.literal)) continue;
-      taint_val t;
-      t.src = true;
-      t.o = {"a string constant", line, true};
-      check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
+      if (!checked) continue;
+      if (sink.literal_keys) {
+        for (const value& property : literal_properties(a.expr, *sink.literal_keys, fr)) {
+          if (property.str && RE2::PartialMatch(*property.str, *sink.literal)) report_literal(sink, callee, line, fr);
+        }
+        continue;
+      }
+      if (a.v.str && RE2::PartialMatch(*a.v.str, *sink.literal)) report_literal(sink, callee, line, fr);
     }
+  }
+
+  void report_literal(const sink_rule& sink, const std::string& callee, int line, frame& fr) {
+    taint_val t;
+    t.src = true;
+    t.o = {"a string constant", line, true};
+    check_sink(sink.cls, t, callee_display(callee), line, fr, {}, true);
+  }
+
+  // The values of the properties of object literal `x` (`{k: v, k2}`) whose
+  // names match `keys`; nothing when x is no object literal.
+  std::vector<value> literal_properties(span x, const RE2& keys, frame& fr) {
+    std::vector<value> out;
+    if (x.empty() || !is(x[x.b], "{") || matching(*x.toks, x.b, x.e) != x.e - 1) return out;
+    for (span item : split(span{x.toks, x.b + 1, x.e - 1}, ",")) {
+      if (item.empty()) continue;
+      const token& k = item[item.b];
+      std::string name(k.text);
+      if (k.kind == tok::string && name.size() >= 2) name = name.substr(1, name.size() - 2);
+      else if (k.kind != tok::name) continue;
+      if (!RE2::FullMatch(name, keys)) continue;
+      if (item.e == item.b + 1 && k.kind == tok::name) out.push_back(eval(item, fr, 1));
+      else if (item.e > item.b + 2 && is(item[item.b + 1], ":")) out.push_back(eval(span{item.toks, item.b + 2, item.e}, fr, 1));
+    }
+    return out;
   }
 
   static std::string length_key(const std::string& key) { return key + "[#len]"; }

@@ -69,6 +69,10 @@ struct sink_rule {
   // in the call or bound to the name passed) that this matches: a signing
   // key in the code, an http:// address. Reported as <lang>.call.<class>.
   std::unique_ptr<RE2> literal;
+  // With `literal`: the checked argument is an options object, and its
+  // properties whose names match this (fully) are what must not be such a
+  // constant: `new JwtStrategy({secretOrKey: "..."})`.
+  std::unique_ptr<RE2> literal_keys;
   // Never reported: only proves, when every value it gets is clean, that a
   // handler's pattern findings of the class are unfounded (an XML parser
   // whose entity settings matter only for request data). See taint.h,

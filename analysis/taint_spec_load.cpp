@@ -177,6 +177,8 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
       s = r.boolean(key, field, out.always);
     } else if (key == "literal" && !assign) {
       s = r.regex(key, field, out.literal);
+    } else if (key == "literal_keys" && !assign) {
+      s = r.regex(key, field, out.literal_keys);
     } else if (key == "target" && assign) {
       s = r.regex(key, field, out.target);
     } else if (key == "value" && assign) {
@@ -212,6 +214,7 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
   if (out.cls < 0) return r.error("missing 'class'");
   if (!assign && !out.callee) return r.error("missing 'callee'");
   if (assign && !out.target) return r.error("missing 'target'");
+  if (out.literal_keys && !out.literal) return r.error("'literal_keys' needs 'literal'");
   return {};
 }
 

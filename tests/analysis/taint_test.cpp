@@ -224,6 +224,9 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
       {"javascript.taint.redirect", "app.get('/r', (req, res) => res.redirect(req.query.next));\n"},
       {"javascript.taint.deser", "const serialize = require('node-serialize');\napp.post('/d', (req, res) => {\n  serialize.unserialize(req.cookies.profile);\n});\n"},
       {"javascript.taint.sqli", "exports.handler = async (event) => {\n  const t = event.queryStringParameters.table;\n  await conn.query('SELECT * FROM ' + t);\n};\n"},
+      // A handler that destructures its request.
+      {"javascript.taint.redirect", "module.exports = () => ({ query }, res, next) => {\n  const to = query.to;\n  res.redirect(to);\n};\n"},
+      {"javascript.taint.sqli", "router.post('/s', async ({ body: b }, res) => { await db.query('SELECT ' + b.col); });\n"},
   };
   for (const sample& s : positive) {
     INFO(s.code);
@@ -244,6 +247,53 @@ TEST_CASE("javascript sinks from express and browser sources", "[taint]") {
       "app.get('/j', (req, res) => { res.json({ q: req.query.q }) })\n",
       // A DOM event is no Lambda event.
       "input.addEventListener('change', (event) => { db.query('SELECT ' + event.target.value); });\n",
+      // An object pattern first is a request only when the response follows.
+      "function build({ body }, options) { db.query('SELECT ' + body.col); }\n",
+      // Fields no source names are clean.
+      "const h = ({ app }, res) => { db.query('SELECT ' + app.name); };\n",
+  };
+  for (const std::string& code : negative) {
+    INFO(code);
+    CHECK(scan("server.js", express + code).empty());
+  }
+}
+
+TEST_CASE("javascript instances of package classes and jquery selectors", "[taint]") {
+  const std::string express = "const express = require('express');\nconst app = express();\n";
+  struct sample {
+    std::string rule, code;
+    int line;
+  };
+  const std::vector<sample> positive = {
+      {"javascript.taint.codei",
+       "const Sandbox = require('sandbox');\napp.post('/s', (req, res) => {\n  const s = new Sandbox();\n"
+       "  s.run('f(' + req.body.x + ')', cb);\n});\n",
+       6},
+      {"javascript.taint.codei",
+       "const { NodeVM } = require('vm2');\napp.post('/v', (req, res) => {\n  const vm = new NodeVM({});\n"
+       "  vm.run(req.body.code);\n});\n",
+       6},
+      {"javascript.taint.xxe",
+       "const expat = require('node-expat');\napp.post('/x', (req, res) => {\n  var parser = new expat.Parser('UTF-8');\n"
+       "  const data = req.body.xml;\n  parser.write(data);\n});\n",
+       7},
+      {"javascript.taint.xss", "function show() {\n  const id = window.location.hash;\n  $('#' + id).show();\n}\n", 5},
+      {"javascript.taint.xss", "function show() {\n  $('p').wrapAll(location.hash);\n}\n", 4},
+  };
+  for (const sample& s : positive) {
+    INFO(s.code);
+    CHECK(has(scan("server.js", express + s.code), s.rule, s.line));
+  }
+  const std::vector<std::string> negative = {
+      // Constant code; the request data is the context's, not code.
+      "const Sandbox = require('sandbox');\napp.post('/s', (req, res) => {\n  const s = new Sandbox();\n"
+      "  s.run('f(1)', { x: req.body.x });\n});\n",
+      // A class of the project is no package: its own `run` is not the sandbox's.
+      "const Runner = require('./runner');\napp.post('/r', (req, res) => {\n  const r = new Runner();\n"
+      "  r.run(req.body.task);\n});\n",
+      "const expat = require('node-expat');\napp.post('/x', (req, res) => {\n  var parser = new expat.Parser('UTF-8');\n"
+      "  parser.write('<a>fixed</a>');\n});\n",
+      "function show() {\n  $('#' + encodeURIComponent(location.hash)).show();\n}\n",
   };
   for (const std::string& code : negative) {
     INFO(code);
@@ -290,7 +340,24 @@ TEST_CASE("javascript calls given a string constant: signing keys and cleartext 
   CHECK(has(scan("auth.js", head + "const mac = crypto.createHmac('sha256', 'k3y-material');\n"),
             "javascript.call.hardcoded-key", 3));
   CHECK(has(scan("api.ts", "const base = 'http://api.example.com/v1';\nfetch(base);\n"), "typescript.call.cleartext", 2));
+  CHECK(has(scan("auth.js", head + "function check(t) { return jwt.verify(t, 'shared-secret'); }\n"),
+            "javascript.call.hardcoded-key", 3));
+  // Passport strategies: the secret is a property of the options object,
+  // written there, shorthand for a constant, or a constant of the module.
+  const std::string strategy = "const JwtStrategy = require('passport-jwt').Strategy;\n"
+                               "const Google = require('passport-google-oauth20').Strategy;\n"
+                               "const SECRET = 'app-secret';\n";
+  CHECK(has(scan("auth.js", strategy + "passport.use(new JwtStrategy({ secretOrKey: 'k3y' }, verify));\n"),
+            "javascript.call.hardcoded-key", 4));
+  CHECK(has(scan("auth.js", strategy + "const secretOrKey = 'k3y';\nnew JwtStrategy({ jwtFromRequest: f, secretOrKey }, cb);\n"),
+            "javascript.call.hardcoded-key", 5));
+  CHECK(has(scan("auth.js", strategy + "passport.use(new Google({\n  clientID: id,\n  clientSecret: SECRET,\n}, cb));\n"),
+            "javascript.call.hardcoded-key", 4));
   const std::vector<std::string> negative = {
+      strategy + "new JwtStrategy({ secretOrKey: process.env.JWT_SECRET }, cb);\n",
+      strategy + "new JwtStrategy({ secretOrKey: config.jwt.secret, issuer: 'accounts.example.com' }, cb);\n",
+      strategy + "new Google({ clientID: 'public-client-id', clientSecret: secrets.google }, cb);\n",
+      head + "const t = jwt.verify(token, publicKey);\n",
       head + "const t = jwt.sign(payload, process.env.JWT_SECRET);\n",
       head + "const secret = config.secret;\nconst t = jwt.sign(payload, secret);\n",
       head + "const t = jwt.sign(payload, key);\n",
