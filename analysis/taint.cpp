@@ -42,6 +42,7 @@
 #include "analysis/taint_calls.h"
 #include "analysis/taint_constants.h"
 #include "analysis/taint_erb.h"
+#include "analysis/taint_front_end.h"
 #include "analysis/taint_go.h"
 #include "analysis/taint_php.h"
 #include "analysis/taint_ruby.h"
@@ -313,26 +314,6 @@ std::set<std::uint32_t> generic_brackets(span s) {
     }
   }
   return out;
-}
-
-// The language's front end: its tokens, then its statements.
-lexed_file lex_file(language lang, std::string_view content) {
-  if (lang == language::python) return lex_python(content);
-  if (lang == language::go) return lex_go(content);
-  if (lang == language::php) return lex_php(content);
-  if (lang == language::ruby) return lex_ruby(content);
-  if (lang == language::java) return lex_java(content);
-  return lex_javascript(content);
-}
-
-std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
-  const auto n = static_cast<std::uint32_t>(lexed.tokens.size());
-  if (lang == language::python) return parse_python(lexed);
-  if (lang == language::java) return parse_java(lexed.tokens, 0, n);
-  if (lang == language::go) return parse_go(lexed.tokens, 0, n);
-  if (lang == language::php) return parse_php(lexed.tokens, 0, n);
-  if (lang == language::ruby) return parse_ruby(lexed.tokens, 0, n);
-  return parse_javascript(lexed.tokens, 0, n);
 }
 
 // What a file's analysis knows of the other files: the call graph, the

@@ -7,9 +7,7 @@
 #include <vector>
 
 #include "analysis/syntax.h"
-#include "analysis/taint_go.h"
-#include "analysis/taint_lexer.h"
-#include "analysis/taint_php.h"
+#include "analysis/taint_front_end.h"
 
 namespace heimdall::analysis::test {
 namespace {
@@ -59,18 +57,15 @@ int line_of(std::string_view s, std::size_t at) {
 
 }  // namespace
 
+bool has_hand_lexer(language lang) {
+  return lang == language::python || lang == language::javascript || lang == language::typescript ||
+         lang == language::java || lang == language::go || lang == language::php;
+}
+
 lexer_verdict compare_lexer_with_tree(language lang, std::string_view path, std::string_view content) {
   lexer_verdict v;
-  lexed_file lexed;
-  switch (lang) {
-    case language::python: lexed = taint_detail::lex_python(content); break;
-    case language::javascript:
-    case language::typescript: lexed = taint_detail::lex_javascript(content); break;
-    case language::java: lexed = taint_detail::lex_java(content); break;
-    case language::go: lexed = taint_detail::lex_go(content); break;
-    case language::php: lexed = taint_detail::lex_php(content); break;
-    default: return v;
-  }
+  if (!has_hand_lexer(lang)) return v;
+  const lexed_file lexed = taint_detail::lex_file(lang, content);
   parse_result parsed = parse_source(lang, path, content);
   spans literals, comments;
   std::uint32_t error = 0;

@@ -25,8 +25,12 @@ struct lexer_verdict {
   std::string where;  // what, with the text there
 };
 
-// `lang`: Python, JavaScript, TypeScript, Java, Go or PHP. not_compared when
-// the language has no hand lexer or grammar, or the tree holds ERROR nodes.
+// The languages compared: those whose taint front end is a hand lexer
+// (Python, JavaScript, TypeScript, Java, Go, PHP).
+bool has_hand_lexer(language lang);
+
+// not_compared when the language has no hand lexer (has_hand_lexer) or no
+// grammar, or the tree holds ERROR nodes.
 lexer_verdict compare_lexer_with_tree(language lang, std::string_view path, std::string_view content);
 
 }  // namespace heimdall::analysis::test
