@@ -77,8 +77,6 @@ constexpr std::size_t kMaxTextBytes = 80;
 // quadratic in it; past this length (far longer than any sink, source or
 // project function a path names) it is an unknown call's.
 constexpr std::size_t kMaxPathBytes = 512;
-// A Rails view's controller is read again for it; the inventory's own cap.
-constexpr std::uint64_t kMaxControllerBytes = 2u << 20;
 constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<String, List<T>>` is far shorter
 // Cross-file summaries: a chain of calls through d files settles in about
 // 2d rounds (a callee found in one round is summarised in the next, its
@@ -3011,7 +3009,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
   std::vector<std::pair<std::string, taint_val>> from_action;
   if (auto action = erb ? rails_action_of_view(file, xf.files) : std::nullopt) {
     std::string controller;
-    if (read_source_file(root / action->first->path, controller, kMaxControllerBytes) == 0) {
+    if (read_source_file(root / action->first->path, controller) == 0) {
       from_action = file_analyzer(spec.get(), *ls, language::ruby, *action->first, controller, {}, &literals)
                         .view_variables(action->second);
     }
