@@ -118,3 +118,33 @@ TEST_CASE("heimdall scan takes git credentials from the environment and never pr
   CHECK(in_url.exit_code == 2);
   CHECK(in_url.err.find(secret) == std::string::npos);
 }
+
+TEST_CASE("heimdall scan into a kept log scans the same repository again under one repo", "[scan][cli]") {
+  fs::path root = scratch_dir("scan-cli-kept");
+  test_repo(root / "a").commit({{"run.py", "import subprocess\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"}});
+  test_repo(root / "b").commit({{"ok.py", "print('hello')\n"}});
+  const std::string data = (root / "data").string();
+  auto repo_and_scan = [&](const fs::path& repo) {
+    auto run = run_heimdall({"scan", repo.string(), "--data", data, "--format", "json", "--quiet"});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(run.out).get(doc) == simdjson::SUCCESS);
+    std::string_view repo_id, scan_id;
+    REQUIRE(doc["scan"]["repo_id"].get(repo_id) == simdjson::SUCCESS);
+    REQUIRE(doc["scan"]["id"].get(scan_id) == simdjson::SUCCESS);
+    return std::make_pair(std::string(repo_id), std::string(scan_id));
+  };
+  auto first = repo_and_scan(root / "a");
+  auto second = repo_and_scan(root / "a");
+  auto other = repo_and_scan(root / "b");
+  CHECK(second.first == first.first);
+  CHECK(second.second != first.second);
+  CHECK(other.first != first.first);
+  auto streams = run_heimdall({"log", "streams", "--data", data});
+  REQUIRE(streams.exit_code == 0);
+  std::size_t repos = 0;
+  for (std::size_t at = streams.out.find("\nrepo-"); at != std::string::npos; at = streams.out.find("\nrepo-", at + 1)) ++repos;
+  CHECK(repos == 2);
+}

@@ -158,6 +158,26 @@ std::string as_json(const scan_output& out) {
   return w.take() + "\n";
 }
 
+// The owner of what `heimdall scan` registers: one id for the command line,
+// so that a log kept with --data finds the repository a run scanned before,
+// and its scans stay one history (a triage status carries over to the same
+// finding in the repo's later scans, findings.h).
+constexpr const char* kCommandLineOwner = "00000000-0000-0000-0000-000000000001";
+
+// The command line's live repository of `source`, registered when it has none.
+result<actors::repo_info> command_line_repo(event_log& log, const std::string& source, const std::string& name) {
+  constexpr std::uint64_t kPerPage = 500;
+  for (std::uint64_t page = 1;; ++page) {
+    auto repos = actors::list_repos(log, kCommandLineOwner, page, kPerPage);
+    if (!repos) return repos.error();
+    for (actors::repo_info& r : repos.value().repos) {
+      if (r.source_url == source) return std::move(r);
+    }
+    if (page * kPerPage >= repos.value().total) break;
+  }
+  return actors::register_repo(log, kCommandLineOwner, name, source, std::nullopt);
+}
+
 }  // namespace
 
 int run_scan(const std::vector<std::string>& words) {
@@ -224,14 +244,12 @@ int run_scan(const std::vector<std::string>& words) {
   auto service = actors::scan_service::start(*log, options);
   if (!service) return failure(service.error().to_string());
 
-  std::string user = uuid::v7().to_string();
-  std::string name = local_root.empty() ? source : local_root.filename().string();
-  auto repo = actors::register_repo(*log, user, name, source, std::nullopt);
+  auto repo = command_line_repo(*log, source, local_root.empty() ? source : local_root.filename().string());
   if (!repo) return failure(repo.error().to_string());
 
   actors::scan_request request;
   request.repo_id = repo.value().id;
-  request.triggered_by = user;
+  request.triggered_by = kCommandLineOwner;
   if (auto base = a.get("--base")) {
     request.scan_type = "incremental";
     request.base_commit_sha = *base;
