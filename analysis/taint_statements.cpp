@@ -282,6 +282,7 @@ class js_parser {
   }
 
   std::uint32_t one(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
+    if (i >= e) return e;  // a header with no body at the end (`for (;;)` as the file's last tokens)
     const token& t = toks_[i];
     if (is(t, ";")) return i + 1;
     if (depth >= kMaxNesting) {
