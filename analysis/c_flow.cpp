@@ -1536,6 +1536,9 @@ class analyzer {
 
   // ---- expressions
   val expr_range(std::size_t b, std::size_t e) {
+    // Past an unclosed bracket, match() gives the token count and callers
+    // step one beyond it: the range ends with the tokens.
+    e = std::min(e, t_.size());
     if (b >= e) return {};
     std::size_t saved_end = end_;
     std::size_t saved_pos = pos_;
