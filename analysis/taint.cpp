@@ -284,6 +284,84 @@ std::optional<std::string> literal_text(const token& t) {
   return std::string(body);
 }
 
+// ------------------------------------------------------------ Rails conventions
+// Over the Ruby front end's tokens (taint_ruby.h): a call is `name ( args )`,
+// a symbol the string 'sym', `key: v` the keyword argument `key = v`.
+
+// The call `name ( args )` that statement head `s` is, when its name is one
+// of `names`: the span of its arguments.
+std::optional<span> bare_call(span s, std::initializer_list<std::string_view> names) {
+  if (s.e < s.b + 3 || s[s.b].kind != tok::name || !is(s[s.b + 1], "(")) return std::nullopt;
+  if (std::find(names.begin(), names.end(), s[s.b].text) == names.end()) return std::nullopt;
+  std::uint32_t close = matching(*s.toks, s.b + 1, s.e);
+  if (close >= s.e) return std::nullopt;
+  return span{s.toks, s.b + 2, close};
+}
+
+// The names an argument gives: `'show'` or `[ 'show' , 'edit' ]`.
+std::vector<std::string> symbol_list(span s) {
+  std::vector<std::string> out;
+  if (!s.empty() && is(s[s.b], "[") && s.e > s.b + 1 && is(s[s.e - 1], "]")) s = span{s.toks, s.b + 1, s.e - 1};
+  for (span item : split(s, ",")) {
+    if (item.e != item.b + 1) continue;
+    if (auto name = literal_text(item[item.b])) out.push_back(std::move(*name));
+  }
+  return out;
+}
+
+// Rails: the methods class `cls` runs before its action `action`, in order:
+// `before_action :a, :b, only: [...]` / `except:` (and prepend_/append_,
+// the older *_filter names), less what `skip_before_action` drops for it.
+// A callback's `if:`/`unless:` may let it run: kept. Only this class's
+// declarations (a parent controller's are not seen); a block callback
+// (`before_action { ... }`) names no method.
+std::vector<std::string> before_callbacks(const stmt& cls, std::string_view action) {
+  std::vector<std::string> out;
+  for (const stmt& s : cls.body) {
+    if (s.kind != stmt_kind::simple) continue;
+    auto args = bare_call(s.head, {"before_action", "append_before_action", "prepend_before_action", "before_filter",
+                                   "append_before_filter", "prepend_before_filter", "skip_before_action",
+                                   "skip_before_filter"});
+    if (!args) continue;
+    std::vector<std::string> named;
+    bool applies = true;
+    for (span a : split(*args, ",")) {
+      if (a.e > a.b + 2 && a[a.b].kind == tok::name && is(a[a.b + 1], "=")) {
+        std::vector<std::string> listed = symbol_list(span{a.toks, a.b + 2, a.e});
+        bool in = std::find(listed.begin(), listed.end(), action) != listed.end();
+        if (a[a.b].text == "only" && !in) applies = false;
+        if (a[a.b].text == "except" && in) applies = false;
+      } else if (a.e == a.b + 1) {
+        if (auto name = literal_text(a[a.b])) named.push_back(std::move(*name));
+      }
+    }
+    if (!applies) continue;
+    const std::string_view call = s.head[s.head.b].text;
+    for (std::string& name : named) {
+      out.erase(std::remove(out.begin(), out.end(), name), out.end());
+      if (call.starts_with("skip_")) continue;
+      if (call.starts_with("prepend_")) out.insert(out.begin(), std::move(name));
+      else out.push_back(std::move(name));
+    }
+  }
+  return out;
+}
+
+// Rails: whether tokens `s` (an action's body) render the template of
+// action `name` of the same controller: `render :name`, `render 'name'`,
+// `render action: :name`. A template path (`'users/new'`) is another
+// directory's view.
+bool renders_action(span s, std::string_view name) {
+  for (std::uint32_t i = s.b; i + 2 < s.e; ++i) {
+    if (!is(s[i], "render") || !is(s[i + 1], "(")) continue;
+    std::uint32_t at = i + 2;
+    if (at + 2 < s.e && is(s[at], "action") && is(s[at + 1], "=")) at += 2;
+    if (at + 1 < s.e && !(is(s[at + 1], ",") || is(s[at + 1], ")"))) continue;
+    if (auto text = literal_text(s[at]); text && *text == name) return true;
+  }
+  return false;
+}
+
 // Java generics: the indices of '<' '>' '>>' tokens of `s` that bracket
 // type arguments (`Map<String, List<T>>`), not comparisons.
 std::set<std::uint32_t> generic_brackets(span s) {
@@ -340,7 +418,7 @@ class file_analyzer {
     top_ = parse_file(lang_, lexed_);
     collect_functions(top_, 0);
     frame module;
-    for (const auto& [name, t] : seed_) module.vars[name].t = t;
+    for (const auto& [name, t] : seed_) module.vars[name].t = join(module.vars[name].t, t);
     exec_block(top_, module);
     return !aborted_;
   }
@@ -350,9 +428,11 @@ class file_analyzer {
   void seed(std::vector<std::pair<std::string, taint_val>> vars) { seed_ = std::move(vars); }
 
   // Rails: the instance variables (`@q`) that the method `action` of this
-  // file (a controller) leaves holding input, as its view reads them; the
-  // origins name this file. Only the action's own assignments: what a
-  // before_action callback sets is not followed. Nothing past a work bound.
+  // file (a controller) leaves holding input, as its view reads them, with
+  // those of every method rendering that action's template (`create`'s
+  // `render :new`: renders_action) and what their before_action callbacks
+  // of this file set (run_before_callbacks); the origins name this file.
+  // Nothing past a work bound.
   std::vector<std::pair<std::string, taint_val>> view_variables(std::string_view action) {
     view_action_ = action;
     if (!run()) return {};
@@ -919,12 +999,13 @@ class file_analyzer {
       v.of = param_type(p);
       fr.vars[name] = v;
     }
+    if (ruby_) run_before_callbacks(f, fr, depth);
     if (f.expression_body) {
       eval(f.body_expr, fr, 0);
     } else {
       exec_block(f.body, fr, depth + 1);
     }
-    if (!view_action_.empty() && f.name == view_action_) {
+    if (!view_action_.empty() && (f.name == view_action_ || renders_action(body_tokens(f), view_action_))) {
       for (const auto& [name, v] : fr.vars) {
         if (name.size() < 2 || name[0] != '@' || !v.t.src) continue;
         taint_val t = v.t;
@@ -932,6 +1013,44 @@ class file_analyzer {
         view_variables_.emplace_back(name, std::move(t));
       }
     }
+  }
+
+  // Rails: the instance variables that the methods its class runs before
+  // action `f` (before_callbacks) leave, in frame `fr` where f starts:
+  // each callback runs there in turn, its findings left to its own
+  // analysis. A callback with parameters, or f itself, is skipped.
+  void run_before_callbacks(const stmt& f, frame& fr, int depth) {
+    auto owner = owner_of_.find(&f);
+    if (owner == owner_of_.end() || !owner->second || in_callbacks_) return;
+    in_callbacks_ = true;
+    const std::size_t found = findings_.size();
+    const auto reported = reported_;
+    for (const std::string& name : before_callbacks(*owner->second, f.name)) {
+      auto it = functions_.find(name);
+      if (it == functions_.end() || it->second.s == &f || !it->second.params.empty() ||
+          owner_of_[it->second.s] != owner->second) {
+        continue;
+      }
+      frame cb = fr;
+      cb.function = it->second.s->name;
+      exec_block(it->second.s->body, cb, depth + 1);
+      for (auto& [var, v] : cb.vars) {
+        if (var.size() > 1 && var[0] == '@') fr.vars[var] = std::move(v);
+      }
+    }
+    findings_.resize(found);
+    reported_ = reported;
+    in_callbacks_ = false;
+  }
+
+  // The tokens of function `f`'s braced body (`name ( head ) { body }`); empty when it has none.
+  static span body_tokens(const stmt& f) {
+    if (!f.head.toks) return {};
+    const std::vector<token>& toks = *f.head.toks;
+    const auto n = static_cast<std::uint32_t>(toks.size());
+    const std::uint32_t open = f.head.e + 1;
+    if (open >= n || !is(toks[open], "{")) return {};
+    return span{&toks, open + 1, matching(toks, open, n)};
   }
 
   // JavaScript: an Express-style handler or middleware that destructures
@@ -2047,6 +2166,16 @@ class file_analyzer {
     value v;
   };
 
+  // Whether `args` are keyword arguments alone, or one hash literal.
+  static bool keyword_call(const std::vector<call_arg>& args) {
+    if (args.empty()) return false;
+    if (args.size() == 1 && args[0].keyword.empty()) {
+      const span& e = args[0].expr;
+      return !e.empty() && is(e[e.b], "{") && matching(*e.toks, e.b, e.e) == e.e - 1;
+    }
+    return std::all_of(args.begin(), args.end(), [](const call_arg& a) { return !a.keyword.empty(); });
+  }
+
   // A primary (name, literal, group) and its postfix chain from s[i].
   std::uint32_t chain(span s, std::uint32_t i, frame& fr, int depth, value& out) {
     const std::uint32_t start = i;
@@ -2324,6 +2453,7 @@ class file_analyzer {
     for (int k : matches_.sanitizers(callee)) {
       const sanitizer_rule& san = ls_.sanitizers[k];
       if (san.arg0 && (args.empty() || !RE2::FullMatch(text_of(args[0].expr), *san.arg0))) continue;
+      if (san.keyword_args && !keyword_call(args)) continue;
       if (san.first_only) {
         if (args.empty() || !args[0].keyword.empty()) continue;
         span first = args[0].expr;
@@ -2912,6 +3042,7 @@ class file_analyzer {
   std::map<std::pair<const stmt*, int>, bool> sink_seen_;
   std::set<const std::vector<stmt>*> skipped_, ran_;
   std::vector<std::pair<std::string, taint_val>> seed_;  // see seed
+  bool in_callbacks_ = false;                             // see run_before_callbacks
   std::string_view view_action_;                          // see view_variables
   std::vector<std::pair<std::string, taint_val>> view_variables_;
   std::uint64_t steps_ = 0;

@@ -123,6 +123,7 @@ class ruby_writer {
     std::string_view t = type_of(n);
     const int ln = line(n);
     if (t == "method" || t == "singleton_method") return method(n, d);
+    if (TSNode m = modified_method(n); !ts_node_is_null(m)) return method(m, d);
     if (scope(n, d)) return;
     if (t == "class" || t == "module" || t == "singleton_class") {
       word("class", ln);
@@ -320,6 +321,22 @@ class ruby_writer {
       word("finally", line(ensure));
       braced(ensure, line(ensure), d, false);
     }
+  }
+
+  // The method `private def name ... end` (or protected, public,
+  // module_function, private_class_method) defines, as a `def` of its own:
+  // the modifier changes who may call it, not what it does. Null otherwise.
+  TSNode modified_method(TSNode n) {
+    if (type_of(n) != "call" || !ts_node_is_null(field(n, "receiver"))) return TSNode{};
+    std::string_view m = text(field(n, "method"));
+    if (m != "private" && m != "protected" && m != "public" && m != "module_function" &&
+        m != "private_class_method" && m != "public_class_method") {
+      return TSNode{};
+    }
+    std::vector<child> args = named_children(field(n, "arguments"));
+    if (args.size() != 1) return TSNode{};
+    std::string_view at = type_of(args[0].node);
+    return at == "method" || at == "singleton_method" ? args[0].node : TSNode{};
   }
 
   // def name(params) body end: `function name(params) { body }`.

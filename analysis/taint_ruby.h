@@ -6,7 +6,8 @@
 // The mapping (every statement ends with a ';' taken from the tree, never
 // from a line break: nl_before is never set):
 //   def name(a, b = 1, *c, d:, &e) ... end  -> function name(a, b, c, d, e) { ... }
-//     (`def self.name` too; the last expression of a body is returned)
+//     (`def self.name` and `private def name` too; the last expression of a
+//     body is returned)
 //   class / module X ... end                -> class X { ... }
 //   if / unless / elsif / else, `x if c`    -> if (c) { ... } else { ... }  (unless: !(c))
 //   case v when a, b ... else ... end       -> if (v == a || v == b) { ... } else { ... }

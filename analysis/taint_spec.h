@@ -109,6 +109,10 @@ struct param_type_rule {
 struct sanitizer_rule {
   std::unique_ptr<RE2> callee;
   std::unique_ptr<RE2> arg0;  // only when the first argument's text matches (fully)
+  // Only when the call's arguments are keyword arguments or it has one, a
+  // hash literal (Ruby's `url_for(controller: 'posts')`: a route, where a
+  // string would be the URL itself).
+  bool keyword_args = false;
   std::uint32_t classes = 0;  // sanitized for these class bits; 0: for every class (a clean value)
   // Only what the first argument carries counts for `classes` (the body of
   // a response built from body, status and headers; a tuple literal's first

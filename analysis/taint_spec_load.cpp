@@ -315,6 +315,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
             fs = r.regex(k, f, san.callee);
           } else if (k == "arg0") {
             fs = r.regex(k, f, san.arg0);
+          } else if (k == "keyword_args") {
+            fs = r.boolean(k, f, san.keyword_args);
           } else if (k == "first_only") {
             fs = r.boolean(k, f, san.first_only);
           } else if (k == "classes") {

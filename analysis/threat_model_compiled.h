@@ -20,7 +20,7 @@ namespace heimdall::analysis {
 
 struct threat_model_rules::compiled {
   struct entry {
-    std::unique_ptr<RE2> pattern, not_pattern, not_next, requires_re, ends_at, route_in_file, route_from_path;
+    std::unique_ptr<RE2> pattern, not_pattern, not_next, requires_re, route_in_file, route_from_path;
     std::vector<std::unique_ptr<RE2>> paths;
     const RE2* handler = nullptr;  // into definitions
     int method_group = 0, route_group = 0, function_group = 0;

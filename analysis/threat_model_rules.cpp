@@ -169,7 +169,6 @@ status compile_entry(const compiled_rules& c, const entry_rule& r, compiled_rule
   for (const optional_field& f : {optional_field{"not_pattern", r.not_pattern, out.not_pattern, false},
                                   optional_field{"not_next", r.not_next, out.not_next, false},
                                   optional_field{"requires", r.requires_pattern, out.requires_re, false},
-                                  optional_field{"ends_at", r.ends_at, out.ends_at, false},
                                   optional_field{"route_in_file", r.route_in_file, out.route_in_file, true},
                                   optional_field{"route_from_path", r.route_from_path, out.route_from_path, true}}) {
     if (f.pattern.empty()) continue;

@@ -57,9 +57,6 @@ struct entry_rule {
   // Must not match the first declaration after the line (a class-level
   // @RequestMapping is a prefix, not a route); "" none.
   std::string not_next;
-  // Searched in the file: no line after its first match is an entry of this
-  // rule (the methods after Ruby's `private` are no actions); "" none.
-  std::string ends_at;
   std::string method;    // default when (?P<method>) is unset; "ANY" for every method
   std::map<std::string, std::string> method_map;  // upper-case token -> method ($_REQUEST -> ANY)
   std::string route;     // default route
@@ -69,6 +66,10 @@ struct entry_rule {
   std::string handler;  // name of a definition pattern that finds the handler on the next lines; "" none
   bool once_per_file = false;  // one entry per file, methods merged (sys.argv, $_GET)
   bool in_comments = false;    // also matched on comment lines (docblock annotations)
+  // Only a line that starts a method the language's visibility rules leave
+  // public (Ruby, analysis/ruby_visibility.h: the methods `private` or
+  // `protected` hide are no controller actions); other languages: every line.
+  bool public_methods = false;
   pattern_examples examples;
 };
 

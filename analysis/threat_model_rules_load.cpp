@@ -85,8 +85,6 @@ status read_entry_rule(json_place at, element value, entry_rule& out) {
       s = read_string(at, key, item, out.not_pattern);
     } else if (key == "not_next") {
       s = read_string(at, key, item, out.not_next);
-    } else if (key == "ends_at") {
-      s = read_string(at, key, item, out.ends_at);
     } else if (key == "method") {
       s = read_string(at, key, item, out.method);
     } else if (key == "method_map") {
@@ -110,6 +108,8 @@ status read_entry_rule(json_place at, element value, entry_rule& out) {
       s = read_bool(at, key, item, out.once_per_file);
     } else if (key == "in_comments") {
       s = read_bool(at, key, item, out.in_comments);
+    } else if (key == "public_methods") {
+      s = read_bool(at, key, item, out.public_methods);
     } else if (key == "examples") {
       s = read_examples(at, item, out.examples.positive, out.examples.negative);
     } else {

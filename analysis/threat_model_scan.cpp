@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "analysis/line_matching.h"
+#include "analysis/ruby_visibility.h"
 #include "analysis/snippet.h"
 #include "analysis/threat_model_compiled.h"
 
@@ -109,8 +110,8 @@ class file_scanner {
   // (or -1), and the handler name found within the lookahead.
   std::pair<int, std::string> next_declaration(std::size_t i, const RE2* definition) const;
   bool requires_met(std::size_t rule);
-  // Whether line `i` comes before the rule's ends_at (entry_rule::ends_at).
-  bool before_end(std::size_t rule, std::size_t i);
+  // Whether line `i` may be an entry of the rule (entry_rule::public_methods).
+  bool visible(std::size_t rule, std::size_t i);
   std::string route_in_file(std::size_t rule);
   bool authenticated(std::size_t i, int declaration);
   std::string classify(std::string_view name) const;
@@ -137,7 +138,7 @@ class file_scanner {
   file_lines lines_;
   file_scan out_;
   std::vector<signed char> requires_;                // per entry rule: -1 unknown, 0 no, 1 yes
-  std::map<std::size_t, std::size_t> end_line_;       // per ends_at rule, once looked up: its first line (0-based)
+  std::optional<std::set<int>> hidden_lines_;          // Ruby: the non-public methods' lines, once looked up
   std::map<std::size_t, std::string> route_in_file_;  // per entry rule, once looked up
   std::map<std::size_t, std::size_t> once_;           // once_per_file rule -> its entry
   int file_auth_ = -1;
@@ -198,7 +199,7 @@ void file_scanner::scan_line(const compiled_rules::language_index& index, const 
       std::vector<re2::StringPiece> groups(ce.pattern->NumberOfCapturingGroups() + 1);
       if (!ce.pattern->Match(line, 0, line.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size())) ||
           (ce.not_pattern && RE2::PartialMatch(line, *ce.not_pattern)) || !requires_met(slot) ||
-          !before_end(slot, i)) {
+          !visible(slot, i)) {
         continue;
       }
       entry_found = true;
@@ -228,14 +229,10 @@ bool file_scanner::requires_met(std::size_t rule) {
   return requires_[rule] == 1;
 }
 
-bool file_scanner::before_end(std::size_t rule, std::size_t i) {
-  const RE2* re = c_.entries[rule].ends_at.get();
-  if (re == nullptr) return true;
-  auto [it, added] = end_line_.emplace(rule, lines_.lines.size());
-  if (re2::StringPiece found; added && re->Match(content_, 0, content_.size(), RE2::UNANCHORED, &found, 1)) {
-    it->second = static_cast<std::size_t>(std::count(content_.data(), found.data(), '\n'));
-  }
-  return i < it->second;
+bool file_scanner::visible(std::size_t rule, std::size_t i) {
+  if (!rules_.data().entries[rule].public_methods || file_.lang != language::ruby) return true;
+  if (!hidden_lines_) hidden_lines_ = ruby_nonpublic_method_lines(file_.path, content_);
+  return !hidden_lines_->count(static_cast<int>(i) + 1);
 }
 
 std::string file_scanner::route_in_file(std::size_t rule) {

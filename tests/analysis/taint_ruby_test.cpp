@@ -464,6 +464,136 @@ TEST_CASE("ruby: a view reads the instance variables its action set from request
   CHECK(f->path.back().file.empty());  // the sink, in the view
 }
 
+TEST_CASE("ruby: an action starts with the instance variables its before_action callbacks set",
+          "[taint][ruby][erb]") {
+  scratch_tree t;
+  t.write("app/controllers/users_controller.rb",
+          "class UsersController < ApplicationController\n"       // 1
+          "  before_action :find_user, only: [:show, :edit]\n"     // 2
+          "  before_action :load_query, except: :index\n"          // 3
+          "  skip_before_action :load_query, only: %i[edit]\n"     // 4
+          "  def index\n"                                          // 5
+          "    system(\"echo #{@q}\")\n"                           // 6: load_query excepts index
+          "  end\n"                                                // 7
+          "  def show\n"                                           // 8
+          "    system(\"grep #{@q} log\")\n"                       // 9
+          "    eval(@name)\n"                                      // 10
+          "  end\n"                                                // 11
+          "  def edit\n"                                           // 12
+          "    system(\"echo #{@q}\")\n"                           // 13: skipped for edit
+          "    eval(@name)\n"                                      // 14
+          "  end\n"                                                // 15
+          "  def update\n"                                         // 16
+          "    eval(@name)\n"                                      // 17: find_user runs for show and edit only
+          "  end\n"                                                // 18
+          "  private\n"                                            // 19
+          "  def find_user\n"                                      // 20
+          "    @name = params[:name]\n"                            // 21
+          "    @user = @team.users.find_by_login(params[:name])\n"  // 22: a record
+          "  end\n"                                                // 23
+          "  def load_query\n"                                     // 24
+          "    @q = params[:q]\n"                                  // 25
+          "  end\n"                                                // 26
+          "end\n");
+  t.write("app/views/users/show.html.erb", "<p><%== @q %></p>\n<p><%== @user.name %></p>\n");
+  t.write("app/views/users/index.html.erb", "<p><%== @q %></p>\n");
+  scanned s = scan_tree(t);
+  std::vector<std::pair<std::string, int>> at_lines;
+  for (const finding& f : s.found) at_lines.emplace_back(f.file_path, f.line_start);
+  using place = std::pair<std::string, int>;
+  const std::string c = "app/controllers/users_controller.rb";
+  CHECK(at_lines == std::vector<place>{{c, 9}, {c, 10}, {c, 14}, {"app/views/users/show.html.erb", 1}});
+  const finding* f = at(s.found, "ruby.taint.cmdi", 9);
+  REQUIRE(f);
+  CHECK(f->path.front().line == 25);  // the callback's source
+}
+
+TEST_CASE("ruby: a view rendered by another action reads that action's instance variables", "[taint][ruby][erb]") {
+  scratch_tree t;
+  t.write("app/controllers/posts_controller.rb",
+          "class PostsController < ApplicationController\n"  // 1
+          "  def create\n"                                    // 2
+          "    @title = params[:title]\n"                     // 3
+          "    respond_to do |format|\n"                      // 4
+          "      format.html { render :new, status: 422 }\n"  // 5
+          "    end\n"                                         // 6
+          "  end\n"                                           // 7
+          "  def update\n"                                    // 8
+          "    @body = params[:body]\n"                       // 9
+          "    render action: 'edit'\n"                       // 10
+          "  end\n"                                           // 11
+          "  def preview\n"                                   // 12
+          "    @summary = params[:summary]\n"                 // 13
+          "    render 'shared/new'\n"                         // 14: another directory's template
+          "  end\n"                                           // 15
+          "end\n");
+  const std::string view = "<%== @title %>\n<%== @body %>\n<%== @summary %>\n";
+  t.write("app/views/posts/new.html.erb", view);
+  t.write("app/views/posts/edit.html.erb", view);
+  scanned s = scan_tree(t);
+  std::vector<std::pair<std::string, int>> at_lines;
+  for (const finding& f : s.found) at_lines.emplace_back(f.file_path, f.line_start);
+  using place = std::pair<std::string, int>;
+  CHECK(at_lines == std::vector<place>{{"app/views/posts/edit.html.erb", 2}, {"app/views/posts/new.html.erb", 1}});
+}
+
+TEST_CASE("ruby: a method defined under private def is a method of the file", "[taint][ruby]") {
+  auto found = findings(
+      "class ItemsController < ApplicationController\n"  // 1
+      "  def index\n"                                     // 2
+      "    run_it(params[:cmd])\n"                        // 3
+      "  end\n"                                           // 4
+      "  private def run_it(cmd)\n"                       // 5
+      "    system(cmd)\n"                                 // 6
+      "  end\n"                                           // 7
+      "end\n");
+  const finding* f = at(found, "ruby.taint.cmdi", 6);
+  REQUIRE(f);
+  CHECK(f->path.front().line == 3);
+}
+
+TEST_CASE("ruby: link_to of a request-given url is xss through its scheme unless something fixes it",
+          "[taint][ruby][erb]") {
+  scratch_tree t;
+  t.write("app/helpers/links_helper.rb",
+          "module LinksHelper\n"                                               // 1
+          "  def back_link\n"                                                  // 2
+          "    link_to 'Back', params[:back]\n"                                // 3
+          "  end\n"                                                            // 4
+          "  def safe_links\n"                                                 // 5
+          "    link_to params[:name], '/home'\n"                               // 6: the text is escaped
+          "    link_to 'User', user_path(params[:id])\n"                       // 7: a route helper
+          "    link_to 'Next', url_for(controller: 'posts', page: params[:p])\n"  // 8: a route
+          "    link_to 'Up', \"/dirs/#{params[:dir]}\"\n"                      // 9: a path of this site
+          "    link_to 'Ext', \"https://example.com/#{params[:q]}\"\n"         // 10
+          "    link_to 'Esc', h(params[:u])\n"                                 // 11: escaping keeps javascript:
+          "    link_to_if true, 'Go', params[:go]\n"                           // 12
+          "    link_to 'Raw', url_for(params[:raw])\n"                         // 13: url_for of a string is it
+          "    link_to 'Page', request.query_parameters.merge(page: 2)\n"      // 14: a hash is a route
+          "    link_to 'Edit', {action: 'edit', id: params[:id]}\n"           // 15
+          "    link_to 'Sort', params\n"                                       // 16
+          "  end\n"                                                            // 17
+          "end\n");
+  t.write("app/controllers/pages_controller.rb",
+          "class PagesController < ApplicationController\n"
+          "  def show\n"
+          "    @url = params[:url]\n"
+          "  end\n"
+          "end\n");
+  t.write("app/views/pages/show.html.erb", "<p><%= link_to 'Home', @url, class: 'btn' %></p>\n");
+  scanned s = scan_tree(t);
+  std::vector<std::pair<std::string, int>> at_lines;
+  for (const finding& f : s.found) {
+    INFO(f.file_path << ":" << f.line_start << " " << f.description);
+    CHECK(f.rule_id == "ruby.taint.xss-url");
+    CHECK(f.cwe_id == 79);
+    at_lines.emplace_back(f.file_path, f.line_start);
+  }
+  using place = std::pair<std::string, int>;
+  const std::string h = "app/helpers/links_helper.rb";
+  CHECK(at_lines == std::vector<place>{{h, 3}, {h, 11}, {h, 12}, {h, 13}, {"app/views/pages/show.html.erb", 1}});
+}
+
 TEST_CASE("ruby: a model's scopes and class methods carry request data into queries from a controller",
           "[taint][ruby][xfile]") {
   scratch_tree t;

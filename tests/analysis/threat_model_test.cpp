@@ -363,6 +363,44 @@ TEST_CASE("PHP scripts, Rails routes and message handlers are entry points", "[t
   CHECK(std::find(names.begin(), names.end(), "message broker -> application") != names.end());
 }
 
+TEST_CASE("a rails action is a method ruby leaves public", "[threat_model]") {
+  scratch_tree t;
+  t.write("app/controllers/posts_controller.rb",
+          "class PostsController < ApplicationController\n"  // 1
+          "  def index; end\n"                                // 2
+          "  def load_post; end\n"                            // 3: made private below
+          "  def can_edit; end\n"                             // 4: made protected below
+          "  def owner; end\n"                                // 5: made protected below
+          "  private :load_post\n"                            // 6
+          "  protected :can_edit, 'owner'\n"                  // 7
+          "  private def audit\n"                             // 8
+          "  end\n"                                           // 9
+          "  def show; end\n"                                 // 10: `private def` opens no section
+          "  private\n"                                       // 11
+          "  def helper; end\n"                               // 12
+          "  public\n"                                        // 13
+          "  def feed; end\n"                                 // 14
+          "  class << self\n"                                 // 15
+          "    def policy; end\n"                             // 16: a class method
+          "  end\n"                                           // 17
+          "  private\n"                                       // 18
+          "  def last; end\n"                                 // 19
+          "end\n"                                             // 20
+          "\n"                                                // 21
+          "class DraftsController < ApplicationController\n"  // 22
+          "  def edit; end\n"                                 // 23: another class, its own sections
+          "  protected\n"                                     // 24
+          "  def guard; end\n"                                // 25
+          "end\n");                                           // 26
+  auto model = model_of(t.root());
+  REQUIRE(model);
+  std::vector<std::pair<int, std::string>> found;
+  for (const entry_point& ep : model->entry_points()) found.emplace_back(ep.line, ep.function);
+  std::sort(found.begin(), found.end());
+  using entry = std::pair<int, std::string>;
+  CHECK(found == std::vector<entry>{{2, "index"}, {10, "show"}, {14, "feed"}, {23, "edit"}});
+}
+
 TEST_CASE("the public methods of a rails controller are http entry points and the private ones are not",
           "[threat_model]") {
   scratch_tree t;
