@@ -18,7 +18,9 @@
 // caller's, a helper called from several places gives one finding per
 // calling flow (each fingerprinted by the caller's file and call, however
 // many other callers the helper has), and every finding of a file is still
-// found in that file's own turn.
+// found in that file's own turn. What a call returns is an object of the
+// class the callee's returns all give (a factory's, in its file or
+// another), so the methods called on it resolve as on a constructed one.
 //
 // Why this shape: without a parser library, a statement-level pass over a
 // forgiving token stream is what stays robust on any input (3.12 f-strings,
@@ -160,6 +162,7 @@ struct sink_hit {
 struct summary {
   bool computing = false, done = false;
   taint_val ret;
+  std::uint32_t ret_of = 0;  // the class of the object every return gives (value::of), 0: none or not one
   std::vector<sink_hit> hits;
 };
 
@@ -173,6 +176,10 @@ struct frame {
   env vars;
   bool summary_mode = false;
   taint_val ret;
+  // What the returns so far give as value::of: the same object class each
+  // time, or 0 (a return of anything else, or of two classes).
+  std::uint32_t ret_of = 0;
+  bool returned = false;
   std::vector<sink_hit>* hits = nullptr;
   bool html_handler = false;
   std::string_view function;
@@ -701,18 +708,24 @@ class file_analyzer {
     const stmt* saved_;
   };
 
-  std::uint32_t instance_of(const std::string& path, bool declared) {
-    auto [it, fresh] = instance_ids_.try_emplace({path, declared}, 0);
+  // `scope`: the file whose names `path` is written in; this one's by default.
+  std::uint32_t instance_of(const std::string& path, bool declared, std::optional<std::uint32_t> scope = {}) {
+    const std::uint32_t in = scope.value_or(xf_.file);
+    auto [it, fresh] = instance_ids_.try_emplace({path, declared, in}, 0);
     if (fresh) {
-      instances_.push_back({path, declared});
+      instances_.push_back({path, declared, in});
       it->second = static_cast<std::uint32_t>(instances_.size());
     }
     return it->second;
   }
 
   // The class a declared type names — `Service`, `pkg.Service` (no type
-  // arguments, arrays, unions, primitives) — as a value::of; 0 otherwise.
+  // arguments, arrays, unions, primitives), or with nothing as the other
+  // choice: `Service | undefined`, `Service | null`, Python's `Service |
+  // None`, `Optional[Service]` (a method called on it is Service's) — as a
+  // value::of; 0 otherwise.
   std::uint32_t declared_of(span type) {
+    type = without_nothing(type);
     std::string path;
     for (std::uint32_t i = type.b; i < type.e; ++i) {
       if (type[i].kind == tok::name && (path.empty() || path.back() == '.')) path += type[i].text;
@@ -721,6 +734,73 @@ class file_analyzer {
     }
     if (path.empty() || path.back() == '.' || !class_like(path.substr(path.rfind('.') + 1))) return 0;
     return instance_of(canonical(path), true);
+  }
+
+  // `T | undefined` / `T | null` / `T | None` / `[typing.]Optional[T]` -> T; any other type unchanged.
+  span without_nothing(span type) const {
+    if (type.empty()) return type;
+    if (py_ && is(type[type.e - 1], "]")) {
+      std::uint32_t open = type.b;
+      while (open < type.e && (type[open].kind == tok::name || is(type[open], "."))) ++open;
+      if (open > type.b && open < type.e && is(type[open], "[") && is(type[open - 1], "Optional") &&
+          matching(*type.toks, open, type.e) == type.e - 1) {
+        return span{type.toks, open + 1, type.e - 1};
+      }
+      return type;
+    }
+    auto bars = top_level(type, [](const token& t) { return is(t, "|"); });
+    if (bars.empty()) return type;
+    bars.push_back(type.e);
+    span kept = type;
+    int choices = 0;
+    for (std::uint32_t b = type.b; std::uint32_t e : bars) {
+      span part{type.toks, b, e};
+      b = e + 1;
+      if (part.empty()) continue;  // TypeScript's leading `|`
+      const bool nothing = part.e == part.b + 1 && (is(part[part.b], "undefined") || is(part[part.b], "null") ||
+                                                     (py_ && is(part[part.b], "None")));
+      if (nothing) continue;
+      kept = part;
+      ++choices;
+    }
+    return choices == 1 ? kept : type;
+  }
+
+  // The class a function's declared return type names, as a value::of (0:
+  // none): Java's type before its name (not a type variable of a generic
+  // method), Python's `-> T`, TypeScript's `): T`. Declared: an object of a
+  // subclass may come back.
+  std::uint32_t declared_return(const stmt& f) {
+    if (!f.head.toks || php_ || go_ || ruby_) return 0;
+    const std::vector<token>& toks = *f.head.toks;
+    if (java_) {
+      if (f.head.b < 4) return 0;
+      const std::uint32_t e = f.head.b - 2;  // the name's index
+      std::uint32_t b = e - 1;
+      while (b >= 2 && is(toks[b - 1], ".") && toks[b - 2].kind == tok::name) b -= 2;
+      if (toks[b].kind != tok::name || is(toks[b - 1], ">")) return 0;
+      return declared_of(span{&toks, b, e});
+    }
+    std::uint32_t i = f.head.e + 1;  // past the parameters' `)`
+    if (i >= toks.size() || !is(toks[i], py_ ? "->" : ":")) return 0;
+    const std::uint32_t b = ++i;
+    while (i < toks.size() && !is(toks[i], py_ ? ":" : "{") && !is(toks[i], "=>") && !is(toks[i], ";")) ++i;
+    return declared_of(span{&toks, b, i});
+  }
+
+  // TypeScript's `[modifiers] name[?|!]: T` (a field, a parameter
+  // property), Python's `name: T`: the index of the name, or p.e.
+  static std::uint32_t annotated_name(span p) {
+    std::uint32_t n = p.b;
+    while (n + 1 < p.e && p[n + 1].kind == tok::name &&
+           (is(p[n], "private") || is(p[n], "public") || is(p[n], "protected") || is(p[n], "readonly") ||
+            is(p[n], "override") || is(p[n], "declare"))) {
+      ++n;
+    }
+    if (n >= p.e || p[n].kind != tok::name) return p.e;
+    std::uint32_t colon = n + 1;
+    if (colon < p.e && (is(p[colon], "?") || is(p[colon], "!"))) ++colon;
+    return colon + 1 < p.e && is(p[colon], ":") ? n : p.e;
   }
 
   // A Java declaration's type: `[final] T` before its name `d`.
@@ -800,8 +880,8 @@ class file_analyzer {
         if (java_) {
           span d = java_declared(target);
           if (d.e == d.b + 1 && d.b > target.b) declared[std::string(d[d.b].text)] = declared_of(java_type(target, d));
-        } else if (target.e > target.b + 2 && target[target.b].kind == tok::name && is(target[target.b + 1], ":")) {
-          declared[std::string(target[target.b].text)] = declared_of(span{h.toks, target.b + 2, target.e});
+        } else if (std::uint32_t n = annotated_name(target); n < target.e) {
+          declared[std::string(target[n].text)] = param_type(span{h.toks, n, target.e});
         } else if (!py_ && target.e == target.b + 1 && !eq.empty()) {  // a JS class field `x = new K()`
           made[std::string(target[target.b].text)] = constructs(span{h.toks, eq[0] + 1, h.e});
         }
@@ -811,8 +891,7 @@ class file_analyzer {
         for (span p : param_spans(m.head)) {
           if (p.e > p.b + 1 && (is(p[p.b], "private") || is(p[p.b], "public") || is(p[p.b], "protected") ||
                                 is(p[p.b], "readonly"))) {
-            std::uint32_t n = p.b;
-            while (n < p.e && !(p[n].kind == tok::name && n + 1 < p.e && is(p[n + 1], ":"))) ++n;
+            std::uint32_t n = annotated_name(p);
             if (n < p.e) declared[std::string(p[n].text)] = param_type(span{p.toks, n, p.e});
           }
         }
@@ -1108,6 +1187,12 @@ class file_analyzer {
   remote_summary exported(const function_info& fi, const summary& sum) const {
     remote_summary r;
     r.params = fi.params;
+    if (sum.ret_of) {
+      const instance& in = instances_[sum.ret_of - 1];
+      r.ret_class = in.path;
+      r.ret_class_declared = in.declared;
+      r.ret_class_scope = in.scope;
+    }
     r.ret_params = sum.ret.params;
     r.ret_sanitized = sum.ret.any() ? sum.ret.sanitized : 0;
     if (sum.ret.src) {
@@ -1156,12 +1241,15 @@ class file_analyzer {
       fr.vars[fi.params[i]] = v;
     }
     if (fi.s->expression_body) {
-      fr.ret = eval(fi.s->body_expr, fr, 0).t;
+      value v = eval(fi.s->body_expr, fr, 0);
+      fr.ret = v.t;
+      fr.ret_of = v.of;
     } else {
       exec_block(fi.s->body, fr, 1);
     }
     --summary_depth_;
     sum.ret = fr.ret;
+    sum.ret_of = fr.ret_of ? fr.ret_of : declared_return(*fi.s);
     sum.hits = std::move(hits);
     sum.computing = false;
     sum.done = true;
@@ -1189,6 +1277,8 @@ class file_analyzer {
       case stmt_kind::ret: {
         value v = eval(s.head, fr, 0);
         fr.ret = join(fr.ret, v.t);
+        fr.ret_of = !fr.returned || fr.ret_of == v.of ? v.of : 0;
+        fr.returned = true;
         bool literal = !s.head.empty() && (is(s.head[s.head.b], "{") || is(s.head[s.head.b], "["));
         if (fr.html_handler && ls_.html_return_class >= 0 && !literal) {
           check_sink(ls_.html_return_class, v.t, "the HTML response of `" + std::string(fr.function) + "`", s.line,
@@ -2296,11 +2386,12 @@ class file_analyzer {
         const bool constructed = path.find("()") == std::string::npos && start > s.b && is(s[start - 1], "new");
         cur = call(path, s[i].line, has_receiver ? &receiver : nullptr, receiver_key, args, cur, fr, depth,
                    constructed);
-        // `new Helper(...)`, Python's `Helper(...)`: an object of that class.
+        // `new Helper(...)`, Python's `Helper(...)`: an object of that class
+        // (else what the call gave: a factory's object, or nothing).
         const bool plain = path.find_first_of("([") == std::string::npos;
-        cur.of = plain && (constructed || (py_ && class_like(path.substr(path.rfind('.') + 1))))
-                     ? instance_of(path, false)
-                     : 0;
+        if (plain && (constructed || (py_ && class_like(path.substr(path.rfind('.') + 1))))) {
+          cur.of = instance_of(path, false);
+        }
         // A constant string's charAt(constant): its character.
         if (has_receiver && receiver.str && !receiver.t.any() && args.size() == 1 && args[0].v.num &&
             path.size() > 7 && path.compare(path.size() - 7, 7, ".charAt") == 0 && *args[0].v.num >= 0 &&
@@ -2482,7 +2573,9 @@ class file_analyzer {
     // A method of an object of a class of another file (`h = Helper(); h.run(x)`).
     if (!constructed && receiver && receiver->of) {
       const instance& in = instances_[receiver->of - 1];
-      if (auto r = call_cross_file(in.path + "()." + last, line, args, fr, in.declared, &receiver->t)) return *r;
+      if (auto r = call_cross_file(in.path + "()." + last, line, args, fr, in.declared, &receiver->t, in.scope)) {
+        return *r;
+      }
     }
     if (!constructed && !(bare && fr.vars.count(name)) && (!receiver || !receiver->t.any()) &&
         !on_local_value(receiver_key, fr)) {
@@ -2709,6 +2802,7 @@ class file_analyzer {
       r.t = join(s, r.t);
     }
     if (r.t.any()) r.t.sanitized |= sum.ret.sanitized;
+    r.of = sum.ret_of;
     return r;
   }
 
@@ -2725,17 +2819,22 @@ class file_analyzer {
   // A call the call graph resolves to a function of another file whose
   // summary differs from an unknown call's: its sinks and its value.
   // Nothing otherwise, and the call is an unknown one.
-  // `declared`: see call_resolver::resolve; `self`: what the object a
-  // method is called on holds — Python's `self` parameter; elsewhere the
-  // summary knows nothing of `this`, so the result carries it, as an
-  // unknown call's would, unless the method always returns a literal.
+  // `declared`, `scope`: see call_resolver::resolve; `self`: what the
+  // object a method is called on holds — Python's `self` parameter;
+  // elsewhere the summary knows nothing of `this`, so the result carries
+  // it, as an unknown call's would, unless the method always returns a
+  // literal. The result is an object of the class the callee's returns
+  // all give, if they do.
   std::optional<value> call_cross_file(const std::string& callee, int line, const std::vector<call_arg>& args,
-                                       frame& fr, bool declared = false, const taint_val* self = nullptr) {
+                                       frame& fr, bool declared = false, const taint_val* self = nullptr,
+                                       std::optional<std::uint32_t> scope = {}) {
     if (!xf_.calls) return std::nullopt;
-    const std::string cache_key = declared ? callee + '\n' : callee;
+    const std::uint32_t in = scope.value_or(xf_.file);
+    std::string cache_key = callee;
+    if (declared || in != xf_.file) cache_key += '\n' + std::to_string(declared) + std::to_string(in);
     auto cached = resolved_.find(cache_key);
     if (cached == resolved_.end()) {
-      cached = resolved_.emplace(cache_key, xf_.calls->resolve(xf_.file, callee, declared)).first;
+      cached = resolved_.emplace(cache_key, xf_.calls->resolve(xf_.file, callee, declared, in)).first;
     }
     const std::optional<callee_ref>& ref = cached->second;
     if (!ref) return std::nullopt;
@@ -2768,6 +2867,7 @@ class file_analyzer {
     }
     if (r.t.any()) r.t.sanitized |= sum.ret_sanitized;
     if (self && offset == 0 && !(literals_ && literals_->returns_literal(ref->name))) r.t = join(r.t, *self);
+    if (!sum.ret_class.empty()) r.of = instance_of(sum.ret_class, sum.ret_class_declared, sum.ret_class_scope);
     return r;
   }
 
@@ -3028,9 +3128,10 @@ class file_analyzer {
   struct instance {
     std::string path;
     bool declared = false;
+    std::uint32_t scope = 0;  // the file whose names `path` is written in (a factory's, for its object)
   };
   std::vector<instance> instances_;
-  std::map<std::pair<std::string, bool>, std::uint32_t> instance_ids_;
+  std::map<std::tuple<std::string, bool, std::uint32_t>, std::uint32_t> instance_ids_;
   std::unordered_map<const stmt*, member_types> members_;  // by class, as members_of computes them
   std::unordered_map<const stmt*, const stmt*> owner_of_;   // function -> its class (null: none)
   const stmt* class_ = nullptr;  // the class of the function analysed or summarised

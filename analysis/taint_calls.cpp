@@ -179,11 +179,62 @@ void go_imports(const std::vector<token>& toks, file_definitions& out) {
       if (t.kind != tok::string || t.text.size() < 2) continue;
       std::string path(t.text.substr(1, t.text.size() - 2));
       std::string name = path.substr(path.rfind('/') + 1);
-      if (toks[k - 1].kind == tok::name && !is(toks[k - 1], "import")) name = std::string(toks[k - 1].text);
-      if (name != "_" && name != ".") out.go_imports.emplace_back(name, path);
+      if ((toks[k - 1].kind == tok::name && !is(toks[k - 1], "import")) || is(toks[k - 1], ".")) {
+        name = std::string(toks[k - 1].text);
+      }
+      if (name != "_") out.go_imports.emplace_back(name, path);
     }
     i = e;
   }
+}
+
+// Python: `from m import *` at module level (in `if` / `try` blocks too,
+// not in functions or classes), m as written.
+void py_star_imports(const std::vector<stmt>& block, file_definitions& out, int depth) {
+  if (depth > kMaxNesting) return;
+  for (const stmt& s : block) {
+    if (s.kind == stmt_kind::func || s.kind == stmt_kind::class_) continue;
+    const span h = s.head;
+    if (s.kind == stmt_kind::simple && h.e >= h.b + 4 && is(h[h.b], "from") && is(h[h.e - 1], "*") &&
+        is(h[h.e - 2], "import")) {
+      std::string module;
+      for (std::uint32_t i = h.b + 1; i + 2 < h.e; ++i) module += h[i].text;
+      out.star_imports.push_back(std::move(module));
+    }
+    py_star_imports(s.body, out, depth + 1);
+    py_star_imports(s.orelse, out, depth + 1);
+    py_star_imports(s.final_body, out, depth + 1);
+    for (const auto& b : s.handlers) py_star_imports(b, out, depth + 1);
+  }
+}
+
+// Java: `import static a.b.C.*;` -> "a.b.C". Imports come before the first `{`.
+void java_static_stars(const std::vector<token>& toks, file_definitions& out) {
+  const auto n = static_cast<std::uint32_t>(toks.size());
+  for (std::uint32_t i = 0; i + 1 < n && !is(toks[i], "{"); ++i) {
+    if (!is(toks[i], "import") || !is(toks[i + 1], "static")) continue;
+    std::string dotted;
+    for (i += 2; i < n && !is(toks[i], ";") && !is(toks[i], "{"); ++i) dotted += toks[i].text;
+    if (dotted.size() > 2 && dotted.compare(dotted.size() - 2, 2, ".*") == 0) {
+      out.star_imports.push_back(dotted.substr(0, dotted.size() - 2));
+    }
+  }
+}
+
+// JavaScript/TypeScript: any import, export, require(...), `module.` or
+// `exports.` (not as a property) makes the file a module. Wrongly taking a
+// script for a module only leaves its functions unresolved.
+bool js_module_syntax(const std::vector<token>& toks) {
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    const token& t = toks[i];
+    if (t.kind != tok::name || (i > 0 && (is(toks[i - 1], ".") || is(toks[i - 1], "?.")))) continue;
+    const bool next_dot = i + 1 < toks.size() && is(toks[i + 1], ".");
+    if (is(t, "import") || is(t, "export") || (is(t, "require") && i + 1 < toks.size() && is(toks[i + 1], "(")) ||
+        ((is(t, "module") || is(t, "exports")) && next_dot)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -192,6 +243,9 @@ file_definitions collect_definitions(language lang, const std::vector<stmt>& top
   file_definitions out;
   collect(lang, top, "", true, out, 0);
   if (lang == language::go) go_imports(toks, out);
+  if (lang == language::python) py_star_imports(top, out, 0);
+  if (lang == language::java) java_static_stars(toks, out);
+  if (lang == language::javascript || lang == language::typescript) out.js_module = js_module_syntax(toks);
   return out;
 }
 
@@ -206,6 +260,8 @@ void call_resolver::add(std::uint32_t file, std::string path, language lang, fil
   e.path = std::move(path);
   e.lang = lang;
   e.go_imports = std::move(defs.go_imports);
+  e.star_imports = std::move(defs.star_imports);
+  e.js_module = defs.js_module;
   e.js_export = std::move(defs.js_export);
   e.js_export_instance = defs.js_export_instance;
   for (const std::string& b : defs.bases) bases_.insert(key(lang, hash(b)));
@@ -262,10 +318,10 @@ const call_resolver::file_entry* call_resolver::entry(std::uint32_t file) const 
 
 // `name` in `file`, defined there once, callable from outside, with the
 // given owner ("*": any class; "": module level).
-std::optional<callee_ref> call_resolver::in_file(std::uint32_t file, std::uint32_t from, const std::string& name,
+std::optional<callee_ref> call_resolver::in_file(std::uint32_t file, const std::string& name,
                                                  const std::string& owner) const {
   const file_entry* e = entry(file);
-  if (!e || file == from) return std::nullopt;
+  if (!e) return std::nullopt;
   const std::uint64_t id = hash(name);
   const definition* found = nullptr;
   for (const definition& d : e->functions) {
@@ -285,29 +341,47 @@ std::optional<callee_ref> call_resolver::in_file(std::uint32_t file, std::uint32
 // there defines no method of that name, the one it inherits: from each of
 // its bases that the project defines once, in the order written, at most
 // kMaxBaseDepth classes up.
-std::optional<callee_ref> call_resolver::method(std::uint32_t file, std::uint32_t from, const std::string& name,
-                                                const std::string& owner, int depth) const {
+std::optional<callee_ref> call_resolver::method(std::uint32_t file, const std::string& name, const std::string& owner,
+                                                int depth) const {
   const file_entry* e = entry(file);
   if (!e) return std::nullopt;
   const std::uint64_t id = hash(name), cls = hash(owner);
   const bool own = std::any_of(e->functions.begin(), e->functions.end(),
                                [&](const definition& d) { return d.name == id && d.member && d.owner == cls; });
-  if (own || depth >= kMaxBaseDepth) return in_file(file, from, name, owner);
+  if (own || depth >= kMaxBaseDepth) return in_file(file, name, owner);
+  return inherited(file, name, cls, depth);
+}
+
+// The method `name` the class `cls` (by hash) of `file` inherits: from the
+// first of its bases, in the order written, that the project defines once
+// and that has it (method(), one class up).
+std::optional<callee_ref> call_resolver::inherited(std::uint32_t file, const std::string& name, std::uint64_t cls,
+                                                   int depth) const {
+  const file_entry* e = entry(file);
+  if (!e) return std::nullopt;
   for (const auto& [c, names] : e->class_bases) {
     if (c != cls) continue;
     for (const std::string& base : names) {
       auto it = classes_.find(key(e->lang, hash(base)));
       if (it == classes_.end() || it->second.size() != 1) continue;
-      if (auto r = method(it->second.front(), from, name, base, depth + 1)) return r;
+      if (auto r = method(it->second.front(), name, base, depth + 1)) return r;
     }
   }
   return std::nullopt;
 }
 
-std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string_view path, bool declared) const {
+std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string_view path, bool declared,
+                                                 std::optional<std::uint32_t> scope) const {
   const file_entry* caller = entry(from);
-  if (!caller || path.empty()) return std::nullopt;
-  const language lang = family(caller->lang);
+  if (!caller || path.empty() || (scope && !entry(*scope))) return std::nullopt;
+  // Calls within a file are the file's own business.
+  std::optional<callee_ref> r = resolve_in(scope.value_or(from), family(caller->lang), path, declared);
+  return r && r->file != from ? r : std::nullopt;
+}
+
+// resolve(), with the names of file `from` (the target may be that file).
+std::optional<callee_ref> call_resolver::resolve_in(std::uint32_t from, language lang, std::string_view path,
+                                                    bool declared) const {
   if (declared && extended(lang, path)) return std::nullopt;
   // A relative module may be called itself (`module.exports = f`): no last part to look up first.
   if (lang == language::javascript && (path.substr(0, 2) == "./" || path.substr(0, 3) == "../")) {
@@ -317,30 +391,31 @@ std::optional<callee_ref> call_resolver::resolve(std::uint32_t from, std::string
   // function of the project (most calls are the library's).
   const std::size_t dot = path.rfind('.');
   if (!definitions(lang, dot == std::string_view::npos ? path : path.substr(dot + 1))) return std::nullopt;
-  bool method = false;
+  bool on_self = false;
   for (std::string_view self : {"self.", "this.", "$this."}) {
     if (path.substr(0, self.size()) == self) {
       path.remove_prefix(self.size());
-      method = true;
+      on_self = true;
     }
   }
   if (path.find_first_of(".()[") == std::string_view::npos) {
     std::string name(path);
-    const defined* d = definitions(lang, name);
-    if (lang == language::go && d->count > 1) {  // the same package (the file's directory) first
-      std::optional<callee_ref> found;
-      auto dir = go_dirs_.find(dir_of(caller->path));
-      for (std::uint32_t f : dir == go_dirs_.end() ? std::vector<std::uint32_t>{} : dir->second) {
-        if (auto r = in_file(f, from, name, "")) {
-          if (found) return std::nullopt;
-          found = r;
-        }
-      }
-      if (found) return found;
-    }
-    return unique(from, name, method);
+    // Java's `this.f()` is its `f()`.
+    return on_self && lang != language::java ? unique(from, name, true) : bare(from, name);
   }
-  if (method || lang == language::javascript) return std::nullopt;
+  if (on_self) return std::nullopt;
+  // `Class().m` with Class a class of the file itself (met when the file
+  // is a factory's scope: the object it returns).
+  if (const std::size_t call = path.find("()."); call != std::string_view::npos &&
+                                                 path.find_first_of(".()[") == call &&
+                                                 path.find_first_of(".()[", call + 3) == std::string_view::npos) {
+    const std::string cls(path.substr(0, call));
+    auto it = classes_.find(key(lang, hash(cls)));
+    if (it != classes_.end() && std::count(it->second.begin(), it->second.end(), from) == 1) {
+      return method(from, std::string(path.substr(call + 3)), cls);
+    }
+  }
+  if (lang == language::javascript) return std::nullopt;
   if (lang == language::python) {
     int dots = 0;
     while (static_cast<std::size_t>(dots) < path.size() && path[dots] == '.') ++dots;
@@ -364,6 +439,72 @@ const call_resolver::defined* call_resolver::definitions(language lang, std::str
   return it != functions_.end() && it->key == k ? &*it : nullptr;
 }
 
+// A bare `f(...)`: the function of another file the language's scoping
+// makes visible by that name (see the header), nothing when none or more
+// than one could be.
+std::optional<callee_ref> call_resolver::bare(std::uint32_t from, const std::string& name) const {
+  const file_entry* caller = entry(from);
+  std::optional<callee_ref> found;
+  // One answer from several places that could each bind the name, or none.
+  auto only = [&found](std::optional<callee_ref> r) {
+    if (!r) return true;
+    if (found && *found != *r) return false;
+    found = std::move(r);
+    return true;
+  };
+  switch (family(caller->lang)) {
+    case language::python:
+      // The last star import that binds the name binds it; one of a module
+      // outside the project may bind anything. A star import binds no
+      // private name (`_f`).
+      if (name.front() == '_') return std::nullopt;
+      for (auto it = caller->star_imports.rbegin(); it != caller->star_imports.rend(); ++it) {
+        int dots = 0;
+        while (static_cast<std::size_t>(dots) < it->size() && (*it)[dots] == '.') ++dots;
+        std::vector<std::string> parts = dots == static_cast<int>(it->size())
+                                             ? std::vector<std::string>{}
+                                             : split_at(std::string_view(*it).substr(dots), '.');
+        std::vector<std::uint32_t> files = py_module(from, parts, parts.size(), dots);
+        if (files.size() != 1) return std::nullopt;
+        const std::uint32_t file = files.front();
+        const std::uint64_t id = hash(name);
+        const std::vector<definition>& fns = entry(file)->functions;
+        auto cls = classes_.find(key(language::python, id));
+        const bool binds =
+            std::any_of(fns.begin(), fns.end(), [&](const definition& d) { return d.name == id && !d.member; }) ||
+            (cls != classes_.end() && std::find(cls->second.begin(), cls->second.end(), file) != cls->second.end());
+        if (binds) return in_file(file, name, "");
+      }
+      return std::nullopt;
+    case language::java:
+      // Inherited by a class of the file, or brought by a static star import.
+      for (const auto& [cls, names] : caller->class_bases) {
+        if (!only(inherited(from, name, cls, 0))) return std::nullopt;
+      }
+      for (const std::string& cls : caller->star_imports) {
+        std::vector<std::string> parts = split_at(cls, '.');
+        parts.push_back(name);
+        if (!only(by_class(from, language::java, parts))) return std::nullopt;
+      }
+      return found;
+    case language::go: {
+      // The same package (the file's directory), then a dot-imported one.
+      auto dir = go_dirs_.find(dir_of(caller->path));
+      for (std::uint32_t f : dir == go_dirs_.end() ? std::vector<std::uint32_t>{} : dir->second) {
+        if (!only(in_file(f, name, ""))) return std::nullopt;  // defined twice in the package
+      }
+      return found ? found : go(from, {".", name});
+    }
+    case language::javascript: {
+      if (caller->js_module) return std::nullopt;
+      auto r = unique(from, name, false);
+      return r && !entry(r->file)->js_module ? r : std::nullopt;
+    }
+    default:
+      return unique(from, name, false);
+  }
+}
+
 // `f` alone: defined exactly once by the project in the caller's language.
 std::optional<callee_ref> call_resolver::unique(std::uint32_t from, const std::string& name, bool method) const {
   const file_entry* caller = entry(from);
@@ -374,9 +515,9 @@ std::optional<callee_ref> call_resolver::unique(std::uint32_t from, const std::s
   // method (of a base class); in Java a bare call may be either.
   const bool java = family(caller->lang) == language::java;
   if (!method || java) {
-    if (auto r = in_file(file, from, name, "")) return r;
+    if (auto r = in_file(file, name, "")) return r;
   }
-  if (method || java) return in_file(file, from, name, "*");
+  if (method || java) return in_file(file, name, "*");
   return std::nullopt;
 }
 
@@ -384,35 +525,49 @@ std::optional<callee_ref> call_resolver::python(std::uint32_t from, const std::v
                                                 int dots) const {
   // The function (or Class.method) after a module of `k` parts.
   auto tail = [&](std::uint32_t file, std::size_t k) -> std::optional<callee_ref> {
-    if (parts.size() == k + 1) return in_file(file, from, parts[k], "");
-    if (parts.size() == k + 2) return method(file, from, parts[k + 1], strip_call(parts[k]));
+    if (parts.size() == k + 1) return in_file(file, parts[k], "");
+    if (parts.size() == k + 2) return method(file, parts[k + 1], strip_call(parts[k]));
     return std::nullopt;
   };
-  if (dots > 0) {  // relative to the caller's package, one level up per dot after the first
-    std::string base = dir_of(entry(from)->path);
-    for (int d = 1; d < dots; ++d) {
-      if (base.empty()) return std::nullopt;
-      base = dir_of(base);
-    }
+  if (dots > 0) {
     for (std::size_t k = parts.size(); k-- > 0;) {
       if (parts.size() > k + 2) break;
-      std::string module = base;
-      for (std::size_t i = 0; i < k; ++i) module += (module.empty() ? "" : "/") + parts[i];
-      for (const std::string& file : {module + ".py", module + (module.empty() ? "" : "/") + "__init__.py"}) {
-        auto it = by_path_.find(file);
-        if (it != by_path_.end()) return tail(it->second, k);
-      }
+      std::vector<std::uint32_t> files = py_module(from, parts, k, dots);
+      if (!files.empty()) return tail(files.front(), k);
     }
     return std::nullopt;
   }
   for (std::size_t k = parts.size() - 1; k >= 1; --k) {
     if (parts.size() > k + 2) break;
-    auto it = py_modules_.find(join(parts, 0, k, '.'));
-    if (it == py_modules_.end()) continue;
-    if (it->second.size() != 1) return std::nullopt;  // two modules of that name: either could be imported
-    return tail(it->second.front(), k);
+    std::vector<std::uint32_t> files = py_module(from, parts, k, 0);
+    if (files.empty()) continue;
+    if (files.size() != 1) return std::nullopt;  // two modules of that name: either could be imported
+    return tail(files.front(), k);
   }
   return std::nullopt;
+}
+
+// The files of the module parts[0, k) names: relative to the caller's
+// package, one level up per dot after the first, when `dots` > 0 (one file
+// or none); else matched on a module path's last components (several: any
+// of them could be the one imported).
+std::vector<std::uint32_t> call_resolver::py_module(std::uint32_t from, const std::vector<std::string>& parts,
+                                                    std::size_t k, int dots) const {
+  if (dots == 0) {
+    auto it = py_modules_.find(join(parts, 0, k, '.'));
+    return it == py_modules_.end() ? std::vector<std::uint32_t>{} : it->second;
+  }
+  std::string module = dir_of(entry(from)->path);
+  for (int d = 1; d < dots; ++d) {
+    if (module.empty()) return {};
+    module = dir_of(module);
+  }
+  for (std::size_t i = 0; i < k; ++i) module += (module.empty() ? "" : "/") + parts[i];
+  for (const std::string& file : {module + ".py", module + (module.empty() ? "" : "/") + "__init__.py"}) {
+    auto it = by_path_.find(file);
+    if (it != by_path_.end()) return {it->second};
+  }
+  return {};
 }
 
 // The file a relative module specifier names, with the usual extensions or `/index`.
@@ -442,14 +597,14 @@ std::optional<callee_ref> call_resolver::javascript(std::uint32_t from, std::str
                                                                   : split_at(path.substr(p + 1), '.');
       std::optional<callee_ref> r;
       if (made) {
-        if (rest.size() == 1 && !self.empty() && !e.js_export_instance) r = method(*file, from, rest[0], self);
+        if (rest.size() == 1 && !self.empty() && !e.js_export_instance) r = method(*file, rest[0], self);
       } else if (rest.empty()) {
-        if (!self.empty() && !e.js_export_instance) r = in_file(*file, from, self, "");
+        if (!self.empty() && !e.js_export_instance) r = in_file(*file, self, "");
       } else if (rest.size() == 1) {
-        r = in_file(*file, from, rest[0], "");
-        if (!r && e.js_export_instance) r = method(*file, from, rest[0], self);
+        r = in_file(*file, rest[0], "");
+        if (!r && e.js_export_instance) r = method(*file, rest[0], self);
       } else if (rest.size() == 2) {
-        r = method(*file, from, rest[1], strip_call(rest[0]));
+        r = method(*file, rest[1], strip_call(rest[0]));
       }
       if (r) return r;
     }
@@ -497,7 +652,7 @@ std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language l
                 files.end());
   }
   if (files.size() != 1) return std::nullopt;
-  return method(files.front(), from, parts[n - 1], owner);
+  return method(files.front(), parts[n - 1], owner);
 }
 
 // Go `pkg.F`: pkg an import of the caller whose path ends with a directory
@@ -512,7 +667,7 @@ std::optional<callee_ref> call_resolver::go(std::uint32_t from, const std::vecto
       if (dir == go_dirs_.end()) continue;
       std::optional<callee_ref> found;
       for (std::uint32_t f : dir->second) {
-        if (auto r = in_file(f, from, parts[1], "")) {
+        if (auto r = in_file(f, parts[1], "")) {
           if (found) return std::nullopt;
           found = r;
         }

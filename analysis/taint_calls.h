@@ -37,11 +37,23 @@
 //    directory (same package);
 //  - PHP: `Class::m(...)` with Class defined once in the project; Ruby
 //    `Class.m(...)` likewise (a class method, an ActiveRecord scope);
-//  - any language: a bare `f(...)` (a module-level function; Java: or a
-//    method) or `self.f(...)` / `this.f(...)` (a method, of a base class)
-//    when the project defines that name exactly once in the language (any
-//    other definition, in any file or class, could be the one called — the
-//    rule taint_constants.h uses).
+//  - a bare `f(...)` only where the language makes another file's `f`
+//    visible by that name (any other bare name is the file's own, or a
+//    builtin or global, whatever the project defines elsewhere):
+//    Python: a module the file star-imports (`from m import *`; the last
+//    one that defines f, all of them modules of the project); Java (and
+//    `this.f`): a method the file's classes inherit from a base class of
+//    the project, or a class's static method `import static a.b.C.*`
+//    brings; Go: a function of the file's own directory (package) or of a
+//    dot-imported one; JavaScript/TypeScript: a top-level function of
+//    another file when neither file is a module (no import, export or
+//    require: classic scripts, whose functions are globals); PHP, Ruby:
+//    a function at the top level of a file (global once loaded) that the
+//    project defines exactly once in the language;
+//  - `self.f(...)` / `this.f(...)` (a method, of a base class) when the
+//    project defines that name exactly once in the language (any other
+//    definition, in any file or class, could be the one called — the rule
+//    taint_constants.h uses).
 // And in every case the target file defines the name exactly once (so the
 // analysis of that file knows which definition it summarises) with a body
 // (an interface or abstract method, a Python stub, says nothing), and the
@@ -94,7 +106,13 @@ struct file_definitions {
   std::vector<std::string> classes;
   std::vector<std::string> bases;  // the names its classes extend or implement (the last part of each)
   std::vector<std::pair<std::string, std::vector<std::string>>> class_bases;  // each named class: those names
-  std::vector<std::pair<std::string, std::string>> go_imports;  // local name -> import path
+  std::vector<std::pair<std::string, std::string>> go_imports;  // local name ("." for a dot import) -> import path
+  // Python: the modules `from m import *` reads, as written (`.m`:
+  // relative), in order; Java: the classes of `import static a.b.C.*`.
+  std::vector<std::string> star_imports;
+  // JavaScript/TypeScript: the file imports, exports or requires something
+  // (a module: its top-level functions are not globals).
+  bool js_module = false;
   // JavaScript: what `module.exports = X` (or `export default X`) makes the
   // module itself — a function or class of the file, or with `new X(...)`
   // an instance of class X. The parser names `module.exports = function
@@ -103,7 +121,7 @@ struct file_definitions {
   bool js_export_instance = false;
 };
 
-// From one file's statements and (for Go's imports) its tokens.
+// From one file's statements and (for imports) its tokens.
 file_definitions collect_definitions(language lang, const std::vector<stmt>& top, const std::vector<token>& toks);
 
 class call_resolver {
@@ -119,7 +137,11 @@ class call_resolver {
   // declared type is known (a field, a parameter): an object of a subclass
   // may be there, so it resolves only when no class of the project names
   // Class as its base.
-  std::optional<callee_ref> resolve(std::uint32_t from, std::string_view path, bool declared = false) const;
+  // `scope`: the file whose names `path` is written in, when not `from`'s
+  // (the object a factory of that file returns: `Class` is that file's
+  // own class or import); the target is still never `from` itself.
+  std::optional<callee_ref> resolve(std::uint32_t from, std::string_view path, bool declared = false,
+                                    std::optional<std::uint32_t> scope = {}) const;
 
   // Whether some class of the project in `lang` names the class `name` as
   // a base (extends or implements it).
@@ -141,6 +163,8 @@ class call_resolver {
     language lang = language::unknown;
     std::vector<definition> functions;
     std::vector<std::pair<std::string, std::string>> go_imports;
+    std::vector<std::string> star_imports;
+    bool js_module = false;
     std::string js_export;
     bool js_export_instance = false;
     std::vector<std::pair<std::uint64_t, std::vector<std::string>>> class_bases;  // class hash -> base names
@@ -154,16 +178,21 @@ class call_resolver {
   static std::uint64_t key(language lang, std::uint64_t name);
   const defined* definitions(language lang, std::string_view name) const;  // null: none
   const file_entry* entry(std::uint32_t file) const;
-  std::optional<callee_ref> in_file(std::uint32_t file, std::uint32_t from, const std::string& name,
-                                    const std::string& owner) const;
-  std::optional<callee_ref> method(std::uint32_t file, std::uint32_t from, const std::string& name,
-                                   const std::string& owner, int depth = 0) const;
+  std::optional<callee_ref> resolve_in(std::uint32_t from, language lang, std::string_view path, bool declared) const;
+  std::optional<callee_ref> in_file(std::uint32_t file, const std::string& name, const std::string& owner) const;
+  std::optional<callee_ref> method(std::uint32_t file, const std::string& name, const std::string& owner,
+                                   int depth = 0) const;
   std::optional<callee_ref> python(std::uint32_t from, const std::vector<std::string>& parts, int dots) const;
   std::optional<callee_ref> javascript(std::uint32_t from, std::string_view path) const;
   std::optional<std::uint32_t> js_module(std::uint32_t from, std::string_view spec) const;
   std::optional<callee_ref> by_class(std::uint32_t from, language family, const std::vector<std::string>& parts) const;
   bool extended(language lang, std::string_view path) const;
   std::optional<callee_ref> go(std::uint32_t from, const std::vector<std::string>& parts) const;
+  std::optional<callee_ref> bare(std::uint32_t from, const std::string& name) const;
+  std::optional<callee_ref> inherited(std::uint32_t file, const std::string& name, std::uint64_t cls,
+                                      int depth) const;
+  std::vector<std::uint32_t> py_module(std::uint32_t from, const std::vector<std::string>& parts, std::size_t k,
+                                       int dots) const;
   std::optional<callee_ref> unique(std::uint32_t from, const std::string& name, bool method) const;
 
   std::map<std::uint32_t, file_entry> files_;

@@ -1,7 +1,8 @@
 // taint_summaries: what a function does with taint, in the form another
 // file's analysis applies at a call the call graph (taint_calls.h) resolved
 // to it — which parameters reach its return value (and what they are safe
-// for on the way), whether it returns a source of its own, and which
+// for on the way), whether it returns a source of its own, which class of
+// the project the object it returns is of (a factory's), and which
 // parameters reach a sink of which class, with the path from the callee's
 // file to that sink.
 //
@@ -50,20 +51,29 @@ struct remote_summary {
   std::string source_text, source_file;
   int source_line = 0;
   std::vector<remote_hit> hits;
+  // The class of the object every return gives (a factory's), as the
+  // path `ret_class_scope`'s names write it (that file's imports apply);
+  // empty: none. `declared`: a declared return type, which a subclass's
+  // object may fill.
+  std::string ret_class;
+  bool ret_class_declared = false;
+  std::uint32_t ret_class_scope = 0;
 
   // What an unknown call does anyway: every argument reaches the result,
-  // nothing is sunk, sanitized or sourced. Applying it would change
-  // nothing, so a caller needs no second look.
+  // nothing is sunk, sanitized or sourced, no object of a known class is
+  // made. Applying it would change nothing, so a caller needs no second look.
   bool passes_through() const {
     const std::size_t n = std::min<std::size_t>(params.size(), 64);
     const std::uint64_t all = n == 64 ? ~0ull : (1ull << n) - 1;
-    return hits.empty() && !ret_source && ret_sanitized == 0 && ret_params == all;
+    return hits.empty() && !ret_source && ret_sanitized == 0 && ret_params == all && ret_class.empty();
   }
 
   friend bool operator==(const remote_summary& a, const remote_summary& b) {
     return a.params == b.params && a.ret_params == b.ret_params && a.ret_sanitized == b.ret_sanitized &&
            a.ret_source == b.ret_source && a.ret_request == b.ret_request && a.source_text == b.source_text &&
-           a.source_file == b.source_file && a.source_line == b.source_line && a.hits == b.hits;
+           a.source_file == b.source_file && a.source_line == b.source_line && a.hits == b.hits &&
+           a.ret_class == b.ret_class && a.ret_class_declared == b.ret_class_declared &&
+           a.ret_class_scope == b.ret_class_scope;
   }
   friend bool operator!=(const remote_summary& a, const remote_summary& b) { return !(a == b); }
 };

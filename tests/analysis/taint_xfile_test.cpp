@@ -10,6 +10,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <tuple>
@@ -189,10 +190,15 @@ TEST_CASE("a name defined twice in the project is not resolved but once it is", 
                           "def user():\n"
                           "    run_query(request.args['id'])\n";
   CHECK(at(scan({{"app.py", app}, {"helpers/db.py", kDb}}), "python.taint.sqli", "app.py", 6));
-  // Another run_query anywhere (here a method) could be the one the star import brings.
-  auto found = scan({{"app.py", app},
-                     {"helpers/db.py", kDb},
-                     {"other/model.py", "class Model:\n    def run_query(self, q):\n        return q\n"}});
+  // The star import names the module: another run_query elsewhere is not the one it brings.
+  CHECK(at(scan({{"app.py", app},
+                 {"helpers/db.py", kDb},
+                 {"other/model.py", "class Model:\n    def run_query(self, q):\n        return q\n"}}),
+           "python.taint.sqli", "app.py", 6));
+  // Without the star import, run_query is no name of app.py at all.
+  std::string unimported = app;
+  unimported.erase(unimported.find("from helpers.db import *\n"), 25);
+  auto found = scan({{"app.py", unimported}, {"helpers/db.py", kDb}});
   CHECK(found.empty());
   // A local value named like a module is that value: its method, not the module's function.
   found = scan({{"app.py", kFlask + "import db\n@app.route('/u')\ndef user():\n    db = connect()\n"
@@ -204,6 +210,93 @@ TEST_CASE("a name defined twice in the project is not resolved but once it is", 
                 {"a/db.py", kDb},
                 {"b/db.py", kDb}});
   CHECK(found.empty());
+}
+
+TEST_CASE("python: a bare name is the file's own or an import's or a builtin and never another file's",
+          "[taint][xfile]") {
+  // A project module defines a function named like a builtin.
+  const std::string log = "import os\ndef print(msg):\n    os.system('logger ' + msg)\n";  // the sink on line 3
+  const std::string handler = "@app.route('/u')\ndef user():\n    print(request.args['m'])\n";  // the call on +3
+  auto found_with = [&](const std::string& imports) {
+    return scan({{"app.py", kFlask + imports + handler}, {"tools/__init__.py", ""}, {"tools/log.py", log}});
+  };
+  // No import: the builtin print.
+  CHECK(found_with("import os\n").empty());
+  // Imported by name or by a star import of its module.
+  for (const std::string& imports : {std::string("from tools.log import print\n"), std::string("from tools.log import *\n"),
+                                     std::string("from os.path import *\nfrom tools.log import *\n")}) {
+    INFO(imports);
+    const finding* f = at(found_with(imports), "python.taint.cmdi", "app.py",
+                         5 + static_cast<int>(std::count(imports.begin(), imports.end(), '\n')));
+    REQUIRE(f);
+    CHECK(f->path.back().file == "tools/log.py");
+  }
+  // A star import of a library after it may bind print itself; a later
+  // module of the project that does not define print leaves the earlier one's.
+  CHECK(found_with("from tools.log import *\nfrom os.path import *\n").empty());
+  auto found = scan({{"app.py", kFlask + "from tools.log import *\nfrom tools import *\n" + handler},
+                     {"tools/__init__.py", ""},
+                     {"tools/log.py", log}});
+  CHECK(at(found, "python.taint.cmdi", "app.py", 7));
+  // The last star import that defines the name wins.
+  found = scan({{"app.py", kFlask + "from tools.log import *\nfrom tools.quiet import *\n" + handler},
+                {"tools/__init__.py", ""},
+                {"tools/log.py", log},
+                {"tools/quiet.py", "def print(msg):\n    return None\n"}});
+  CHECK(found.empty());
+}
+
+TEST_CASE("javascript: a bare name of another module is a global unless imported and go java each by their scoping",
+          "[taint][xfile]") {
+  // A module defining `fetch` does not make the global fetch of another module its function.
+  const std::string lib = "function fetch(dir) {\n" + std::string("  const cp = require('child_process');\n  cp.exec('ls ' + dir);\n") +
+                          "}\nmodule.exports = { fetch };\n";
+  const std::string head = "const express = require('express');\nconst app = express();\n";
+  CHECK(!at(scan({{"server.js", head + "app.get('/u', (req, res) => {\n  fetch(req.query.d);\n});\n"}, {"lib/http.js", lib}}),
+            "javascript.taint.cmdi", "server.js", 4));
+  CHECK(at(scan({{"server.js", head + "const { fetch } = require('./lib/http');\napp.get('/u', (req, res) => {\n"
+                                      "  fetch(req.query.d);\n});\n"},
+                 {"lib/http.js", lib}}),
+           "javascript.taint.cmdi", "server.js", 5));
+  // Classic scripts of a page: one's top-level function is the other's global.
+  const std::string ui = "function show(h) {\n  document.getElementById('x').innerHTML = h;\n}\n";
+  const finding* f = at(scan({{"app.js", "show(location.hash);\n"}, {"ui.js", ui}}), "javascript.taint.xss", "app.js", 1);
+  REQUIRE(f);
+  CHECK(f->path.back().file == "ui.js");
+  CHECK(scan({{"app.js", "show(location.hash);\n"}, {"ui.js", ui + "export { show };\n"}}).empty());
+
+  // Go: a bare name is a function of the same package (directory) or of a dot import.
+  const std::string store =
+      "package store\nimport \"fmt\"\nfunc Find(id string) {\n"
+      "  db.Query(fmt.Sprintf(\"SELECT * FROM t WHERE id = '%s'\", id))\n}\n";
+  auto go_main = [](const std::string& imports) {
+    return "package main\nimport (\n  \"net/http\"\n" + imports + ")\n"
+           "func show(w http.ResponseWriter, r *http.Request) {\n  Find(r.FormValue(\"id\"))\n}\n";  // Find on line 7
+  };
+  CHECK(scan({{"cmd/srv/main.go", go_main("  \"fmt\"\n")}, {"internal/store/store.go", store}}).empty());
+  CHECK(at(scan({{"cmd/srv/main.go", go_main("  . \"example.com/app/internal/store\"\n")},
+                 {"internal/store/store.go", store}}),
+           "go.taint.sqli", "cmd/srv/main.go", 7));
+  CHECK(at(scan({{"cmd/srv/main.go", go_main("  \"fmt\"\n")},
+                 {"cmd/srv/store.go", "package main\n" + store.substr(store.find('\n') + 1)}}),
+           "go.taint.sqli", "cmd/srv/main.go", 7));
+
+  // Java: a bare call is a method of the class, one it inherits, or a static import's.
+  const std::string shell =
+      "package app.util;\npublic class Shell {\n"
+      "  public static void run(String cmd) throws Exception {\n    Runtime.getRuntime().exec(cmd);\n  }\n}\n";
+  auto servlet = [](const std::string& imports, const std::string& base) {
+    return "package app.web;\nimport javax.servlet.http.*;\n" + imports + "public class Run extends " + base +
+           " {\n  public void doGet(HttpServletRequest request, HttpServletResponse response) throws Exception {\n"
+           "    run(request.getParameter(\"c\"));\n  }\n}\n";  // run on line 5 (+1 per import line)
+  };
+  CHECK(scan({{"src/app/web/Run.java", servlet("", "HttpServlet")}, {"src/app/util/Shell.java", shell}}).empty());
+  CHECK(at(scan({{"src/app/web/Run.java", servlet("import static app.util.Shell.*;\n", "HttpServlet")},
+                 {"src/app/util/Shell.java", shell}}),
+           "java.taint.cmdi", "src/app/web/Run.java", 6));
+  CHECK(at(scan({{"src/app/web/Run.java", servlet("import app.util.Shell;\n", "Shell")},
+                 {"src/app/util/Shell.java", shell}}),
+           "java.taint.cmdi", "src/app/web/Run.java", 6));
 }
 
 TEST_CASE("javascript: require and named and namespace imports of a relative module", "[taint][xfile]") {
@@ -599,9 +692,6 @@ TEST_CASE("javascript: methods of objects of a class of another module", "[taint
   CHECK(scan({{"server.js", express("const { Helper } = require('helper');", "const h = new Helper(); h.run(req.query.d);")},
               {"helper.js", helper + "module.exports = { Helper };\n"}})
             .empty());
-  CHECK(scan({{"server.js", express("const { make } = require('./helper');", "const h = make(); h.run(req.query.d);")},
-              {"helper.js", helper + "function make() { return new Helper(); }\nmodule.exports = { make };\n"}})
-            .empty());
 }
 
 TEST_CASE("typescript: a constructor's parameter property typed with an imported class", "[taint][xfile]") {
@@ -624,6 +714,78 @@ TEST_CASE("typescript: a constructor's parameter property typed with an imported
               {"src/service.ts", service},
               {"src/mock.ts", "import { Service } from './service';\nexport class Mock extends Service {\n"
                               "  run(dir: string) {}\n}\n"}})
+            .empty());
+}
+
+TEST_CASE("typescript: optional and defaulted parameter properties and fields and parameters with a type",
+          "[taint][xfile]") {
+  const std::string service = "export class Service {\n  run(dir: string) {\n" + kRun + "  }\n}\n";  // sink on 4
+  for (const std::string& member : {std::string("  constructor(private readonly svc?: Service) {}\n"),
+                                    std::string("  constructor(private svc: Service = new Service()) {}\n"),
+                                    std::string("  private svc!: Service;\n"), std::string("  svc: Service | undefined;\n"),
+                                    std::string("  private readonly svc?: Service | null;\n")}) {
+    INFO(member);
+    const std::string controller = "import { Service } from './service';\nexport class Controller {\n" + member +
+                                   "  list(req: any, res: any) {\n    this.svc.run(req.query.d);\n  }\n}\n";  // line 5
+    const finding* f = at(scan({{"src/controller.ts", controller}, {"src/service.ts", service}}),
+                          "typescript.taint.cmdi", "src/controller.ts", 5);
+    REQUIRE(f);
+    CHECK(files_of(*f) == std::vector<std::string>{"", "src/service.ts"});
+  }
+  // An optional parameter, a union with undefined; a union of two classes is neither.
+  for (const std::string& type : {std::string("svc?: Service"), std::string("svc: Service | undefined"),
+                                  std::string("svc: Service | Other")}) {
+    INFO(type);
+    const std::string app = kExpress + "import { Service } from './service';\nfunction show(" + type +
+                            ", d: string) {\n  svc.run(d);\n}\n"  // line 5
+                            "app.get('/u', (req, res) => {\n  show(new Service(), req.query.d);\n});\n";
+    auto found = scan({{"src/app.ts", app}, {"src/service.ts", service}});
+    CHECK((at(found, "typescript.taint.cmdi", "src/app.ts", 5) != nullptr) == (type.find("Other") == std::string::npos));
+  }
+}
+
+TEST_CASE("objects a factory returns are of its class when every return gives that one class", "[taint][xfile]") {
+  const std::string head = kFlask + "from factory import make_repo\n@app.route('/u')\ndef user():\n    v = request.args['v']\n";
+  const std::string call = "    r = make_repo()\n    r.save(v)\n";  // the call on line 8
+  // The factory in its own file, the class imported there, or the class's own file.
+  for (const std::string& factory : std::vector<std::string>{
+           "from store import Repo\ndef make_repo():\n    return Repo()\n",
+        "from store import Repo\ndef make_repo(kind=None):\n    if kind:\n        return Repo()\n    return Repo()\n",
+        kStore + "def make_repo():\n    return Repo()\n",
+        "from store import Repo\ndef make_repo() -> Repo:\n    return connect()\n"}) {
+    INFO(factory);
+    auto found = scan({{"app.py", head + call}, {"factory.py", factory}, {"store.py", kStore}});
+    const finding* f = at(found, "python.taint.sqli", "app.py", 8);
+    REQUIRE(f);
+    CHECK(f->path.back().file == (factory.find("class Repo") != std::string::npos ? "factory.py" : "store.py"));
+  }
+  // A factory of the same file, called on its result at once.
+  CHECK(at(scan({{"app.py", kFlask + "from store import Repo\ndef make():\n    return Repo()\n"
+                                     "@app.route('/u')\ndef user():\n    make().save(request.args['v'])\n"},
+                 {"store.py", kStore}}),
+           "python.taint.sqli", "app.py", 8));
+  // Not every return gives a Repo, two classes, or a declared class that a class of the project extends.
+  for (const auto& [factory, extra] : std::vector<std::pair<std::string, std::string>>{
+           {"from store import Repo\ndef make_repo(kind=None):\n    if kind:\n        return Repo()\n    return None\n", ""},
+           {"from store import Repo, Log\ndef make_repo(kind=None):\n    if kind:\n        return Log()\n    return Repo()\n",
+            ""},
+           {"from store import Repo\ndef make_repo() -> Repo:\n    return connect()\n",
+            "class Quiet(Repo):\n    def save(self, v):\n        return v\n"}}) {
+    INFO(factory);
+    CHECK(scan({{"app.py", head + call},
+                {"factory.py", factory},
+                {"store.py", kStore + "class Log:\n    def write(self, v):\n        return v\n" + extra}})
+              .empty());
+  }
+  // JavaScript: `return new Helper()`; Java: a method's declared return type.
+  const std::string helper = "class Helper {\n  run(dir) {\n" + kRun + "  }\n}\n";
+  const finding* f = at(scan({{"server.js", express("const { make } = require('./helper');", "const h = make(); h.run(req.query.d);")},
+                              {"helper.js", helper + "function make() { return new Helper(); }\nmodule.exports = { make };\n"}}),
+                        "javascript.taint.cmdi", "server.js", 5);
+  REQUIRE(f);
+  CHECK(f->path.back().file == "helper.js");
+  CHECK(scan({{"server.js", express("const { make } = require('./helper');", "const h = make(); h.run(req.query.d);")},
+              {"helper.js", helper + "function make(x) { if (x) return {}; return new Helper(); }\nmodule.exports = { make };\n"}})
             .empty());
 }
 
@@ -703,6 +865,18 @@ TEST_CASE("java: calls on fields and parameters and variables typed with a class
   std::string library = users;
   library.replace(library.find("import app.dao.UserDao;"), 23, "import org.lib.UserDao;");
   CHECK(scan({{"src/app/web/Users.java", library}, {"src/app/dao/UserDao.java", kDao}}).empty());
+  // An object a method returns, by its declared return type (UserDao.instance) or a factory of this file.
+  found = scan({{"src/app/web/Users.java",
+                 servlet("  private UserDao open() { return lookup(); }\n",
+                         "    UserDao.instance().find(c);\n"   // line 8
+                         "    var d = UserDao.instance();\n"
+                         "    d.find(c);\n"                      // 10
+                         "    open().find(c);\n")},              // 11
+                {"src/app/dao/UserDao.java", kDao}});
+  for (int line : {8, 10, 11}) {
+    INFO(line);
+    REQUIRE(at(found, "java.taint.cmdi", "src/app/web/Users.java", line));
+  }
   std::string overloaded = kDao;
   overloaded.insert(overloaded.find("  public static"), "  public void find(int id) {}\n");
   CHECK(scan({{"src/app/web/Users.java", users}, {"src/app/dao/UserDao.java", overloaded}}).empty());
