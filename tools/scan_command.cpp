@@ -20,7 +20,6 @@
 #include "actors/scan_service.h"
 #include "analysis/sarif.h"
 #include "base/json_writer.h"
-#include "base/uuid.h"
 #include "store/event_log.h"
 #include "tools/args.h"
 #include "tools/commands.h"
