@@ -27,6 +27,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "analysis/c_flow_checks.h"
 #include "analysis/c_flow_lexer.h"
 #include "analysis/c_flow_proofs.h"
 #include "analysis/c_flow_values.h"
@@ -46,93 +47,6 @@ constexpr int kMaxStepsPerFunction = 8'000;
 // And per file: past it the remaining functions are not analysed.
 constexpr long kMaxStepsPerFile = 100'000;
 constexpr int kMaxDepth = 200;
-
-// ---------------------------------------------------------------- checks
-
-struct check {
-  const char* id;
-  int cwe;
-  analysis::severity sev;
-  double confidence;
-  const char* title;
-  const char* remediation;
-};
-
-const check kFreeNotHeap{"c.flow.free-not-heap", 590, severity::high, 0.8, "Memory not on the heap is freed",
-                         "Free only what malloc/new returned; let stack and static storage end with their scope."};
-const check kMismatched{"c.flow.mismatched-dealloc", 762, severity::medium, 0.8,
-                        "Memory released with the wrong routine",
-                        "Pair malloc/calloc/realloc with free, new with delete and new[] with delete[]."};
-const check kFreeOffset{"c.flow.free-offset", 761, severity::high, 0.75, "Pointer freed after it was moved",
-                        "Keep the pointer the allocator returned and free that one."};
-const check kDoubleFree{"c.flow.double-free", 415, severity::high, 0.8, "Memory freed twice",
-                        "Free once; set the pointer to NULL after freeing it."};
-const check kUseAfterFree{"c.flow.use-after-free", 416, severity::high, 0.8, "Memory used after it was freed",
-                          "Do not touch memory after free/delete; set the pointer to NULL and reallocate if needed."};
-const check kUninit{"c.flow.uninitialized", 457, severity::medium, 0.7, "Use of an uninitialised value",
-                    "Initialise variables and buffers before reading them."};
-const check kNullDeref{"c.flow.null-deref", 476, severity::medium, 0.75, "NULL pointer dereferenced",
-                       "Check the pointer against NULL before dereferencing it."};
-const check kAllocUnchecked{"c.flow.unchecked-allocation", 690, severity::medium, 0.6,
-                            "Allocation result used without a NULL check",
-                            "Compare the allocator's result with NULL and handle the failure before using it."};
-const check kLeak{"c.flow.memory-leak", 401, severity::low, 0.6, "Allocated memory is never released",
-                  "Free (or delete) the allocation on every path, or hand its ownership on explicitly."};
-const check kOverflowStack{"c.flow.buffer-overflow", 121, severity::high, 0.75,
-                           "Write past the end of a stack buffer",
-                           "Bound the copy or index by the destination's size (sizeof dst, or its element count)."};
-const check kOverflowHeap{"c.flow.heap-overflow", 122, severity::high, 0.75, "Write past the end of a heap buffer",
-                          "Bound the copy or index by the allocated size."};
-const check kUnderwrite{"c.flow.buffer-underwrite", 124, severity::high, 0.75, "Write before the start of a buffer",
-                        "Keep pointers and indexes at or above the buffer's start; check for negative values."};
-const check kOverread{"c.flow.buffer-overread", 126, severity::medium, 0.7, "Read past the end of a buffer",
-                      "Bound the read by the source buffer's size."};
-const check kUnderread{"c.flow.buffer-underread", 127, severity::medium, 0.7, "Read before the start of a buffer",
-                       "Keep pointers and indexes at or above the buffer's start; check for negative values."};
-const check kTaintIndexW{"c.flow.tainted-index-write", 787, severity::high, 0.7,
-                         "Array written at an index from outside without a full bounds check",
-                         "Check that the index is >= 0 and < the element count before using it."};
-const check kTaintIndexR{"c.flow.tainted-index-read", 125, severity::medium, 0.7,
-                         "Array read at an index from outside without a full bounds check",
-                         "Check that the index is >= 0 and < the element count before using it."};
-const check kCommand{"c.flow.command-injection", 78, severity::high, 0.8, "Outside data runs as a shell command",
-                     "Do not pass input to system/popen/exec; use an argument vector and an allow-list."};
-const check kFormat{"c.flow.format-string", 134, severity::high, 0.8, "Outside data used as a format string",
-                    "Use a constant format: printf(\"%s\", data)."};
-const check kPath{"c.flow.path-traversal", 22, severity::high, 0.7, "Outside data used as a file path",
-                  "Reject '..' and absolute paths, or resolve the path and check it stays under the allowed root."};
-const check kLibrary{"c.flow.library-injection", 114, severity::high, 0.7, "Outside data names a library to load",
-                     "Load libraries only from fixed, absolute paths."};
-const check kAllocSize{"c.flow.uncontrolled-allocation", 789, severity::medium, 0.6,
-                       "Allocation size from outside without an upper bound",
-                       "Check the size against a maximum before allocating."};
-const check kAllocOverflow{"c.flow.allocation-size-overflow", 680, severity::high, 0.65,
-                           "Allocation size multiplied from an unchecked value",
-                           "Check the count against SIZE_MAX / element size before multiplying."};
-const check kSignConv{"c.flow.signed-size", 195, severity::medium, 0.6,
-                      "Signed value from outside used as a size with only an upper bound",
-                      "Check the value is not negative before using it as a size."};
-const check kTruncation{"c.flow.truncation", 197, severity::medium, 0.55,
-                        "Value from outside truncated to a narrower integer",
-                        "Check the value fits the narrower type before converting it."};
-const check kOverflowInt{"c.flow.integer-overflow", 190, severity::medium, 0.6,
-                         "Arithmetic on a value from outside without a bounds check",
-                         "Compare the value with the type's limits before adding or multiplying."};
-const check kUnderflowInt{"c.flow.integer-underflow", 191, severity::medium, 0.6,
-                          "Subtraction from a value from outside without a bounds check",
-                          "Compare the value with the type's minimum before subtracting or decrementing."};
-const check kLoopBound{"c.flow.unchecked-loop-bound", 606, severity::medium, 0.6,
-                       "Loop bound from outside without an upper limit",
-                       "Check the bound against a maximum before looping."};
-const check kSearchPath{"c.flow.environment-injection", 427, severity::medium, 0.7,
-                        "Outside data written into the environment",
-                        "Set environment variables (PATH above all) only to fixed, trusted values."};
-const check kUncheckedReturn{"c.flow.unchecked-return", 252, severity::low, 0.6,
-                             "Result of a call that can fail is ignored",
-                             "Check the return value (NULL, -1, a short count) and handle the failure."};
-const check kDivZero{"c.flow.divide-by-zero", 369, severity::medium, 0.6,
-                     "Division by a value from outside that was never compared",
-                     "Check the divisor is not zero before dividing."};
 
 // ---------------------------------------------------------------- interpreter
 
