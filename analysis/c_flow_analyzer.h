@@ -256,7 +256,6 @@ class analyzer {
   // ---- deallocation
   void deallocate(val target, const char* how, int line);
 
-
   // ---- state
   std::string_view path_;
   language lang_;
