@@ -130,7 +130,7 @@ struct val {
 };
 
 // The state at a point of a function: its variables and blocks; dead
-// after return, break or goto until a label.
+// where no path arrives (after return, throw, break, continue or goto).
 struct env {
   std::map<std::string, var> vars;
   std::map<int, block> blocks;
