@@ -55,10 +55,13 @@ class analyzer {
  public:
   analyzer(std::string_view path, language lang, std::string_view content, const std::vector<token>& toks,
            const c_macros& decls);
+
   // Analyses every function body of the file, in order.
   void run();
+
   // The lines run() proved safe (c_flow_proofs.h).
   std::vector<taint_clearance> clearances() const { return proofs_.clearances(path_); }
+
   // The findings, by line (then rule id); once.
   std::vector<finding> take();
 
@@ -70,8 +73,10 @@ class analyzer {
 
   // Pairs every bracket with its partner once, so lookups are O(1).
   void pair_brackets();
+
   // Index of the bracket closing the one at i (t_.size() when unclosed).
   std::size_t match(std::size_t i) const { return i < partner_.size() ? partner_[i] : t_.size(); }
+
   // Index of the bracket opening the one closing at i (0 when unopened).
   std::size_t match_back(std::size_t i) const;
 
@@ -79,24 +84,39 @@ class analyzer {
   bool looks_like_function(std::size_t brace);
 
   // ---- reporting
+  // A finding of `c` on `line`: once per check and line, none in summary mode.
   void report(const check& c, int line, const std::string& detail);
+
   // A sink reached by a value: reported when the value is outside data;
   // recorded in the summary when it depends on parameters.
   void sink(const check& c, const taint& t, int line, const std::string& detail, bool need_outside = true);
 
   // ---- functions
+  // The function whose body is [open, close], named and with parameters as
+  // looks_like_function found them: walked, leaks checked at its end, its
+  // summary recorded and its proofs ended.
   void analyze_function(std::size_t open, std::size_t close);
 
   // Whether a preprocessor line sits between two tokens: the lexer drops
   // them, so both arms of an #if were read as one code path.
   bool has_directive(std::size_t open, std::size_t close) const;
+
+  // Where the function falls off its end: held heap memory neither freed,
+  // returned nor stored is a leak.
   void finish_function();
+
+  // At a label (gotos are not followed): nothing known of values, memory
+  // and initialisation is kept; all blocks escape.
   void havoc();
+
+  // A new block in `e`, and its id; the current block and variable of an
+  // id or name (null when unknown).
   int new_block(env& e, block b);
   block* blk(int id);
   var* variable(const std::string& name);
 
   // ---- statements
+  // Walks the statements of [i, end).
   void block_stmts(std::size_t i, std::size_t end);
 
   // Runs `f` on a copy of the environment; returns the copy's end state.
@@ -109,12 +129,21 @@ class analyzer {
     return result;
   }
 
+  // Whether a label (case, default, `name:`) starts at i.
   bool label_at(std::size_t i) const;
+
+  // Walks the statement at i (not past end); the index after it. Past a
+  // work bound the rest is skipped and the proofs given up; unreachable
+  // statements are walked silently.
   std::size_t stmt(std::size_t i, std::size_t end);
+
+  // stmt by kind: block, control statement, label, declaration or expression.
   std::size_t stmt_inner(std::size_t i, std::size_t end);
 
   // Index of the `;` ending the statement at i (skipping brackets).
   std::size_t stmt_end(std::size_t i, std::size_t end);
+
+  // A condition's truth when it folds to a constant.
   std::optional<bool> cond_constant(const val& v);
 
   // Parses `( cond )` at i; applies the condition's refinements to the
@@ -135,7 +164,12 @@ class analyzer {
   // The facts a condition gives its branches: variables compared (bound
   // checks), pointers compared with NULL, allocations checked.
   void refine(std::size_t b, std::size_t e, env& target, bool taken);
+
+  // if/else at i, each branch in its own environment, joined after (a
+  // branch its condition rules out is walked silently).
   std::size_t if_stmt(std::size_t i, std::size_t end);
+
+  // An environment no path reaches: what join() leaves unchanged.
   static env dead_env();
 
   // Runs a loop body: once silently, to learn the state a second iteration
@@ -148,10 +182,13 @@ class analyzer {
   // inside it, nor one that comes out of it.
   struct loop_scope;
 
+  // The loops and switch at i; each returns the index after the statement.
   std::size_t while_stmt(std::size_t i, std::size_t end);
   std::size_t do_stmt(std::size_t i, std::size_t end);
   std::size_t switch_stmt(std::size_t i, std::size_t end);
   std::size_t for_stmt(std::size_t i, std::size_t end);
+
+  // condition() for a for statement's condition [b, e) (empty: true).
   cond_result condition_span(std::size_t b, std::size_t e);
 
   // The value of [b, e) without effects on the environment or findings.
@@ -160,27 +197,53 @@ class analyzer {
   // ---- declarations
   // `[static] type [*]* name [[N]] [= init] {, ...}`; false when [b, e) is not one.
   bool declaration(std::size_t b, std::size_t e);
+
+  // One declarator, at token k of a declaration ending at e: variable
+  // `name` of `type` with `ptr` levels of pointer, its array size and
+  // initialiser.
   void declare_one(const std::string& name, const std::string& type, int ptr, bool is_static, std::size_t k,
                    std::size_t e);
+
+  // Whether an array of this type starts uninitialised (no constructor
+  // runs): pointers, scalars, any type in C, plain C++ types.
   bool scalar_or_ptr_elements(const std::string& type, int ptr);
+
   // sizeof a type: builtin, pointer, or a struct the headers define.
   std::optional<long long> size_of(const std::string& type, int ptr) const;
+
   // A C++ struct or class known to have no constructor (c_macros::plain_types).
   bool plain_type(const std::string& type) const;
 
   // ---- assignment
+  // Variable `name` now holds `v`: its block, offset, number, taint and checks.
   void assign_var(const std::string& name, const val& v);
+
+  // Outside data converted into a narrower integer `target` (CWE-197).
   void truncation_check(const var& target, const val& v, int line);
+
+  // The block `v` points to is handed on: no longer tracked for leaks.
   void escape(const val& v);
 
   // ---- expressions
+  // The value of the expression [b, e), its effects applied.
   val expr_range(std::size_t b, std::size_t e);
+
+  // The values of the comma-separated expressions [b, e), in order.
   std::vector<val> arg_list(std::size_t b, std::size_t e);
+
+  // Whether punctuation `p` is at pos_ (before end_).
   bool at(const char* p) const { return pos_ < end_ && is(p, pos_); }
 
+  // Precedence of a binary operator (0: not one), and the precedence
+  // climbing over them from pos_ (end_ bounds every parse).
   static int binary_prec(const std::string& op);
   val expr(int min_prec);
+
+  // The value of `c ? a : b` when c does not fold: either's.
   val merge(const val& a, const val& b);
+
+  // `l op r`, with the checks of arithmetic on outside data and known
+  // overflows and zero divisors.
   val binary(const std::string& op, const val& l, const val& r, int line);
 
   // The value of an lvalue read: applies the checks of reading it.
@@ -188,12 +251,21 @@ class analyzer {
 
   // Checks of reading or writing through `v` (elem / deref / field).
   void access(val& v, bool write, int line);
+
+  // The line of the token last read.
   int cur_line() const { return line_at(pos_ > 0 ? pos_ - 1 : 0); }
 
+  // `target op rhs` for = and the compound assignments: the write through
+  // the lvalue with its checks; the value assigned.
   val assign(val target, const std::string& op, val rhs, int line);
 
   // `(type)` / `(type *)` at pos_: a cast.
   bool cast_ahead();
+
+  // The grammar's levels at pos_: prefix operators and casts (unary), ++/--
+  // on an lvalue (incdec), sizeof, new, the allocation size checks,
+  // literals, names and parentheses (primary), and calls, indexes, members
+  // and postfix ++/-- (postfix).
   val unary();
   void incdec(val& target, const std::string& op, int line);
   val sizeof_expr();
@@ -201,42 +273,68 @@ class analyzer {
   void alloc_size_checks(const val& size, int line);
   val primary();
   val postfix(val v);
+
+  // A member call on `receiver` (`s.c_str()`): its taint, and that of the
+  // memory the receiver holds.
   void continue_value(val& r, const val& receiver);
 
   // ---- call arguments: what they point to, copy and size checks, proofs
   // Taint of an argument: its own, or that of the memory it points to.
   taint arg_taint(const val& a);
+
+  // The block an argument points to (a variable's current one).
   block* arg_block(const val& a);
+
   // Bytes available from where the argument points.
   long long avail(const val& a);
+
+  // Where in its block an argument points (0 when unknown), and the length
+  // of the string there (-1: unknown).
   long long arg_offset(const val& a);
   long long str_len_of(const val& a);
+
   // Whether the block an argument names is surely the one its pointer
   // holds: not when the pointer variable's address was taken (`*pp = q`
   // changes it out of sight).
   bool pointer_followed(const val& a);
+
   // The block of an argument, when what proofs know of its string holds:
   // it points to the start, and no code the analysis cannot see holds it.
   const block* proof_block(const val& a);
+
   // The longest the string at `a` can be (-1: unknown).
   long long str_max_of(const val& a);
+
+  // Whether the string at `a` is a constant without '%' (for the proofs).
   bool fmt_const_of(const val& a);
+
+  // Checks of writing (reading) n bytes (-1: unknown) at dst (src): an
+  // unchecked allocation, freed memory, before the start, past the end;
+  // `what` names the call.
   void write_checks(const val& dst, long long n, int line, const char* what);
   void read_checks(const val& src, long long n, int line, const char* what);
 
   // A string of length `len` (-1: unknown), at most `max`, a constant
   // without '%' or not, written to (or appended at) `dst`.
   void set_string(const val& dst, long long len, long long max, bool fmt_const, const taint& t, bool append);
+
   // Whether strcpy/strcat(dst, src) provably fits: the longest string it
   // can write, terminator included, is at most the room from dst on.
   bool copy_fits(const val& dst, const val& src, bool append);
+
   // A sink of weakness `cwe` on `line`, for the proofs: safe or not. Inside
   // a loop nothing is proved (a loop body is walked twice, not to a fixed
   // point); unreachable code proves nothing either.
   void proof(int cwe, int line, bool safe);
+
+  // Checks of a size argument: negative, signed from outside with only an
+  // upper bound, from outside with none.
   void size_arg_checks(const val& n, int line);
 
   // ---- library calls
+  // The value of `callee(args)`: the C library's models (allocation, copies,
+  // strings, input, sinks), a function of this file through its summary,
+  // or unknown code, to which pointer arguments escape.
   val call(val callee, std::vector<val> args, int line);
 
   // In C++ a plain variable argument may bind to a reference parameter and
@@ -250,10 +348,15 @@ class analyzer {
   // The longest string strncpy/memcpy/strncat(d, s, n) can leave in d: only
   // when s's terminator is among the n bytes copied (strncat always ends it).
   long long bounded_copy_max(const std::string& f, const val& s, const val& n);
+
+  // The block an argument points to is handed on; arguments pointing to
+  // freed memory are reported.
   void escape_arg(const val& a);
   void use_after_free_args(const std::vector<val>& args, int line);
 
   // ---- deallocation
+  // free / delete / delete[] (`how`) of `target`: uninitialised, not on the
+  // heap, mismatched, moved or already freed is reported; the block is freed.
   void deallocate(val target, const char* how, int line);
 
   // ---- state
