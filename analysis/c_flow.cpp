@@ -2,9 +2,11 @@
 // one-token object-like #defines substituted), a finder of function bodies
 // at any namespace/class nesting, and an abstract interpreter per body:
 // statements are walked in order with an environment (variables -> value,
-// block id -> memory block), forked at if/else and joined after, loop bodies
-// run once (or taken as run when the first iteration is certain), so every
-// check sees the facts that hold on all paths to it. Expressions go through
+// block id -> memory block), forked at if/else and joined after; a loop
+// body is walked twice, a silent pass and then a reporting pass from the
+// join of the entry with that pass's end (taken as run when the first
+// iteration is certain), so every check sees the facts that hold on all
+// paths to it. Expressions go through
 // a small precedence parser whose values carry the block a pointer holds,
 // a known integer, outside-data taint and the bounds checks seen on it.
 //
