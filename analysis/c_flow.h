@@ -32,7 +32,8 @@
 //
 // Pure function of its input; any bytes are accepted, never an error.
 // Work is bounded (tokens per file, statements per function and per file;
-// see c_flow.cpp and c_flow_lexer.h): past a bound the rest is not analysed.
+// see c_flow_statements.cpp and c_flow_lexer.h): past a bound the rest is
+// not analysed.
 // Thread-safe (no shared state).
 #pragma once
 
