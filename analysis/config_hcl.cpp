@@ -296,8 +296,26 @@ class parser {
         ++i_;
         child.kind = config_node_kind::map;
         body(child, depth + 1, true);
+        if (depth > 0) unwrap_dynamic(child);
       }
       into.children.push_back(std::move(child));
+    }
+  }
+
+  // A nested `dynamic "X" { for_each = ... content { ... } }` stands for
+  // zero or more X blocks of content's shape: it becomes one X block with
+  // content's body (on the dynamic's line), so rules read it like a
+  // written-out block. Its attributes refer to the iterator (`X.value`) and
+  // stay unknown; only a literal written in content is known.
+  static void unwrap_dynamic(config_node& block) {
+    if (block.key != "dynamic" || block.labels.size() != 1) return;
+    for (config_node& c : block.children) {
+      if (c.key != "content" || !c.is_map()) continue;
+      block.key = block.labels.front();
+      block.labels.clear();
+      std::vector<config_node> body = std::move(c.children);
+      block.children = std::move(body);
+      return;
     }
   }
 

@@ -80,6 +80,39 @@ TEST_CASE("HCL: a negative number is a literal, an arithmetic expression is not"
   CHECK_FALSE(r.find("neg")->literal);
 }
 
+TEST_CASE("HCL: a nested dynamic block reads as the block it generates", "[analysis][config][hcl]") {
+  config_node root;
+  auto error = parse_hcl(
+      "resource \"google_sql_database_instance\" \"db\" {\n"
+      "  settings {\n"
+      "    ip_configuration {\n"
+      "      dynamic \"authorized_networks\" {\n"  // line 4
+      "        for_each = var.nets\n"
+      "        content {\n"
+      "          value = \"0.0.0.0/0\"\n"
+      "          name  = authorized_networks.value.name\n"
+      "        }\n"
+      "      }\n"
+      "    }\n"
+      "  }\n"
+      "}\n"
+      "dynamic \"top\" {\n  content {}\n}\n",
+      root);
+  REQUIRE_FALSE(error);
+  const config_node* ip = at(root, 0).find("settings")->find("ip_configuration");
+  REQUIRE(ip);
+  const config_node* nets = ip->find("authorized_networks");
+  REQUIRE(nets);
+  CHECK(nets->line == 4);
+  CHECK(nets->labels.empty());
+  CHECK_FALSE(nets->find("content"));
+  CHECK_FALSE(nets->find("for_each"));
+  CHECK(nets->find("value")->text == "0.0.0.0/0");
+  CHECK(nets->find("value")->literal);
+  CHECK_FALSE(nets->find("name")->literal);
+  CHECK(at(root, 1).key == "dynamic");  // only blocks inside a body are generated ones
+}
+
 TEST_CASE("HCL: malformed input is an error with its line", "[analysis][config][hcl]") {
   struct bad {
     std::string text;
