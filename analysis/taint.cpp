@@ -2206,7 +2206,7 @@ class file_analyzer {
       }
       value v;
       std::uint32_t next = chain(s, i, fr, depth, v);
-      if (count == 0) fixed_origin = origin_prefix(s, i, next, v);
+      if (count == 0) fixed_origin = origin_prefix(s, i, next, v, fr);
       i = next > i ? next : i + 1;
       acc.t = join(acc.t, v.t);
       acc.num = v.num;
@@ -2225,15 +2225,47 @@ class file_analyzer {
 
   // Whether the operand s[b, e) with value `v` is a URL prefix fixing the
   // origin of the concatenation `s` it starts (taint_origin.h): a literal
-  // or known constant followed by `+`, in a span with no `||`, `&&`, `??`
-  // or `,` at its top level (there the prefix need not start the result).
-  bool origin_prefix(span s, std::uint32_t b, std::uint32_t e, const value& v) const {
+  // or known constant, or a configured value (`configured`), followed by
+  // `+`, in a span with no `||`, `&&`, `??` or `,` at its top level (there
+  // the prefix need not start the result).
+  bool origin_prefix(span s, std::uint32_t b, std::uint32_t e, const value& v, const frame& fr) const {
     if (e >= s.e || !is(s[e], "+")) return false;
     std::string head = v.str ? *v.str : (e == b + 1 ? string_head(s[b]) : std::string());
-    if (!fixes_origin(head)) return false;
+    if (!fixes_origin(head) && !configured(span{s.toks, b, e}, v, fr)) return false;
     return top_level(s, [](const token& t) {
              return is(t, "||") || is(t, "&&") || is(t, "??") || is(t, ",") || is(t, "or") || is(t, "and");
            }).empty();
+  }
+
+  // Whether the operand `s` with value `v` reads a configured value, the
+  // base URL a deployment sets: a name chain (constant subscripts and
+  // calls with literal arguments allowed: `os.getenv("API")`) that
+  // configured_chain accepts, or a lone name bound nowhere in the function
+  // or its scopes (a global the runtime or another file provides). Request
+  // data and a parameter's value are not, whatever their names.
+  bool configured(span s, const value& v, const frame& fr) const {
+    if (v.t.any() && (!v.t.src || v.t.o.request)) return false;
+    std::vector<std::string_view> names;
+    for (std::uint32_t i = s.b; i < s.e;) {
+      const token& t = s[i];
+      if (t.kind == tok::name && (names.empty() || is(s[i - 1], "."))) {
+        names.push_back(t.text);
+        ++i;
+      } else if (is(t, ".") && !names.empty()) {
+        ++i;
+      } else if ((is(t, "[") || is(t, "(")) && !names.empty()) {
+        const std::uint32_t close = matching(*s.toks, i, s.e);
+        if (close >= s.e) return false;
+        for (std::uint32_t k = i + 1; k < close; ++k) {
+          if (s[k].kind != tok::string && s[k].kind != tok::number && !is(s[k], ",")) return false;
+        }
+        i = close + 1;
+      } else {
+        return false;
+      }
+    }
+    if (names.size() == 1 && s.e == s.b + 1 && !v.t.any() && !fr.vars.count(std::string(names[0]))) return true;
+    return configured_chain(names);
   }
 
   // The value of a group's inside: dict and object literals count values only.
@@ -2292,11 +2324,17 @@ class file_analyzer {
       if (it != fr.vars.end()) cur = it->second;
       ++i;
     } else if (t.kind == tok::string) {
+      bool configured_head = false;  // the string starts with an expression reading a configured value
       for (std::uint32_t p = t.part_begin; p < t.part_end && p < lexed_.parts.size(); ++p) {
         const auto& part = lexed_.parts[p];
-        cur.t = join(cur.t, eval(span{&part, 0, static_cast<std::uint32_t>(part.size())}, fr, depth + 1).t);
+        const span ps{&part, 0, static_cast<std::uint32_t>(part.size())};
+        value pv = eval(ps, fr, depth + 1);
+        if (p == t.part_begin) configured_head = !ps.empty() && starts_with_expression(t) && configured(ps, pv, fr);
+        cur.t = join(cur.t, pv.t);
       }
-      if (cur.t.any() && fixes_origin(string_head(t))) cur.t.sanitized |= spec_.fixed_origin_classes;
+      if (cur.t.any() && (configured_head || fixes_origin(string_head(t)))) {
+        cur.t.sanitized |= spec_.fixed_origin_classes;
+      }
       path = "\"\"";
       cur.str = literal_text(t);
       ++i;

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/taint_lexer.h"
 
@@ -24,5 +25,18 @@ std::string string_head(const token& t);
 // ("/a", not "//" or "/\"), or has reached its query or fragment ('?', '#').
 // "https://h" is not: ".evil.com" may follow.
 bool fixes_origin(std::string_view prefix);
+
+// Whether a string token's body starts with an embedded expression (`${`,
+// an f-string's `{`, Ruby's `#{`): its first part (token::part_begin) is
+// then the head of the URL it builds.
+bool starts_with_expression(const token& t);
+
+// Whether the name chain `names` (its names in order: `settings.API_BASE`,
+// `process.env.BASE_URL`, `config_value.foo`) reads a configured value: a
+// name in UPPER_CASE (a constant), or a settings, config or environment
+// object. A URL starting with one has the origin its deployment configured,
+// as a literal "https://h/" prefix fixes it (a base URL is a scheme and a
+// host that paths are appended to).
+bool configured_chain(const std::vector<std::string_view>& names);
 
 }  // namespace heimdall::analysis::taint_detail

@@ -420,6 +420,57 @@ TEST_CASE("a URL whose origin a literal prefix fixes is safe for redirect and ss
             "python.taint.ssrf"));
 }
 
+TEST_CASE("a URL starting with a configured base URL has a fixed origin", "[taint]") {
+  using heimdall::analysis::taint_detail::configured_chain;
+  for (std::vector<std::string_view> c : std::vector<std::vector<std::string_view>>{
+           {"API_BASE"}, {"settings", "API_BASE"}, {"process", "env", "SERVICE_URL"}, {"appConfig", "baseUrl"},
+           {"os", "environ"}, {"os", "getenv"}, {"cfg", "upstream"}}) {
+    CHECK(configured_chain(c));
+  }
+  for (std::vector<std::string_view> c : std::vector<std::vector<std::string_view>>{
+           {"base"}, {"self", "base_url"}, {"opts", "target"}, {"A"}, {"req", "query", "next"}}) {
+    CHECK_FALSE(configured_chain(c));
+  }
+  const std::string express = "const axios = require('axios');\n";
+  const std::vector<std::string> safe = {
+      "app.get('/x', (req, res) => axios.get(config.apiBase + req.query.id));\n",
+      "app.get('/x', (req, res) => axios.get(`${settings.upstream}/items/${req.query.id}`));\n",
+      "app.get('/x', (req, res) => axios.get(process.env.UPSTREAM + '/v1/' + req.query.id));\n",
+      "app.get('/x', (req, res) => axios.get(UPSTREAM_URL + req.query.id));\n",
+      // A global of the runtime or another file: bound nowhere here.
+      "app.get('/r', (req, res) => res.redirect(homePage + req.query.id));\n",
+      "app.get('/r', (req, res) => res.redirect(`${homePage}${req.query.id}`));\n",
+  };
+  for (const std::string& code : safe) {
+    INFO(code);
+    CHECK(scan("server.js", express + code).empty());
+  }
+  const std::vector<std::string> unsafe = {
+      // A local or a parameter may hold anything; so may request data under a config-like name.
+      "app.get('/x', (req, res) => { const base = req.query.base; axios.get(base + '/a'); });\n",
+      "app.get('/x', (req, res) => axios.get(req.query.config + '/a'));\n",
+      "app.get('/x', (req, res) => axios.get(req.body.settings.url));\n",
+      "app.get('/x', (req, res) => axios.get(`${req.query.host}/a`));\n",
+      "app.get('/x', (req, res) => axios.get(config[req.query.k] + req.query.id));\n",
+      // The configured value must lead: here the request's value does.
+      "app.get('/x', (req, res) => axios.get(req.query.host + config.path));\n",
+  };
+  for (const std::string& code : unsafe) {
+    INFO(code);
+    CHECK(scan("server.js", express + code).size() == 1);
+  }
+  CHECK(scan("app.py", kFlask + "import requests\nfrom django.conf import settings\n@app.route('/x')\ndef x():\n"
+                                "    return requests.get(f\"{settings.API_BASE}/users/{request.args['id']}\")\n")
+            .empty());
+  CHECK(scan("app.py", kFlask + "import requests, os\nAPI = os.environ['API']\n@app.route('/x')\ndef x():\n"
+                                "    return requests.get(API + request.args['id'])\n")
+            .empty());
+  CHECK(has(scan("app.py", kFlask + "import requests\n@app.route('/x')\ndef x():\n"
+                                    "    base = request.args['b']\n"
+                                    "    return requests.get(f\"{base}/users\")\n"),
+            "python.taint.ssrf"));
+}
+
 TEST_CASE("javascript functions of the same file", "[taint]") {
   auto found = scan("a.js",
                     "const cp = require('child_process');\n"
