@@ -2512,6 +2512,37 @@ class file_analyzer {
     return nullptr;
   }
 
+  // The elements of a list or array literal `[a, b]` filling all of `e`,
+  // or nothing when `e` is no such literal.
+  static std::optional<std::vector<span>> literal_elements(span e) {
+    if (e.empty() || !is(e[e.b], "[") || matching(*e.toks, e.b, e.e) != e.e - 1) return std::nullopt;
+    std::vector<span> out;
+    for (span x : split(span{e.toks, e.b + 1, e.e - 1}, ",")) {
+      if (!x.empty()) out.push_back(x);
+    }
+    return out;
+  }
+
+  // Whether every argument `sink` checks is an argument vector its
+  // require_element conditions hold on (taint_spec.h).
+  bool elements_hold(const sink_rule& sink, const std::vector<call_arg>& args) const {
+    int position = 0;
+    for (const call_arg& a : args) {
+      const bool checked = a.keyword.empty() ? (sink.args.empty() || std::find(sink.args.begin(), sink.args.end(),
+                                                                                position) != sink.args.end())
+                                             : std::find(sink.kwargs.begin(), sink.kwargs.end(), a.keyword) !=
+                                                   sink.kwargs.end();
+      if (a.keyword.empty()) ++position;
+      if (!checked) continue;
+      auto elems = literal_elements(a.expr);
+      if (!elems) return false;
+      for (const auto& [index, re] : sink.require_element) {
+        if (index >= static_cast<int>(elems->size()) || !RE2::FullMatch(text_of((*elems)[index]), *re)) return false;
+      }
+    }
+    return true;
+  }
+
   // The value of a call; reports the sinks it reaches.
   value call(const std::string& callee, int line, const value* receiver, const std::string& receiver_key,
              const std::vector<call_arg>& args, const value& callee_value, frame& fr, int depth,
@@ -2537,6 +2568,7 @@ class file_analyzer {
         const call_arg* a = positional(args, index);
         if (a && RE2::FullMatch(canonical(text_of(a->expr)), *re)) applies = false;
       }
+      if (!sink.require_element.empty() && !elements_hold(sink, args)) applies = false;
       if (!applies) continue;
       if (sink.proof_only) {
         for (const call_arg& a : args) note_sink(sink.cls, a.v.t, fr);
@@ -2565,7 +2597,18 @@ class file_analyzer {
         } else {
           checked = std::find(sink.kwargs.begin(), sink.kwargs.end(), a.keyword) != sink.kwargs.end();
         }
-        if (checked) check_sink(sink.cls, a.v.t, callee_display(callee), line, fr);
+        if (checked && !sink.elements.empty()) {
+          // An argument vector: only the elements named are sinks.
+          note_sink(sink.cls, a.v.t, fr);
+          auto elems = literal_elements(a.expr);
+          for (int index : sink.elements) {
+            if (elems && index < static_cast<int>(elems->size())) {
+              check_sink(sink.cls, eval((*elems)[index], fr, depth + 1).t, callee_display(callee), line, fr);
+            }
+          }
+        } else if (checked) {
+          check_sink(sink.cls, a.v.t, callee_display(callee), line, fr);
+        }
         // A clearance needs every argument clean, not only the checked
         // ones: a pattern rule may be about another argument (vm's context).
         else note_sink(sink.cls, a.v.t, fr);

@@ -96,6 +96,14 @@ struct sink_rule {
   std::vector<std::pair<int, std::unique_ptr<RE2>>> require_arg;
   // Not a sink when that argument is given and matches (the program's own path, os.Args[0]).
   std::vector<std::pair<int, std::unique_ptr<RE2>>> unless_arg;
+  // The checked arguments are argument vectors: only the elements at these
+  // indices of a list or array literal are sinks (the program, argv[0]); an
+  // argument that is no such literal is not checked. Empty: the whole value.
+  std::vector<int> elements;
+  // Only a sink when each checked argument is a list or array literal whose
+  // element at index `first` is given and its text matches (fully): an
+  // interpreter with `-c` (`["sh", "-c", script]`), so the script is code.
+  std::vector<std::pair<int, std::unique_ptr<RE2>>> require_element;
 };
 
 // A parameter whose declared type (its text) matches `type` stands for

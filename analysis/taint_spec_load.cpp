@@ -80,12 +80,26 @@ struct reader {
   }
 
   // `{"<index>": regex}` for positional arguments 0..99.
+  // An array of indices 0..99 (argument positions, list elements).
+  status indices(std::string_view field, element v, std::vector<int>& out) const {
+    array items;
+    if (v.get_array().get(items) != simdjson::SUCCESS) return error("'" + std::string(field) + "' must be an array of indices");
+    for (element item : items) {
+      std::int64_t n = 0;
+      if (item.get_int64().get(n) != simdjson::SUCCESS || n < 0 || n > 99) {
+        return error("'" + std::string(field) + "' must hold indices 0..99");
+      }
+      out.push_back(static_cast<int>(n));
+    }
+    return {};
+  }
+
   status arg_map(std::string_view field, element v, std::vector<std::pair<int, std::unique_ptr<RE2>>>& out) const {
     std::vector<std::pair<std::string, std::unique_ptr<RE2>>> named;
     if (status st = kwarg_map(field, v, named); !st.is_ok()) return st;
     for (auto& [key, re] : named) {
       if (key.empty() || key.size() > 2 || key.find_first_not_of("0123456789") != std::string::npos) {
-        return error("'" + std::string(field) + "' keys are argument indices 0..99");
+        return error("'" + std::string(field) + "' keys are indices 0..99");
       }
       out.emplace_back(std::stoi(key), std::move(re));
     }
@@ -184,17 +198,13 @@ status read_sink(reader& r, element v, const taint_spec::data& d, bool assign, s
     } else if (key == "value" && assign) {
       s = r.regex(key, field, out.value);
     } else if (key == "args" && !assign) {
-      array items;
-      if (field.get_array().get(items) != simdjson::SUCCESS) s = r.error("'args' must be an array of indices");
-      out.keywords_only = s.is_ok() && items.size() == 0;
-      for (element item : items) {
-        std::int64_t n = 0;
-        if (!s.is_ok() || item.get_int64().get(n) != simdjson::SUCCESS || n < 0 || n > 99) {
-          s = r.error("'args' must hold argument indices 0..99");
-          break;
-        }
-        out.args.push_back(static_cast<int>(n));
-      }
+      s = r.indices(key, field, out.args);
+      out.keywords_only = s.is_ok() && out.args.empty();
+    } else if (key == "elements" && !assign) {
+      s = r.indices(key, field, out.elements);
+      if (s.is_ok() && out.elements.empty()) s = r.error("'elements' must name at least one element");
+    } else if (key == "require_element" && !assign) {
+      s = r.arg_map(key, field, out.require_element);
     } else if (key == "kwargs" && !assign) {
       s = r.strs(key, field, out.kwargs);
     } else if (key == "require_kwarg" && !assign) {

@@ -471,6 +471,45 @@ TEST_CASE("a URL starting with a configured base URL has a fixed origin", "[tain
             "python.taint.ssrf"));
 }
 
+TEST_CASE("argument vectors: the program and an interpreter's script are sinks, plain arguments are not", "[taint]") {
+  const std::string py = kFlask + "import subprocess, os, asyncio\n@app.route('/x')\ndef x():\n    u = request.args['u']\n";
+  struct sample {
+    std::string rule, code;
+  };
+  const std::vector<sample> found = {
+      {"python.taint.cmdi-program", "    subprocess.run([u, '--version'])\n"},
+      {"python.taint.cmdi-program", "    subprocess.Popen(args=[u])\n"},
+      {"python.taint.cmdi-program", "    subprocess.call(['python3', u + '.py'])\n"},
+      {"python.taint.cmdi-program", "    os.execv(u, ['x'])\n"},
+      {"python.taint.cmdi-program", "    os.spawnv(os.P_WAIT, u, ['x'])\n"},
+      {"python.taint.cmdi", "    subprocess.run(['bash', '-c', 'echo ' + u])\n"},
+      {"python.taint.cmdi", "    subprocess.check_output(['/usr/bin/python3', '-c', u])\n"},
+      {"python.taint.cmdi", "    os.execvp('sh', ['sh', '-c', u])\n"},
+      {"python.taint.cmdi", "    asyncio.create_subprocess_exec('sh', '-c', u)\n"},
+  };
+  for (const sample& s : found) {
+    INFO(s.code);
+    CHECK(has(scan("app.py", py + s.code), s.rule, 7));
+  }
+  // A tainted argument of a program that is no shell, or after a script's
+  // name, is data for that program: no command injection.
+  for (const char* code : {"    subprocess.run(['ls', '-l', u])\n", "    subprocess.run(['bash', 'backup.sh', u])\n",
+                           "    subprocess.run(['grep', '-e', u])\n", "    os.execv('/bin/ls', ['ls', u])\n",
+                           "    asyncio.create_subprocess_exec('git', 'log', u)\n"}) {
+    INFO(code);
+    CHECK(scan("app.py", py + code).empty());
+  }
+  // Local input choosing the program is what a command line is for.
+  CHECK(scan("cli.py", "import subprocess, sys\nsubprocess.run([sys.argv[1], 'x'])\n").empty());
+  CHECK(has(scan("cli.py", "import subprocess, sys\nsubprocess.run(['sh', '-c', sys.argv[1]])\n"), "python.taint.cmdi"));
+  const std::string js = "const cp = require('child_process');\n";
+  CHECK(has(scan("s.js", js + "app.get('/x', (req, res) => cp.spawn(req.query.p, ['-v']));\n"),
+            "javascript.taint.cmdi-program"));
+  CHECK(has(scan("s.js", js + "app.get('/x', (req, res) => cp.execFile('sh', ['-c', req.query.c]));\n"),
+            "javascript.taint.cmdi"));
+  CHECK(scan("s.js", js + "app.get('/x', (req, res) => cp.execFile('ls', ['-l', req.query.d]));\n").empty());
+}
+
 TEST_CASE("javascript functions of the same file", "[taint]") {
   auto found = scan("a.js",
                     "const cp = require('child_process');\n"
