@@ -2512,6 +2512,62 @@ class file_analyzer {
     return nullptr;
   }
 
+  // A Python runner: a call that runs the function it is given later with
+  // the arguments it is given (an executor's submit, run_in_executor,
+  // asyncio.to_thread, an event loop's call_soon/call_later/call_at, a
+  // Thread's or Process's target= with args= and kwargs=). A function of
+  // this file given so is called as if directly, so a sink inside it sees
+  // what the caller passed; the runner's own keyword options are not passed.
+  void run_later(const std::string& method, int line, const std::vector<call_arg>& args, frame& fr, int depth) {
+    if (!py_) return;
+    // The position of the function among the positional arguments; those after it are its arguments.
+    static constexpr std::pair<std::string_view, int> kPositional[] = {
+        {"submit", 0},    {"to_thread", 0}, {"call_soon", 0}, {"call_soon_threadsafe", 0},
+        {"call_later", 1}, {"call_at", 1},  {"run_in_executor", 1}};
+    const call_arg* fn = nullptr;
+    std::vector<call_arg> passed;
+    for (const auto& [name, at] : kPositional) {
+      if (method != name) continue;
+      int position = 0;
+      for (const call_arg& a : args) {
+        if (!a.keyword.empty()) continue;
+        if (position == at) fn = &a;
+        if (position > at) passed.push_back(a);
+        ++position;
+      }
+    }
+    if (method == "Thread" || method == "Process") {
+      for (const call_arg& a : args) {
+        if (a.keyword == "target") fn = &a;
+        const span& e = a.expr;
+        const bool group = !e.empty() && opens(e[e.b]) && matching(*e.toks, e.b, e.e) == e.e - 1;
+        if (!group || (a.keyword != "args" && a.keyword != "kwargs")) continue;
+        for (span item : split(span{e.toks, e.b + 1, e.e - 1}, ",")) {
+          if (item.empty()) continue;
+          call_arg c;
+          if (a.keyword == "kwargs") {
+            // A dict literal with string keys: {"name": value}.
+            auto colon = top_level(item, [](const token& t) { return is(t, ":"); });
+            auto key = colon.empty() || colon[0] != item.b + 1 ? std::nullopt : literal_text(item[item.b]);
+            if (!key) continue;
+            c.keyword = *key;
+            item = span{item.toks, colon[0] + 1, item.e};
+          }
+          c.expr = item;
+          c.v = eval(item, fr, depth + 1);
+          passed.push_back(std::move(c));
+        }
+      }
+    }
+    if (!fn || fn->expr.empty()) return;
+    std::string name = text_of(fn->expr);
+    const bool method_of_self = name.rfind("self.", 0) == 0;
+    if (method_of_self) name = name.substr(5);
+    if (name.find_first_of(".([ ") != std::string::npos || (!method_of_self && fr.vars.count(name))) return;
+    auto it = functions_.find(name);
+    if (it != functions_.end() && !it->second.s->exported) call_local(it->second, method_of_self, line, passed, fr);
+  }
+
   // The elements of a list or array literal `[a, b]` filling all of `e`,
   // or nothing when `e` is no such literal.
   static std::optional<std::vector<span>> literal_elements(span e) {
@@ -2639,6 +2695,7 @@ class file_analyzer {
       result.t.sanitized |= san.classes;
       return result;
     }
+    run_later(last, line, args, fr, depth);
     // Functions of this file.
     std::string name = callee;
     bool method = false;

@@ -510,6 +510,33 @@ TEST_CASE("argument vectors: the program and an interpreter's script are sinks, 
   CHECK(scan("s.js", js + "app.get('/x', (req, res) => cp.execFile('ls', ['-l', req.query.d]));\n").empty());
 }
 
+TEST_CASE("a function handed to a runner runs with the arguments given", "[taint]") {
+  const std::string head = kFlask +
+                           "import os, asyncio, threading, multiprocessing\n"
+                           "from concurrent.futures import ThreadPoolExecutor\n"
+                           "pool = ThreadPoolExecutor()\n"
+                           "def ping(host, count=1):\n"
+                           "    os.system('ping -c %d %s' % (count, host))\n"
+                           "@app.route('/p')\n"
+                           "async def p():\n"
+                           "    h = request.args['h']\n";
+  for (const char* run : {"    pool.submit(ping, h)\n", "    await asyncio.to_thread(ping, h)\n",
+                          "    await asyncio.get_running_loop().run_in_executor(None, ping, h)\n",
+                          "    asyncio.get_running_loop().call_later(5, ping, h)\n",
+                          "    threading.Thread(target=ping, args=(h,)).start()\n",
+                          "    multiprocessing.Process(target=ping, kwargs={'host': h}).start()\n"}) {
+    INFO(run);
+    CHECK(has(scan("app.py", head + run), "python.taint.cmdi", 7));
+  }
+  // What the runner gives the function is what counts: a clean argument, or
+  // taint given to another parameter that reaches no sink.
+  for (const char* run : {"    pool.submit(ping, 'localhost')\n", "    threading.Thread(target=ping, args=('h', len(h))).start()\n",
+                          "    asyncio.get_running_loop().call_later(int(h), ping, 'localhost')\n"}) {
+    INFO(run);
+    CHECK(scan("app.py", head + run).empty());
+  }
+}
+
 TEST_CASE("javascript functions of the same file", "[taint]") {
   auto found = scan("a.js",
                     "const cp = require('child_process');\n"
