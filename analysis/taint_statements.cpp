@@ -281,7 +281,15 @@ class js_parser {
     return close < e ? close + 1 : e;
   }
 
+  // The statement at toks[i] into `out` (statement_at), with its extent.
   std::uint32_t one(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
+    const std::size_t at = out.size();
+    const std::uint32_t next = statement_at(i, e, depth, out);
+    set_extents(out, at, toks_, i, next);
+    return next;
+  }
+
+  std::uint32_t statement_at(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
     if (i >= e) return e;  // a header with no body at the end (`for (;;)` as the file's last tokens)
     const token& t = toks_[i];
     if (is(t, ";")) return i + 1;
@@ -474,6 +482,7 @@ class js_parser {
         std::uint32_t end = i + 1 < e && !toks_[i + 1].nl_before ? statement_end(i + 1, e, stop) : (stop = i + 1);
         stmt r = simple(i + 1, stop);
         r.kind = k == "return" ? stmt_kind::ret : stmt_kind::simple;
+        r.extent = {};  // the whole statement's, below
         r.line = t.line;
         out.push_back(std::move(r));
         return end;
@@ -610,6 +619,7 @@ class js_parser {
           ++k;
         }
         out.push_back(std::move(s));
+        set_extents(out, out.size() - 1, toks_, i, k);
         i = k;
         continue;
       }
@@ -626,6 +636,7 @@ class js_parser {
     stmt s;
     s.line = b < toks_.size() ? toks_[b].line : 0;
     s.head = sp(b, e);
+    s.extent = s.head;
     return s;
   }
 
@@ -664,6 +675,7 @@ class js_parser {
           j = end + 1;
         }
         out.push_back(std::move(s));
+        set_extents(out, out.size() - 1, toks_, i, j);
         i = j;
         continue;
       }
