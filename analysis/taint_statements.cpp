@@ -229,6 +229,63 @@ bool continues_before(const token& t) {
 }
 
 
+// TypeScript type annotations. A token after which a type goes on (an
+// operand is still to come), and one that goes on the type of the line
+// before.
+bool type_goes_on_after(const token& t) {
+  static constexpr std::array<std::string_view, 18> kAfter = {
+      ":", "|", "&", "=>", ",", "<", "?", ".", "keyof", "typeof", "is", "extends", "infer", "readonly", "unique",
+      "asserts", "new", "="};
+  for (std::string_view k : kAfter) {
+    if (is(t, k)) return true;
+  }
+  return false;
+}
+
+bool type_goes_on_before(const token& t) {
+  return is(t, "|") || is(t, "&") || is(t, ".") || is(t, "<") || is(t, "=>") || is(t, "?") || is(t, "is") ||
+         is(t, "extends");
+}
+
+// How a token changes the depth of type arguments `<...>`: `<` opens one,
+// `>` closes one and `>>` two.
+int angle_step(const token& t) {
+  if (is(t, "<")) return 1;
+  if (t.kind == tok::op && !t.text.empty() && t.text.find_first_not_of('>') == std::string_view::npos) {
+    return -static_cast<int>(t.text.size());
+  }
+  return 0;
+}
+
+// The end of a type annotation starting at toks[i] (past its ':'): the '{'
+// of a body after it, or where a declaration without one ends (';', a
+// bracket it did not open, a line break after a whole type; e at the end).
+// An object type (`{...}` where an operand is due) is part of the type.
+std::uint32_t type_end(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e) {
+  int angle = 0;
+  for (std::uint32_t j = i; j < e; ++j) {
+    const token& t = toks[j];
+    const bool operand_due = j == i || type_goes_on_after(toks[j - 1]);
+    if (angle == 0 && !operand_due && (is(t, "{") || (t.nl_before && !type_goes_on_before(t)))) return j;
+    if (is(t, ";") || closes(t)) return j;
+    if (opens(t)) {
+      j = matching(toks, j, e);
+      if (j >= e) return e;
+      continue;
+    }
+    angle = std::max(0, angle + angle_step(t));
+  }
+  return e;
+}
+
+// The '{' of a function's body after its parameters (toks[i] is past the
+// ')'), over a TypeScript return type; where a signature without a body
+// ends otherwise (TS overloads, `declare function`, abstract and interface
+// methods).
+std::uint32_t body_open(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e) {
+  return i < e && is(toks[i], ":") ? type_end(toks, i + 1, e) : i;
+}
+
 bool java_modifier(const token& t) {
   static constexpr std::array<std::string_view, 11> kModifiers = {
       "public", "private", "protected", "static", "final", "abstract", "synchronized", "transient", "volatile",
@@ -328,6 +385,11 @@ class js_parser {
         return end;
       }
       if (!java_ && (k == "export" || k == "default")) return i + 1;
+      // TypeScript's `declare` and `abstract` before a declaration.
+      if (!java_ && !php_ && (k == "declare" || k == "abstract") && i + 1 < e && toks_[i + 1].kind == tok::name &&
+          !toks_[i + 1].nl_before) {
+        return i + 1;
+      }
       if ((k == "case" || k == "default") ) {
         for (std::uint32_t j = i + 1; j < e; ++j) {
           if (is(toks_[j], ":")) return j + 1;
@@ -428,7 +490,11 @@ class js_parser {
         std::uint32_t j = i + 1;
         if (j < e && toks_[j].kind == tok::name && !is(toks_[j], "extends")) s.name = toks_[j++].text;
         const std::uint32_t bases = j;
-        while (j < e && !is(toks_[j], "{")) ++j;
+        // The body's '{', past type parameters and arguments (`<T extends {...}>`).
+        for (int angle = 0; j < e && !(angle == 0 && is(toks_[j], "{")); ++j) {
+          angle = std::max(0, angle + angle_step(toks_[j]));
+          if (opens(toks_[j])) j = matching(toks_, j, e);
+        }
         if (j >= e) return e;
         s.head = sp(bases, j);
         std::uint32_t close = matching(toks_, j, e);
@@ -668,7 +734,7 @@ class js_parser {
         std::uint32_t close = matching(toks_, i + 1, e);
         s.head = sp(i + 2, close);
         std::uint32_t j = close + 1;
-        while (j < e && !is(toks_[j], "{") && !is(toks_[j], ";")) ++j;  // a TS return type
+        j = body_open(toks_, j, e);
         if (j < e && is(toks_[j], "{")) {
           std::uint32_t end = matching(toks_, j, e);
           if (depth < kMaxNesting) s.body = statements(j + 1, end, depth + 1);
@@ -734,8 +800,8 @@ std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32
     if (close >= e) return 0;
     out.head = span{&toks, j + 1, close};
     j = close + 1;
-    while (j < e && !is(toks[j], "{")) ++j;  // a TS return type
-    if (j >= e) return 0;
+    j = body_open(toks, j, e);
+    if (j >= e || !is(toks[j], "{")) return 0;  // a signature
     body_at = j;
   } else {
     if (is(toks[j], "(")) {

@@ -10,6 +10,7 @@
 #include "analysis/taint.h"
 #include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
+#include "tests/analysis/stmt_oracle.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
@@ -248,4 +249,47 @@ TEST_CASE("go: bound and decoded request bodies fill their &x arguments", "[tain
   CHECK(at(found, "go.taint.sqli", 7));
   CHECK(at(found, "go.taint.cmdi", 12));
   CHECK_FALSE(at(found, "go.taint.cmdi", 15));
+}
+
+TEST_CASE("typescript: a signature without a body does not take the next function's", "[taint][typescript]") {
+  // Overloads, then the implementation with its own parameter names: the
+  // first signature once took the body below as its own, with `cmd` as the
+  // parameter the body never reads.
+  const std::string overloads =
+      "import { exec } from 'child_process';\n"
+      "function run(cmd: string): void;\n"
+      "function run(cmd: string[]): void;\n"
+      "function run(input: any) {\n"
+      "  exec(input);\n"
+      "}\n"
+      "export function handler(req: any, res: any) {\n"
+      "  run(req.query.q);\n"
+      "}\n";
+  auto found = scan("run.ts", overloads);
+  std::string ids;
+  for (const auto& f : found) ids += f.rule_id + ":" + std::to_string(f.line_start) + " ";
+  INFO(ids);
+  CHECK(at(found, "typescript.taint.cmdi", 5));
+  CHECK(test::compare_statements_with_tree(language::typescript, "run.ts", overloads).outcome ==
+        test::stmt_verdict::agree);
+  // An abstract method without ';' (in an abstract class, once not read as
+  // a class) took the next method's body, and the method itself was lost.
+  const std::string abstract_method =
+      "import { exec } from 'child_process';\n"
+      "abstract class Job {\n"
+      "  abstract name(): string\n"
+      "  start(arg: string) {\n"
+      "    exec(arg);\n"
+      "  }\n"
+      "}\n"
+      "export function handler(req: any, job: Job) {\n"
+      "  job.start(req.query.q);\n"
+      "}\n";
+  CHECK(test::compare_statements_with_tree(language::typescript, "job.ts", abstract_method).outcome ==
+        test::stmt_verdict::agree);
+  // A declared class with an object type in its type parameters: its body
+  // is the '{' after them.
+  CHECK(test::compare_statements_with_tree(language::typescript, "c.d.ts",
+                                           "declare class C<T extends { a: string } = {}> {\n  m(): void;\n}\n")
+            .outcome == test::stmt_verdict::agree);
 }
