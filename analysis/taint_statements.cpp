@@ -319,13 +319,55 @@ class js_parser {
   span sp(std::uint32_t b, std::uint32_t e) const { return span{&toks_, b, e}; }
 
   // One statement (a body of if/for/...): a block or a single statement.
+  // PHP's alternative syntax, `if (...): ... endif;`: the body runs from
+  // the ':' to its closing word (`elseif`, `else` or `endif` of an if, the
+  // loop's `endfor`...), which the caller reads.
   std::uint32_t body(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
     if (i < e && is(toks_[i], "{")) {
       std::uint32_t close = matching(toks_, i, e);
       if (depth < kMaxNesting) out = statements(i + 1, close, depth + 1);
       return close < e ? close + 1 : e;
     }
+    if (php_ && i < e && is(toks_[i], ":")) {
+      std::uint32_t j = i + 1;
+      while (j < e && !ends_alternative_body(toks_[j])) {
+        const std::uint32_t next = one(j, e, depth + 1, out);
+        j = next > j ? next : j + 1;
+      }
+      return j;
+    }
     return one(i, e, depth + 1, out);
+  }
+
+  static bool ends_alternative_body(const token& t) {
+    static constexpr std::array<std::string_view, 8> kEnds = {
+        "elseif", "else", "endif", "endfor", "endforeach", "endwhile", "endswitch", "enddeclare"};
+    for (std::string_view k : kEnds) {
+      if (is(t, k)) return true;
+    }
+    return false;
+  }
+
+  // Past the closing word `word` of an alternative-syntax block at toks[j]
+  // and its ';' (j itself when it is not there).
+  std::uint32_t past_end_word(std::uint32_t j, std::uint32_t e, std::string_view word) const {
+    if (!php_ || j >= e || !is(toks_[j], word)) return j;
+    ++j;
+    return j < e && is(toks_[j], ";") ? j + 1 : j;
+  }
+
+  // The `endswitch` closing an alternative-syntax switch whose cases start
+  // at toks[b] (e when there is none), past the switches nested in it.
+  std::uint32_t endswitch_at(std::uint32_t b, std::uint32_t e) const {
+    int open = 0;
+    for (std::uint32_t j = b; j < e; ++j) {
+      if (is(toks_[j], "endswitch") && open-- == 0) return j;
+      if (is(toks_[j], "switch") && j + 1 < e && is(toks_[j + 1], "(")) {
+        const std::uint32_t close = matching(toks_, j + 1, e);
+        if (close + 1 < e && is(toks_[close + 1], ":")) ++open;
+      }
+    }
+    return e;
   }
 
   std::uint32_t parens(std::uint32_t i, std::uint32_t e, span& inside) const {
@@ -404,7 +446,7 @@ class js_parser {
         if (j < e && is(toks_[j], "else")) j = body(j + 1, e, depth, s.orelse);
         else if (php_ && j < e && is(toks_[j], "elseif")) j = one(j, e, depth + 1, s.orelse);
         out.push_back(std::move(s));
-        return j;
+        return past_end_word(j, e, "endif");
       }
       if ((k == "for" || k == "while" || (php_ && k == "foreach")) && i + 1 < e) {
         std::uint32_t j = i + 1;
@@ -436,7 +478,7 @@ class js_parser {
           if (k == "foreach") s.loop = loop_form::js_for_in_of;  // PHP: `$xs as $k => $v`
           j = body(j, e, depth, s.body);
           out.push_back(std::move(s));
-          return j;
+          return past_end_word(j, e, k == "for" ? "endfor" : k == "while" ? "endwhile" : "endforeach");
         }
       }
       if (k == "do") {
@@ -480,6 +522,12 @@ class js_parser {
       if (k == "switch" && i + 1 < e && is(toks_[i + 1], "(")) {
         s.kind = stmt_kind::switch_;
         std::uint32_t j = parens(i + 1, e, s.head);
+        if (php_ && j < e && is(toks_[j], ":")) {
+          const std::uint32_t end = endswitch_at(j + 1, e);
+          cases(j + 1, end, depth, s);
+          out.push_back(std::move(s));
+          return past_end_word(end, e, "endswitch");
+        }
         if (j >= e || !is(toks_[j], "{")) return j;
         std::uint32_t close = matching(toks_, j, e);
         cases(j + 1, close, depth, s);

@@ -88,8 +88,10 @@ std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t
 std::vector<stmt> parse_java(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
 // PHP, from lex_php's tokens (taint_php.h): the JavaScript grouping with
 // statements ending at ';' only, `elseif`, `foreach (xs as k => v)` as a
-// for-each, several catch blocks, and class bodies of `function`
-// declarations after their modifiers.
+// for-each, several catch blocks, class bodies of `function`
+// declarations after their modifiers, and the alternative syntax
+// (`if (...): ... elseif (...): ... else: ... endif;`, `foreach (...): ...
+// endforeach;`, `while`, `for`, `switch` likewise).
 std::vector<stmt> parse_php(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
 
 // A JS function expression at toks[i] (`function (...) {...}`, `async`

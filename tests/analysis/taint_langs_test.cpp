@@ -293,3 +293,34 @@ TEST_CASE("typescript: a signature without a body does not take the next functio
                                            "declare class C<T extends { a: string } = {}> {\n  m(): void;\n}\n")
             .outcome == test::stmt_verdict::agree);
 }
+
+TEST_CASE("php alternative syntax: if/elseif/else/endif and the end-word loops are grouped", "[taint][php]") {
+  // Read as one straight line, the else's fixed value overwrote the
+  // request's, and the query below was missed.
+  const std::string branches =
+      "<?php\n"
+      "if ($_GET['raw']):\n"
+      "  $q = $_GET['q'];\n"
+      "elseif ($_GET['n']):\n"
+      "  $q = intval($_GET['n']);\n"
+      "else:\n"
+      "  $q = 'all';\n"
+      "endif;\n"
+      "mysqli_query($db, \"SELECT * FROM t WHERE c = '$q'\");\n";
+  CHECK(at(scan("branches.php", branches), "php.taint.sqli", 9));
+  CHECK(test::compare_statements_with_tree(language::php, "branches.php", branches).outcome ==
+        test::stmt_verdict::agree);
+  const std::string loops =
+      "<?php\n"
+      "foreach ($rows as $r):\n"
+      "  if ($r): echo $r; endif;\n"
+      "endforeach;\n"
+      "while ($a): $a = step($a); endwhile;\n"
+      "for ($i = 0; $i < 3; $i++): k($i); endfor;\n"
+      "switch ($a):\n"
+      "  case 1: m(); break;\n"
+      "  default: n();\n"
+      "endswitch;\n"
+      "function after($x) { return $x; }\n";
+  CHECK(test::compare_statements_with_tree(language::php, "loops.php", loops).outcome == test::stmt_verdict::agree);
+}
