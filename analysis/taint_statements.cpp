@@ -762,8 +762,8 @@ class js_parser {
       const token& t = toks_[i];
       if (is(t, ";") || is(t, "static") || is(t, "async") || is(t, "get") || is(t, "set") || is(t, "*") ||
           is(t, "public") || is(t, "private") || is(t, "protected") || is(t, "readonly") || is(t, "override")) {
-        // A modifier only when a member follows; `get(...)` is a method named get.
-        if (i + 1 < e && !is(toks_[i + 1], "(")) {
+        // A modifier only when a member follows; `get(...)` and `get<T>(...)` are methods named get.
+        if (i + 1 < e && !is(toks_[i + 1], "(") && !is(toks_[i + 1], "<")) {
           ++i;
           continue;
         }
@@ -774,13 +774,27 @@ class js_parser {
         if (i < e && is(toks_[i], "(")) i = matching(toks_, i, e) + 1;
         continue;
       }
-      if ((t.kind == tok::name || t.kind == tok::string) && i + 1 < e && is(toks_[i + 1], "(")) {
+      // A method: `name(`, a computed name `[key](` (no name to call it
+      // by), or type parameters between `name<T>(`.
+      std::uint32_t params = i + 1;
+      if (is(t, "[")) {
+        params = matching(toks_, i, e) + 1;
+      } else if ((t.kind == tok::name || t.kind == tok::string) && params < e && is(toks_[params], "<")) {
+        for (int angle = 0; params < e; ++params) {
+          angle += angle_step(toks_[params]);
+          if (angle <= 0 || opens(toks_[params])) break;
+        }
+        ++params;
+      } else if (t.kind != tok::name && t.kind != tok::string) {
+        params = e;
+      }
+      if (params < e && is(toks_[params], "(")) {
         stmt s;
         s.kind = stmt_kind::func;
-        s.name = t.text;
+        if (!is(t, "[")) s.name = t.text;
         s.line = t.line;
-        std::uint32_t close = matching(toks_, i + 1, e);
-        s.head = sp(i + 2, close);
+        std::uint32_t close = matching(toks_, params, e);
+        s.head = sp(params + 1, close);
         std::uint32_t j = close + 1;
         j = body_open(toks_, j, e);
         if (j < e && is(toks_[j], "{")) {

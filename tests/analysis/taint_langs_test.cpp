@@ -324,3 +324,27 @@ TEST_CASE("php alternative syntax: if/elseif/else/endif and the end-word loops a
       "function after($x) { return $x; }\n";
   CHECK(test::compare_statements_with_tree(language::php, "loops.php", loops).outcome == test::stmt_verdict::agree);
 }
+
+TEST_CASE("javascript/typescript: class methods with computed names or type parameters are functions",
+          "[taint][typescript]") {
+  // `run<T>(...)`, `get<T>(...)` and `[Symbol.iterator]()` were once
+  // statements of the class body, not methods with bodies of their own.
+  const std::string generic =
+      "import { exec } from 'child_process';\n"
+      "class Runner {\n"
+      "  run<T>(cmd: T) {\n"
+      "    exec(String(cmd));\n"
+      "  }\n"
+      "  get<T = string>(key: string): T { return this.store[key]; }\n"
+      "}\n";
+  CHECK(test::compare_statements_with_tree(language::typescript, "runner.ts", generic).outcome ==
+        test::stmt_verdict::agree);
+  const std::string computed =
+      "class Bag {\n"
+      "  [Symbol.iterator]() { return this.items.values(); }\n"
+      "  get [Symbol.toStringTag]() { return 'Bag'; }\n"
+      "  *[key]() { yield 1; }\n"
+      "}\n";
+  CHECK(test::compare_statements_with_tree(language::javascript, "bag.js", computed).outcome ==
+        test::stmt_verdict::agree);
+}
