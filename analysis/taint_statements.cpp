@@ -420,6 +420,15 @@ class js_parser {
     }
     if (t.kind == tok::name) {
       std::string_view k = t.text;
+      // `export { a, b as c } from 'm'` lists names, and `export default { ... }`
+      // exports an object: neither brace is a block.
+      if (!java_ && !php_ && i + 1 < e && is(toks_[i + 1], "{") &&
+          (k == "export" || (k == "default" && i > 0 && is(toks_[i - 1], "export")))) {
+        std::uint32_t stop;
+        const std::uint32_t end = statement_end(i + 1, e, stop);
+        out.push_back(simple(k == "export" ? i : i + 1, stop));
+        return end;
+      }
       if (!java_ && !php_ && k == "default" && i > 0 && is(toks_[i - 1], "export") && i + 1 < e) {
         const std::size_t at = out.size();
         std::uint32_t end = one(i + 1, e, depth, out);

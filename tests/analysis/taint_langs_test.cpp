@@ -348,3 +348,16 @@ TEST_CASE("javascript/typescript: class methods with computed names or type para
   CHECK(test::compare_statements_with_tree(language::javascript, "bag.js", computed).outcome ==
         test::stmt_verdict::agree);
 }
+
+TEST_CASE("javascript: export lists and an exported object are not blocks", "[taint][javascript]") {
+  const std::string exports =
+      "const a = 1, b = 2;\n"
+      "export { a, b as c };\n"
+      "export { d } from './d.js'\n"
+      "export default {\n"
+      "  a,\n"
+      "  m() { return b; },\n"
+      "};\n";
+  CHECK(test::compare_statements_with_tree(language::javascript, "index.mjs", exports).outcome ==
+        test::stmt_verdict::agree);
+}
