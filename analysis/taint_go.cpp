@@ -289,7 +289,15 @@ class go_parser {
     return close < e ? close + 1 : e;
   }
 
+  // The statement at toks[i] into `out` (statement_at), with its extent.
   std::uint32_t one(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
+    const std::size_t at = out.size();
+    const std::uint32_t next = statement_at(i, e, depth, out);
+    set_extents(out, at, toks_, i, next);
+    return next;
+  }
+
+  std::uint32_t statement_at(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
     const token& t = toks_[i];
     if (is(t, ";")) return i + 1;
     std::uint32_t stop;
@@ -338,6 +346,7 @@ class go_parser {
         std::uint32_t end = i + 1 < e && !toks_[i + 1].nl_before ? statement_end(i + 1, e, stop) : (stop = i + 1);
         stmt r = simple(i + 1, stop);
         r.kind = stmt_kind::ret;
+        r.extent = {};  // the whole statement's, below
         r.line = t.line;
         out.push_back(std::move(r));
         return end;
@@ -362,6 +371,7 @@ class go_parser {
     stmt s;
     s.line = b < toks_.size() ? toks_[b].line : 0;
     s.head = sp(b, e);
+    s.extent = s.head;
     return s;
   }
 

@@ -229,6 +229,63 @@ bool continues_before(const token& t) {
 }
 
 
+// TypeScript type annotations. A token after which a type goes on (an
+// operand is still to come), and one that goes on the type of the line
+// before.
+bool type_goes_on_after(const token& t) {
+  static constexpr std::array<std::string_view, 18> kAfter = {
+      ":", "|", "&", "=>", ",", "<", "?", ".", "keyof", "typeof", "is", "extends", "infer", "readonly", "unique",
+      "asserts", "new", "="};
+  for (std::string_view k : kAfter) {
+    if (is(t, k)) return true;
+  }
+  return false;
+}
+
+bool type_goes_on_before(const token& t) {
+  return is(t, "|") || is(t, "&") || is(t, ".") || is(t, "<") || is(t, "=>") || is(t, "?") || is(t, "is") ||
+         is(t, "extends");
+}
+
+// How a token changes the depth of type arguments `<...>`: `<` opens one,
+// `>` closes one and `>>` two.
+int angle_step(const token& t) {
+  if (is(t, "<")) return 1;
+  if (t.kind == tok::op && !t.text.empty() && t.text.find_first_not_of('>') == std::string_view::npos) {
+    return -static_cast<int>(t.text.size());
+  }
+  return 0;
+}
+
+// The end of a type annotation starting at toks[i] (past its ':'): the '{'
+// of a body after it, or where a declaration without one ends (';', a
+// bracket it did not open, a line break after a whole type; e at the end).
+// An object type (`{...}` where an operand is due) is part of the type.
+std::uint32_t type_end(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e) {
+  int angle = 0;
+  for (std::uint32_t j = i; j < e; ++j) {
+    const token& t = toks[j];
+    const bool operand_due = j == i || type_goes_on_after(toks[j - 1]);
+    if (angle == 0 && !operand_due && (is(t, "{") || (t.nl_before && !type_goes_on_before(t)))) return j;
+    if (is(t, ";") || closes(t)) return j;
+    if (opens(t)) {
+      j = matching(toks, j, e);
+      if (j >= e) return e;
+      continue;
+    }
+    angle = std::max(0, angle + angle_step(t));
+  }
+  return e;
+}
+
+// The '{' of a function's body after its parameters (toks[i] is past the
+// ')'), over a TypeScript return type; where a signature without a body
+// ends otherwise (TS overloads, `declare function`, abstract and interface
+// methods).
+std::uint32_t body_open(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e) {
+  return i < e && is(toks[i], ":") ? type_end(toks, i + 1, e) : i;
+}
+
 bool java_modifier(const token& t) {
   static constexpr std::array<std::string_view, 11> kModifiers = {
       "public", "private", "protected", "static", "final", "abstract", "synchronized", "transient", "volatile",
@@ -262,13 +319,55 @@ class js_parser {
   span sp(std::uint32_t b, std::uint32_t e) const { return span{&toks_, b, e}; }
 
   // One statement (a body of if/for/...): a block or a single statement.
+  // PHP's alternative syntax, `if (...): ... endif;`: the body runs from
+  // the ':' to its closing word (`elseif`, `else` or `endif` of an if, the
+  // loop's `endfor`...), which the caller reads.
   std::uint32_t body(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
     if (i < e && is(toks_[i], "{")) {
       std::uint32_t close = matching(toks_, i, e);
       if (depth < kMaxNesting) out = statements(i + 1, close, depth + 1);
       return close < e ? close + 1 : e;
     }
+    if (php_ && i < e && is(toks_[i], ":")) {
+      std::uint32_t j = i + 1;
+      while (j < e && !ends_alternative_body(toks_[j])) {
+        const std::uint32_t next = one(j, e, depth + 1, out);
+        j = next > j ? next : j + 1;
+      }
+      return j;
+    }
     return one(i, e, depth + 1, out);
+  }
+
+  static bool ends_alternative_body(const token& t) {
+    static constexpr std::array<std::string_view, 8> kEnds = {
+        "elseif", "else", "endif", "endfor", "endforeach", "endwhile", "endswitch", "enddeclare"};
+    for (std::string_view k : kEnds) {
+      if (is(t, k)) return true;
+    }
+    return false;
+  }
+
+  // Past the closing word `word` of an alternative-syntax block at toks[j]
+  // and its ';' (j itself when it is not there).
+  std::uint32_t past_end_word(std::uint32_t j, std::uint32_t e, std::string_view word) const {
+    if (!php_ || j >= e || !is(toks_[j], word)) return j;
+    ++j;
+    return j < e && is(toks_[j], ";") ? j + 1 : j;
+  }
+
+  // The `endswitch` closing an alternative-syntax switch whose cases start
+  // at toks[b] (e when there is none), past the switches nested in it.
+  std::uint32_t endswitch_at(std::uint32_t b, std::uint32_t e) const {
+    int open = 0;
+    for (std::uint32_t j = b; j < e; ++j) {
+      if (is(toks_[j], "endswitch") && open-- == 0) return j;
+      if (is(toks_[j], "switch") && j + 1 < e && is(toks_[j + 1], "(")) {
+        const std::uint32_t close = matching(toks_, j + 1, e);
+        if (close + 1 < e && is(toks_[close + 1], ":")) ++open;
+      }
+    }
+    return e;
   }
 
   std::uint32_t parens(std::uint32_t i, std::uint32_t e, span& inside) const {
@@ -281,7 +380,15 @@ class js_parser {
     return close < e ? close + 1 : e;
   }
 
+  // The statement at toks[i] into `out` (statement_at), with its extent.
   std::uint32_t one(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
+    const std::size_t at = out.size();
+    const std::uint32_t next = statement_at(i, e, depth, out);
+    set_extents(out, at, toks_, i, next);
+    return next;
+  }
+
+  std::uint32_t statement_at(std::uint32_t i, std::uint32_t e, int depth, std::vector<stmt>& out) {
     if (i >= e) return e;  // a header with no body at the end (`for (;;)` as the file's last tokens)
     const token& t = toks_[i];
     if (is(t, ";")) return i + 1;
@@ -313,6 +420,15 @@ class js_parser {
     }
     if (t.kind == tok::name) {
       std::string_view k = t.text;
+      // `export { a, b as c } from 'm'` lists names, and `export default { ... }`
+      // exports an object: neither brace is a block.
+      if (!java_ && !php_ && i + 1 < e && is(toks_[i + 1], "{") &&
+          (k == "export" || (k == "default" && i > 0 && is(toks_[i - 1], "export")))) {
+        std::uint32_t stop;
+        const std::uint32_t end = statement_end(i + 1, e, stop);
+        out.push_back(simple(k == "export" ? i : i + 1, stop));
+        return end;
+      }
       if (!java_ && !php_ && k == "default" && i > 0 && is(toks_[i - 1], "export") && i + 1 < e) {
         const std::size_t at = out.size();
         std::uint32_t end = one(i + 1, e, depth, out);
@@ -320,6 +436,11 @@ class js_parser {
         return end;
       }
       if (!java_ && (k == "export" || k == "default")) return i + 1;
+      // TypeScript's `declare` and `abstract` before a declaration.
+      if (!java_ && !php_ && (k == "declare" || k == "abstract") && i + 1 < e && toks_[i + 1].kind == tok::name &&
+          !toks_[i + 1].nl_before) {
+        return i + 1;
+      }
       if ((k == "case" || k == "default") ) {
         for (std::uint32_t j = i + 1; j < e; ++j) {
           if (is(toks_[j], ":")) return j + 1;
@@ -334,7 +455,7 @@ class js_parser {
         if (j < e && is(toks_[j], "else")) j = body(j + 1, e, depth, s.orelse);
         else if (php_ && j < e && is(toks_[j], "elseif")) j = one(j, e, depth + 1, s.orelse);
         out.push_back(std::move(s));
-        return j;
+        return past_end_word(j, e, "endif");
       }
       if ((k == "for" || k == "while" || (php_ && k == "foreach")) && i + 1 < e) {
         std::uint32_t j = i + 1;
@@ -366,7 +487,7 @@ class js_parser {
           if (k == "foreach") s.loop = loop_form::js_for_in_of;  // PHP: `$xs as $k => $v`
           j = body(j, e, depth, s.body);
           out.push_back(std::move(s));
-          return j;
+          return past_end_word(j, e, k == "for" ? "endfor" : k == "while" ? "endwhile" : "endforeach");
         }
       }
       if (k == "do") {
@@ -410,6 +531,12 @@ class js_parser {
       if (k == "switch" && i + 1 < e && is(toks_[i + 1], "(")) {
         s.kind = stmt_kind::switch_;
         std::uint32_t j = parens(i + 1, e, s.head);
+        if (php_ && j < e && is(toks_[j], ":")) {
+          const std::uint32_t end = endswitch_at(j + 1, e);
+          cases(j + 1, end, depth, s);
+          out.push_back(std::move(s));
+          return past_end_word(end, e, "endswitch");
+        }
         if (j >= e || !is(toks_[j], "{")) return j;
         std::uint32_t close = matching(toks_, j, e);
         cases(j + 1, close, depth, s);
@@ -420,7 +547,11 @@ class js_parser {
         std::uint32_t j = i + 1;
         if (j < e && toks_[j].kind == tok::name && !is(toks_[j], "extends")) s.name = toks_[j++].text;
         const std::uint32_t bases = j;
-        while (j < e && !is(toks_[j], "{")) ++j;
+        // The body's '{', past type parameters and arguments (`<T extends {...}>`).
+        for (int angle = 0; j < e && !(angle == 0 && is(toks_[j], "{")); ++j) {
+          angle = std::max(0, angle + angle_step(toks_[j]));
+          if (opens(toks_[j])) j = matching(toks_, j, e);
+        }
         if (j >= e) return e;
         s.head = sp(bases, j);
         std::uint32_t close = matching(toks_, j, e);
@@ -474,6 +605,7 @@ class js_parser {
         std::uint32_t end = i + 1 < e && !toks_[i + 1].nl_before ? statement_end(i + 1, e, stop) : (stop = i + 1);
         stmt r = simple(i + 1, stop);
         r.kind = k == "return" ? stmt_kind::ret : stmt_kind::simple;
+        r.extent = {};  // the whole statement's, below
         r.line = t.line;
         out.push_back(std::move(r));
         return end;
@@ -610,6 +742,7 @@ class js_parser {
           ++k;
         }
         out.push_back(std::move(s));
+        set_extents(out, out.size() - 1, toks_, i, k);
         i = k;
         continue;
       }
@@ -626,6 +759,7 @@ class js_parser {
     stmt s;
     s.line = b < toks_.size() ? toks_[b].line : 0;
     s.head = sp(b, e);
+    s.extent = s.head;
     return s;
   }
 
@@ -637,8 +771,8 @@ class js_parser {
       const token& t = toks_[i];
       if (is(t, ";") || is(t, "static") || is(t, "async") || is(t, "get") || is(t, "set") || is(t, "*") ||
           is(t, "public") || is(t, "private") || is(t, "protected") || is(t, "readonly") || is(t, "override")) {
-        // A modifier only when a member follows; `get(...)` is a method named get.
-        if (i + 1 < e && !is(toks_[i + 1], "(")) {
+        // A modifier only when a member follows; `get(...)` and `get<T>(...)` are methods named get.
+        if (i + 1 < e && !is(toks_[i + 1], "(") && !is(toks_[i + 1], "<")) {
           ++i;
           continue;
         }
@@ -649,21 +783,36 @@ class js_parser {
         if (i < e && is(toks_[i], "(")) i = matching(toks_, i, e) + 1;
         continue;
       }
-      if ((t.kind == tok::name || t.kind == tok::string) && i + 1 < e && is(toks_[i + 1], "(")) {
+      // A method: `name(`, a computed name `[key](` (no name to call it
+      // by), or type parameters between `name<T>(`.
+      std::uint32_t params = i + 1;
+      if (is(t, "[")) {
+        params = matching(toks_, i, e) + 1;
+      } else if ((t.kind == tok::name || t.kind == tok::string) && params < e && is(toks_[params], "<")) {
+        for (int angle = 0; params < e; ++params) {
+          angle += angle_step(toks_[params]);
+          if (angle <= 0 || opens(toks_[params])) break;
+        }
+        ++params;
+      } else if (t.kind != tok::name && t.kind != tok::string) {
+        params = e;
+      }
+      if (params < e && is(toks_[params], "(")) {
         stmt s;
         s.kind = stmt_kind::func;
-        s.name = t.text;
+        if (!is(t, "[")) s.name = t.text;
         s.line = t.line;
-        std::uint32_t close = matching(toks_, i + 1, e);
-        s.head = sp(i + 2, close);
+        std::uint32_t close = matching(toks_, params, e);
+        s.head = sp(params + 1, close);
         std::uint32_t j = close + 1;
-        while (j < e && !is(toks_[j], "{") && !is(toks_[j], ";")) ++j;  // a TS return type
+        j = body_open(toks_, j, e);
         if (j < e && is(toks_[j], "{")) {
           std::uint32_t end = matching(toks_, j, e);
           if (depth < kMaxNesting) s.body = statements(j + 1, end, depth + 1);
           j = end + 1;
         }
         out.push_back(std::move(s));
+        set_extents(out, out.size() - 1, toks_, i, j);
         i = j;
         continue;
       }
@@ -722,8 +871,8 @@ std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32
     if (close >= e) return 0;
     out.head = span{&toks, j + 1, close};
     j = close + 1;
-    while (j < e && !is(toks[j], "{")) ++j;  // a TS return type
-    if (j >= e) return 0;
+    j = body_open(toks, j, e);
+    if (j >= e || !is(toks[j], "{")) return 0;  // a signature
     body_at = j;
   } else {
     if (is(toks[j], "(")) {

@@ -10,6 +10,7 @@
 // kMaxNesting is flattened. Pure functions; thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -59,7 +60,23 @@ struct stmt {
   // one entry; falling through into the next body is not modelled.
   std::vector<std::vector<span>> case_labels;
   std::vector<stmt> final_body;   // try_: finally
+  // The tokens the statement was grouped from, without a closing ';'
+  // (brace languages; empty for Python): what tests/analysis/stmt_oracle.h
+  // checks against tree-sitter's statements.
+  span extent;
 };
+
+// Gives out[from...] that have none the extent [b, e) (less a final ';'):
+// a grouper's step read those statements from the tokens [b, e) (e may
+// run past the tokens at an unclosed bracket).
+inline void set_extents(std::vector<stmt>& out, std::size_t from, const std::vector<token>& toks, std::uint32_t b,
+                        std::uint32_t e) {
+  e = std::min<std::uint32_t>(e, static_cast<std::uint32_t>(toks.size()));
+  if (e > b && is(toks[e - 1], ";")) --e;
+  for (std::size_t k = from; k < out.size(); ++k) {
+    if (!out[k].extent.toks) out[k].extent = span{&toks, b, e};
+  }
+}
 
 std::vector<stmt> parse_python(const lexed_file& file);
 std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
@@ -71,8 +88,10 @@ std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t
 std::vector<stmt> parse_java(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
 // PHP, from lex_php's tokens (taint_php.h): the JavaScript grouping with
 // statements ending at ';' only, `elseif`, `foreach (xs as k => v)` as a
-// for-each, several catch blocks, and class bodies of `function`
-// declarations after their modifiers.
+// for-each, several catch blocks, class bodies of `function`
+// declarations after their modifiers, and the alternative syntax
+// (`if (...): ... elseif (...): ... else: ... endif;`, `foreach (...): ...
+// endforeach;`, `while`, `for`, `switch` likewise).
 std::vector<stmt> parse_php(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
 
 // A JS function expression at toks[i] (`function (...) {...}`, `async`

@@ -1,16 +1,20 @@
 // lexer_agreement: how often the taint engine's hand lexers agree with
 // tree-sitter on where the strings and comments of real code are
-// (tests/analysis/lexer_oracle.h), and their speed against the parse.
+// (tests/analysis/lexer_oracle.h), and its statement groupers on where the
+// statements and functions are (tests/analysis/stmt_oracle.h); their speed
+// against the parse.
 //
 //   build/bench/lexer_agreement DIR [--show N]
 //
 // Reads every Python, JavaScript, TypeScript, Java, Go and PHP file under
 // DIR (skipping .git) and prints, per language: files compared, files where
-// the lexer disagrees, files not compared (tree-sitter left an ERROR node),
-// and the MB/s of the lexer and of the tree-sitter parse on those files.
-// The first N disagreements (default 10) are listed with file and line.
-// Last line: files=<n> disagree=<d> lexer_vs_parse=<ratio> (the lexer's
-// speed over the parse's, over all files).
+// the lexer disagrees, files where the grouping disagrees (brace languages)
+// with the count of each rule's disagreements, files not compared
+// (tree-sitter left an ERROR node), and the MB/s of the lexer, of the lexer
+// and grouper together, and of the tree-sitter parse on those files.
+// The first N disagreements of each kind (default 10) are listed with file
+// and line. Last line: files=<n> disagree=<d> stmt_disagree=<s>
+// lexer_vs_parse=<ratio> (the lexer's speed over the parse's, over all files).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +29,7 @@
 #include "analysis/syntax.h"
 #include "analysis/taint_front_end.h"
 #include "tests/analysis/lexer_oracle.h"
+#include "tests/analysis/stmt_oracle.h"
 
 using namespace heimdall::analysis;
 namespace fs = std::filesystem;
@@ -34,7 +39,9 @@ namespace {
 
 struct tally {
   std::size_t files = 0, disagree = 0, not_compared = 0, bytes = 0;
-  double lex_s = 0, parse_s = 0;
+  std::size_t stmt_disagree = 0;
+  std::map<std::string, std::size_t> rules;  // stmt_disagree files by their first disagreement's rule
+  double lex_s = 0, group_s = 0, parse_s = 0;
 };
 
 double seconds(clock_type::time_point since) {
@@ -50,6 +57,7 @@ int main(int argc, char** argv) {
   }
   int show = argc > 3 && std::string(argv[2]) == "--show" ? std::atoi(argv[3]) : 10;
   std::map<language, tally> by_lang;
+  std::size_t stmt_shown = 0;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(argv[1], fs::directory_options::skip_permission_denied, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -77,24 +85,44 @@ int main(int argc, char** argv) {
     if (verdict.outcome == test::lexer_verdict::disagree && t.disagree++ < static_cast<std::size_t>(show)) {
       std::printf("%s:%d: %s\n", path.c_str(), verdict.line, verdict.where.c_str());
     }
+    if (test::has_brace_grouper(lang)) {
+      auto grouping = test::compare_statements_with_tree(lang, path, content);
+      if (grouping.outcome == test::stmt_verdict::disagree) {
+        ++t.stmt_disagree;
+        ++t.rules[grouping.rule];  // by the file's first disagreement
+        if (stmt_shown++ < static_cast<std::size_t>(show)) {
+          std::printf("%s:%d: [%s, %zu in the file] %s\n", path.c_str(), grouping.line, grouping.rule.c_str(),
+                      grouping.disagreements, grouping.where.c_str());
+        }
+      }
+    }
     auto start = clock_type::now();
-    taint_detail::lex_file(lang, content);
+    const taint_detail::lexed_file lexed = taint_detail::lex_file(lang, content);
     t.lex_s += seconds(start);
+    start = clock_type::now();
+    taint_detail::parse_file(lang, lexed);
+    t.group_s += seconds(start);
     start = clock_type::now();
     parse_source(lang, path, content);
     t.parse_s += seconds(start);
   }
   tally all;
   for (const auto& [lang, t] : by_lang) {
-    std::printf("%-10s files=%zu disagree=%zu not_compared=%zu lexer_mb_per_s=%.1f parse_mb_per_s=%.1f\n",
-                std::string(language_name(lang)).c_str(), t.files, t.disagree, t.not_compared,
-                t.bytes / 1e6 / t.lex_s, t.bytes / 1e6 / t.parse_s);
+    std::string rules;
+    for (const auto& [rule, n] : t.rules) rules += " " + rule + "=" + std::to_string(n);
+    std::printf(
+        "%-10s files=%zu disagree=%zu stmt_disagree=%zu%s not_compared=%zu lexer_mb_per_s=%.1f "
+        "lex_group_mb_per_s=%.1f parse_mb_per_s=%.1f\n",
+        std::string(language_name(lang)).c_str(), t.files, t.disagree, t.stmt_disagree, rules.c_str(), t.not_compared,
+        t.bytes / 1e6 / t.lex_s, t.bytes / 1e6 / (t.lex_s + t.group_s), t.bytes / 1e6 / t.parse_s);
     all.files += t.files;
     all.disagree += t.disagree;
+    all.stmt_disagree += t.stmt_disagree;
     all.lex_s += t.lex_s;
     all.parse_s += t.parse_s;
   }
-  std::printf("files=%zu disagree=%zu lexer_vs_parse=%.1f\n", all.files, all.disagree,
+  std::printf("files=%zu disagree=%zu stmt_disagree=%zu lexer_vs_parse=%.1f\n", all.files, all.disagree,
+              all.stmt_disagree,
               all.lex_s > 0 ? all.parse_s / all.lex_s : 0.0);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "analysis/taint.h"
 #include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
+#include "tests/analysis/stmt_oracle.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
@@ -248,4 +249,115 @@ TEST_CASE("go: bound and decoded request bodies fill their &x arguments", "[tain
   CHECK(at(found, "go.taint.sqli", 7));
   CHECK(at(found, "go.taint.cmdi", 12));
   CHECK_FALSE(at(found, "go.taint.cmdi", 15));
+}
+
+TEST_CASE("typescript: a signature without a body does not take the next function's", "[taint][typescript]") {
+  // Overloads, then the implementation with its own parameter names: the
+  // first signature once took the body below as its own, with `cmd` as the
+  // parameter the body never reads.
+  const std::string overloads =
+      "import { exec } from 'child_process';\n"
+      "function run(cmd: string): void;\n"
+      "function run(cmd: string[]): void;\n"
+      "function run(input: any) {\n"
+      "  exec(input);\n"
+      "}\n"
+      "export function handler(req: any, res: any) {\n"
+      "  run(req.query.q);\n"
+      "}\n";
+  auto found = scan("run.ts", overloads);
+  std::string ids;
+  for (const auto& f : found) ids += f.rule_id + ":" + std::to_string(f.line_start) + " ";
+  INFO(ids);
+  CHECK(at(found, "typescript.taint.cmdi", 5));
+  CHECK(test::compare_statements_with_tree(language::typescript, "run.ts", overloads).outcome ==
+        test::stmt_verdict::agree);
+  // An abstract method without ';' (in an abstract class, once not read as
+  // a class) took the next method's body, and the method itself was lost.
+  const std::string abstract_method =
+      "import { exec } from 'child_process';\n"
+      "abstract class Job {\n"
+      "  abstract name(): string\n"
+      "  start(arg: string) {\n"
+      "    exec(arg);\n"
+      "  }\n"
+      "}\n"
+      "export function handler(req: any, job: Job) {\n"
+      "  job.start(req.query.q);\n"
+      "}\n";
+  CHECK(test::compare_statements_with_tree(language::typescript, "job.ts", abstract_method).outcome ==
+        test::stmt_verdict::agree);
+  // A declared class with an object type in its type parameters: its body
+  // is the '{' after them.
+  CHECK(test::compare_statements_with_tree(language::typescript, "c.d.ts",
+                                           "declare class C<T extends { a: string } = {}> {\n  m(): void;\n}\n")
+            .outcome == test::stmt_verdict::agree);
+}
+
+TEST_CASE("php alternative syntax: if/elseif/else/endif and the end-word loops are grouped", "[taint][php]") {
+  // Read as one straight line, the else's fixed value overwrote the
+  // request's, and the query below was missed.
+  const std::string branches =
+      "<?php\n"
+      "if ($_GET['raw']):\n"
+      "  $q = $_GET['q'];\n"
+      "elseif ($_GET['n']):\n"
+      "  $q = intval($_GET['n']);\n"
+      "else:\n"
+      "  $q = 'all';\n"
+      "endif;\n"
+      "mysqli_query($db, \"SELECT * FROM t WHERE c = '$q'\");\n";
+  CHECK(at(scan("branches.php", branches), "php.taint.sqli", 9));
+  CHECK(test::compare_statements_with_tree(language::php, "branches.php", branches).outcome ==
+        test::stmt_verdict::agree);
+  const std::string loops =
+      "<?php\n"
+      "foreach ($rows as $r):\n"
+      "  if ($r): echo $r; endif;\n"
+      "endforeach;\n"
+      "while ($a): $a = step($a); endwhile;\n"
+      "for ($i = 0; $i < 3; $i++): k($i); endfor;\n"
+      "switch ($a):\n"
+      "  case 1: m(); break;\n"
+      "  default: n();\n"
+      "endswitch;\n"
+      "function after($x) { return $x; }\n";
+  CHECK(test::compare_statements_with_tree(language::php, "loops.php", loops).outcome == test::stmt_verdict::agree);
+}
+
+TEST_CASE("javascript/typescript: class methods with computed names or type parameters are functions",
+          "[taint][typescript]") {
+  // `run<T>(...)`, `get<T>(...)` and `[Symbol.iterator]()` were once
+  // statements of the class body, not methods with bodies of their own.
+  const std::string generic =
+      "import { exec } from 'child_process';\n"
+      "class Runner {\n"
+      "  run<T>(cmd: T) {\n"
+      "    exec(String(cmd));\n"
+      "  }\n"
+      "  get<T = string>(key: string): T { return this.store[key]; }\n"
+      "}\n";
+  CHECK(test::compare_statements_with_tree(language::typescript, "runner.ts", generic).outcome ==
+        test::stmt_verdict::agree);
+  const std::string computed =
+      "class Bag {\n"
+      "  [Symbol.iterator]() { return this.items.values(); }\n"
+      "  get [Symbol.toStringTag]() { return 'Bag'; }\n"
+      "  *[key]() { yield 1; }\n"
+      "}\n";
+  CHECK(test::compare_statements_with_tree(language::javascript, "bag.js", computed).outcome ==
+        test::stmt_verdict::agree);
+}
+
+TEST_CASE("javascript: export lists and an exported object are not blocks", "[taint][javascript]") {
+  const std::string exports =
+      "const a = 1, b = 2;\n"
+      "export { a, b as c };\n"
+      "export { d } from './d.js'\n"
+      "export default {\n"
+      "  a,\n"
+      "  m() { return b; },\n"
+      "};\n";
+  CHECK(test::compare_statements_with_tree(language::javascript, "index.mjs", exports).outcome ==
+        test::stmt_verdict::agree);
 }

@@ -1,5 +1,6 @@
 // The taint engine's hand lexers: the cases a forgiving scan gets wrong, and
-// generated programs checked against tree-sitter (lexer_oracle.h).
+// generated programs checked against tree-sitter (lexer_oracle.h); their
+// statement grouping checked against it too (stmt_oracle.h).
 #include <random>
 #include <string>
 #include <vector>
@@ -8,11 +9,14 @@
 
 #include "analysis/taint_lexer.h"
 #include "tests/analysis/lexer_oracle.h"
+#include "tests/analysis/stmt_oracle.h"
 
 using namespace heimdall::analysis;
 using namespace heimdall::analysis::taint_detail;
 using heimdall::analysis::test::compare_lexer_with_tree;
 using heimdall::analysis::test::lexer_verdict;
+using heimdall::analysis::test::compare_statements_with_tree;
+using heimdall::analysis::test::stmt_verdict;
 
 namespace {
 
@@ -119,4 +123,102 @@ TEST_CASE("generated programs: the lexers agree with tree-sitter on strings and 
                  program(gen, java, "class G { void f() {\n", "  x = @; // \"%\n  /* '% */ y = g(@, @);\n", 12) + "} }\n");
     check_agrees(language::php, "g.php", program(gen, php, "<?php\n", "$x = @; // '%\n# \"%\n$y = [%, %];\n", 12));
   }
+}
+
+namespace {
+
+void check_grouping_agrees(language lang, const std::string& path, const std::string& code) {
+  stmt_verdict v = compare_statements_with_tree(lang, path, code);
+  INFO(path << " line " << v.line << ": [" << v.rule << "] " << v.where << "\n" << code);
+  CHECK(v.outcome == stmt_verdict::agree);
+  CHECK(v.checked > 0);
+}
+
+}  // namespace
+
+TEST_CASE("statement grouping agrees with tree-sitter on where statements and functions are", "[taint][lexer]") {
+  check_grouping_agrees(language::javascript, "a.js", R"(
+import x from 'x';
+const f = (a, b) => {
+  if (a) { b(); } else if (b) c(); else { d() }
+  for (const k of a) g(k)
+  switch (a) {
+    case 1: { h(); break; }
+    default: i();
+  }
+  label: while (a) { a = a.next }
+  try { j() } catch (e) { k(e) } finally { l() }
+  return a
+    + b;
+};
+function g(x) { return x; }
+class C extends D {
+  static m(a) { return a; }
+  get n() { return 1; }
+  field = 2;
+}
+module.exports = function (req) { return req.q; };
+)");
+  check_grouping_agrees(language::java, "A.java", R"(
+package p;
+import java.io.File;
+public class A extends B implements C {
+  private static final int N = 1;
+  @Override
+  public String m(String a) throws Exception {
+    try (var in = open(a); var out = open(a)) { use(in, out); }
+    switch (a) { case "x": f(); break; default: g(); }
+    for (String s : list) { h(s); }
+    Runnable r = () -> { run(); };
+    return a;
+  }
+  A(int x) { super(x); this.x = x; }
+  interface I { void f(); }
+}
+)");
+  check_grouping_agrees(language::go, "a.go", R"(
+package main
+import (
+  "fmt"
+  "os"
+)
+var (
+  a = 1
+  b = 2
+)
+type T struct{ x int }
+func (t *T) M(s string) (int, error) {
+  if n := len(s); n > 0 {
+    return n, nil
+  } else if s == "" {
+    return 0, nil
+  }
+  for i, c := range s { fmt.Println(i, c) }
+  switch s {
+  case "a", "b":
+    os.Exit(1)
+  default:
+    go func() { fmt.Println(s) }()
+  }
+  defer fmt.Println()
+  return 0, nil
+}
+func main() { new(T).M(os.Args[1]) }
+)");
+  check_grouping_agrees(language::php, "a.php", R"(<?php
+namespace App;
+use Foo\Bar;
+function f($a) { return $a; }
+class C extends D {
+  private $x = 1;
+  const Y = 2;
+  public static function m($a) {
+    if ($a) { g(); } elseif ($b) { h(); } else { i(); }
+    foreach ($a as $k => $v) { echo $v; }
+    switch ($a) { case 1: j(); break; default: k(); }
+    try { l(); } catch (E $e) { m(); } finally { n(); }
+    return $a;
+  }
+}
+)");
 }
