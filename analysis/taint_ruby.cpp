@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "analysis/syntax.h"
+#include "analysis/taint_tree_writer.h"
 
 namespace heimdall::analysis::taint_detail {
 namespace {
@@ -16,12 +16,6 @@ namespace {
 constexpr int kMaxDepth = 2 * kMaxNesting;
 // A receiver written again for its block's elements has at most this many nodes.
 constexpr int kMaxElementNodes = 32;
-
-std::string_view type_of(TSNode n) { return ts_node_type(n); }
-
-TSNode field(TSNode n, const char* name) {
-  return ts_node_child_by_field_name(n, name, static_cast<std::uint32_t>(std::strlen(name)));
-}
 
 // Children that are no code of their own: comments, and heredoc bodies,
 // which tree-sitter places after the statement that opens them (they are
@@ -41,19 +35,12 @@ bool is_variable(std::string_view t) {
          t == "global_variable" || t == "self" || t == "super";
 }
 
-// A node's named child and the field it is in (null: none).
-struct child {
-  TSNode node;
-  const char* field;
-};
-
-class ruby_writer {
+class ruby_writer : tree_writer {
  public:
-  ruby_writer(std::string_view src, lexed_file& out, TSNode root)
-      : src_(src), out_(out), toks_(&out.tokens), cursor_(ts_tree_cursor_new(root)) {}
-  ~ruby_writer() { ts_tree_cursor_delete(&cursor_); }
-  ruby_writer(const ruby_writer&) = delete;
-  ruby_writer& operator=(const ruby_writer&) = delete;
+  static constexpr std::string_view kNoGrammar = "skipped: no Ruby grammar in this build, not taint-analysed";
+  static constexpr std::string_view kUnparsable = "skipped: Ruby code does not parse (tree-sitter), not taint-analysed";
+
+  using tree_writer::tree_writer;
 
   void program(TSNode root) {
     index(root);
@@ -61,44 +48,6 @@ class ruby_writer {
   }
 
  private:
-  // ------------------------------------------------------------ tokens
-
-  std::string_view text(TSNode n) const {
-    std::uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
-    return src_.substr(b, e - b);
-  }
-  static int line(TSNode n) { return static_cast<int>(ts_node_start_point(n).row) + 1; }
-
-  void emit(tok kind, std::string_view t, int ln) {
-    if (++count_ > kMaxTokens) {
-      out_.truncated = true;
-      return;
-    }
-    token k;
-    k.kind = kind;
-    k.text = t;
-    k.line = ln;
-    toks_->push_back(k);
-  }
-  void op(std::string_view t, int ln) { emit(tok::op, t, ln); }
-  void word(std::string_view t, int ln) { emit(tok::name, t, ln); }
-  std::string_view made(std::string s) { return out_.text.emplace_back(std::move(s)); }
-
-  // n's named children, read with the writer's one cursor:
-  // ts_node_named_child(n, i) walks from the first child, so a loop of it
-  // would be quadratic in a long list of statements.
-  std::vector<child> named_children(TSNode n) {
-    std::vector<child> out;
-    if (ts_node_is_null(n)) return out;
-    ts_tree_cursor_reset(&cursor_, n);
-    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
-    do {
-      TSNode c = ts_tree_cursor_current_node(&cursor_);
-      if (ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
-    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
-    return out;
-  }
-
   // ------------------------------------------------------------ statements
 
   // The statements among n's named children; the last one is in tail
@@ -767,15 +716,7 @@ class ruby_writer {
     collect_string(holder, body, embedded);
     body += '"';
     emit(tok::string, made(std::move(body)), line(n));
-    if (embedded.empty() || toks_->empty() || out_.truncated || interpolation_depth_ >= kMaxInterpolationDepth) return;
-    std::vector<token>* outer = toks_;
-    ++interpolation_depth_;
-    lex_embedded(out_, *outer, outer->size() - 1, embedded.size(), [&](std::size_t k, std::vector<token>& part) {
-      toks_ = &part;
-      list(embedded[k], d);
-    });
-    --interpolation_depth_;
-    toks_ = outer;
+    embed(embedded.size(), [&](std::size_t k) { list(embedded[k], d); });
   }
 
   // The literal text of a string node's children into `body`, and its
@@ -824,12 +765,6 @@ class ruby_writer {
     }
   }
 
-  std::string_view src_;
-  lexed_file& out_;
-  std::vector<token>* toks_;  // where tokens go: the file's, or a string part's
-  std::size_t count_ = 0;
-  int interpolation_depth_ = 0;
-  TSTreeCursor cursor_;  // named_children's
   std::unordered_map<std::uint32_t, TSNode> heredoc_bodies_;  // by the beginning's start byte
   std::unordered_set<std::string_view> methods_;  // the names the file's `def`s define
   // The current method's local variables so far (its parameters, what it
@@ -839,19 +774,7 @@ class ruby_writer {
 
 }  // namespace
 
-lexed_file lex_ruby(std::string_view content) {
-  lexed_file out;
-  parse_result parsed = parse_source(language::ruby, "", content);
-  if (parsed.outcome == parse_outcome::no_grammar) {
-    out.left_out = "skipped: no Ruby grammar in this build, not taint-analysed";
-  } else if (parsed.outcome != parse_outcome::parsed) {
-    out.left_out = "skipped: Ruby code does not parse (tree-sitter), not taint-analysed";
-  } else {
-    TSNode root = parsed.tree->root();
-    ruby_writer(content, out, root).program(root);
-  }
-  return out;
-}
+lexed_file lex_ruby(std::string_view content) { return lex_tree<ruby_writer>(language::ruby, content); }
 
 std::vector<stmt> parse_ruby(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e) {
   return parse_php(toks, b, e);
