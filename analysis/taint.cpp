@@ -406,7 +406,56 @@ struct cross_file {
   const summary_table* summaries = nullptr;
   std::uint32_t file = 0;
   const inventory* files = nullptr;  // the whole tree (a Rails view's controller is looked up in it)
+  const std::unordered_set<std::string>* source_readers = nullptr;  // see survey_result::source_readers
 };
+
+// The names of the functions in `block` (at any depth) whose text matches
+// `words` (language_spec::source_text): those may hand a source to a caller.
+void source_readers_of(const std::vector<stmt>& block, std::string_view content, const RE2& words,
+                       std::vector<std::string>& out, int depth = 0) {
+  if (depth > kMaxNesting) return;
+  auto in_content = [&](const token& t) {
+    return t.text.data() >= content.data() && t.text.data() + t.text.size() <= content.data() + content.size();
+  };
+  for (const stmt& s : block) {
+    if (s.kind == stmt_kind::func && !s.name.empty() && s.extent.toks) {
+      const span& x = s.extent;
+      std::uint32_t b = x.b, e = x.e;
+      while (b < e && !in_content(x[b])) ++b;
+      while (e > b && !in_content(x[e - 1])) --e;
+      if (b < e) {
+        const char* from = x[b].text.data();
+        const char* to = x[e - 1].text.data() + x[e - 1].text.size();
+        if (RE2::PartialMatch(std::string_view(from, static_cast<std::size_t>(to - from)), words)) {
+          out.emplace_back(s.name);
+        }
+      }
+    }
+    source_readers_of(s.body, content, words, out, depth + 1);
+    source_readers_of(s.orelse, content, words, out, depth + 1);
+    source_readers_of(s.final_body, content, words, out, depth + 1);
+    for (const auto& h : s.handlers) source_readers_of(h, content, words, out, depth + 1);
+  }
+}
+
+// Whether `content` calls (a name, then `(`) one of `names`.
+bool calls_one_of(std::string_view content, const std::unordered_set<std::string>& names) {
+  if (names.empty()) return false;
+  std::string name;
+  for (std::size_t i = 0; i < content.size();) {
+    if (!is_name_start(content[i]) || (i > 0 && is_name_char(content[i - 1]))) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < content.size() && is_name_char(content[j])) ++j;
+    std::size_t k = j;
+    while (k < content.size() && (content[k] == ' ' || content[k] == '\t')) ++k;
+    if (k < content.size() && content[k] == '(' && names.count(name.assign(content.substr(i, j - i)))) return true;
+    i = j;
+  }
+  return false;
+}
 
 class file_analyzer {
  public:
@@ -484,6 +533,9 @@ class file_analyzer {
     std::vector<std::pair<std::string, bool>> literals;
     std::optional<file_definitions> defs;
     std::string calls;  // the distinct paths, each ended by '\n': one block per file, not a string each
+    // With source_text: the functions whose text holds a source's words.
+    // A file that calls one is analysed though it holds none itself.
+    std::vector<std::string> source_readers;
   };
   survey_result survey() {
     survey_result out;
@@ -492,6 +544,7 @@ class file_analyzer {
     top_ = parse_file(lang_, lexed_);
     out.literals = literal_returns(top_);
     out.defs = collect_definitions(lang_, top_, lexed_.tokens);
+    if (ls_.source_text) source_readers_of(top_, content_, *ls_.source_text, out.source_readers);
     frame module;
     module.summary_mode = true;
     bind_imports(module);
@@ -3384,7 +3437,8 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
                         .view_variables(action->second);
     }
   }
-  if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(content, *ls->source_text)) {
+  if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(content, *ls->source_text) &&
+      !(xf.source_readers && calls_one_of(content, *xf.source_readers))) {
     r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
     return r;
   }
@@ -3510,12 +3564,14 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   // the definitions of the call graph, and each file's calls.
   literal_functions literals;
   call_resolver calls;
+  std::unordered_set<std::string> source_readers;
   std::vector<std::string> surveyed(n);
   {
     std::vector<file_facts> facts(n);
     auto collect = [&](std::size_t i, unsigned) { facts[i] = facts_of(root, files.files[i], spec); };
     auto merge = [&](std::size_t i) {
       literals.add(facts[i].literals);
+      source_readers.insert(facts[i].source_readers.begin(), facts[i].source_readers.end());
       if (facts[i].defs) {
         calls.add(static_cast<std::uint32_t>(i), files.files[i].path, files.files[i].lang, std::move(*facts[i].defs));
       }
@@ -3572,7 +3628,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   };
   std::size_t reported = 0;
   auto analyze = [&](std::size_t i, unsigned) {
-    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files});
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files, &source_readers});
   };
   auto done = [&](std::size_t i) {
     if (reported == i && settled(results[i])) report(results[reported++]);
@@ -3601,7 +3657,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   }
   auto reanalyze = [&](std::size_t k, unsigned) {
     const std::size_t i = again[k];
-    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files});
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files, &source_readers});
   };
   if (!run_in_order(again.size(), workers, reanalyze, [](std::size_t) {}, cancelled)) {
     return status(errc::closed, "taint analysis cancelled");
