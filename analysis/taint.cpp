@@ -86,6 +86,11 @@ constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<Str
 // project calling into more functions than the cap keeps the rest unknown.
 constexpr int kMaxSummaryRounds = 8;
 constexpr std::size_t kMaxRemoteFunctions = 100'000;
+// The lexed files of the costly front ends kept for a run's later passes
+// (front_end_cache): some 6 bytes a byte of PHP (a 48-byte token per 9
+// bytes, and the content), so about 40 MB of it; past that a file is
+// parsed again where a pass needs it.
+constexpr std::size_t kMaxKeptFrontEndBytes = std::size_t{256} << 20;
 
 struct origin {
   std::string text;
@@ -407,7 +412,22 @@ struct cross_file {
   std::uint32_t file = 0;
   const inventory* files = nullptr;  // the whole tree (a Rails view's controller is looked up in it)
   const std::unordered_set<std::string>* source_readers = nullptr;  // see survey_result::source_readers
+  front_end_cache* front_ends = nullptr;  // the run's lexed files (the tree-sitter front ends')
 };
+
+// The tree-sitter front ends (PHP, Ruby) cost a parse each time: one lex of
+// their files serves every pass (front_end_cache). The hand lexers' cost
+// less than the memory it would take.
+bool costly_front_end(language lang) { return lang == language::php || lang == language::ruby; }
+
+// What the run's cache (xf.front_ends) holds or makes of `file` (its index
+// xf.file): its content is then the cache's, moved from `content`. Null for
+// the other front ends, which lex where they are used.
+std::shared_ptr<const front_end_output> cached_front_end(cross_file xf, const source_file& file, std::string& content,
+                                                         bool keep) {
+  if (!xf.front_ends || !costly_front_end(file.lang)) return nullptr;
+  return xf.front_ends->get(xf.file, file.lang, std::move(content), keep);
+}
 
 // The names of the functions in `block` (at any depth) whose text matches
 // `words` (language_spec::source_text): those may hand a source to a caller.
@@ -467,11 +487,21 @@ class file_analyzer {
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
 
+  // The file's lexed form from a front_end_cache, whose content this
+  // analyzer's must be; without it, the analyzer lexes the file itself.
+  void use(std::shared_ptr<const front_end_output> cached) {
+    if (cached) lexed_ = std::shared_ptr<const lexed_file>(cached, &cached->lexed);
+  }
+
+  void lex() {
+    if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, content_));
+  }
+
   // False when the file went past a work bound (what was found stays).
   bool run() {
-    lexed_ = lex_file(lang_, content_);
-    if (lexed_.truncated || !lexed_.left_out.empty()) return false;
-    top_ = parse_file(lang_, lexed_);
+    lex();
+    if (lexed_->truncated || !lexed_->left_out.empty()) return false;
+    top_ = parse_file(lang_, *lexed_);
     collect_functions(top_, 0);
     frame module;
     for (const auto& [name, t] : seed_) module.vars[name].t = join(module.vars[name].t, t);
@@ -497,15 +527,15 @@ class file_analyzer {
 
   std::vector<finding>& findings() { return findings_; }
   // Why the front end gave the file no tokens (taint_lexer.h, lexed_file::left_out); empty when it did.
-  std::string_view left_out() const { return lexed_.left_out; }
+  std::string_view left_out() const { return lexed_ ? lexed_->left_out : std::string_view(); }
 
   // The summaries of the named functions of this file (each defined here
   // once), for the analysis of other files; nothing past a work bound.
   std::vector<std::pair<std::string, remote_summary>> export_summaries(const std::vector<std::string>& names) {
     std::vector<std::pair<std::string, remote_summary>> out;
-    lexed_ = lex_file(lang_, content_);
-    if (lexed_.truncated) return out;
-    top_ = parse_file(lang_, lexed_);
+    lex();
+    if (lexed_->truncated) return out;
+    top_ = parse_file(lang_, *lexed_);
     collect_functions(top_, 0);
     frame module;
     module.summary_mode = true;
@@ -539,16 +569,16 @@ class file_analyzer {
   };
   survey_result survey() {
     survey_result out;
-    lexed_ = lex_file(lang_, content_);
-    if (lexed_.truncated) return out;
-    top_ = parse_file(lang_, lexed_);
+    lex();
+    if (lexed_->truncated) return out;
+    top_ = parse_file(lang_, *lexed_);
     out.literals = literal_returns(top_);
-    out.defs = collect_definitions(lang_, top_, lexed_.tokens);
+    out.defs = collect_definitions(lang_, top_, lexed_->tokens);
     if (ls_.source_text) source_readers_of(top_, content_, *ls_.source_text, out.source_readers);
     frame module;
     module.summary_mode = true;
     bind_imports(module);
-    const std::vector<token>& toks = lexed_.tokens;
+    const std::vector<token>& toks = lexed_->tokens;
     const auto n = static_cast<std::uint32_t>(toks.size());
     auto member = [&](std::uint32_t j) {
       return (is(toks[j], ".") || is(toks[j], "?.")) && j + 1 < n && toks[j + 1].kind == tok::name;
@@ -596,7 +626,7 @@ class file_analyzer {
   // it only fetches summaries early.
   std::unordered_map<std::string, std::string> object_names() const {
     std::unordered_map<std::string, std::string> out;
-    const std::vector<token>& toks = lexed_.tokens;
+    const std::vector<token>& toks = lexed_->tokens;
     const auto n = static_cast<std::uint32_t>(toks.size());
     auto dotted = [&](std::uint32_t b, std::uint32_t& e) {  // name(.name)* from b; e: past it
       std::string path;
@@ -2378,8 +2408,8 @@ class file_analyzer {
       ++i;
     } else if (t.kind == tok::string) {
       bool configured_head = false;  // the string starts with an expression reading a configured value
-      for (std::uint32_t p = t.part_begin; p < t.part_end && p < lexed_.parts.size(); ++p) {
-        const auto& part = lexed_.parts[p];
+      for (std::uint32_t p = t.part_begin; p < t.part_end && p < lexed_->parts.size(); ++p) {
+        const auto& part = lexed_->parts[p];
         const span ps{&part, 0, static_cast<std::uint32_t>(part.size())};
         value pv = eval(ps, fr, depth + 1);
         if (p == t.part_begin) configured_head = !ps.empty() && starts_with_expression(t) && configured(ps, pv, fr);
@@ -3305,7 +3335,7 @@ class file_analyzer {
   std::vector<entry_point> eps_;
   taint_matches matches_;
 
-  lexed_file lexed_;
+  std::shared_ptr<const lexed_file> lexed_;  // lex(): the cache's, or the analyzer's own
   std::vector<stmt> top_;
   std::vector<std::unique_ptr<stmt>> inline_functions_;
   std::map<std::string, function_info> functions_;
@@ -3364,7 +3394,7 @@ bool analysable(const source_file& file, const taint_spec& spec) {
 // when unreadable or past the token bound: analyze_file reports those).
 using file_facts = file_analyzer::survey_result;
 
-file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec) {
+file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec, cross_file xf) {
   std::string content;
   // A language parsed only where a source is written (source_text) is left
   // out here but for the files its summary_text picks: its helper files
@@ -3381,7 +3411,10 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
     caller.defs.emplace();
     return caller;
   }
-  return file_analyzer(spec.get(), ls, file.lang, file, content, {}).survey();
+  auto cached = cached_front_end(xf, file, content, true);
+  file_analyzer a(spec.get(), ls, file.lang, file, cached ? std::string_view(cached->content) : content, {});
+  a.use(cached);
+  return a.survey();
 }
 
 // Rails: the controller and action a view renders by convention
@@ -3443,7 +3476,10 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
     return r;
   }
   const std::string code = erb ? erb_code(content) : std::string();
-  file_analyzer a(spec.get(), *ls, as.lang, file, erb ? std::string_view(code) : content, std::move(eps), &literals, xf);
+  auto cached = erb ? nullptr : cached_front_end(xf, file, content, false);
+  std::string_view text = erb ? std::string_view(code) : cached ? std::string_view(cached->content) : content;
+  file_analyzer a(spec.get(), *ls, as.lang, file, text, std::move(eps), &literals, xf);
+  a.use(cached);
   a.seed(std::move(from_action));
   bool complete = a.run();
   r.analyzed = a.left_out().empty();
@@ -3474,7 +3510,10 @@ export_result export_file(const std::filesystem::path& root, const source_file& 
   export_result r;
   std::string content;
   if (!analysable(file, spec) || read_source_file(root / file.path, content) != 0) return r;
-  file_analyzer a(spec.get(), *spec.get().find(file.lang), file.lang, file, content, {}, &literals, xf);
+  auto cached = cached_front_end(xf, file, content, true);
+  file_analyzer a(spec.get(), *spec.get().find(file.lang), file.lang, file,
+                  cached ? std::string_view(cached->content) : content, {}, &literals, xf);
+  a.use(cached);
   r.summaries = a.export_summaries(names);
   r.requests = a.requests();
   return r;
@@ -3490,7 +3529,7 @@ export_result export_file(const std::filesystem::path& root, const source_file& 
 // what this one does.
 bool summarise(const std::filesystem::path& root, const inventory& files, const taint_spec& spec,
                const literal_functions& literals, const call_resolver& calls, std::set<callee_ref> wanted,
-               std::set<callee_ref>& known, summary_table& table, unsigned workers,
+               std::set<callee_ref>& known, summary_table& table, front_end_cache& front_ends, unsigned workers,
                const std::function<bool()>& cancelled, std::vector<inventory_note>& notes) {
   for (auto it = wanted.begin(); it != wanted.end();) it = known.count(*it) ? wanted.erase(it) : std::next(it);
   if (known.size() + wanted.size() > kMaxRemoteFunctions) {
@@ -3524,7 +3563,7 @@ bool summarise(const std::filesystem::path& root, const inventory& files, const 
     summary_table updates;
     std::set<callee_ref> next;
     auto work = [&](std::size_t i, unsigned) {
-      out[i] = export_file(root, files.files[jobs[i].first], spec, literals, {&calls, &table, jobs[i].first},
+      out[i] = export_file(root, files.files[jobs[i].first], spec, literals, {&calls, &table, jobs[i].first, nullptr, nullptr, &front_ends},
                            jobs[i].second);
     };
     auto done = [&](std::size_t i) {
@@ -3565,10 +3604,16 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   literal_functions literals;
   call_resolver calls;
   std::unordered_set<std::string> source_readers;
+  front_end_cache front_ends(kMaxKeptFrontEndBytes);
   std::vector<std::string> surveyed(n);
   {
     std::vector<file_facts> facts(n);
-    auto collect = [&](std::size_t i, unsigned) { facts[i] = facts_of(root, files.files[i], spec); };
+    auto collect = [&](std::size_t i, unsigned) {
+      cross_file xf;
+      xf.file = static_cast<std::uint32_t>(i);
+      xf.front_ends = &front_ends;
+      facts[i] = facts_of(root, files.files[i], spec, xf);
+    };
     auto merge = [&](std::size_t i) {
       literals.add(facts[i].literals);
       source_readers.insert(facts[i].source_readers.begin(), facts[i].source_readers.end());
@@ -3603,7 +3648,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   summary_table table;
   std::set<callee_ref> known;
   std::vector<inventory_note> round_notes;
-  if (!summarise(root, files, spec, literals, calls, std::move(wanted), known, table, workers, cancelled,
+  if (!summarise(root, files, spec, literals, calls, std::move(wanted), known, table, front_ends, workers, cancelled,
                  round_notes)) {
     return status(errc::closed, "taint analysis cancelled");
   }
@@ -3628,7 +3673,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   };
   std::size_t reported = 0;
   auto analyze = [&](std::size_t i, unsigned) {
-    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files, &source_readers});
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files, &source_readers, &front_ends});
   };
   auto done = [&](std::size_t i) {
     if (reported == i && settled(results[i])) report(results[reported++]);
@@ -3642,7 +3687,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
       if (!known.count(c)) missed.insert(c);
     }
   }
-  if (!summarise(root, files, spec, literals, calls, missed, known, table, workers, cancelled, round_notes)) {
+  if (!summarise(root, files, spec, literals, calls, missed, known, table, front_ends, workers, cancelled, round_notes)) {
     return status(errc::closed, "taint analysis cancelled");
   }
   std::vector<std::size_t> again;
@@ -3657,7 +3702,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   }
   auto reanalyze = [&](std::size_t k, unsigned) {
     const std::size_t i = again[k];
-    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files, &source_readers});
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files, &source_readers, &front_ends});
   };
   if (!run_in_order(again.size(), workers, reanalyze, [](std::size_t) {}, cancelled)) {
     return status(errc::closed, "taint analysis cancelled");

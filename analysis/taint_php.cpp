@@ -146,7 +146,8 @@ class php_writer : tree_writer {
   void call(std::string_view callee, TSNode n, bool keyword, std::vector<item>& stack) {
     const int ln = line(n);
     std::vector<child> cs = all_children(n);
-    word(callee, ln);
+    // The keyword's own text where it is spelled so: its token then lies in the content.
+    word(keyword && !cs.empty() && text(cs[0].node) == callee ? text(cs[0].node) : callee, ln);
     op("(", ln);
     std::size_t b = keyword && !cs.empty() ? 1 : 0, e = cs.size();
     if (e > b && type_of(cs[e - 1].node) == ";") stack.push_back({cs[--e].node, {}, 0});
