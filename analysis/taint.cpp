@@ -416,8 +416,8 @@ struct cross_file {
 };
 
 // The tree-sitter front ends (PHP, Ruby) cost a parse each time: one lex of
-// their files serves every pass (front_end_cache). The hand lexers' cost
-// less than the memory it would take.
+// their files serves every pass (front_end_cache). The hand lexers are
+// cheaper to run again than their tokens are to keep.
 bool costly_front_end(language lang) { return lang == language::php || lang == language::ruby; }
 
 // What the run's cache (xf.front_ends) holds or makes of `file` (its index
@@ -491,10 +491,6 @@ class file_analyzer {
   // analyzer's must be; without it, the analyzer lexes the file itself.
   void use(std::shared_ptr<const front_end_output> cached) {
     if (cached) lexed_ = std::shared_ptr<const lexed_file>(cached, &cached->lexed);
-  }
-
-  void lex() {
-    if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, content_));
   }
 
   // False when the file went past a work bound (what was found stays).
@@ -3335,7 +3331,10 @@ class file_analyzer {
   std::vector<entry_point> eps_;
   taint_matches matches_;
 
-  std::shared_ptr<const lexed_file> lexed_;  // lex(): the cache's, or the analyzer's own
+  void lex() {
+    if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, content_));
+  }
+  std::shared_ptr<const lexed_file> lexed_;  // lex(): the cache's (use), or the analyzer's own
   std::vector<stmt> top_;
   std::vector<std::unique_ptr<stmt>> inline_functions_;
   std::map<std::string, function_info> functions_;
