@@ -86,6 +86,11 @@ constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<Str
 // project calling into more functions than the cap keeps the rest unknown.
 constexpr int kMaxSummaryRounds = 8;
 constexpr std::size_t kMaxRemoteFunctions = 100'000;
+// The lexed files of the costly front ends kept for a run's later passes
+// (front_end_cache): some 6 bytes a byte of PHP (a 48-byte token per 9
+// bytes, and the content), so about 40 MB of it; past that a file is
+// parsed again where a pass needs it.
+constexpr std::size_t kMaxKeptFrontEndBytes = std::size_t{256} << 20;
 
 struct origin {
   std::string text;
@@ -406,7 +411,71 @@ struct cross_file {
   const summary_table* summaries = nullptr;
   std::uint32_t file = 0;
   const inventory* files = nullptr;  // the whole tree (a Rails view's controller is looked up in it)
+  const std::unordered_set<std::string>* source_readers = nullptr;  // see survey_result::source_readers
+  front_end_cache* front_ends = nullptr;  // the run's lexed files (the tree-sitter front ends')
 };
+
+// The tree-sitter front ends (PHP, Ruby) cost a parse each time: one lex of
+// their files serves every pass (front_end_cache). The hand lexers are
+// cheaper to run again than their tokens are to keep.
+bool costly_front_end(language lang) { return lang == language::php || lang == language::ruby; }
+
+// What the run's cache (xf.front_ends) holds or makes of `file` (its index
+// xf.file): its content is then the cache's, moved from `content`. Null for
+// the other front ends, which lex where they are used.
+std::shared_ptr<const front_end_output> cached_front_end(cross_file xf, const source_file& file, std::string& content,
+                                                         bool keep) {
+  if (!xf.front_ends || !costly_front_end(file.lang)) return nullptr;
+  return xf.front_ends->get(xf.file, file.lang, std::move(content), keep);
+}
+
+// The names of the functions in `block` (at any depth) whose text matches
+// `words` (language_spec::source_text): those may hand a source to a caller.
+void source_readers_of(const std::vector<stmt>& block, std::string_view content, const RE2& words,
+                       std::vector<std::string>& out, int depth = 0) {
+  if (depth > kMaxNesting) return;
+  auto in_content = [&](const token& t) {
+    return t.text.data() >= content.data() && t.text.data() + t.text.size() <= content.data() + content.size();
+  };
+  for (const stmt& s : block) {
+    if (s.kind == stmt_kind::func && !s.name.empty() && s.extent.toks) {
+      const span& x = s.extent;
+      std::uint32_t b = x.b, e = x.e;
+      while (b < e && !in_content(x[b])) ++b;
+      while (e > b && !in_content(x[e - 1])) --e;
+      if (b < e) {
+        const char* from = x[b].text.data();
+        const char* to = x[e - 1].text.data() + x[e - 1].text.size();
+        if (RE2::PartialMatch(std::string_view(from, static_cast<std::size_t>(to - from)), words)) {
+          out.emplace_back(s.name);
+        }
+      }
+    }
+    source_readers_of(s.body, content, words, out, depth + 1);
+    source_readers_of(s.orelse, content, words, out, depth + 1);
+    source_readers_of(s.final_body, content, words, out, depth + 1);
+    for (const auto& h : s.handlers) source_readers_of(h, content, words, out, depth + 1);
+  }
+}
+
+// Whether `content` calls (a name, then `(`) one of `names`.
+bool calls_one_of(std::string_view content, const std::unordered_set<std::string>& names) {
+  if (names.empty()) return false;
+  std::string name;
+  for (std::size_t i = 0; i < content.size();) {
+    if (!is_name_start(content[i]) || (i > 0 && is_name_char(content[i - 1]))) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < content.size() && is_name_char(content[j])) ++j;
+    std::size_t k = j;
+    while (k < content.size() && (content[k] == ' ' || content[k] == '\t')) ++k;
+    if (k < content.size() && content[k] == '(' && names.count(name.assign(content.substr(i, j - i)))) return true;
+    i = j;
+  }
+  return false;
+}
 
 class file_analyzer {
  public:
@@ -418,11 +487,17 @@ class file_analyzer {
         file_(file), content_(content), lines_(content),
         eps_(std::move(eps)), matches_(ls) {}
 
+  // The file's lexed form from a front_end_cache, whose content this
+  // analyzer's must be; without it, the analyzer lexes the file itself.
+  void use(std::shared_ptr<const front_end_output> cached) {
+    if (cached) lexed_ = std::shared_ptr<const lexed_file>(cached, &cached->lexed);
+  }
+
   // False when the file went past a work bound (what was found stays).
   bool run() {
-    lexed_ = lex_file(lang_, content_);
-    if (lexed_.truncated || !lexed_.left_out.empty()) return false;
-    top_ = parse_file(lang_, lexed_);
+    lex();
+    if (lexed_->truncated || !lexed_->left_out.empty()) return false;
+    top_ = parse_file(lang_, *lexed_);
     collect_functions(top_, 0);
     frame module;
     for (const auto& [name, t] : seed_) module.vars[name].t = join(module.vars[name].t, t);
@@ -448,15 +523,15 @@ class file_analyzer {
 
   std::vector<finding>& findings() { return findings_; }
   // Why the front end gave the file no tokens (taint_lexer.h, lexed_file::left_out); empty when it did.
-  std::string_view left_out() const { return lexed_.left_out; }
+  std::string_view left_out() const { return lexed_ ? lexed_->left_out : std::string_view(); }
 
   // The summaries of the named functions of this file (each defined here
   // once), for the analysis of other files; nothing past a work bound.
   std::vector<std::pair<std::string, remote_summary>> export_summaries(const std::vector<std::string>& names) {
     std::vector<std::pair<std::string, remote_summary>> out;
-    lexed_ = lex_file(lang_, content_);
-    if (lexed_.truncated) return out;
-    top_ = parse_file(lang_, lexed_);
+    lex();
+    if (lexed_->truncated) return out;
+    top_ = parse_file(lang_, *lexed_);
     collect_functions(top_, 0);
     frame module;
     module.summary_mode = true;
@@ -484,18 +559,22 @@ class file_analyzer {
     std::vector<std::pair<std::string, bool>> literals;
     std::optional<file_definitions> defs;
     std::string calls;  // the distinct paths, each ended by '\n': one block per file, not a string each
+    // With source_text: the functions whose text holds a source's words.
+    // A file that calls one is analysed though it holds none itself.
+    std::vector<std::string> source_readers;
   };
   survey_result survey() {
     survey_result out;
-    lexed_ = lex_file(lang_, content_);
-    if (lexed_.truncated) return out;
-    top_ = parse_file(lang_, lexed_);
+    lex();
+    if (lexed_->truncated) return out;
+    top_ = parse_file(lang_, *lexed_);
     out.literals = literal_returns(top_);
-    out.defs = collect_definitions(lang_, top_, lexed_.tokens);
+    out.defs = collect_definitions(lang_, top_, lexed_->tokens);
+    if (ls_.source_text) source_readers_of(top_, content_, *ls_.source_text, out.source_readers);
     frame module;
     module.summary_mode = true;
     bind_imports(module);
-    const std::vector<token>& toks = lexed_.tokens;
+    const std::vector<token>& toks = lexed_->tokens;
     const auto n = static_cast<std::uint32_t>(toks.size());
     auto member = [&](std::uint32_t j) {
       return (is(toks[j], ".") || is(toks[j], "?.")) && j + 1 < n && toks[j + 1].kind == tok::name;
@@ -543,7 +622,7 @@ class file_analyzer {
   // it only fetches summaries early.
   std::unordered_map<std::string, std::string> object_names() const {
     std::unordered_map<std::string, std::string> out;
-    const std::vector<token>& toks = lexed_.tokens;
+    const std::vector<token>& toks = lexed_->tokens;
     const auto n = static_cast<std::uint32_t>(toks.size());
     auto dotted = [&](std::uint32_t b, std::uint32_t& e) {  // name(.name)* from b; e: past it
       std::string path;
@@ -2325,8 +2404,8 @@ class file_analyzer {
       ++i;
     } else if (t.kind == tok::string) {
       bool configured_head = false;  // the string starts with an expression reading a configured value
-      for (std::uint32_t p = t.part_begin; p < t.part_end && p < lexed_.parts.size(); ++p) {
-        const auto& part = lexed_.parts[p];
+      for (std::uint32_t p = t.part_begin; p < t.part_end && p < lexed_->parts.size(); ++p) {
+        const auto& part = lexed_->parts[p];
         const span ps{&part, 0, static_cast<std::uint32_t>(part.size())};
         value pv = eval(ps, fr, depth + 1);
         if (p == t.part_begin) configured_head = !ps.empty() && starts_with_expression(t) && configured(ps, pv, fr);
@@ -3252,7 +3331,10 @@ class file_analyzer {
   std::vector<entry_point> eps_;
   taint_matches matches_;
 
-  lexed_file lexed_;
+  void lex() {
+    if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, content_));
+  }
+  std::shared_ptr<const lexed_file> lexed_;  // lex(): the cache's (use), or the analyzer's own
   std::vector<stmt> top_;
   std::vector<std::unique_ptr<stmt>> inline_functions_;
   std::map<std::string, function_info> functions_;
@@ -3311,7 +3393,7 @@ bool analysable(const source_file& file, const taint_spec& spec) {
 // when unreadable or past the token bound: analyze_file reports those).
 using file_facts = file_analyzer::survey_result;
 
-file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec) {
+file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec, cross_file xf) {
   std::string content;
   // A language parsed only where a source is written (source_text) is left
   // out here but for the files its summary_text picks: its helper files
@@ -3328,7 +3410,10 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
     caller.defs.emplace();
     return caller;
   }
-  return file_analyzer(spec.get(), ls, file.lang, file, content, {}).survey();
+  auto cached = cached_front_end(xf, file, content, true);
+  file_analyzer a(spec.get(), ls, file.lang, file, cached ? std::string_view(cached->content) : content, {});
+  a.use(cached);
+  return a.survey();
 }
 
 // Rails: the controller and action a view renders by convention
@@ -3384,12 +3469,16 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
                         .view_variables(action->second);
     }
   }
-  if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(content, *ls->source_text)) {
+  if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(content, *ls->source_text) &&
+      !(xf.source_readers && calls_one_of(content, *xf.source_readers))) {
     r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
     return r;
   }
   const std::string code = erb ? erb_code(content) : std::string();
-  file_analyzer a(spec.get(), *ls, as.lang, file, erb ? std::string_view(code) : content, std::move(eps), &literals, xf);
+  auto cached = erb ? nullptr : cached_front_end(xf, file, content, false);
+  std::string_view text = erb ? std::string_view(code) : cached ? std::string_view(cached->content) : content;
+  file_analyzer a(spec.get(), *ls, as.lang, file, text, std::move(eps), &literals, xf);
+  a.use(cached);
   a.seed(std::move(from_action));
   bool complete = a.run();
   r.analyzed = a.left_out().empty();
@@ -3420,7 +3509,10 @@ export_result export_file(const std::filesystem::path& root, const source_file& 
   export_result r;
   std::string content;
   if (!analysable(file, spec) || read_source_file(root / file.path, content) != 0) return r;
-  file_analyzer a(spec.get(), *spec.get().find(file.lang), file.lang, file, content, {}, &literals, xf);
+  auto cached = cached_front_end(xf, file, content, true);
+  file_analyzer a(spec.get(), *spec.get().find(file.lang), file.lang, file,
+                  cached ? std::string_view(cached->content) : content, {}, &literals, xf);
+  a.use(cached);
   r.summaries = a.export_summaries(names);
   r.requests = a.requests();
   return r;
@@ -3436,7 +3528,7 @@ export_result export_file(const std::filesystem::path& root, const source_file& 
 // what this one does.
 bool summarise(const std::filesystem::path& root, const inventory& files, const taint_spec& spec,
                const literal_functions& literals, const call_resolver& calls, std::set<callee_ref> wanted,
-               std::set<callee_ref>& known, summary_table& table, unsigned workers,
+               std::set<callee_ref>& known, summary_table& table, front_end_cache& front_ends, unsigned workers,
                const std::function<bool()>& cancelled, std::vector<inventory_note>& notes) {
   for (auto it = wanted.begin(); it != wanted.end();) it = known.count(*it) ? wanted.erase(it) : std::next(it);
   if (known.size() + wanted.size() > kMaxRemoteFunctions) {
@@ -3470,7 +3562,7 @@ bool summarise(const std::filesystem::path& root, const inventory& files, const 
     summary_table updates;
     std::set<callee_ref> next;
     auto work = [&](std::size_t i, unsigned) {
-      out[i] = export_file(root, files.files[jobs[i].first], spec, literals, {&calls, &table, jobs[i].first},
+      out[i] = export_file(root, files.files[jobs[i].first], spec, literals, {&calls, &table, jobs[i].first, nullptr, nullptr, &front_ends},
                            jobs[i].second);
     };
     auto done = [&](std::size_t i) {
@@ -3510,12 +3602,20 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   // the definitions of the call graph, and each file's calls.
   literal_functions literals;
   call_resolver calls;
+  std::unordered_set<std::string> source_readers;
+  front_end_cache front_ends(kMaxKeptFrontEndBytes);
   std::vector<std::string> surveyed(n);
   {
     std::vector<file_facts> facts(n);
-    auto collect = [&](std::size_t i, unsigned) { facts[i] = facts_of(root, files.files[i], spec); };
+    auto collect = [&](std::size_t i, unsigned) {
+      cross_file xf;
+      xf.file = static_cast<std::uint32_t>(i);
+      xf.front_ends = &front_ends;
+      facts[i] = facts_of(root, files.files[i], spec, xf);
+    };
     auto merge = [&](std::size_t i) {
       literals.add(facts[i].literals);
+      source_readers.insert(facts[i].source_readers.begin(), facts[i].source_readers.end());
       if (facts[i].defs) {
         calls.add(static_cast<std::uint32_t>(i), files.files[i].path, files.files[i].lang, std::move(*facts[i].defs));
       }
@@ -3547,7 +3647,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   summary_table table;
   std::set<callee_ref> known;
   std::vector<inventory_note> round_notes;
-  if (!summarise(root, files, spec, literals, calls, std::move(wanted), known, table, workers, cancelled,
+  if (!summarise(root, files, spec, literals, calls, std::move(wanted), known, table, front_ends, workers, cancelled,
                  round_notes)) {
     return status(errc::closed, "taint analysis cancelled");
   }
@@ -3572,7 +3672,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   };
   std::size_t reported = 0;
   auto analyze = [&](std::size_t i, unsigned) {
-    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files});
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files, &source_readers, &front_ends});
   };
   auto done = [&](std::size_t i) {
     if (reported == i && settled(results[i])) report(results[reported++]);
@@ -3586,7 +3686,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
       if (!known.count(c)) missed.insert(c);
     }
   }
-  if (!summarise(root, files, spec, literals, calls, missed, known, table, workers, cancelled, round_notes)) {
+  if (!summarise(root, files, spec, literals, calls, missed, known, table, front_ends, workers, cancelled, round_notes)) {
     return status(errc::closed, "taint analysis cancelled");
   }
   std::vector<std::size_t> again;
@@ -3601,7 +3701,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   }
   auto reanalyze = [&](std::size_t k, unsigned) {
     const std::size_t i = again[k];
-    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files});
+    results[i] = analyze_file(root, files.files[i], spec, model, literals, {&calls, &table, static_cast<std::uint32_t>(i), &files, &source_readers, &front_ends});
   };
   if (!run_in_order(again.size(), workers, reanalyze, [](std::size_t) {}, cancelled)) {
     return status(errc::closed, "taint analysis cancelled");

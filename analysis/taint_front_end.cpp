@@ -25,4 +25,32 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
   return parse_javascript(lexed.tokens, 0, n);
 }
 
+namespace {
+
+std::size_t bytes_of(const front_end_output& out) {
+  std::size_t n = out.content.size() + out.lexed.tokens.size() * sizeof(token);
+  for (const auto& part : out.lexed.parts) n += part.size() * sizeof(token);
+  for (const auto& text : out.lexed.text) n += text.size();
+  return n;
+}
+
+}  // namespace
+
+std::shared_ptr<const front_end_output> front_end_cache::get(std::uint32_t file, language lang, std::string content,
+                                                             bool keep) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = kept_.find(file);
+    if (it != kept_.end()) return it->second;
+  }
+  auto out = std::make_shared<front_end_output>();
+  out->content = std::move(content);
+  out->lexed = lex_file(lang, out->content);
+  if (!keep) return out;
+  const std::size_t bytes = bytes_of(*out);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (used_ + bytes <= budget_ && kept_.emplace(file, out).second) used_ += bytes;
+  return out;
+}
+
 }  // namespace heimdall::analysis::taint_detail

@@ -2,10 +2,16 @@
 // lexer (taint_lexer.h for Python, JavaScript/TypeScript and Java;
 // taint_go.h, taint_php.h, taint_ruby.h), then its statement grouping
 // (taint_statements.h). Any other language is read as JavaScript. Pure;
-// thread-safe.
+// thread-safe. And front_end_cache: one run's lexed files, so the passes of
+// the analysis (taint.cpp: survey, summaries, analysis) lex a file once.
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/language.h"
@@ -16,5 +22,30 @@ namespace heimdall::analysis::taint_detail {
 
 lexed_file lex_file(language lang, std::string_view content);
 std::vector<stmt> parse_file(language lang, const lexed_file& lexed);
+
+// A file's lexed form with the content its tokens point into.
+struct front_end_output {
+  std::string content;
+  lexed_file lexed;
+};
+
+// The lexed files of one run, by the file's index in its inventory, kept
+// while their bytes (content and tokens) fit the budget: past it a file is
+// lexed and not kept, so memory stays bounded and the cost is a second lex.
+// Thread-safe; two threads asking for one file at once may both lex it.
+class front_end_cache {
+ public:
+  explicit front_end_cache(std::size_t budget_bytes) : budget_(budget_bytes) {}
+
+  // File `file`'s output: the kept one, else `content` lexed now, kept when
+  // `keep` and the budget allows.
+  std::shared_ptr<const front_end_output> get(std::uint32_t file, language lang, std::string content, bool keep);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::uint32_t, std::shared_ptr<const front_end_output>> kept_;
+  const std::size_t budget_;
+  std::size_t used_ = 0;
+};
 
 }  // namespace heimdall::analysis::taint_detail

@@ -1,6 +1,11 @@
 #include "analysis/taint_php.h"
 
 #include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/taint_tree_writer.h"
 
 namespace heimdall::analysis::taint_detail {
 namespace {
@@ -15,347 +20,183 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Longest first. `.`, `->`, `?->` and `::` are mapped before these.
-constexpr std::array<std::string_view, 27> kPhpOps = {
-    "<=>", "===", "!==", "**=", "?\?=", "<<=", ">>=", "...", "=>", "==", "!=", "<>", "<=", ">=",
-    "+=",  "-=",  "*=",  "/=",  "%=",  "&=",  "|=",  "^=",  "&&", "||", "??", "++", "--"};
-
-std::size_t op_len(std::string_view s, std::size_t i) {
-  for (std::string_view op : kPhpOps) {
-    if (s[i] == op[0] && s.substr(i, op.size()) == op) return op.size();
-  }
-  return 1;
-}
-
-// Statements the engine sees as calls: `echo $a, $b;` is `echo($a, $b);`.
-bool statement_call(std::string_view word) {
-  static constexpr std::array<std::string_view, 6> kWords = {"echo",    "print",        "include",
-                                                             "require", "include_once", "require_once"};
-  for (std::string_view w : kWords) {
-    if (iequals(word, w)) return true;
+bool numeric_cast_type(std::string_view type) {
+  static constexpr std::array<std::string_view, 7> kCasts = {"int",  "integer", "float", "double",
+                                                             "bool", "boolean", "real"};
+  for (std::string_view c : kCasts) {
+    if (iequals(type, c)) return true;
   }
   return false;
 }
 
-// The length of a numeric cast at s[i] ('('), or 0.
-std::size_t cast_length(std::string_view s, std::size_t i) {
-  std::size_t j = i + 1;
-  while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
-  std::size_t w = j;
-  while (j < s.size() && is_name_char(s[j])) ++j;
-  std::string_view word = s.substr(w, j - w);
-  static constexpr std::array<std::string_view, 7> kCasts = {"int", "integer", "float", "double", "bool", "boolean",
-                                                             "real"};
-  bool known = false;
-  for (std::string_view c : kCasts) known = known || iequals(word, c);
-  if (!known) return 0;
-  while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
-  return j < s.size() && s[j] == ')' ? j + 1 - i : 0;
+// The statements and expressions the engine reads as calls (`echo $a, $b;`
+// is `echo($a, $b);`): the callee, by node type; empty for the others.
+std::string_view statement_callee(std::string_view type) {
+  if (type == "echo_statement") return "echo";
+  if (type == "print_intrinsic") return "print";
+  if (type == "include_expression") return "include";
+  if (type == "include_once_expression") return "include_once";
+  if (type == "require_expression") return "require";
+  if (type == "require_once_expression") return "require_once";
+  return {};
 }
 
-// The end of `$name`, `$name[...]` or `$name->member` at s[i] ('$').
-std::size_t simple_interpolation_end(std::string_view s, std::size_t i, std::size_t stop) {
-  std::size_t j = i + 1;
-  while (j < stop && is_name_char(s[j])) ++j;
-  if (j < stop && s[j] == '[') {
-    std::size_t close = s.find(']', j);
-    if (close != std::string_view::npos && close < stop) return close + 1;
-  } else if (j + 2 < stop && s[j] == '-' && s[j + 1] == '>' && is_name_start(s[j + 2])) {
-    j += 2;
-    while (j < stop && is_name_char(s[j])) ++j;
-  }
-  return j;
+// Nodes that are no code: HTML, comments, attributes (`#[Route(...)]`).
+bool silent(std::string_view type) { return type == "text" || type == "comment" || type == "attribute_list"; }
+
+// The literal pieces of a string or heredoc, which its token's text holds.
+bool literal_piece(std::string_view type) {
+  return type == "string_content" || type == "escape_sequence" || type == "heredoc_start" || type == "heredoc_end";
 }
 
-// The interpolations of an interpolating string body [b, stop).
-void interpolations(std::string_view s, std::size_t b, std::size_t stop, int line, std::vector<embedded>& out) {
-  for (std::size_t i = b; i < stop; ++i) {
-    if (s[i] == '\n') ++line;
-    if (s[i] == '\\') {
-      ++i;
-      continue;
-    }
-    if (s[i] == '$' && i + 1 < stop && is_name_start(s[i + 1])) {
-      std::size_t end = simple_interpolation_end(s, i, stop);
-      out.push_back({i, end, line});
-      i = end - 1;
-    } else if (s[i] == '{' && i + 1 < stop && s[i + 1] == '$') {
-      int depth = 0;
-      std::size_t j = i;
-      for (; j < stop; ++j) {
-        if (s[j] == '{') ++depth;
-        if (s[j] == '}' && --depth == 0) break;
-      }
-      out.push_back({i + 1, j, line});
-      i = j < stop ? j : stop - 1;
-    }
-  }
-}
+bool is_word_start(char c) { return is_name_start(c) || static_cast<unsigned char>(c) >= 0x80; }
 
-// The end of a quoted literal opened at s[i]: past the closing quote, or the file's end.
-std::size_t quoted_end(std::string_view s, std::size_t i) {
-  char q = s[i];
-  std::size_t j = i + 1;
-  while (j < s.size() && s[j] != q) j += s[j] == '\\' ? 2 : 1;
-  return j < s.size() ? j + 1 : s.size();
-}
-
-// A heredoc / nowdoc at s[i] (`<<<`): its end (past the closing label) and
-// whether it interpolates; 0 when it is not one.
-std::size_t heredoc_end(std::string_view s, std::size_t i, bool& interpolating, std::size_t& body) {
-  std::size_t j = i + 3;
-  while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
-  char q = j < s.size() && (s[j] == '\'' || s[j] == '"') ? s[j] : 0;
-  if (q) ++j;
-  std::size_t label_at = j;
-  while (j < s.size() && is_name_char(s[j])) ++j;
-  std::string_view label = s.substr(label_at, j - label_at);
-  if (label.empty()) return 0;
-  if (q && (j >= s.size() || s[j] != q)) return 0;
-  if (q) ++j;
-  interpolating = q != '\'';
-  std::size_t nl = s.find('\n', j);
-  if (nl == std::string_view::npos) return 0;
-  body = nl + 1;
-  for (std::size_t line = body; line < s.size();) {
-    std::size_t k = line;
-    while (k < s.size() && (s[k] == ' ' || s[k] == '\t')) ++k;
-    if (s.substr(k, label.size()) == label && (k + label.size() >= s.size() || !is_name_char(s[k + label.size()]))) {
-      return k + label.size();
-    }
-    std::size_t next = s.find('\n', line);
-    if (next == std::string_view::npos) break;
-    line = next + 1;
-  }
-  return s.size();
-}
-
-constexpr std::string_view kDot = ".", kPlus = "+", kPlusAssign = "+=", kOpen = "(", kClose = ")", kSemicolon = ";",
-                           kShellExec = "shell_exec", kEcho = "echo";
-
-class php_lexer {
+class php_writer : tree_writer {
  public:
-  php_lexer(lexed_file& out, int depth) : out_(out), depth_(depth) {}
+  static constexpr std::string_view kNoGrammar = "skipped: no PHP grammar in this build, not taint-analysed";
+  static constexpr std::string_view kUnparsable = "skipped: PHP code does not parse (tree-sitter), not taint-analysed";
 
-  // Lexes [0, s.size()) of `s`; `code`: start in PHP code (an
-  // interpolation), else in inline HTML.
-  void run(std::string_view s, int line, std::vector<token>& tokens, bool code) {
-    s_ = s;
-    line_ = line;
-    toks_ = &tokens;
-    std::size_t i = 0;
-    if (!code) i = html(0);
-    while (i < s.size() && !out_.truncated) {
-      char c = s[i];
-      if (c == '\n') {
-        nl_ = true, ++line_, ++i;
-        continue;
-      }
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-        ++i;
-        continue;
-      }
-      if (!code && c == '?' && i + 1 < s.size() && s[i + 1] == '>') {
-        close_calls(0);
-        emit(tok::op, kSemicolon);
-        i = html(i + 2);
-        continue;
-      }
-      if (c == '#' && i + 1 < s.size() && s[i + 1] == '[') {  // an attribute: no code the engine needs
-        i = attribute_end(i + 1);
-        continue;
-      }
-      if ((c == '/' && i + 1 < s.size() && s[i + 1] == '/') || c == '#') {
-        while (i < s.size() && s[i] != '\n' && !(s[i] == '?' && i + 1 < s.size() && s[i + 1] == '>')) ++i;
-        continue;
-      }
-      if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-        std::size_t end = s.find("*/", i + 2);
-        end = end == std::string_view::npos ? s.size() : end + 2;
-        count_lines(i, end);
-        i = end;
-        continue;
-      }
-      i = one(i);
-    }
-    close_calls(0);
-  }
+  using tree_writer::tree_writer;
+
+  void program(TSNode root) { write(root); }
 
  private:
-  // Skips inline HTML from i to the next open tag; `<?=` opens an echo.
-  std::size_t html(std::size_t i) {
-    std::size_t open = s_.find("<?", i);
-    std::size_t end = open == std::string_view::npos ? s_.size() : open;
-    count_lines(i, end);
-    if (open == std::string_view::npos) return s_.size();
-    if (s_.substr(open, 3) == "<?=") {
-      emit(tok::name, kEcho);
-      open_call();
-      return open + 3;
-    }
-    if (iequals(s_.substr(open, 5), "<?php")) return open + 5;
-    return open + 2;
-  }
+  // What is left to write: a node, or a token that closes what an earlier
+  // node opened (a statement call's `)`).
+  struct item {
+    TSNode node;
+    std::string_view closing;
+    int line;
+  };
 
-  // Past the `]` closing the attribute's `[` at s[i].
-  std::size_t attribute_end(std::size_t i) {
-    int depth = 0;
-    std::size_t j = i;
-    for (; j < s_.size(); ++j) {
-      if (s_[j] == '\'' || s_[j] == '"') j = quoted_end(s_, j) - 1;
-      else if (s_[j] == '[') ++depth;
-      else if (s_[j] == ']' && --depth == 0) break;
-    }
-    std::size_t end = j < s_.size() ? j + 1 : s_.size();
-    count_lines(i, end);
-    return end;
-  }
-
-  void count_lines(std::size_t b, std::size_t e) {
-    for (std::size_t k = b; k < e; ++k) {
-      if (s_[k] == '\n') ++line_, nl_ = true;
+  // n's tokens in source order, with a stack rather than recursion: a
+  // long concatenation is a tree as deep as it is long.
+  void write(TSNode n) {
+    std::vector<item> stack{{n, {}, 0}};
+    while (!stack.empty() && !out_.truncated) {
+      item it = stack.back();
+      stack.pop_back();
+      if (!it.closing.empty()) op(it.closing, it.line);
+      else node(it.node, stack);
     }
   }
 
-  // One token (or a synthetic group) at s[i]; returns the index past it.
-  std::size_t one(std::size_t i) {
-    const std::string_view s = s_;
-    char c = s[i];
-    std::size_t j = i + 1;
-    std::vector<embedded> parts;
-    int start_line = line_;
-    if (c == '\'' || c == '"') {
-      j = quoted_end(s, i);
-      if (c == '"') interpolations(s, i + 1, j, line_, parts);
-      emit(tok::string, s.substr(i, j - i), &parts, start_line);
-      count_lines(i, j);
-      return j;
-    }
-    if (c == '`') {  // a shell command: shell_exec("...")
-      j = quoted_end(s, i);
-      interpolations(s, i + 1, j, line_, parts);
-      emit(tok::name, kShellExec);
-      emit(tok::op, kOpen);
-      emit(tok::string, s.substr(i, j - i), &parts, start_line);
-      emit(tok::op, kClose);
-      count_lines(i, j);
-      return j;
-    }
-    if (c == '<' && s.substr(i, 3) == "<<<") {
-      bool interpolating = false;
-      std::size_t body = 0;
-      std::size_t end = heredoc_end(s, i, interpolating, body);
-      if (end) {
-        if (interpolating) interpolations(s, body, end, line_ + 1, parts);
-        emit(tok::string, s.substr(i, end - i), &parts, start_line);
-        count_lines(i, end);
-        return end;
-      }
-    }
-    if (c == '$' && j < s.size() && is_name_start(s[j])) {
-      while (j < s.size() && is_name_char(s[j])) ++j;
-      emit(tok::name, s.substr(i, j - i));
-      return j;
-    }
-    if (is_name_start(c)) {
-      while (j < s.size() && is_name_char(s[j])) ++j;
-      std::string_view word = s.substr(i, j - i);
-      bool member = !toks_->empty() && toks_->back().text == kDot;
-      emit(tok::name, word);
-      if (!member && statement_call(word)) open_call();
-      return j;
-    }
-    if (is_digit(c) || (c == '.' && j < s.size() && is_digit(s[j]))) {
-      while (j < s.size() && (is_name_char(s[j]) || s[j] == '.')) ++j;
-      emit(tok::number, s.substr(i, j - i));
-      return j;
-    }
-    if (c == '(') {
-      if (std::size_t n = cast_length(s, i)) {
-        emit(tok::op, s.substr(i, n));
-        return i + n;
-      }
-    }
-    if (s.substr(i, 2) == "->" || s.substr(i, 2) == "::") {
-      emit(tok::op, kDot);
-      return i + 2;
-    }
-    if (s.substr(i, 3) == "?->") {
-      emit(tok::op, kDot);
-      return i + 3;
-    }
-    if (c == '.' && s.substr(i, 3) != "...") {
-      bool assign = j < s.size() && s[j] == '=';
-      emit(tok::op, assign ? kPlusAssign : kPlus);
-      return assign ? i + 2 : i + 1;
-    }
-    if (c == ';') close_calls(depth_of_brackets_);
-    j = i + op_len(s, i);
-    emit(tok::op, s.substr(i, j - i));
-    return j;
+  // Children [b, e) of n, to be written next (pushed last first).
+  static void push(std::vector<item>& stack, const std::vector<child>& cs, std::size_t b, std::size_t e) {
+    for (std::size_t k = e; k-- > b;) stack.push_back({cs[k].node, {}, 0});
   }
 
-  // A statement call's opening parenthesis; closed at its statement's end.
-  void open_call() {
-    emit(tok::op, kOpen);
-    pending_.push_back(depth_of_brackets_);
-  }
-
-  // Closes the statement calls opened at bracket depth >= `depth`.
-  void close_calls(int depth) {
-    while (!pending_.empty() && pending_.back() >= depth) {
-      pending_.pop_back();
-      emit(tok::op, kClose);
-    }
-  }
-
-  void emit(tok kind, std::string_view text, const std::vector<embedded>* parts = nullptr, int line = 0) {
-    if (++count_ > kMaxTokens) {
-      out_.truncated = true;
+  void node(TSNode n, std::vector<item>& stack) {
+    std::string_view t = type_of(n);
+    const int ln = line(n);
+    if (ts_node_is_missing(n)) {  // a token the parser assumed (`;`, `)`): the grouping needs it too
+      if (!ts_node_is_named(n)) token_of(n, t, ln);
       return;
     }
-    token t;
-    t.kind = kind;
-    t.text = text;
-    t.line = line ? line : line_;
-    t.nl_before = nl_;
-    nl_ = false;
-    if (kind == tok::op && text.size() == 1) {
-      // Synthetic parentheses are counted too: a statement call's `(` opens one level.
-      if (text[0] == '(' || text[0] == '[' || text[0] == '{') ++depth_of_brackets_;
-      if ((text[0] == ')' || text[0] == ']' || text[0] == '}') && depth_of_brackets_ > 0) --depth_of_brackets_;
+    if (silent(t)) return;
+    if (t == "php_tag") {
+      short_echo_ = text(n).starts_with("<?=");
+      return;
     }
-    toks_->push_back(t);
-    if (parts && !parts->empty() && depth_ < kMaxInterpolationDepth) lex_parts(*parts);
+    const bool short_echo = std::exchange(short_echo_, false);
+    if (t == "?>") return op(";", ln);
+    if (short_echo && t == "expression_statement") return call("echo", n, false, stack);
+    if (std::string_view callee = statement_callee(t); !callee.empty()) return call(callee, n, true, stack);
+    if (t == "variable_name") return word(text(n), ln);
+    if (t == "string" || t == "nowdoc") return emit(tok::string, text(n), ln);
+    if (t == "encapsed_string" || t == "heredoc") return string_token(n);
+    if (t == "shell_command_expression") {  // `cmd` runs the command: shell_exec("cmd")
+      word("shell_exec", ln);
+      op("(", ln);
+      string_token(n);
+      op(")", ln);
+      return;
+    }
+    if (t == "integer" || t == "float") return emit(tok::number, text(n), ln);
+    std::vector<child> cs = all_children(n);
+    if (t == "cast_expression" && cs.size() == 4 && numeric_cast_type(text(cs[1].node))) {
+      std::uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(cs[2].node);
+      op(src_.substr(b, e - b), ln);
+      return push(stack, cs, 3, 4);
+    }
+    if (t == "dynamic_variable_name" && braced_name(cs, stack)) return;
+    if (cs.empty()) return token_of(n, t, ln);
+    push(stack, cs, 0, cs.size());
   }
 
-  void lex_parts(const std::vector<embedded>& parts) {
-    lex_embedded(out_, *toks_, toks_->size() - 1, parts.size(), [&](std::size_t k, std::vector<token>& part) {
-      php_lexer inner(out_, depth_ + 1);
-      inner.count_ = count_;
-      inner.run(parts[k].text(s_), parts[k].line, part, true);
-      count_ = inner.count_;
-    });
+  // A token of the tree: member access and concatenation in the engine's
+  // terms, keywords in lower case (their type, where the source spells
+  // them otherwise), the rest as written.
+  void token_of(TSNode n, std::string_view t, int ln) {
+    const bool named = ts_node_is_named(n);
+    std::string_view s = ts_node_is_missing(n) ? t : text(n);
+    if (!named && s != t) s = t;
+    if (s.empty()) return;
+    if (!named && (t == "->" || t == "?->" || t == "::")) return op(".", ln);
+    if (!named && t == ".") return op("+", ln);
+    if (!named && t == ".=") return op("+=", ln);
+    if (is_digit(s[0])) return emit(tok::number, s, ln);
+    if (is_word_start(s[0])) return word(s, ln);
+    op(s, ln);
   }
 
-  lexed_file& out_;
-  int depth_;
-  std::string_view s_;
-  std::vector<token>* toks_ = nullptr;
-  int line_ = 1;
-  bool nl_ = false;
-  int depth_of_brackets_ = 0;
-  std::vector<int> pending_;  // bracket depth inside each open statement call
-  std::size_t count_ = 0;
+  // echo / print / include / require, or the statement after `<?=`:
+  // `callee(` its operands `)`, then its `;`. `keyword`: its first child is
+  // the keyword the callee replaces.
+  void call(std::string_view callee, TSNode n, bool keyword, std::vector<item>& stack) {
+    const int ln = line(n);
+    std::vector<child> cs = all_children(n);
+    // The keyword's own text where it is spelled so: its token then lies in the content.
+    word(keyword && !cs.empty() && text(cs[0].node) == callee ? text(cs[0].node) : callee, ln);
+    op("(", ln);
+    std::size_t b = keyword && !cs.empty() ? 1 : 0, e = cs.size();
+    if (e > b && type_of(cs[e - 1].node) == ";") stack.push_back({cs[--e].node, {}, 0});
+    int end_line = static_cast<int>(ts_node_end_point(n).row) + 1;
+    stack.push_back({TSNode{}, ")", end_line});
+    push(stack, cs, b, e);
+  }
+
+  // `${name}` and `${name[k]}` (in a string: the variable $name): the name
+  // token `$name`, then the subscript. False for other dynamic names.
+  bool braced_name(const std::vector<child>& cs, std::vector<item>& stack) {
+    if (cs.size() != 4 || type_of(cs[1].node) != "{") return false;
+    TSNode inner = cs[2].node;
+    if (type_of(inner) == "name") {
+      word(made("$" + std::string(text(inner))), line(inner));
+      return true;
+    }
+    if (type_of(inner) != "subscript_expression") return false;
+    std::vector<child> sub = all_children(inner);
+    if (sub.empty() || type_of(sub[0].node) != "name") return false;
+    word(made("$" + std::string(text(sub[0].node))), line(inner));
+    push(stack, sub, 1, sub.size());
+    return true;
+  }
+
+  // A double-quoted string, heredoc or backquoted command: one string token
+  // (its source text), whose embedded expressions are its parts.
+  void string_token(TSNode n) {
+    std::vector<TSNode> parts;
+    for (const child& c : named_children(n)) {
+      std::string_view ct = type_of(c.node);
+      if (ct == "heredoc_body") {
+        for (const child& p : named_children(c.node)) {
+          if (!literal_piece(type_of(p.node))) parts.push_back(p.node);
+        }
+      } else if (!literal_piece(ct)) {
+        parts.push_back(c.node);
+      }
+    }
+    emit(tok::string, text(n), line(n));
+    embed(parts.size(), [&](std::size_t k) { write(parts[k]); });
+  }
+
+  bool short_echo_ = false;  // the last node was `<?=`: the statement after it is echoed
 };
 
 }  // namespace
 
-lexed_file lex_php(std::string_view content) {
-  lexed_file out;
-  php_lexer(out, 0).run(content, 1, out.tokens, false);
-  return out;
-}
+lexed_file lex_php(std::string_view content) { return lex_tree<php_writer>(language::php, content); }
 
 bool is_php_numeric_cast(const token& t) {
   return t.kind == tok::op && t.text.size() > 2 && t.text.front() == '(' && t.text.back() == ')';

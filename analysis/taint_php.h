@@ -1,21 +1,31 @@
-// taint_php: the PHP lexer of the taint engine (tokens as in
-// taint_lexer.h; statements come from parse_php in taint_statements.h).
+// taint_php: the PHP mode of the taint engine's front end. The file is
+// parsed by tree-sitter-php (grammar `php`: PHP with HTML outside
+// `<?php ?>`, syntax.h) and its tree's tokens are written out, in source
+// order, as the engine's tokens (taint_lexer.h) in JavaScript terms, so the
+// engine's rules apply unchanged; parse_php (taint_statements.h) groups them.
 //
-// Only code between `<?php` / `<?=` and `?>` is lexed (`?>` ends a
-// statement). The tokens are given to the engine in its JavaScript terms so
-// its rules apply unchanged: `->`, `?->` and `::` are member access `.`,
-// string concatenation `.` / `.=` is `+` / `+=`, `$name` is one name token.
-// Double-quoted strings, heredocs and backquoted commands keep `$var`,
-// `$var->member`, `$var[key]` and `{$expr}` as embedded expressions
-// (lexed_file::parts); a backquoted command is the call `shell_exec(...)`.
-// The statements `echo`, `print`, `include`, `require` (and `_once`) and
-// `<?=` become calls whose arguments run to the statement's end. Numeric
-// casts (`(int)`, `(float)`, `(bool)`) are single op tokens.
+// The mapping, where the tree says what a token is:
+//   `->`, `?->`, `::`                        -> member access `.`
+//   concatenation `.` / `.=`                 -> `+` / `+=`
+//   `$name` (and `${name}` in a string)      -> one name token
+//   "..", heredocs (nowdocs and '..' plain)  -> one string token, its source text, whose
+//     embedded `$var`, `$var->m`, `$var[k]`, `{$expr}` are lexed_file::parts
+//   `..` backquotes                          -> the call shell_exec("..")
+//   echo / print / include / require (_once) -> calls: `echo(a, b);` (keywords in
+//     lower case whatever their spelling), and `<?= x ?>` is `echo(x);`
+//   `(int)`, `( float )`, `(bool)`, ...      -> one op token (is_php_numeric_cast)
+//   `?>`                                     -> `;` (it ends a statement); HTML,
+//     comments and attributes `#[...]` give nothing
+// Every other token is itself (keywords in lower case), so the alternative
+// syntax (`if (...): ... endif;`), classes, methods, closures, arrow
+// functions `fn($x) => ...`, namespaces and `use` reach parse_php as written.
 //
-// Any bytes are accepted; unterminated strings end at the end of the file;
-// nesting of interpolations is capped at kMaxInterpolationDepth, tokens at
-// kMaxTokens. Pure; thread-safe. Tokens point into the content or at
-// static text (the synthetic ones).
+// Code that does not parse (parse_outcome unparsable), or a build without
+// the grammar, gives no tokens and sets lexed_file::left_out to say why;
+// the tokens of ERROR nodes inside an otherwise parsed file are written as
+// they are. Bounded: kMaxTokens, kMaxInterpolationDepth; the walk is
+// iterative and linear in the tree. Pure; thread-safe (a parser per call).
+// Tokens point into the content, at static text or into lexed_file::text.
 #pragma once
 
 #include <string_view>

@@ -148,9 +148,10 @@ struct language_spec {
   // arguments: Go's `c.ShouldBindJSON(&req)`, `json.Unmarshal(body, &v)`.
   std::unique_ptr<RE2> fillers;
   // What a file's text must match somewhere to be analysed: the words its
-  // sources are written with. A file where it finds nothing, and that holds
-  // no entry point, can hold no source, so its front end is not run (Ruby's
-  // tree-sitter parse is the costly one); the language's files are left out
+  // sources are written with. A file where it finds nothing, that holds no
+  // entry point and calls none of the project's functions whose text
+  // matches (they may return a source), can hold no source, so its front
+  // end is not run (the tree-sitter parses are the costly ones); the language's files are left out
   // of the first pass (literal_functions) too. The loader refuses it next to
   // `always` and `literal` sinks, which need no source.
   std::unique_ptr<RE2> source_text;

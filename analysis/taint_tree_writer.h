@@ -1,5 +1,5 @@
 // taint_tree_writer: what the taint engine's tree-sitter front ends share
-// (taint_ruby.h now; any language whose front end writes its concrete syntax
+// (taint_ruby.h, taint_php.h; any language whose front end writes its concrete syntax
 // tree out as the engine's tokens, taint_lexer.h). A writer derives from
 // tree_writer, reads the tree with its helpers and emits tokens with
 // emit/op/word; lex_tree parses the file and runs the writer, or says why
@@ -68,20 +68,21 @@ class tree_writer {
   // Token text that is not in the source (lexed_file::text keeps it).
   std::string_view made(std::string s) { return out_.text.emplace_back(std::move(s)); }
 
-  // n's named children, read with the writer's one cursor:
-  // ts_node_named_child(n, i) walks from the first child, so a loop of it
-  // would be quadratic in a long list of statements.
-  std::vector<child> named_children(TSNode n) {
+  // n's named children (or all of them, tokens too), read with the
+  // writer's one cursor: ts_node_named_child(n, i) walks from the first
+  // child, so a loop of it would be quadratic in a long list of statements.
+  std::vector<child> named_children(TSNode n, bool tokens_too = false) {
     std::vector<child> out;
     if (ts_node_is_null(n)) return out;
     ts_tree_cursor_reset(&cursor_, n);
     if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
     do {
       TSNode c = ts_tree_cursor_current_node(&cursor_);
-      if (ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
+      if (tokens_too || ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
     } while (ts_tree_cursor_goto_next_sibling(&cursor_));
     return out;
   }
+  std::vector<child> all_children(TSNode n) { return named_children(n, true); }
 
   // Gives the string token just emitted `count` embedded expressions:
   // write(k) emits the k-th one's tokens, which become its lexed_file::parts.

@@ -325,6 +325,37 @@ TEST_CASE("php alternative syntax: if/elseif/else/endif and the end-word loops a
   CHECK(test::compare_statements_with_tree(language::php, "loops.php", loops).outcome == test::stmt_verdict::agree);
 }
 
+TEST_CASE("php: keywords in any case, quotes inside {$...} and ${name} interpolation, as tree-sitter-php reads them",
+          "[taint][php]") {
+  // A hand lexer missed each: `ECHO` and `Print` were calls of no sink,
+  // the `"` of ["HTTP_USER_AGENT"] ended the string, `${` was no interpolation.
+  auto found = scan("web/show.php",
+                    "<?php\n"
+                    "ECHO $_GET['a'];\n"
+                    "echo \"<p>{$_SERVER[\"HTTP_USER_AGENT\"]}</p>\";\n"
+                    "system(\"ping ${_GET['host']}\");\n"
+                    "Print($_POST['p']);\n"
+                    "echo \"<p>{$_SERVER[\"DOCUMENT_ROOT\"]}</p>\";\n");
+  CHECK(at(found, "php.taint.xss", 2));
+  CHECK(at(found, "php.taint.xss", 3));
+  CHECK(at(found, "php.taint.cmdi", 4));
+  CHECK(at(found, "php.taint.xss", 5));
+  CHECK_FALSE(at(found, "php.taint.xss", 6));  // a server-set entry: its key is read, not lost
+}
+
+TEST_CASE("php: a file tree-sitter-php cannot parse is left out with a note", "[taint][php]") {
+  scratch_tree t;
+  t.write("web/broken.php", "<?php\n)))) ]]]] }}}} ((((\nsystem($_GET['c']);\n)))) ]]]] }}}} ((((\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{}, [](finding) {});
+  REQUIRE(summary);
+  CHECK(summary->files_analyzed == 0);
+  REQUIRE(summary->notes.size() == 1);
+  CHECK(summary->notes[0].path == "web/broken.php");
+  CHECK(summary->notes[0].reason.find("PHP code does not parse") != std::string::npos);
+}
+
 TEST_CASE("javascript/typescript: class methods with computed names or type parameters are functions",
           "[taint][typescript]") {
   // `run<T>(...)`, `get<T>(...)` and `[Symbol.iterator]()` were once

@@ -1,6 +1,7 @@
 // The taint engine's hand lexers: the cases a forgiving scan gets wrong, and
 // generated programs checked against tree-sitter (lexer_oracle.h); their
 // statement grouping checked against it too (stmt_oracle.h).
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -8,6 +9,8 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/taint_lexer.h"
+#include "analysis/taint_front_end.h"
+#include "analysis/taint_php.h"
 #include "tests/analysis/lexer_oracle.h"
 #include "tests/analysis/stmt_oracle.h"
 
@@ -121,7 +124,15 @@ TEST_CASE("generated programs: the lexers agree with tree-sitter on strings and 
                  program(gen, go, "package m\nfunc f() {\n", "\tx = @ // `%\n\t/* \"% */ y = []any{@, @}\n", 12) + "}\n");
     check_agrees(language::java, "G.java",
                  program(gen, java, "class G { void f() {\n", "  x = @; // \"%\n  /* '% */ y = g(@, @);\n", 12) + "} }\n");
-    check_agrees(language::php, "g.php", program(gen, php, "<?php\n", "$x = @; // '%\n# \"%\n$y = [%, %];\n", 12));
+    // PHP's front end writes out tree-sitter's own tokens: a string or
+    // comment is never read as code, and each statement's variables are seen.
+    const std::string code = program(gen, php, "<?php\n", "$x = @; // '%\n# \"%\n$y = [%, %];\n", 12);
+    INFO(code);
+    const lexed_file f = lex_php(code);
+    const std::vector<std::string> names = names_of(f);
+    CHECK(std::count(names.begin(), names.end(), "$x") == 12);
+    CHECK(std::count(names.begin(), names.end(), "$y") == 12);
+    for (const char* inside : {"$v", "$n", "$d", "k", "ls", "x", "y"}) CHECK_FALSE(has(names, inside));
   }
 }
 
@@ -221,4 +232,57 @@ class C extends D {
   }
 }
 )");
+}
+
+namespace {
+
+// The tokens' texts joined by spaces; a string's parts in brackets after it.
+std::string shapes(const lexed_file& f, const std::vector<token>& toks) {
+  std::string out;
+  for (const token& t : toks) {
+    out += std::string(t.text) + " ";
+    for (auto k = t.part_begin; k < t.part_end; ++k) out += "[ " + shapes(f, f.parts[k]) + "] ";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("php: tree-sitter-php's tokens written in the engine's JavaScript terms", "[taint][lexer][php]") {
+  const std::string code =
+      "<p><?= $t ?></p><?php\n"
+      "$s .= $o->a . $o?->b . K::C;\n"
+      "ECHO \"x $v {$w['k']}\", 1;\n"
+      "$n = (int) $_GET['n'];\n"
+      "$r = `ls $d`;\n"
+      "$f = fn($x) => $x;\n"
+      "if ($a): include 'a.php'; endif;  // a comment ends at ?> <b>system($q);</b>\n";
+  const lexed_file f = lex_php(code);
+  REQUIRE(f.left_out.empty());
+  CHECK(shapes(f, f.tokens) ==
+        "echo ( $t ) ; "
+        "$s += $o . a + $o . b + K . C ; "
+        "echo ( \"x $v {$w['k']}\" [ $v ] [ $w [ 'k' ] ] , 1 ) ; "
+        "$n = (int) $_GET [ 'n' ] ; "
+        "$r = shell_exec ( `ls $d` [ $d ] ) ; "
+        "$f = fn ( $x ) => $x ; "
+        "if ( $a ) : include ( 'a.php' ) ; endif ; ; ");
+  auto cast = std::find_if(f.tokens.begin(), f.tokens.end(), [](const token& t) { return t.text == "(int)"; });
+  REQUIRE(cast != f.tokens.end());
+  CHECK(is_php_numeric_cast(*cast));
+  CHECK(cast->line == 4);
+  CHECK(f.tokens.back().line == 7);
+}
+
+TEST_CASE("the front-end cache lexes a kept file once and keeps nothing past its budget", "[taint][lexer]") {
+  front_end_cache roomy(1 << 20), full(0);
+  auto a = roomy.get(3, language::php, "<?php echo $x;", true);
+  auto b = roomy.get(3, language::php, "ignored: the kept file is returned", true);
+  CHECK(a == b);
+  REQUIRE(!a->lexed.tokens.empty());
+  CHECK(a->lexed.tokens.front().text.data() >= a->content.data());  // its tokens point into its own content
+  auto passing = roomy.get(4, language::php, "<?php echo $y;", false);
+  CHECK(passing != roomy.get(4, language::php, "<?php echo $y;", true));  // not kept: lexed again
+  auto first = full.get(1, language::php, "<?php echo $x;", true);
+  CHECK(first != full.get(1, language::php, "<?php echo $x;", true));  // past the budget: lexed again
 }

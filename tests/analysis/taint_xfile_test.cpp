@@ -458,6 +458,47 @@ TEST_CASE("go: a package of the repository by its import path and php: Class::me
   CHECK(found.size() == 1);
 }
 
+TEST_CASE("php: a source-free file of helper functions wrapping sinks still summarises them for the handler",
+          "[taint][xfile]") {
+  // lib/db.php holds no source's word, so it is never analysed on its own
+  // (php.json's source_text); its functions beside sink words are still
+  // read for the call graph (summary_text), so the handler's calls find them.
+  auto found = scan({{"public/search.php",
+                      "<?php\nrequire_once __DIR__ . '/../lib/db.php';\n"
+                      "find_rows($_GET['q']);\n"          // 3
+                      "show_name($_POST['name']);\n"      // 4
+                      "find_rows(intval($_GET['n']));\n"}, // 5
+                     {"lib/db.php",
+                      "<?php\n"
+                      "function find_rows($where) {\n"
+                      "  global $db;\n"
+                      "  return mysqli_query($db, 'SELECT * FROM t WHERE ' . $where);\n"  // 4
+                      "}\n"
+                      "function show_name($n) { print '<b>' . $n . '</b>'; }\n"}});
+  const finding* sql = at(found, "php.taint.sqli", "public/search.php", 3);
+  REQUIRE(sql);
+  CHECK(sql->path.back().file == "lib/db.php");
+  CHECK(sql->path.back().line == 4);
+  CHECK(at(found, "php.taint.xss", "public/search.php", 4));
+  CHECK_FALSE(at(found, "php.taint.sqli", "public/search.php", 5));
+}
+
+TEST_CASE("php: a file without a source's words that calls another file's function reading one is analysed",
+          "[taint][xfile]") {
+  // public/run.php names no source itself (php.json's source_text); the
+  // source comes back from lib/input.php's param().
+  auto found = scan({{"public/run.php",
+                      "<?php\nrequire __DIR__ . '/../lib/input.php';\n"
+                      "system(param('c'));\n"          // 3
+                      "system(fixed('c'));\n"},         // 4
+                     {"lib/input.php",
+                      "<?php\n"
+                      "function param($k) { return $_GET[$k]; }\n"
+                      "function fixed($k) { return 'ls'; }\n"}});
+  CHECK(at(found, "php.taint.cmdi", "public/run.php", 3));
+  CHECK_FALSE(at(found, "php.taint.cmdi", "public/run.php", 4));
+}
+
 TEST_CASE("the SARIF codeFlow of a cross-file finding names both files", "[taint][xfile][sarif]") {
   auto found = scan({{"app.py", kFlask +
                                     "from helpers.db import run_query\n"
