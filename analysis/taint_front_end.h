@@ -1,8 +1,8 @@
 // taint_front_end: the taint engine's front end for one language — its
-// lexer (taint_lexer.h for Python, JavaScript/TypeScript and Java;
-// taint_go.h, taint_php.h, taint_ruby.h), then its statement grouping
-// (taint_statements.h). Any other language is read as JavaScript. Pure;
-// thread-safe.
+// lexer (taint_lexer.h for Python and JavaScript/TypeScript; taint_go.h,
+// taint_php.h, taint_ruby.h, taint_java.h), then its statement grouping
+// (taint_statements.h; Java's from its tree, taint_java.h). Any other
+// language is read as JavaScript. Pure; thread-safe.
 #pragma once
 
 #include <string_view>

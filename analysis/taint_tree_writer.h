@@ -1,6 +1,6 @@
 // taint_tree_writer: what the taint engine's tree-sitter front ends share
-// (taint_ruby.h now; any language whose front end writes its concrete syntax
-// tree out as the engine's tokens, taint_lexer.h). A writer derives from
+// (taint_ruby.h, taint_java.h; any language whose front end writes its
+// concrete syntax tree out as the engine's tokens, taint_lexer.h). A writer derives from
 // tree_writer, reads the tree with its helpers and emits tokens with
 // emit/op/word; lex_tree parses the file and runs the writer, or says why
 // it could not (lexed_file::left_out).
@@ -15,6 +15,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tree_sitter/api.h>
@@ -111,8 +112,10 @@ class tree_writer {
 // `lang`'s file parsed and written by Writer (constructed from the content,
 // the output and the root; program(root) writes it), or no tokens and
 // left_out saying why: Writer::kNoGrammar (the build lacks the grammar) or
-// Writer::kUnparsable (static text, as left_out must be).
-template <class Writer>
+// Writer::kUnparsable (static text, as left_out must be). `keep_tree`: the
+// tree and the content stay in lexed_file::tree and ::source, for a front
+// end that groups its statements from the tree.
+template <class Writer, bool keep_tree = false>
 lexed_file lex_tree(language lang, std::string_view content) {
   lexed_file out;
   parse_result parsed = parse_source(lang, "", content);
@@ -123,6 +126,10 @@ lexed_file lex_tree(language lang, std::string_view content) {
   } else {
     TSNode root = parsed.tree->root();
     Writer(content, out, root).program(root);
+    if constexpr (keep_tree) {
+      out.tree = std::move(parsed.tree);
+      out.source = content;
+    }
   }
   return out;
 }

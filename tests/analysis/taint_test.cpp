@@ -704,7 +704,13 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
   const long before = peak_kib();
   auto r = run_taint_analysis(t.root(), *inv, shipped_spec(), threat_model{}, [&](finding) { ++count; });
   REQUIRE(r);
-  CHECK(r->files_analyzed == inv->files.size());
+  // What tree-sitter-java cannot parse its front end leaves out, with a note (taint_java.h).
+  std::size_t unparsable = 0;
+  for (const inventory_note& note : r->notes) {
+    unparsable += note.path.ends_with(".java") && note.reason.find("does not parse") != std::string::npos;
+  }
+  CHECK(unparsable > 0);
+  CHECK(r->files_analyzed + unparsable == inv->files.size());
   CHECK(peak_kib() - before < 256 * 1024);  // the long chains: ~1.2 GB before kMaxPathBytes, ~30 MB after
 }
 
