@@ -94,17 +94,10 @@ class java_grouper {
   }
   int line_at(std::uint32_t i) const { return i < toks_.size() ? toks_[i].line : 0; }
 
+  // n's children; with `named_only`, its named ones but comments.
   std::vector<child> children(TSNode n, bool named_only) {
-    std::vector<child> out;
-    if (ts_node_is_null(n)) return out;
-    ts_tree_cursor_reset(&cursor_, n);
-    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
-    do {
-      TSNode c = ts_tree_cursor_current_node(&cursor_);
-      if (!named_only || (ts_node_is_named(c) && !is_comment(type_of(c)))) {
-        out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
-      }
-    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
+    std::vector<child> out = children_of(cursor_, n, named_only);
+    if (named_only) std::erase_if(out, [](const child& c) { return is_comment(type_of(c.node)); });
     return out;
   }
 

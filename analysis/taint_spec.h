@@ -150,14 +150,16 @@ struct language_spec {
   // What a file's text must match somewhere to be analysed: the words its
   // sources are written with. A file where it finds nothing, and that holds
   // no entry point, can hold no source, so its front end is not run (Ruby's
-  // tree-sitter parse is the costly one); the language's files are left out
-  // of the first pass (literal_functions) too. The loader refuses it next to
+  // and Java's tree-sitter parses are the costly ones); the language's files
+  // are left out of the first pass (literal_functions) too. The loader refuses it next to
   // `always` and `literal` sinks, which need no source.
   std::unique_ptr<RE2> source_text;
   // With source_text: what a file's text must match to be read for the
   // project's call graph all the same, so other files' calls of its
   // functions get their summaries: definitions called from elsewhere beside
-  // a sink's word (Rails model scopes and class methods building queries).
+  // a sink's word (Rails model scopes and class methods building queries;
+  // Java: every file declaring a type, as its calls resolve by the caller's
+  // imports and bases).
   std::unique_ptr<RE2> summary_text;
   // Whether a request handler whose sinks of a class got only clean values
   // proves the class absent there (taint_clearance). Not where a handler's

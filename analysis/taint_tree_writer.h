@@ -38,6 +38,21 @@ struct child {
   const char* field;
 };
 
+// n's children (its named ones when `named`), read with `cursor`:
+// ts_node_named_child(n, i) walks from the first child, so a loop of it
+// would be quadratic in a long list of statements.
+inline std::vector<child> children_of(TSTreeCursor& cursor, TSNode n, bool named) {
+  std::vector<child> out;
+  if (ts_node_is_null(n)) return out;
+  ts_tree_cursor_reset(&cursor, n);
+  if (!ts_tree_cursor_goto_first_child(&cursor)) return out;
+  do {
+    TSNode c = ts_tree_cursor_current_node(&cursor);
+    if (!named || ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor)});
+  } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  return out;
+}
+
 class tree_writer {
  public:
   tree_writer(std::string_view src, lexed_file& out, TSNode root)
@@ -69,20 +84,8 @@ class tree_writer {
   // Token text that is not in the source (lexed_file::text keeps it).
   std::string_view made(std::string s) { return out_.text.emplace_back(std::move(s)); }
 
-  // n's named children, read with the writer's one cursor:
-  // ts_node_named_child(n, i) walks from the first child, so a loop of it
-  // would be quadratic in a long list of statements.
-  std::vector<child> named_children(TSNode n) {
-    std::vector<child> out;
-    if (ts_node_is_null(n)) return out;
-    ts_tree_cursor_reset(&cursor_, n);
-    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
-    do {
-      TSNode c = ts_tree_cursor_current_node(&cursor_);
-      if (ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
-    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
-    return out;
-  }
+  // n's named children, read with the writer's one cursor.
+  std::vector<child> named_children(TSNode n) { return children_of(cursor_, n, true); }
 
   // Gives the string token just emitted `count` embedded expressions:
   // write(k) emits the k-th one's tokens, which become its lexed_file::parts.

@@ -46,7 +46,7 @@ bool at(const std::vector<finding>& found, const std::string& rule, const std::s
 
 }  // namespace
 
-TEST_CASE("java: a string, text block or char literal is one string token; comments are dropped", "[taint][java]") {
+TEST_CASE("java: a string, text block or char literal is one string token, and comments are dropped", "[taint][java]") {
   const std::vector<std::string> strings = {"\"a\\\"b'\"", "'\"'", "'\\''", "\"\"\"\n  t \" '\n  \"\"\"",
                                             "\"\"\"\n  q \\\"\"\" r\n  \"\"\"", "\"/* no */\"", "\"//\""};
   for (const std::string& s : strings) {
