@@ -57,7 +57,8 @@ TEST_CASE("java: a string, text block or char literal is one string token, and c
     std::vector<std::string> texts;
     for (const token& t : f.tokens) {
       texts.emplace_back(t.text);
-      const bool comment_like = t.text.find("//") != std::string_view::npos || t.text.find("/*") != std::string_view::npos;
+      const bool comment_like =
+          t.text.find("//") != std::string_view::npos || t.text.find("/*") != std::string_view::npos;
       CHECK((!comment_like || t.kind == tok::string));
     }
     CHECK(texts == std::vector<std::string>{"class", "G", "{", "void", "f", "(", ")", "{", "x", "=", s, ";", "y",
