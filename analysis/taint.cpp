@@ -415,10 +415,12 @@ struct cross_file {
   front_end_cache* front_ends = nullptr;  // the run's lexed files (the tree-sitter front ends')
 };
 
-// The tree-sitter front ends (PHP, Ruby) cost a parse each time: one lex of
-// their files serves every pass (front_end_cache). The hand lexers are
-// cheaper to run again than their tokens are to keep.
-bool costly_front_end(language lang) { return lang == language::php || lang == language::ruby; }
+// The tree-sitter front ends (PHP, Ruby, Java) cost a parse each time: one
+// lex of their files serves every pass (front_end_cache). The hand lexers
+// are cheaper to run again than their tokens are to keep.
+bool costly_front_end(language lang) {
+  return lang == language::php || lang == language::ruby || lang == language::java;
+}
 
 // What the run's cache (xf.front_ends) holds or makes of `file` (its index
 // xf.file): its content is then the cache's, moved from `content`. Null for
@@ -490,14 +492,16 @@ class file_analyzer {
   // The file's lexed form from a front_end_cache, whose content this
   // analyzer's must be; without it, the analyzer lexes the file itself.
   void use(std::shared_ptr<const front_end_output> cached) {
-    if (cached) lexed_ = std::shared_ptr<const lexed_file>(cached, &cached->lexed);
+    if (!cached) return;
+    lexed_ = std::shared_ptr<const lexed_file>(cached, &cached->lexed);
+    grouped_ = std::shared_ptr<const std::vector<stmt>>(cached, &cached->top);
   }
 
   // False when the file went past a work bound (what was found stays).
   bool run() {
     lex();
     if (lexed_->truncated || !lexed_->left_out.empty()) return false;
-    top_ = parse_file(lang_, *lexed_);
+    group();
     collect_functions(top_, 0);
     frame module;
     for (const auto& [name, t] : seed_) module.vars[name].t = join(module.vars[name].t, t);
@@ -531,7 +535,7 @@ class file_analyzer {
     std::vector<std::pair<std::string, remote_summary>> out;
     lex();
     if (lexed_->truncated) return out;
-    top_ = parse_file(lang_, *lexed_);
+    group();
     collect_functions(top_, 0);
     frame module;
     module.summary_mode = true;
@@ -567,7 +571,7 @@ class file_analyzer {
     survey_result out;
     lex();
     if (lexed_->truncated) return out;
-    top_ = parse_file(lang_, *lexed_);
+    group();
     out.literals = literal_returns(top_);
     out.defs = collect_definitions(lang_, top_, lexed_->tokens);
     if (ls_.source_text) source_readers_of(top_, content_, *ls_.source_text, out.source_readers);
@@ -3334,7 +3338,10 @@ class file_analyzer {
   void lex() {
     if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, content_));
   }
+  // After lex(): top_, the cache's statements or grouped here.
+  void group() { top_ = grouped_ ? *grouped_ : parse_file(lang_, *lexed_); }
   std::shared_ptr<const lexed_file> lexed_;  // lex(): the cache's (use), or the analyzer's own
+  std::shared_ptr<const std::vector<stmt>> grouped_;  // use(): the cache's statements
   std::vector<stmt> top_;
   std::vector<std::unique_ptr<stmt>> inline_functions_;
   std::map<std::string, function_info> functions_;

@@ -1,9 +1,10 @@
 // taint_front_end: the taint engine's front end for one language — its
-// lexer (taint_lexer.h for Python, JavaScript/TypeScript and Java;
-// taint_go.h, taint_php.h, taint_ruby.h), then its statement grouping
-// (taint_statements.h). Any other language is read as JavaScript. Pure;
-// thread-safe. And front_end_cache: one run's lexed files, so the passes of
-// the analysis (taint.cpp: survey, summaries, analysis) lex a file once.
+// lexer (taint_lexer.h for Python and JavaScript/TypeScript; taint_go.h,
+// taint_php.h, taint_ruby.h, taint_java.h), then its statement grouping
+// (taint_statements.h; Java's from its tree, taint_java.h). Any other
+// language is read as JavaScript. Pure; thread-safe. And front_end_cache:
+// one run's lexed files, so the passes of the analysis (taint.cpp: survey,
+// summaries, analysis) lex a file once.
 #pragma once
 
 #include <cstdint>
@@ -23,15 +24,20 @@ namespace heimdall::analysis::taint_detail {
 lexed_file lex_file(language lang, std::string_view content);
 std::vector<stmt> parse_file(language lang, const lexed_file& lexed);
 
-// A file's lexed form with the content its tokens point into.
+// A file's lexed form with the content its tokens point into, and its
+// statements (parse_file, grouped once). The syntax tree a front end groups
+// from (Java's, lexed_file::tree) is dropped once grouped: it is larger than
+// the tokens and nothing reads it after.
 struct front_end_output {
   std::string content;
   lexed_file lexed;
+  std::vector<stmt> top;  // empty when lexed.truncated
 };
 
 // The lexed files of one run, by the file's index in its inventory, kept
-// while their bytes (content and tokens) fit the budget: past it a file is
-// lexed and not kept, so memory stays bounded and the cost is a second lex.
+// while their bytes (content, tokens and statements) fit the budget: past it
+// a file is lexed and not kept, so memory stays bounded and the cost is a
+// second lex.
 // Thread-safe; two threads asking for one file at once may both lex it.
 class front_end_cache {
  public:

@@ -390,21 +390,9 @@ std::size_t skip_js_template(std::string_view s, std::size_t i, std::vector<embe
   return std::min(i, s.size());
 }
 
-// Skips a Java text block (`"""`, a line break, text, `"""`) at s[i].
-std::size_t skip_java_text_block(std::string_view s, std::size_t i) {
-  for (i += 3; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s.substr(i, 3) == "\"\"\"") {
-      return i + 3;
-    }
-  }
-  return s.size();
-}
-
 class js_lexer {
  public:
-  js_lexer(lexed_file& out, int depth, bool java = false) : out_(out), depth_(depth), java_(java) {}
+  js_lexer(lexed_file& out, int depth) : out_(out), depth_(depth) {}
 
   void run(std::string_view s, int line, std::vector<token>& tokens) {
     std::size_t i = 0;
@@ -423,13 +411,8 @@ class js_lexer {
       tok kind;
       std::vector<embedded> parts;
       const token* prev = tokens.empty() ? nullptr : &tokens.back();
-      if (java_ && s.substr(i, 3) == "\"\"\"") {
-        i = skip_java_text_block(s, i);
-        kind = tok::string;
-      } else {
-        i = scan_js_token(s, i, prev, line, depth_, kind, &parts);
-      }
-      if (kind == tok::string) line += count_lines(s.substr(start, i - start));  // templates, text blocks, line continuations
+      i = scan_js_token(s, i, prev, line, depth_, kind, &parts);
+      if (kind == tok::string) line += count_lines(s.substr(start, i - start));  // templates, line continuations
       if (++count_ > kMaxTokens) {
         out_.truncated = true;
         return;
@@ -455,7 +438,6 @@ class js_lexer {
  private:
   lexed_file& out_;
   int depth_;
-  bool java_;
   std::size_t count_ = 0;
 };
 
@@ -470,12 +452,6 @@ lexed_file lex_python(std::string_view content) {
 lexed_file lex_javascript(std::string_view content) {
   lexed_file out;
   js_lexer(out, 0).run(content, 1, out.tokens);
-  return out;
-}
-
-lexed_file lex_java(std::string_view content) {
-  lexed_file out;
-  js_lexer(out, 0, true).run(content, 1, out.tokens);
   return out;
 }
 

@@ -1,5 +1,6 @@
-// taint_lexer: the tokens the taint engine reads, for Python, for
-// JavaScript/TypeScript and for Java. Hand-written because there is no parser library:
+// taint_lexer: the tokens the taint engine reads, for Python and for
+// JavaScript/TypeScript (the other languages' front ends give the same
+// lexed_file: taint_go.h, taint_php.h, taint_ruby.h, taint_java.h). Hand-written because there is no parser library:
 // enough of each language's lexical grammar to never mistake a string or a
 // comment for code — Python triple quotes, prefixes and f-strings (with the
 // nested same-type quotes of Python 3.12), JS template literals with
@@ -19,9 +20,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace heimdall::analysis {
+class syntax_tree;  // syntax.h
+}
 
 namespace heimdall::analysis::taint_detail {
 
@@ -49,6 +55,11 @@ struct lexed_file {
   // Why a front end gave no tokens for the file (Ruby: unparsable, no
   // grammar); empty otherwise. Static text.
   std::string_view left_out;
+  // The tree a front end groups its statements from (Java's, taint_java.h),
+  // and the content it was parsed from, which the tokens point into; null
+  // and empty otherwise.
+  std::shared_ptr<const syntax_tree> tree;
+  std::string_view source;
 };
 
 // Bounds: a file past these is truncated (the engine skips it).
@@ -112,9 +123,5 @@ lexed_file lex_python(std::string_view content);
 // JavaScript and TypeScript: no newline tokens; nl_before marks tokens
 // after a line break (for statement ends without ';').
 lexed_file lex_javascript(std::string_view content);
-
-// Java: JavaScript's tokens (the engine reads Java in its terms), plus text
-// blocks ("""...""", Java 15) as one string token each.
-lexed_file lex_java(std::string_view content);
 
 }  // namespace heimdall::analysis::taint_detail

@@ -158,7 +158,9 @@ struct language_spec {
   // With source_text: what a file's text must match to be read for the
   // project's call graph all the same, so other files' calls of its
   // functions get their summaries: definitions called from elsewhere beside
-  // a sink's word (Rails model scopes and class methods building queries).
+  // a sink's word (Rails model scopes and class methods building queries;
+  // Java: every file declaring a type, as its calls resolve by the caller's
+  // imports and bases).
   std::unique_ptr<RE2> summary_text;
   // Whether a request handler whose sinks of a class got only clean values
   // proves the class absent there (taint_clearance). Not where a handler's

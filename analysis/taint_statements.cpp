@@ -298,8 +298,7 @@ bool java_modifier(const token& t) {
 
 class js_parser {
  public:
-  explicit js_parser(const std::vector<token>& toks, bool java = false, bool php = false)
-      : toks_(toks), java_(java), php_(php) {}
+  explicit js_parser(const std::vector<token>& toks, bool php = false) : toks_(toks), php_(php) {}
 
   std::vector<stmt> statements(std::uint32_t b, std::uint32_t e, int depth) {
     return brace_statements(b, e, [&](std::uint32_t i, std::vector<stmt>& out) { return one(i, e, depth, out); });
@@ -307,11 +306,11 @@ class js_parser {
 
   // The end of a simple statement starting at i (past its ';').
   std::uint32_t statement_end(std::uint32_t i, std::uint32_t e, std::uint32_t& stop) const {
-    // Java and PHP end statements with ';' only; JavaScript also at a line
+    // PHP ends statements with ';' only; JavaScript also at a line
     // break that ASI would take as one.
     return brace_statement_end(toks_, i, e, stop, [&](std::uint32_t j) {
       const token& t = toks_[j];
-      return !java_ && !php_ && !continues_after(toks_[j - 1]) && (!continues_before(t) || is(t, "}")) &&
+      return !php_ && !continues_after(toks_[j - 1]) && (!continues_before(t) || is(t, "}")) &&
              !(t.kind == tok::name && (t.text == "in" || t.text == "of" || t.text == "instanceof"));
     });
   }
@@ -406,38 +405,30 @@ class js_parser {
       out.push_back(std::move(s));
       return end;
     }
-    if (java_ && is(t, "@") && i + 1 < e && toks_[i + 1].kind == tok::name) return annotation_end(i, e);
-    if (java_ && java_modifier(t) && i + 1 < e && !is(toks_[i + 1], "(")) return i + 1;
     if (php_ && (java_modifier(t) || is(t, "readonly") || is(t, "var")) && i + 1 < e && !is(toks_[i + 1], "(") &&
         !is(toks_[i + 1], ".")) {
       return i + 1;
-    }
-    if (java_ && (is(t, "package") || is(t, "import"))) {
-      std::uint32_t stop;
-      std::uint32_t end = statement_end(i, e, stop);
-      if (is(t, "import")) out.push_back(simple(i, stop));
-      return end;
     }
     if (t.kind == tok::name) {
       std::string_view k = t.text;
       // `export { a, b as c } from 'm'` lists names, and `export default { ... }`
       // exports an object: neither brace is a block.
-      if (!java_ && !php_ && i + 1 < e && is(toks_[i + 1], "{") &&
+      if (!php_ && i + 1 < e && is(toks_[i + 1], "{") &&
           (k == "export" || (k == "default" && i > 0 && is(toks_[i - 1], "export")))) {
         std::uint32_t stop;
         const std::uint32_t end = statement_end(i + 1, e, stop);
         out.push_back(simple(k == "export" ? i : i + 1, stop));
         return end;
       }
-      if (!java_ && !php_ && k == "default" && i > 0 && is(toks_[i - 1], "export") && i + 1 < e) {
+      if (!php_ && k == "default" && i > 0 && is(toks_[i - 1], "export") && i + 1 < e) {
         const std::size_t at = out.size();
         std::uint32_t end = one(i + 1, e, depth, out);
         if (out.size() > at) out[at].default_export = true;
         return end;
       }
-      if (!java_ && (k == "export" || k == "default")) return i + 1;
+      if (k == "export" || k == "default") return i + 1;
       // TypeScript's `declare` and `abstract` before a declaration.
-      if (!java_ && !php_ && (k == "declare" || k == "abstract") && i + 1 < e && toks_[i + 1].kind == tok::name &&
+      if (!php_ && (k == "declare" || k == "abstract") && i + 1 < e && toks_[i + 1].kind == tok::name &&
           !toks_[i + 1].nl_before) {
         return i + 1;
       }
@@ -475,14 +466,6 @@ class js_parser {
               if (d == 0 && (is(toks_[m], "of") || is(toks_[m], "in"))) in_of = true;
             }
             if (in_of && !semicolon) s.loop = loop_form::js_for_in_of;
-            if (java_ && !semicolon) {
-              d = 0;
-              for (std::uint32_t m = s.head.b; m < s.head.e; ++m) {
-                if (opens(toks_[m])) ++d;
-                if (closes(toks_[m])) --d;
-                if (d == 0 && is(toks_[m], ":")) s.loop = loop_form::js_for_in_of;
-              }
-            }
           }
           if (k == "foreach") s.loop = loop_form::js_for_in_of;  // PHP: `$xs as $k => $v`
           j = body(j, e, depth, s.body);
@@ -498,33 +481,17 @@ class js_parser {
         out.push_back(std::move(s));
         return j;
       }
-      if (k == "try" && i + 1 < e && (is(toks_[i + 1], "{") || (java_ && is(toks_[i + 1], "(")))) {
+      if (k == "try" && i + 1 < e && is(toks_[i + 1], "{")) {
         s.kind = stmt_kind::try_;
-        std::uint32_t j = i + 1;
-        std::vector<stmt> resources;
-        if (is(toks_[j], "(")) {  // Java try-with-resources: declarations run before the body
-          span inside;
-          j = parens(j, e, inside);
-          resources = statements(inside.b, inside.e, depth + 1);
-        }
-        j = body(j, e, depth, s.body);
-        s.body.insert(s.body.begin(), std::make_move_iterator(resources.begin()),
-                      std::make_move_iterator(resources.end()));
-        while (j < e && is(toks_[j], "catch")) {  // Java: one per exception type
+        std::uint32_t j = body(i + 1, e, depth, s.body);
+        while (j < e && is(toks_[j], "catch")) {  // PHP: one per exception type
           span param;
           j = parens(j + 1, e, param);
           s.handlers.emplace_back();
           j = body(j, e, depth, s.handlers.back());
-          if (!java_ && !php_) break;
+          if (!php_) break;
         }
         if (j < e && is(toks_[j], "finally")) j = body(j + 1, e, depth, s.final_body);
-        out.push_back(std::move(s));
-        return j;
-      }
-      if (java_ && k == "synchronized" && i + 1 < e && is(toks_[i + 1], "(")) {  // a block with a lock
-        s.kind = stmt_kind::block;
-        std::uint32_t j = parens(i + 1, e, s.head);
-        j = body(j, e, depth, s.body);
         out.push_back(std::move(s));
         return j;
       }
@@ -543,7 +510,7 @@ class js_parser {
         out.push_back(std::move(s));
         return close < e ? close + 1 : e;
       }
-      if (k == "class" || ((java_ || php_) && (k == "interface" || k == "enum")) || (php_ && k == "trait")) {
+      if (k == "class" || (php_ && (k == "interface" || k == "enum" || k == "trait"))) {
         std::uint32_t j = i + 1;
         if (j < e && toks_[j].kind == tok::name && !is(toks_[j], "extends")) s.name = toks_[j++].text;
         const std::uint32_t bases = j;
@@ -556,9 +523,8 @@ class js_parser {
         s.head = sp(bases, j);
         std::uint32_t close = matching(toks_, j, e);
         s.kind = stmt_kind::class_;
-        s.body = java_  ? java_members(j + 1, close, depth + 1)
-                 : php_ ? statements(j + 1, close, depth + 1)  // members are `function` declarations
-                        : members(j + 1, close, depth + 1);
+        s.body = php_ ? statements(j + 1, close, depth + 1)  // members are `function` declarations
+                      : members(j + 1, close, depth + 1);
         out.push_back(std::move(s));
         return close < e ? close + 1 : e;
       }
@@ -578,7 +544,7 @@ class js_parser {
           is(toks_[i + 2], "=")) {
         name_at = i + 1;
         value_at = i + 3;
-      } else if (!php_ && !java_ && (k == "exports" || k == "module")) {
+      } else if (!php_ && (k == "exports" || k == "module")) {
         std::uint32_t j = i;
         if (k == "module" && j + 2 < e && is(toks_[j + 1], ".") && is(toks_[j + 2], "exports")) j += 2;
         if (is(toks_[j], "exports") && j + 3 < e && is(toks_[j + 1], ".") && toks_[j + 2].kind == tok::name &&
@@ -618,19 +584,18 @@ class js_parser {
   }
 
   // The cases of a switch body [b, e): `case X:` / `case X: case Y:` /
-  // `default:` labels and the statements after them (a Java 14 `->` body
-  // too).
+  // `default:` labels and the statements after them.
   void cases(std::uint32_t b, std::uint32_t e, int depth, stmt& s) {
     std::uint32_t i = b;
     bool open = false;  // the last case has no statement yet: the next label joins it
     while (i < e) {
       const token& t = toks_[i];
       bool is_case = is(t, "case");
-      bool is_default = is(t, "default") && i + 1 < e && (is(toks_[i + 1], ":") || is(toks_[i + 1], "->"));
+      bool is_default = is(t, "default") && i + 1 < e && is(toks_[i + 1], ":");
       if (is_case || is_default) {
         std::uint32_t j = i + 1;
         int d = 0;
-        while (j < e && !(d == 0 && (is(toks_[j], ":") || is(toks_[j], "->")))) {
+        while (j < e && !(d == 0 && is(toks_[j], ":"))) {
           if (opens(toks_[j])) ++d;
           if (closes(toks_[j])) --d;
           ++j;
@@ -679,78 +644,6 @@ class js_parser {
         out.push_back(sp(start, j));
         start = j + 1;
       }
-    }
-    return out;
-  }
-
-  // Past an annotation at toks[i] ('@'): @a.b.C or @C(...).
-  std::uint32_t annotation_end(std::uint32_t i, std::uint32_t e) const {
-    ++i;  // '@'
-    if (i < e && toks_[i].kind == tok::name) ++i;
-    while (i + 1 < e && is(toks_[i], ".") && toks_[i + 1].kind == tok::name) i += 2;
-    if (i < e && is(toks_[i], "(")) i = matching(toks_, i, e) + 1;
-    return std::min(i, e);
-  }
-
-  // Java class members: methods (modifiers, type, name, parameters, throws,
-  // body) become functions with their annotations as decorators; nested
-  // classes, initializer blocks and fields are statements.
-  std::vector<stmt> java_members(std::uint32_t b, std::uint32_t e, int depth) {
-    std::vector<stmt> out;
-    std::vector<span> annotations;
-    std::uint32_t i = b;
-    while (i < e) {
-      const token& t = toks_[i];
-      if (is(t, ";") || java_modifier(t) || is(t, "default")) {
-        ++i;
-        continue;
-      }
-      if (is(t, "@") && i + 1 < e && toks_[i + 1].kind == tok::name) {
-        std::uint32_t end = annotation_end(i, e);
-        annotations.push_back(sp(i + 1, end));
-        i = end;
-        continue;
-      }
-      if (is(t, "class") || is(t, "interface") || is(t, "enum") || is(t, "{")) {
-        std::uint32_t next = one(i, e, depth, out);
-        annotations.clear();
-        i = next > i ? next : i + 1;
-        continue;
-      }
-      // The first of '(' '=' ';' '{' at depth 0 decides: a method or a field.
-      std::uint32_t j = i;
-      while (j < e && !is(toks_[j], "(") && !is(toks_[j], "=") && !is(toks_[j], ";") && !is(toks_[j], "{")) {
-        if (is(toks_[j], "[")) j = matching(toks_, j, e);
-        ++j;
-      }
-      if (j < e && is(toks_[j], "(") && j > i && toks_[j - 1].kind == tok::name) {
-        stmt s;
-        s.kind = stmt_kind::func;
-        s.name = toks_[j - 1].text;
-        s.line = toks_[j - 1].line;
-        s.decorators = std::move(annotations);
-        annotations.clear();
-        std::uint32_t close = matching(toks_, j, e);
-        s.head = sp(j + 1, close);
-        std::uint32_t k = close + 1;
-        while (k < e && !is(toks_[k], "{") && !is(toks_[k], ";")) ++k;  // throws ...
-        if (k < e && is(toks_[k], "{")) {
-          std::uint32_t end = matching(toks_, k, e);
-          if (depth < kMaxNesting) s.body = statements(k + 1, end, depth + 1);
-          k = end + 1;
-        } else if (k < e) {
-          ++k;
-        }
-        out.push_back(std::move(s));
-        set_extents(out, out.size() - 1, toks_, i, k);
-        i = k;
-        continue;
-      }
-      annotations.clear();
-      std::uint32_t stop;
-      std::uint32_t end = statement_end(i, e, stop);
-      if (stop > i) out.push_back(simple(i, stop));
-      i = end > i ? end : i + 1;
     }
     return out;
   }
@@ -825,7 +718,6 @@ class js_parser {
   }
 
   const std::vector<token>& toks_;
-  bool java_ = false;
   bool php_ = false;
 };
 
@@ -846,12 +738,9 @@ std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t
   return js_parser(toks).statements(b, e, 0);
 }
 
-std::vector<stmt> parse_java(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e) {
-  return js_parser(toks, true).statements(b, e, 0);
-}
 
 std::vector<stmt> parse_php(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e) {
-  return js_parser(toks, false, true).statements(b, e, 0);
+  return js_parser(toks, true).statements(b, e, 0);
 }
 
 std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e, stmt& out,
@@ -912,7 +801,7 @@ std::uint32_t js_function_expression(const std::vector<token>& toks, std::uint32
     body_at = j;
   }
   std::uint32_t close = matching(toks, body_at, e);
-  if (depth < kMaxNesting) out.body = js_parser(toks, false, php).statements(body_at + 1, close, depth + 1);
+  if (depth < kMaxNesting) out.body = js_parser(toks, php).statements(body_at + 1, close, depth + 1);
   return close < e ? close + 1 : e;
 }
 

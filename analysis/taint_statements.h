@@ -54,7 +54,7 @@ struct stmt {
   std::vector<stmt> body;
   std::vector<stmt> orelse;       // if_: the else branch (elif as a nested if_); try_: its else
   std::vector<std::vector<stmt>> handlers;  // try_: except / catch blocks; switch_: each case's body
-  // switch_ (head: the discriminant; Python match, JS/Java switch): the
+  // switch_ (head: the discriminant; Python match, JS/Java/PHP switch): the
   // labels of each case, parallel to handlers; an empty list is the
   // default (`default:`, `case _:`). Java/JS cases that share a body share
   // one entry; falling through into the next body is not modelled.
@@ -80,12 +80,6 @@ inline void set_extents(std::vector<stmt>& out, std::size_t from, const std::vec
 
 std::vector<stmt> parse_python(const lexed_file& file);
 std::vector<stmt> parse_javascript(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
-// Java, from the JavaScript lexer's tokens: statements end at ';' only,
-// modifiers and annotations are skipped (a method's annotations become its
-// decorators), class bodies hold methods (`Type name(params) throws X {`),
-// fields and nested classes, `for (T x : xs)` is a for-each and
-// try-with-resources runs its resources first.
-std::vector<stmt> parse_java(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
 // PHP, from lex_php's tokens (taint_php.h): the JavaScript grouping with
 // statements ending at ';' only, `elseif`, `foreach (xs as k => v)` as a
 // for-each, several catch blocks, class bodies of `function`
@@ -119,8 +113,8 @@ std::vector<stmt> brace_statements(std::uint32_t b, std::uint32_t e, ParseOne on
   return out;
 }
 
-// The end of a simple statement of a brace language (JavaScript, Java, PHP,
-// Go) from toks[i], before e: at a ';' outside brackets (the result is past
+// The end of a simple statement of a brace language (JavaScript, PHP, Go)
+// from toks[i], before e: at a ';' outside brackets (the result is past
 // it), at a bracket closing one the statement did not open, or before a
 // token on a new line when `line_break_ends(j)` says the break before
 // toks[j] ends the statement (the language's automatic semicolons). `stop`

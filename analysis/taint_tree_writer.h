@@ -1,6 +1,6 @@
 // taint_tree_writer: what the taint engine's tree-sitter front ends share
-// (taint_ruby.h, taint_php.h; any language whose front end writes its concrete syntax
-// tree out as the engine's tokens, taint_lexer.h). A writer derives from
+// (taint_ruby.h, taint_php.h, taint_java.h; any language whose front end
+// writes its concrete syntax tree out as the engine's tokens, taint_lexer.h). A writer derives from
 // tree_writer, reads the tree with its helpers and emits tokens with
 // emit/op/word; lex_tree parses the file and runs the writer, or says why
 // it could not (lexed_file::left_out).
@@ -15,6 +15,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tree_sitter/api.h>
@@ -36,6 +37,21 @@ struct child {
   TSNode node;
   const char* field;
 };
+
+// n's children (its named ones when `named`), read with `cursor`:
+// ts_node_named_child(n, i) walks from the first child, so a loop of it
+// would be quadratic in a long list of statements.
+inline std::vector<child> children_of(TSTreeCursor& cursor, TSNode n, bool named) {
+  std::vector<child> out;
+  if (ts_node_is_null(n)) return out;
+  ts_tree_cursor_reset(&cursor, n);
+  if (!ts_tree_cursor_goto_first_child(&cursor)) return out;
+  do {
+    TSNode c = ts_tree_cursor_current_node(&cursor);
+    if (!named || ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor)});
+  } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  return out;
+}
 
 class tree_writer {
  public:
@@ -68,21 +84,9 @@ class tree_writer {
   // Token text that is not in the source (lexed_file::text keeps it).
   std::string_view made(std::string s) { return out_.text.emplace_back(std::move(s)); }
 
-  // n's named children (or all of them, tokens too), read with the
-  // writer's one cursor: ts_node_named_child(n, i) walks from the first
-  // child, so a loop of it would be quadratic in a long list of statements.
-  std::vector<child> named_children(TSNode n, bool tokens_too = false) {
-    std::vector<child> out;
-    if (ts_node_is_null(n)) return out;
-    ts_tree_cursor_reset(&cursor_, n);
-    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
-    do {
-      TSNode c = ts_tree_cursor_current_node(&cursor_);
-      if (tokens_too || ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
-    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
-    return out;
-  }
-  std::vector<child> all_children(TSNode n) { return named_children(n, true); }
+  // n's named children (or all of them, tokens too), read with the writer's one cursor.
+  std::vector<child> named_children(TSNode n) { return children_of(cursor_, n, true); }
+  std::vector<child> all_children(TSNode n) { return children_of(cursor_, n, false); }
 
   // Gives the string token just emitted `count` embedded expressions:
   // write(k) emits the k-th one's tokens, which become its lexed_file::parts.
@@ -112,8 +116,10 @@ class tree_writer {
 // `lang`'s file parsed and written by Writer (constructed from the content,
 // the output and the root; program(root) writes it), or no tokens and
 // left_out saying why: Writer::kNoGrammar (the build lacks the grammar) or
-// Writer::kUnparsable (static text, as left_out must be).
-template <class Writer>
+// Writer::kUnparsable (static text, as left_out must be). `keep_tree`: the
+// tree and the content stay in lexed_file::tree and ::source, for a front
+// end that groups its statements from the tree.
+template <class Writer, bool keep_tree = false>
 lexed_file lex_tree(language lang, std::string_view content) {
   lexed_file out;
   parse_result parsed = parse_source(lang, "", content);
@@ -124,6 +130,10 @@ lexed_file lex_tree(language lang, std::string_view content) {
   } else {
     TSNode root = parsed.tree->root();
     Writer(content, out, root).program(root);
+    if constexpr (keep_tree) {
+      out.tree = std::move(parsed.tree);
+      out.source = content;
+    }
   }
   return out;
 }

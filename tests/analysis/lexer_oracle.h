@@ -1,6 +1,7 @@
 // lexer_oracle: the taint engine's hand-written lexers (taint_lexer.h,
-// taint_go.h) checked against tree-sitter's grammars, which
-// serve as the reference for where strings and comments are. The lexers are
+// taint_go.h; PHP's, Java's and Ruby's tokens are their tree's) checked
+// against tree-sitter's grammars, which serve as the reference for where
+// strings and comments are. The lexers are
 // the engine's front end because they are 20-30x faster than a parse (see
 // docs/QUALITY.md, "Tree-sitter and the taint front end"); this check is what
 // keeps them honest, in the tests and over real trees (bench/lexer_agreement).
@@ -26,8 +27,7 @@ struct lexer_verdict {
 };
 
 // The languages compared: those whose taint front end is a hand lexer
-// (Python, JavaScript, TypeScript, Java, Go; PHP's and Ruby's front ends
-// write out tree-sitter's own tokens).
+// (Python, JavaScript, TypeScript, Go).
 bool has_hand_lexer(language lang);
 
 // not_compared when the language has no hand lexer (has_hand_lexer) or no

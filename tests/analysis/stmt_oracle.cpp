@@ -20,8 +20,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 bool is_statement(std::string_view t) {
   return ends_with(t, "_statement") || ends_with(t, "_declaration") || ends_with(t, "_definition") ||
-         ends_with(t, "_signature") || t == "statement_block" || t == "block" || t == "constructor_body" ||
-         t == "switch_expression" || t == "else_if_clause" || t == "resource" || t == "var_spec" || t == "const_spec";
+         ends_with(t, "_signature") || t == "statement_block" || t == "block" || t == "else_if_clause" ||
+         t == "var_spec" || t == "const_spec";
 }
 
 // Children before a statement's first part, which the groupers step over.
@@ -34,15 +34,13 @@ bool is_prefix(std::string_view t) {
 // Nodes whose functions the engine groups when it evaluates them.
 bool is_expression_scope(std::string_view t) {
   return t == "function_expression" || t == "function" || t == "arrow_function" || t == "generator_function" ||
-         t == "class" || t == "object" || t == "func_literal" || t == "lambda_expression" ||
-         t == "object_creation_expression" || t == "anonymous_function" ||
+         t == "class" || t == "object" || t == "func_literal" || t == "object_creation_expression" || t == "anonymous_function" ||
          t == "anonymous_function_creation_expression" || t == "anonymous_class";
 }
 
 bool is_function_declaration(std::string_view t) {
   return t == "function_declaration" || t == "generator_function_declaration" || t == "method_definition" ||
-         t == "method_declaration" || t == "constructor_declaration" || t == "function_definition" ||
-         t == "compact_constructor_declaration";
+         t == "method_declaration" || t == "function_definition";
 }
 
 struct tree_stmt {
@@ -143,8 +141,8 @@ std::string excerpt(std::string_view content, std::uint32_t at) {
 }  // namespace
 
 bool has_brace_grouper(language lang) {
-  return lang == language::javascript || lang == language::typescript || lang == language::java ||
-         lang == language::go || lang == language::php;
+  return lang == language::javascript || lang == language::typescript || lang == language::go ||
+         lang == language::php;
 }
 
 stmt_verdict compare_statements_with_tree(language lang, std::string_view path, std::string_view content) {

@@ -1,6 +1,7 @@
 // The taint engine's hand lexers: the cases a forgiving scan gets wrong, and
 // generated programs checked against tree-sitter (lexer_oracle.h); their
-// statement grouping checked against it too (stmt_oracle.h).
+// statement grouping checked against it too (stmt_oracle.h). Java's front
+// end is its tree: taint_java_test.cpp.
 #include <algorithm>
 #include <random>
 #include <string>
@@ -112,8 +113,6 @@ TEST_CASE("generated programs: the lexers agree with tree-sitter on strings and 
       "a // b", "u'\\u00e9'", "f'{x:{y}}'", "(1, 'a#b')", "\"\"\"#\"\"\"", "b'\\x00'"};
   const std::vector<std::string> go = {"\"a\\\"b`\"", "`raw \" ' \\`", "'\"'", "'\\''", "a / b", "x[1:2]",
                                        "\"/* no */\"", "`//`", "len(\"//\")"};
-  const std::vector<std::string> java = {"\"a\\\"b'\"", "'\"'", "'\\''", "\"\"\"\n  t \" '\n  \"\"\"", "a / b",
-                                         "\"/* no */\"", "\"//\""};
   const std::vector<std::string> php = {"'a\\'b\"'", "\"x\\\"y'{$a['k']}\"", "\"$a->b[1]\"", "a / b",
                                         "<<<EOT\n  x \" ' $v\n  EOT", "<<<'N'\n  $n \"\n  N", "'#'", "\"// \"",
                                         "`ls '$d'`"};
@@ -122,8 +121,6 @@ TEST_CASE("generated programs: the lexers agree with tree-sitter on strings and 
     check_agrees(language::python, "g.py", program(gen, py, "", "x = @  # '%\ny = [@, @]\n", 12));
     check_agrees(language::go, "g.go",
                  program(gen, go, "package m\nfunc f() {\n", "\tx = @ // `%\n\t/* \"% */ y = []any{@, @}\n", 12) + "}\n");
-    check_agrees(language::java, "G.java",
-                 program(gen, java, "class G { void f() {\n", "  x = @; // \"%\n  /* '% */ y = g(@, @);\n", 12) + "} }\n");
     // PHP's front end writes out tree-sitter's own tokens: a string or
     // comment is never read as code, and each statement's variables are seen.
     const std::string code = program(gen, php, "<?php\n", "$x = @; // '%\n# \"%\n$y = [%, %];\n", 12);
@@ -169,23 +166,6 @@ class C extends D {
   field = 2;
 }
 module.exports = function (req) { return req.q; };
-)");
-  check_grouping_agrees(language::java, "A.java", R"(
-package p;
-import java.io.File;
-public class A extends B implements C {
-  private static final int N = 1;
-  @Override
-  public String m(String a) throws Exception {
-    try (var in = open(a); var out = open(a)) { use(in, out); }
-    switch (a) { case "x": f(); break; default: g(); }
-    for (String s : list) { h(s); }
-    Runnable r = () -> { run(); };
-    return a;
-  }
-  A(int x) { super(x); this.x = x; }
-  interface I { void f(); }
-}
 )");
   check_grouping_agrees(language::go, "a.go", R"(
 package main

@@ -922,3 +922,39 @@ TEST_CASE("java: calls on fields and parameters and variables typed with a class
   overloaded.insert(overloaded.find("  public static"), "  public void find(int id) {}\n");
   CHECK(scan({{"src/app/web/Users.java", users}, {"src/app/dao/UserDao.java", overloaded}}).empty());
 }
+
+TEST_CASE("java: a Spring controller, a service of no source or sink and the repository it calls", "[taint][xfile]") {
+  auto found = scan({{"src/app/web/UserController.java",
+                      "package app.web;\n"
+                      "import app.core.UserService;\n"
+                      "@RestController\n"
+                      "public class UserController {\n"
+                      "  private final UserService users;\n"
+                      "  @GetMapping(\"/users\")\n"
+                      "  public Object list(@RequestParam String name) {\n"
+                      "    return users.byName(name);\n"  // line 8
+                      "  }\n"
+                      "}\n"},
+                     {"src/app/core/UserService.java",
+                      "package app.core;\n"
+                      "import app.db.UserRepository;\n"
+                      "public class UserService {\n"
+                      "  private final UserRepository repo;\n"
+                      "  public Object byName(String name) {\n"
+                      "    return repo.find(\"name = '\" + name + \"'\");\n"  // line 6
+                      "  }\n"
+                      "}\n"},
+                     {"src/app/db/UserRepository.java",
+                      "package app.db;\n"
+                      "public class UserRepository {\n"
+                      "  private JdbcTemplate jdbc;\n"
+                      "  public Object find(String where) {\n"
+                      "    return jdbc.queryForList(\"SELECT * FROM users WHERE \" + where);\n"  // line 5
+                      "  }\n"
+                      "}\n"}});
+  const finding* f = at(found, "java.taint.sqli", "src/app/web/UserController.java", 8);
+  REQUIRE(f);
+  CHECK(files_of(*f) ==
+        std::vector<std::string>{"", "src/app/core/UserService.java", "src/app/db/UserRepository.java"});
+  CHECK(f->path.back().line == 5);
+}
