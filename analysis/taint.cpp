@@ -3417,7 +3417,11 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
     caller.defs.emplace();
     return caller;
   }
-  auto cached = cached_front_end(xf, file, content, true);
+  // Kept for the analysis pass when it will analyse the file; a file read
+  // here for the call graph alone is parsed again only if a summary round
+  // wants one of its functions (export_file keeps it then).
+  const bool analysed_later = !ls.source_text || RE2::PartialMatch(content, *ls.source_text);
+  auto cached = cached_front_end(xf, file, content, analysed_later);
   file_analyzer a(spec.get(), ls, file.lang, file, cached ? std::string_view(cached->content) : content, {});
   a.use(cached);
   return a.survey();
