@@ -11,8 +11,8 @@
 // Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
 // engine (taint.cpp) reads a small hand-written token stream per language
-// (taint_lexer.h; taint_go.h and taint_php.h for Go and PHP; for Ruby,
-// taint_ruby.h writes tree-sitter-ruby's tree out as such tokens, and an
+// (taint_lexer.h; taint_php.h for PHP; for Go and Ruby, taint_go.h and
+// taint_ruby.h write tree-sitter's tree out as such tokens, and an
 // ERB template is the Ruby code it runs, taint_erb.h), groups it
 // into statements (taint_statements.h, taint_go.h) and runs
 // a flow-sensitive pass over each function, with per-function summaries

@@ -1,6 +1,6 @@
 // taint_front_end: the taint engine's front end for one language — its
 // lexer (taint_lexer.h for Python, JavaScript/TypeScript and Java;
-// taint_go.h, taint_php.h, taint_ruby.h), then its statement grouping
+// taint_php.h; tree-sitter's tree written out by taint_go.h, taint_ruby.h), then its statement grouping
 // (taint_statements.h). Any other language is read as JavaScript. Pure;
 // thread-safe.
 #pragma once

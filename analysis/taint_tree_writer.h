@@ -1,5 +1,5 @@
 // taint_tree_writer: what the taint engine's tree-sitter front ends share
-// (taint_ruby.h now; any language whose front end writes its concrete syntax
+// (taint_ruby.h, taint_go.h; any language whose front end writes its concrete syntax
 // tree out as the engine's tokens, taint_lexer.h). A writer derives from
 // tree_writer, reads the tree with its helpers and emits tokens with
 // emit/op/word; lex_tree parses the file and runs the writer, or says why
@@ -79,6 +79,19 @@ class tree_writer {
     do {
       TSNode c = ts_tree_cursor_current_node(&cursor_);
       if (ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
+    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
+    return out;
+  }
+
+  // All of n's children, anonymous ones (keywords, operators, brackets)
+  // too, read with the same cursor as named_children.
+  std::vector<TSNode> children(TSNode n) {
+    std::vector<TSNode> out;
+    if (ts_node_is_null(n)) return out;
+    ts_tree_cursor_reset(&cursor_, n);
+    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
+    do {
+      out.push_back(ts_tree_cursor_current_node(&cursor_));
     } while (ts_tree_cursor_goto_next_sibling(&cursor_));
     return out;
   }

@@ -59,7 +59,7 @@ int line_of(std::string_view s, std::size_t at) {
 
 bool has_hand_lexer(language lang) {
   return lang == language::python || lang == language::javascript || lang == language::typescript ||
-         lang == language::java || lang == language::go || lang == language::php;
+         lang == language::java || lang == language::php;
 }
 
 lexer_verdict compare_lexer_with_tree(language lang, std::string_view path, std::string_view content) {

@@ -1,5 +1,5 @@
 // lexer_oracle: the taint engine's hand-written lexers (taint_lexer.h,
-// taint_go.h, taint_php.h) checked against tree-sitter's grammars, which
+// taint_php.h) checked against tree-sitter's grammars, which
 // serve as the reference for where strings and comments are. The lexers are
 // the engine's front end because they are 20-30x faster than a parse (see
 // docs/QUALITY.md, "Tree-sitter and the taint front end"); this check is what
@@ -26,7 +26,8 @@ struct lexer_verdict {
 };
 
 // The languages compared: those whose taint front end is a hand lexer
-// (Python, JavaScript, TypeScript, Java, Go, PHP).
+// (Python, JavaScript, TypeScript, Java, PHP; Go's and Ruby's front ends
+// write tree-sitter's tree out as tokens, so there is nothing to compare).
 bool has_hand_lexer(language lang);
 
 // not_compared when the language has no hand lexer (has_hand_lexer) or no

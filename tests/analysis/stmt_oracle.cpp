@@ -21,7 +21,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 bool is_statement(std::string_view t) {
   return ends_with(t, "_statement") || ends_with(t, "_declaration") || ends_with(t, "_definition") ||
          ends_with(t, "_signature") || t == "statement_block" || t == "block" || t == "constructor_body" ||
-         t == "switch_expression" || t == "else_if_clause" || t == "resource" || t == "var_spec" || t == "const_spec";
+         t == "switch_expression" || t == "else_if_clause" || t == "resource";
 }
 
 // Children before a statement's first part, which the groupers step over.
@@ -144,7 +144,7 @@ std::string excerpt(std::string_view content, std::uint32_t at) {
 
 bool has_brace_grouper(language lang) {
   return lang == language::javascript || lang == language::typescript || lang == language::java ||
-         lang == language::go || lang == language::php;
+         lang == language::php;
 }
 
 stmt_verdict compare_statements_with_tree(language lang, std::string_view path, std::string_view content) {

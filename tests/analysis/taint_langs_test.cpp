@@ -251,6 +251,25 @@ TEST_CASE("go: bound and decoded request bodies fill their &x arguments", "[tain
   CHECK_FALSE(at(found, "go.taint.cmdi", 15));
 }
 
+TEST_CASE("go: a range over a composite literal and a type switch's variable", "[taint][go]") {
+  // The hand grouper took the literal's `{` for the loop's body, and bound
+  // nothing to a type switch's v; the tree knows both.
+  auto found = scan("srv/loop.go",
+                    "package main\n"
+                    "func h(w http.ResponseWriter, r *http.Request) {\n"
+                    "  for _, u := range []string{r.FormValue(\"a\")} {\n"
+                    "    http.Get(u)\n"
+                    "  }\n"
+                    "  var x interface{} = r.FormValue(\"c\")\n"
+                    "  switch v := x.(type) {\n"
+                    "  case string:\n"
+                    "    exec.Command(v).Run()\n"
+                    "  }\n"
+                    "}\n");
+  CHECK(at(found, "go.taint.ssrf", 4));
+  CHECK(at(found, "go.taint.cmdi", 9));
+}
+
 TEST_CASE("typescript: a signature without a body does not take the next function's", "[taint][typescript]") {
   // Overloads, then the implementation with its own parameter names: the
   // first signature once took the body below as its own, with `cmd` as the
