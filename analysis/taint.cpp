@@ -3326,6 +3326,10 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
   if (ls.source_text && !RE2::PartialMatch(content, *ls.summary_text)) {
     file_facts caller;
     caller.defs.emplace();
+    // A Go caller names another package's functions through its imports.
+    if (file.lang == language::go) {
+      caller.defs->go_imports = collect_definitions(file.lang, {}, lex_go(go_preamble(content)).tokens).go_imports;
+    }
     return caller;
   }
   return file_analyzer(spec.get(), ls, file.lang, file, content, {}).survey();

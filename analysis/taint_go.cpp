@@ -428,6 +428,21 @@ class go_parser {
 
 lexed_file lex_go(std::string_view content) { return lex_tree<go_writer>(language::go, content); }
 
+std::string_view go_preamble(std::string_view content) {
+  for (std::size_t at = 0; at < content.size();) {
+    std::string_view rest = content.substr(at);
+    for (std::string_view keyword : {"func", "type", "var", "const"}) {
+      if (rest.starts_with(keyword) && rest.size() > keyword.size() && !is_name_char(rest[keyword.size()])) {
+        return content.substr(0, at);
+      }
+    }
+    const std::size_t line_end = content.find('\n', at);
+    if (line_end == std::string_view::npos) break;
+    at = line_end + 1;
+  }
+  return content;
+}
+
 std::vector<stmt> parse_go(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e) {
   return go_parser(toks).statements(b, e, 0);
 }

@@ -45,6 +45,12 @@ lexed_file lex_go(std::string_view content);
 // reads them from the tokens).
 std::vector<stmt> parse_go(const std::vector<token>& toks, std::uint32_t b, std::uint32_t e);
 
+// The package clause and imports of a Go file: its text up to the first
+// line that starts a declaration (`func`, `type`, `var`, `const`), which is
+// all lex_go needs to give the call graph the file's imports at a fraction
+// of a whole file's parse.
+std::string_view go_preamble(std::string_view content);
+
 // A Go func literal at toks[i] (`func(w http.ResponseWriter, r *http.Request) {...}`): fills `out`
 // (kind func, parameters in head, body) and returns the index past it; 0 when there is none at i.
 std::uint32_t go_function_literal(const std::vector<token>& toks, std::uint32_t i, std::uint32_t e, stmt& out,

@@ -270,6 +270,27 @@ TEST_CASE("go: a range over a composite literal and a type switch's variable", "
   CHECK(at(found, "go.taint.cmdi", 9));
 }
 
+TEST_CASE("go: a file without source words is not parsed, one with them that does not parse is left out",
+          "[taint][go]") {
+  const std::string junk = ")))) ]]]] }}}} (((( func func\n)))) ]]]] }}}} ((((\n";
+  auto summary_of = [](const std::string& code) {
+    scratch_tree t;
+    t.write("cmd/tool.go", code);
+    auto inv = take_inventory(t.root(), inventory_limits{});
+    REQUIRE(inv);
+    auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{}, [](finding) {});
+    REQUIRE(summary);
+    return std::move(*summary);
+  };
+  taint_summary clean = summary_of("package main\nfunc run(c string) { exec.Command(c).Run() }\n" + junk);
+  CHECK(clean.files_analyzed == 1);
+  CHECK(clean.notes.empty());
+  taint_summary sourced = summary_of("package main\nvar a = os.Args\n" + junk);
+  CHECK(sourced.files_analyzed == 0);
+  REQUIRE(sourced.notes.size() == 1);
+  CHECK(sourced.notes[0].reason.find("does not parse") != std::string::npos);
+}
+
 TEST_CASE("typescript: a signature without a body does not take the next function's", "[taint][typescript]") {
   // Overloads, then the implementation with its own parameter names: the
   // first signature once took the body below as its own, with `cmd` as the
