@@ -194,7 +194,7 @@ class go_writer : tree_writer {
       if (!s.empty()) emit(is_name_start(s[0]) ? tok::name : tok::op, s, ln);
       return;
     }
-    for (TSNode c : children(n)) leaves(c, d + 1);
+    for (const child& c : children(n)) leaves(c.node, d + 1);
   }
 };
 

@@ -71,30 +71,9 @@ class tree_writer {
   // n's named children, read with the writer's one cursor:
   // ts_node_named_child(n, i) walks from the first child, so a loop of it
   // would be quadratic in a long list of statements.
-  std::vector<child> named_children(TSNode n) {
-    std::vector<child> out;
-    if (ts_node_is_null(n)) return out;
-    ts_tree_cursor_reset(&cursor_, n);
-    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
-    do {
-      TSNode c = ts_tree_cursor_current_node(&cursor_);
-      if (ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
-    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
-    return out;
-  }
-
-  // All of n's children, anonymous ones (keywords, operators, brackets)
-  // too, read with the same cursor as named_children.
-  std::vector<TSNode> children(TSNode n) {
-    std::vector<TSNode> out;
-    if (ts_node_is_null(n)) return out;
-    ts_tree_cursor_reset(&cursor_, n);
-    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
-    do {
-      out.push_back(ts_tree_cursor_current_node(&cursor_));
-    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
-    return out;
-  }
+  std::vector<child> named_children(TSNode n) { return children_of(n, true); }
+  // All of n's children, anonymous ones (keywords, operators, brackets) too.
+  std::vector<child> children(TSNode n) { return children_of(n, false); }
 
   // Gives the string token just emitted `count` embedded expressions:
   // write(k) emits the k-th one's tokens, which become its lexed_file::parts.
@@ -111,6 +90,18 @@ class tree_writer {
     });
     --interpolation_depth_;
     toks_ = outer;
+  }
+
+  std::vector<child> children_of(TSNode n, bool named_only) {
+    std::vector<child> out;
+    if (ts_node_is_null(n)) return out;
+    ts_tree_cursor_reset(&cursor_, n);
+    if (!ts_tree_cursor_goto_first_child(&cursor_)) return out;
+    do {
+      TSNode c = ts_tree_cursor_current_node(&cursor_);
+      if (!named_only || ts_node_is_named(c)) out.push_back({c, ts_tree_cursor_current_field_name(&cursor_)});
+    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
+    return out;
   }
 
   std::string_view src_;
