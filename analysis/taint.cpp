@@ -415,11 +415,11 @@ struct cross_file {
   front_end_cache* front_ends = nullptr;  // the run's lexed files (the tree-sitter front ends')
 };
 
-// The tree-sitter front ends (PHP, Ruby, Java) cost a parse each time: one
+// The tree-sitter front ends (PHP, Ruby, Java, Go) cost a parse each time: one
 // lex of their files serves every pass (front_end_cache). The hand lexers
 // are cheaper to run again than their tokens are to keep.
 bool costly_front_end(language lang) {
-  return lang == language::php || lang == language::ruby || lang == language::java;
+  return lang == language::php || lang == language::ruby || lang == language::java || lang == language::go;
 }
 
 // What the run's cache (xf.front_ends) holds or makes of `file` (its index
@@ -3415,6 +3415,10 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
   if (ls.source_text && !RE2::PartialMatch(content, *ls.summary_text)) {
     file_facts caller;
     caller.defs.emplace();
+    // A Go caller names another package's functions through its imports.
+    if (file.lang == language::go) {
+      caller.defs->go_imports = collect_definitions(file.lang, {}, lex_go(go_preamble(content)).tokens).go_imports;
+    }
     return caller;
   }
   // Kept for the analysis pass when it will analyse the file; a file read

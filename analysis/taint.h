@@ -11,9 +11,10 @@
 // Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
 // engine (taint.cpp) reads a small hand-written token stream per language
-// (taint_lexer.h; taint_go.h for Go; for PHP and Ruby, taint_php.h and
-// taint_ruby.h write tree-sitter-php's and tree-sitter-ruby's trees out as
-// such tokens, and an ERB template is the Ruby code it runs, taint_erb.h), groups it
+// (taint_lexer.h; for Go, PHP and Ruby, taint_go.h, taint_php.h and
+// taint_ruby.h write tree-sitter's tree out as such tokens, Java's are its
+// tree's leaves, taint_java.h, and an ERB template is the Ruby code it runs,
+// taint_erb.h), groups it
 // into statements (taint_statements.h, taint_go.h) and runs
 // a flow-sensitive pass over each function, with per-function summaries
 // (which parameters reach the return value or a sink) for calls inside the

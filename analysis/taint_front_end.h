@@ -1,10 +1,10 @@
 // taint_front_end: the taint engine's front end for one language — its
-// lexer (taint_lexer.h for Python and JavaScript/TypeScript; taint_go.h,
-// taint_php.h, taint_ruby.h, taint_java.h), then its statement grouping
-// (taint_statements.h; Java's from its tree, taint_java.h). Any other
-// language is read as JavaScript. Pure; thread-safe. And front_end_cache:
-// one run's lexed files, so the passes of the analysis (taint.cpp: survey,
-// summaries, analysis) lex a file once.
+// lexer (taint_lexer.h for Python and JavaScript/TypeScript; tree-sitter's
+// tree written out by taint_go.h, taint_php.h, taint_ruby.h, taint_java.h),
+// then its statement grouping (taint_statements.h; Java's from its tree,
+// taint_java.h). Any other language is read as JavaScript. Pure;
+// thread-safe. And front_end_cache: one run's lexed files, so the passes of
+// the analysis (taint.cpp: survey, summaries, analysis) lex a file once.
 #pragma once
 
 #include <cstdint>

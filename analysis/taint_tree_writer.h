@@ -1,6 +1,7 @@
 // taint_tree_writer: what the taint engine's tree-sitter front ends share
-// (taint_ruby.h, taint_php.h, taint_java.h; any language whose front end
-// writes its concrete syntax tree out as the engine's tokens, taint_lexer.h). A writer derives from
+// (taint_ruby.h, taint_php.h, taint_java.h, taint_go.h; any language whose
+// front end writes its concrete syntax tree out as the engine's tokens,
+// taint_lexer.h). A writer derives from
 // tree_writer, reads the tree with its helpers and emits tokens with
 // emit/op/word; lex_tree parses the file and runs the writer, or says why
 // it could not (lexed_file::left_out).
@@ -84,7 +85,8 @@ class tree_writer {
   // Token text that is not in the source (lexed_file::text keeps it).
   std::string_view made(std::string s) { return out_.text.emplace_back(std::move(s)); }
 
-  // n's named children (or all of them, tokens too), read with the writer's one cursor.
+  // n's named children (or all of them: keywords, operators and brackets
+  // too), read with the writer's one cursor.
   std::vector<child> named_children(TSNode n) { return children_of(cursor_, n, true); }
   std::vector<child> all_children(TSNode n) { return children_of(cursor_, n, false); }
 

@@ -6,7 +6,7 @@
 //
 //   build/bench/lexer_agreement DIR [--show N]
 //
-// Reads every Python, JavaScript, TypeScript, Go and PHP file under
+// Reads every Python, JavaScript and TypeScript file under
 // DIR (skipping .git) and prints, per language: files compared, files where
 // the lexer disagrees, files where the grouping disagrees (brace languages)
 // with the count of each rule's disagreements, files not compared

@@ -20,8 +20,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 bool is_statement(std::string_view t) {
   return ends_with(t, "_statement") || ends_with(t, "_declaration") || ends_with(t, "_definition") ||
-         ends_with(t, "_signature") || t == "statement_block" || t == "block" || t == "else_if_clause" ||
-         t == "var_spec" || t == "const_spec";
+         ends_with(t, "_signature") || t == "statement_block" || t == "block" || t == "else_if_clause";
 }
 
 // Children before a statement's first part, which the groupers step over.
@@ -141,7 +140,7 @@ std::string excerpt(std::string_view content, std::uint32_t at) {
 }  // namespace
 
 bool has_brace_grouper(language lang) {
-  return lang == language::javascript || lang == language::typescript || lang == language::go ||
+  return lang == language::javascript || lang == language::typescript ||
          lang == language::php;
 }
 

@@ -1,12 +1,10 @@
 // stmt_oracle: the statement grouping of the taint engine's brace-language
-// front ends (taint_statements.h for JavaScript, TypeScript and PHP;
-// taint_go.h; Java's statements are its tree's, taint_java.h) checked
-// against tree-sitter's tree of the same file, as lexer_oracle.h checks
-// their tokens.
+// front ends (taint_statements.h for JavaScript, TypeScript and PHP; Go's
+// and Java's statements come from their tree) checked against tree-sitter's
+// tree of the same file, as lexer_oracle.h checks their tokens.
 //
 // The tree's statements are its nodes named `*_statement`, `*_declaration`,
-// `*_definition` or `*_signature`, its blocks, Go's `var_spec` and
-// `const_spec` (which the grouper reads one by one) and PHP's `else_if_clause` (an if of its own in ours, up to
+// `*_definition` or `*_signature`, its blocks, and PHP's `else_if_clause` (an if of its own in ours, up to
 // the end of the whole if). Each statement of ours
 // (stmt::extent, in bytes; nested ones included) is checked against the
 // innermost tree statement T holding its first byte:
@@ -38,7 +36,7 @@ struct stmt_verdict {
   std::size_t checked = 0;        // our statements and the tree's functions checked
 };
 
-// JavaScript, TypeScript, Go and PHP.
+// JavaScript, TypeScript and PHP.
 bool has_brace_grouper(language lang);
 
 // not_compared when the language has no brace grouper or no grammar, or the

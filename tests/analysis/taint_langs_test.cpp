@@ -251,6 +251,46 @@ TEST_CASE("go: bound and decoded request bodies fill their &x arguments", "[tain
   CHECK_FALSE(at(found, "go.taint.cmdi", 15));
 }
 
+TEST_CASE("go: a range over a composite literal and a type switch's variable", "[taint][go]") {
+  // The hand grouper took the literal's `{` for the loop's body, and bound
+  // nothing to a type switch's v; the tree knows both.
+  auto found = scan("srv/loop.go",
+                    "package main\n"
+                    "func h(w http.ResponseWriter, r *http.Request) {\n"
+                    "  for _, u := range []string{r.FormValue(\"a\")} {\n"
+                    "    http.Get(u)\n"
+                    "  }\n"
+                    "  var x interface{} = r.FormValue(\"c\")\n"
+                    "  switch v := x.(type) {\n"
+                    "  case string:\n"
+                    "    exec.Command(v).Run()\n"
+                    "  }\n"
+                    "}\n");
+  CHECK(at(found, "go.taint.ssrf", 4));
+  CHECK(at(found, "go.taint.cmdi", 9));
+}
+
+TEST_CASE("go: a file without source words is not parsed, one with them that does not parse is left out",
+          "[taint][go]") {
+  const std::string junk = ")))) ]]]] }}}} (((( func func\n)))) ]]]] }}}} ((((\n";
+  auto summary_of = [](const std::string& code) {
+    scratch_tree t;
+    t.write("cmd/tool.go", code);
+    auto inv = take_inventory(t.root(), inventory_limits{});
+    REQUIRE(inv);
+    auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{}, [](finding) {});
+    REQUIRE(summary);
+    return std::move(*summary);
+  };
+  taint_summary clean = summary_of("package main\nfunc run(c string) { exec.Command(c).Run() }\n" + junk);
+  CHECK(clean.files_analyzed == 1);
+  CHECK(clean.notes.empty());
+  taint_summary sourced = summary_of("package main\nvar a = os.Args\n" + junk);
+  CHECK(sourced.files_analyzed == 0);
+  REQUIRE(sourced.notes.size() == 1);
+  CHECK(sourced.notes[0].reason.find("does not parse") != std::string::npos);
+}
+
 TEST_CASE("typescript: a signature without a body does not take the next function's", "[taint][typescript]") {
   // Overloads, then the implementation with its own parameter names: the
   // first signature once took the body below as its own, with `cmd` as the

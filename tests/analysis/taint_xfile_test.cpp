@@ -499,6 +499,31 @@ TEST_CASE("php: a file without a source's words that calls another file's functi
   CHECK_FALSE(at(found, "php.taint.cmdi", "public/run.php", 4));
 }
 
+TEST_CASE("go: helper files without source words are still read for the call graph", "[taint][xfile]") {
+  // Neither helper holds a source's words, so neither is analysed for its
+  // own findings; go.json's summary_text still has them surveyed, so the
+  // handler's calls get their summaries: a query and a response writer.
+  auto found = scan({{"web/handler.go",
+                      "package web\n"
+                      "func show(w http.ResponseWriter, r *http.Request) {\n"
+                      "  render(w, r.FormValue(\"name\"))\n"  // 3
+                      "  lookup(r.FormValue(\"id\"))\n"       // 4
+                      "}\n"},
+                     {"web/render.go",
+                      "package web\n"
+                      "func render(w http.ResponseWriter, s string) {\n"
+                      "  fmt.Fprintf(w, \"<p>%s</p>\", s)\n"
+                      "}\n"},
+                     {"web/store.go",
+                      "package web\n"
+                      "func lookup(id string) {\n"
+                      "  db.QueryRow(\"SELECT name FROM t WHERE id = \" + id)\n"
+                      "}\n"}});
+  CHECK(at(found, "go.taint.xss", "web/handler.go", 3));
+  CHECK(at(found, "go.taint.sqli", "web/handler.go", 4));
+  CHECK(found.size() == 2);
+}
+
 TEST_CASE("the SARIF codeFlow of a cross-file finding names both files", "[taint][xfile][sarif]") {
   auto found = scan({{"app.py", kFlask +
                                     "from helpers.db import run_query\n"
