@@ -411,7 +411,7 @@ struct cross_file {
   const summary_table* summaries = nullptr;
   std::uint32_t file = 0;
   const inventory* files = nullptr;  // the whole tree (a Rails view's controller is looked up in it)
-  const std::unordered_set<std::string>* source_readers = nullptr;  // see survey_result::source_readers
+  const std::set<callee_ref>* source_readers = nullptr;  // see survey_result::source_readers
   front_end_cache* front_ends = nullptr;  // the run's lexed files (the tree-sitter front ends')
 };
 
@@ -431,26 +431,55 @@ std::shared_ptr<const front_end_output> cached_front_end(cross_file xf, const so
   return xf.front_ends->get(xf.file, file.lang, std::move(content), keep);
 }
 
-// The names of the functions in `block` (at any depth) whose text matches
-// `words` (language_spec::source_text): those may hand a source to a caller.
+// Whether `body` (a function's, nested functions left out) returns a value.
+bool returns_value(const std::vector<stmt>& body, int depth = 0) {
+  if (depth > kMaxNesting) return false;
+  for (const stmt& s : body) {
+    if (s.kind == stmt_kind::func || s.kind == stmt_kind::class_) continue;
+    if (s.kind == stmt_kind::ret && !s.head.empty()) return true;
+    if (returns_value(s.body, depth + 1) || returns_value(s.orelse, depth + 1) ||
+        returns_value(s.final_body, depth + 1)) {
+      return true;
+    }
+    for (const auto& h : s.handlers) {
+      if (returns_value(h, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+// The names of the functions in `block` (at any depth) that return a value
+// and whose body's text matches `words` (language_spec::source_text): those
+// may hand a source to a caller. Not a function that returns nothing, nor
+// the words of its parameters: a handler handed the request object (`func
+// show(w http.ResponseWriter, r *http.Request)`) gives its callers nothing
+// they do not hold already, and counting those made most of a Go project's
+// callers of common names (`Handler`, `File`, `serve`) be analysed for
+// nothing.
 void source_readers_of(const std::vector<stmt>& block, std::string_view content, const RE2& words,
                        std::vector<std::string>& out, int depth = 0) {
   if (depth > kMaxNesting) return;
   auto in_content = [&](const token& t) {
     return t.text.data() >= content.data() && t.text.data() + t.text.size() <= content.data() + content.size();
   };
+  // The source bytes from the first token of `first` to the last of `last` that lie in the content.
+  auto text_of = [&](const span& first, const span& last) -> std::string_view {
+    if (!first.toks || !last.toks) return {};
+    std::uint32_t b = first.b, e = last.e;
+    while (b < first.e && !in_content(first[b])) ++b;
+    while (e > last.b && !in_content(last[e - 1])) --e;
+    if (b >= first.e || e <= last.b) return {};
+    const char* from = first[b].text.data();
+    const char* to = last[e - 1].text.data() + last[e - 1].text.size();
+    return from < to ? std::string_view(from, static_cast<std::size_t>(to - from)) : std::string_view();
+  };
   for (const stmt& s : block) {
-    if (s.kind == stmt_kind::func && !s.name.empty() && s.extent.toks) {
-      const span& x = s.extent;
-      std::uint32_t b = x.b, e = x.e;
-      while (b < e && !in_content(x[b])) ++b;
-      while (e > b && !in_content(x[e - 1])) --e;
-      if (b < e) {
-        const char* from = x[b].text.data();
-        const char* to = x[e - 1].text.data() + x[e - 1].text.size();
-        if (RE2::PartialMatch(std::string_view(from, static_cast<std::size_t>(to - from)), words)) {
-          out.emplace_back(s.name);
-        }
+    if (s.kind == stmt_kind::func && !s.name.empty()) {
+      std::string_view body = s.expression_body ? text_of(s.body_expr, s.body_expr)
+                              : s.body.empty()  ? std::string_view()
+                                                : text_of(s.body.front().extent, s.body.back().extent);
+      if (!body.empty() && (s.expression_body || returns_value(s.body)) && RE2::PartialMatch(body, words)) {
+        out.emplace_back(s.name);
       }
     }
     source_readers_of(s.body, content, words, out, depth + 1);
@@ -460,20 +489,36 @@ void source_readers_of(const std::vector<stmt>& block, std::string_view content,
   }
 }
 
-// Whether `content` calls (a name, then `(`) one of `names`.
-bool calls_one_of(std::string_view content, const std::unordered_set<std::string>& names) {
-  if (names.empty()) return false;
-  std::string name;
+// Whether `content` (file xf.file's) calls one of xf.source_readers: a
+// name or dotted path, then `(`, that the call graph resolves to one.
+bool calls_a_source_reader(std::string_view content, cross_file xf) {
+  if (!xf.source_readers || xf.source_readers->empty() || !xf.calls) return false;
+  std::set<std::string_view> names;  // the readers' names, to try resolving only those
+  for (const callee_ref& r : *xf.source_readers) names.insert(r.name);
   for (std::size_t i = 0; i < content.size();) {
-    if (!is_name_start(content[i]) || (i > 0 && is_name_char(content[i - 1]))) {
+    if (!is_name_start(content[i]) || (i > 0 && (is_name_char(content[i - 1]) || content[i - 1] == '.'))) {
       ++i;
       continue;
     }
-    std::size_t j = i;
-    while (j < content.size() && is_name_char(content[j])) ++j;
+    std::size_t j = i, last = i;  // the path [i, j), its last name from `last`
+    for (;;) {
+      while (j < content.size() && is_name_char(content[j])) ++j;
+      if (j + 1 < content.size() && content[j] == '.' && is_name_start(content[j + 1])) {
+        last = ++j;
+        continue;
+      }
+      break;
+    }
     std::size_t k = j;
     while (k < content.size() && (content[k] == ' ' || content[k] == '\t')) ++k;
-    if (k < content.size() && content[k] == '(' && names.count(name.assign(content.substr(i, j - i)))) return true;
+    if (k < content.size() && content[k] == '(' && names.count(content.substr(last, j - last))) {
+      auto callee = xf.calls->resolve(xf.file, content.substr(i, j - i));
+      if (callee) {
+        std::string_view name = callee->name;
+        if (std::size_t dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+        if (xf.source_readers->count({callee->file, std::string(name)})) return true;
+      }
+    }
     i = j;
   }
   return false;
@@ -3485,7 +3530,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
     }
   }
   if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(content, *ls->source_text) &&
-      !(xf.source_readers && calls_one_of(content, *xf.source_readers))) {
+      !calls_a_source_reader(content, xf)) {
     r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
     return r;
   }
@@ -3617,7 +3662,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   // the definitions of the call graph, and each file's calls.
   literal_functions literals;
   call_resolver calls;
-  std::unordered_set<std::string> source_readers;
+  std::set<callee_ref> source_readers;
   front_end_cache front_ends(kMaxKeptFrontEndBytes);
   std::vector<std::string> surveyed(n);
   {
@@ -3630,7 +3675,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
     };
     auto merge = [&](std::size_t i) {
       literals.add(facts[i].literals);
-      source_readers.insert(facts[i].source_readers.begin(), facts[i].source_readers.end());
+      for (std::string& name : facts[i].source_readers) source_readers.insert({static_cast<std::uint32_t>(i), std::move(name)});
       if (facts[i].defs) {
         calls.add(static_cast<std::uint32_t>(i), files.files[i].path, files.files[i].lang, std::move(*facts[i].defs));
       }
