@@ -1,10 +1,13 @@
 // taint_lexer: the tokens the taint engine reads, for Python and for
 // JavaScript/TypeScript (the other languages' front ends give the same
-// lexed_file: taint_go.h, taint_php.h, taint_ruby.h, taint_java.h). Hand-written because there is no parser library:
-// enough of each language's lexical grammar to never mistake a string or a
-// comment for code — Python triple quotes, prefixes and f-strings (with the
-// nested same-type quotes of Python 3.12), JS template literals with
-// `${...}` and regex literals.
+// lexed_file from tree-sitter's tree: taint_go.h, taint_php.h, taint_ruby.h,
+// taint_java.h). Hand-written rather than read from a tree for speed: they
+// run 10-20x faster than a parse (docs/QUALITY.md, "tree-sitter and the taint
+// front end"), and tests/analysis/lexer_oracle.h checks them against the
+// grammars. Enough of each language's lexical grammar to never mistake a
+// string or a comment for code — Python triple quotes, prefixes and
+// f-strings (with the nested same-type quotes of Python 3.12), JS template
+// literals with `${...}` and regex literals.
 //
 // The expressions inside f-strings and template literals are lexed too and
 // kept as their own token lists (lexed_file::parts), so the engine can see
