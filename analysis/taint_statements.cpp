@@ -286,10 +286,10 @@ std::uint32_t body_open(const std::vector<token>& toks, std::uint32_t i, std::ui
   return i < e && is(toks[i], ":") ? type_end(toks, i + 1, e) : i;
 }
 
-bool java_modifier(const token& t) {
-  static constexpr std::array<std::string_view, 11> kModifiers = {
-      "public", "private", "protected", "static", "final", "abstract", "synchronized", "transient", "volatile",
-      "native", "strictfp"};
+// A PHP member's modifier (`public static function`, `private readonly $x`).
+bool php_member_modifier(const token& t) {
+  static constexpr std::array<std::string_view, 8> kModifiers = {"public", "private",  "protected", "static",
+                                                                 "final",  "abstract", "readonly",  "var"};
   for (std::string_view m : kModifiers) {
     if (is(t, m)) return true;
   }
@@ -405,7 +405,7 @@ class js_parser {
       out.push_back(std::move(s));
       return end;
     }
-    if (php_ && (java_modifier(t) || is(t, "readonly") || is(t, "var")) && i + 1 < e && !is(toks_[i + 1], "(") &&
+    if (php_ && php_member_modifier(t) && i + 1 < e && !is(toks_[i + 1], "(") &&
         !is(toks_[i + 1], ".")) {
       return i + 1;
     }
