@@ -86,10 +86,10 @@ constexpr std::uint32_t kMaxTypeArgumentTokens = 64;  // Java generics: `Map<Str
 // project calling into more functions than the cap keeps the rest unknown.
 constexpr int kMaxSummaryRounds = 8;
 constexpr std::size_t kMaxRemoteFunctions = 100'000;
-// The lexed files of the costly front ends kept for a run's later passes
-// (front_end_cache): some 6 bytes a byte of PHP (a 48-byte token per 9
-// bytes, and the content), so about 40 MB of it; past that a file is
-// parsed again where a pass needs it.
+// The lexed files of the tree-sitter front ends kept for a run's later
+// passes (front_end_cache): over 6 bytes a byte of PHP (a 48-byte token per
+// 9 bytes, the content, and the statements), so under 40 MB of it; past
+// that a file is parsed again where a pass needs it.
 constexpr std::size_t kMaxKeptFrontEndBytes = std::size_t{256} << 20;
 
 struct origin {
@@ -404,6 +404,19 @@ std::set<std::uint32_t> generic_brackets(span s) {
   return out;
 }
 
+// The project's functions that return a value read from a source
+// (survey_result::source_readers), by file, and their names: a file's text
+// is searched for those names before the call graph is asked.
+struct source_reader_index {
+  std::set<callee_ref> functions;
+  std::unordered_set<std::string> names;
+
+  void add(std::uint32_t file, std::string name) {
+    names.insert(name);
+    functions.insert({file, std::move(name)});
+  }
+};
+
 // What a file's analysis knows of the other files: the call graph, the
 // summaries so far, and the file's own index in both.
 struct cross_file {
@@ -411,24 +424,22 @@ struct cross_file {
   const summary_table* summaries = nullptr;
   std::uint32_t file = 0;
   const inventory* files = nullptr;  // the whole tree (a Rails view's controller is looked up in it)
-  const std::set<callee_ref>* source_readers = nullptr;  // see survey_result::source_readers
+  const source_reader_index* source_readers = nullptr;  // see survey_result::source_readers
   front_end_cache* front_ends = nullptr;  // the run's lexed files (the tree-sitter front ends')
 };
-
-// The tree-sitter front ends (PHP, Ruby, Java, Go) cost a parse each time: one
-// lex of their files serves every pass (front_end_cache). The hand lexers
-// are cheaper to run again than their tokens are to keep.
-bool costly_front_end(language lang) {
-  return lang == language::php || lang == language::ruby || lang == language::java || lang == language::go;
-}
 
 // What the run's cache (xf.front_ends) holds or makes of `file` (its index
 // xf.file): its content is then the cache's, moved from `content`. Null for
 // the other front ends, which lex where they are used.
 std::shared_ptr<const front_end_output> cached_front_end(cross_file xf, const source_file& file, std::string& content,
                                                          bool keep) {
-  if (!xf.front_ends || !costly_front_end(file.lang)) return nullptr;
+  if (!xf.front_ends || !parses_a_tree(file.lang)) return nullptr;
   return xf.front_ends->get(xf.file, file.lang, std::move(content), keep);
+}
+
+// The run's kept output for `file` (xf.file), if any: the file is then not read again.
+std::shared_ptr<const front_end_output> kept_front_end(cross_file xf, const source_file& file) {
+  return xf.front_ends && parses_a_tree(file.lang) ? xf.front_ends->kept(xf.file) : nullptr;
 }
 
 // Whether `body` (a function's, nested functions left out) returns a value.
@@ -492,9 +503,9 @@ void source_readers_of(const std::vector<stmt>& block, std::string_view content,
 // Whether `content` (file xf.file's) calls one of xf.source_readers: a
 // name or dotted path, then `(`, that the call graph resolves to one.
 bool calls_a_source_reader(std::string_view content, cross_file xf) {
-  if (!xf.source_readers || xf.source_readers->empty() || !xf.calls) return false;
-  std::set<std::string_view> names;  // the readers' names, to try resolving only those
-  for (const callee_ref& r : *xf.source_readers) names.insert(r.name);
+  if (!xf.source_readers || xf.source_readers->functions.empty() || !xf.calls) return false;
+  const std::unordered_set<std::string>& names = xf.source_readers->names;
+  std::string name;
   for (std::size_t i = 0; i < content.size();) {
     if (!is_name_start(content[i]) || (i > 0 && (is_name_char(content[i - 1]) || content[i - 1] == '.'))) {
       ++i;
@@ -511,12 +522,11 @@ bool calls_a_source_reader(std::string_view content, cross_file xf) {
     }
     std::size_t k = j;
     while (k < content.size() && (content[k] == ' ' || content[k] == '\t')) ++k;
-    if (k < content.size() && content[k] == '(' && names.count(content.substr(last, j - last))) {
-      auto callee = xf.calls->resolve(xf.file, content.substr(i, j - i));
-      if (callee) {
-        std::string_view name = callee->name;
-        if (std::size_t dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
-        if (xf.source_readers->count({callee->file, std::string(name)})) return true;
+    if (k < content.size() && content[k] == '(' && names.count(name.assign(content.substr(last, j - last)))) {
+      if (auto callee = xf.calls->resolve(xf.file, content.substr(i, j - i))) {
+        std::string_view resolved = callee->name;
+        if (std::size_t dot = resolved.rfind('.'); dot != std::string_view::npos) resolved.remove_prefix(dot + 1);
+        if (xf.source_readers->functions.count({callee->file, std::string(resolved)})) return true;
       }
     }
     i = j;
@@ -608,8 +618,9 @@ class file_analyzer {
     std::vector<std::pair<std::string, bool>> literals;
     std::optional<file_definitions> defs;
     std::string calls;  // the distinct paths, each ended by '\n': one block per file, not a string each
-    // With source_text: the functions whose text holds a source's words.
-    // A file that calls one is analysed though it holds none itself.
+    // With source_text: the functions that return a value and whose body
+    // holds a source's words (source_readers_of). A file whose call
+    // resolves to one is analysed though it holds none itself.
     std::vector<std::string> source_readers;
   };
   survey_result survey() {
@@ -3509,10 +3520,12 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
   const language_spec* ls = spec.get().find(as.lang);
   if (!analysable(as, spec)) return r;
   std::string content;
-  if (int err = read_source_file(root / file.path, content); err != 0) {
+  auto cached = erb ? nullptr : kept_front_end(xf, file);
+  if (int err = cached ? 0 : read_source_file(root / file.path, content); err != 0) {
     r.note = inventory_note{file.path, std::string("skipped: cannot read: ") + std::strerror(err)};
     return r;
   }
+  const std::string_view file_text = cached ? std::string_view(cached->content) : content;
   // Entry points of this file (read from the surfaces directly).
   std::vector<entry_point> eps;
   for (const attack_surface& s : model.surfaces) {
@@ -3529,13 +3542,13 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
                         .view_variables(action->second);
     }
   }
-  if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(content, *ls->source_text) &&
-      !calls_a_source_reader(content, xf)) {
+  if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(file_text, *ls->source_text) &&
+      !calls_a_source_reader(file_text, xf)) {
     r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
     return r;
   }
   const std::string code = erb ? erb_code(content) : std::string();
-  auto cached = erb ? nullptr : cached_front_end(xf, file, content, false);
+  if (!cached && !erb) cached = cached_front_end(xf, file, content, false);
   std::string_view text = erb ? std::string_view(code) : cached ? std::string_view(cached->content) : content;
   file_analyzer a(spec.get(), *ls, as.lang, file, text, std::move(eps), &literals, xf);
   a.use(cached);
@@ -3568,8 +3581,12 @@ export_result export_file(const std::filesystem::path& root, const source_file& 
                           const literal_functions& literals, cross_file xf, const std::vector<std::string>& names) {
   export_result r;
   std::string content;
-  if (!analysable(file, spec) || read_source_file(root / file.path, content) != 0) return r;
-  auto cached = cached_front_end(xf, file, content, true);
+  if (!analysable(file, spec)) return r;
+  auto cached = kept_front_end(xf, file);
+  if (!cached) {
+    if (read_source_file(root / file.path, content) != 0) return r;
+    cached = cached_front_end(xf, file, content, true);
+  }
   file_analyzer a(spec.get(), *spec.get().find(file.lang), file.lang, file,
                   cached ? std::string_view(cached->content) : content, {}, &literals, xf);
   a.use(cached);
@@ -3662,7 +3679,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   // the definitions of the call graph, and each file's calls.
   literal_functions literals;
   call_resolver calls;
-  std::set<callee_ref> source_readers;
+  source_reader_index source_readers;
   front_end_cache front_ends(kMaxKeptFrontEndBytes);
   std::vector<std::string> surveyed(n);
   {
@@ -3675,7 +3692,7 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
     };
     auto merge = [&](std::size_t i) {
       literals.add(facts[i].literals);
-      for (std::string& name : facts[i].source_readers) source_readers.insert({static_cast<std::uint32_t>(i), std::move(name)});
+      for (std::string& name : facts[i].source_readers) source_readers.add(static_cast<std::uint32_t>(i), std::move(name));
       if (facts[i].defs) {
         calls.add(static_cast<std::uint32_t>(i), files.files[i].path, files.files[i].lang, std::move(*facts[i].defs));
       }

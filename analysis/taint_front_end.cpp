@@ -26,6 +26,10 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
   return parse_javascript(lexed.tokens, 0, n);
 }
 
+bool parses_a_tree(language lang) {
+  return lang == language::go || lang == language::php || lang == language::ruby || lang == language::java;
+}
+
 namespace {
 
 std::size_t bytes_of(const std::vector<stmt>& block) {
@@ -47,13 +51,15 @@ std::size_t bytes_of(const front_end_output& out) {
 
 }  // namespace
 
+std::shared_ptr<const front_end_output> front_end_cache::kept(std::uint32_t file) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = kept_.find(file);
+  return it == kept_.end() ? nullptr : it->second;
+}
+
 std::shared_ptr<const front_end_output> front_end_cache::get(std::uint32_t file, language lang, std::string content,
                                                              bool keep) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = kept_.find(file);
-    if (it != kept_.end()) return it->second;
-  }
+  if (auto out = kept(file)) return out;
   auto out = std::make_shared<front_end_output>();
   out->content = std::move(content);
   out->lexed = lex_file(lang, out->content);

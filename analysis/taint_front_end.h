@@ -24,6 +24,12 @@ namespace heimdall::analysis::taint_detail {
 lexed_file lex_file(language lang, std::string_view content);
 std::vector<stmt> parse_file(language lang, const lexed_file& lexed);
 
+// Whether `lang`'s front end reads tree-sitter's tree (Go, PHP, Ruby,
+// Java): a parse costs 10-20x a hand lexer, so a run keeps such files'
+// output for its later passes (front_end_cache); the hand lexers are
+// cheaper to run again than their tokens are to keep.
+bool parses_a_tree(language lang);
+
 // A file's lexed form with the content its tokens point into, and its
 // statements (parse_file, grouped once). The syntax tree a front end groups
 // from (Java's, lexed_file::tree) is dropped once grouped: it is larger than
@@ -46,6 +52,8 @@ class front_end_cache {
   // File `file`'s output: the kept one, else `content` lexed now, kept when
   // `keep` and the budget allows.
   std::shared_ptr<const front_end_output> get(std::uint32_t file, language lang, std::string content, bool keep);
+  // File `file`'s kept output, or null: a pass holding it need not read the file.
+  std::shared_ptr<const front_end_output> kept(std::uint32_t file);
 
  private:
   std::mutex mu_;
