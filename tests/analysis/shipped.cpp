@@ -6,6 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "analysis/inventory.h"
+#include "tests/analysis/scratch_tree.h"
+
 namespace heimdall::analysis::test {
 
 const rule_pack& shipped_rule_pack() {
@@ -33,6 +36,19 @@ const taint_spec& shipped_taint_spec() {
     return std::move(loaded).value();
   }();
   return spec;
+}
+
+taint_outcome taint_scan(const std::vector<std::pair<std::string, std::string>>& files) {
+  scratch_tree t;
+  for (const auto& [path, code] : files) t.write(path, code);
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv);
+  taint_outcome out;
+  auto summary = run_taint_analysis(t.root(), *inv, shipped_taint_spec(), threat_model{},
+                                    [&](finding f) { out.found.push_back(std::move(f)); });
+  REQUIRE(summary);
+  out.summary = std::move(*summary);
+  return out;
 }
 
 std::string fixture_text(const std::string& rel) {

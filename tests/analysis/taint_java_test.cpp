@@ -9,13 +9,11 @@
 
 #include "analysis/taint.h"
 #include "analysis/taint_java.h"
-#include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
 using namespace heimdall::analysis::taint_detail;
-using heimdall::analysis::test::scratch_tree;
 
 namespace {
 
@@ -26,15 +24,7 @@ std::string text_of(span s) {
 }
 
 std::vector<finding> scan(const std::vector<std::pair<std::string, std::string>>& files) {
-  scratch_tree t;
-  for (const auto& [path, code] : files) t.write(path, code);
-  auto inv = take_inventory(t.root(), inventory_limits{});
-  REQUIRE(inv);
-  std::vector<finding> found;
-  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
-                                    [&](finding f) { found.push_back(std::move(f)); });
-  REQUIRE(summary);
-  return found;
+  return test::taint_scan(files).found;
 }
 
 bool at(const std::vector<finding>& found, const std::string& rule, const std::string& file, int line) {

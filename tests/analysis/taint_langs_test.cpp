@@ -20,16 +20,9 @@ namespace {
 
 // Findings for one file `name` holding `code`.
 std::vector<finding> scan(const std::string& name, const std::string& code) {
-  scratch_tree t;
-  t.write(name, code);
-  auto inv = take_inventory(t.root(), inventory_limits{});
-  REQUIRE(inv);
-  std::vector<finding> found;
-  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
-                                    [&](finding f) { found.push_back(std::move(f)); });
-  REQUIRE(summary);
-  CHECK(summary->files_analyzed == 1);
-  return found;
+  test::taint_outcome out = test::taint_scan({{name, code}});
+  CHECK(out.summary.files_analyzed == 1);
+  return std::move(out.found);
 }
 
 // The finding of `rule` on `line`, or null.

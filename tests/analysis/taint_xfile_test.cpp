@@ -19,34 +19,18 @@
 
 #include "analysis/sarif.h"
 #include "analysis/taint.h"
-#include "tests/analysis/scratch_tree.h"
 #include "tests/analysis/shipped.h"
 
 using namespace heimdall;
 using namespace heimdall::analysis;
-using heimdall::analysis::test::scratch_tree;
 
 namespace {
 
 using files = std::vector<std::pair<std::string, std::string>>;
 
-struct outcome {
-  std::vector<finding> found;
-  taint_summary summary;
-};
+using outcome = test::taint_outcome;
 
-outcome scan_tree(const files& tree) {
-  scratch_tree t;
-  for (const auto& [name, code] : tree) t.write(name, code);
-  auto inv = take_inventory(t.root(), inventory_limits{});
-  REQUIRE(inv);
-  outcome out;
-  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{},
-                                    [&](finding f) { out.found.push_back(std::move(f)); });
-  REQUIRE(summary);
-  out.summary = std::move(*summary);
-  return out;
-}
+outcome scan_tree(const files& tree) { return test::taint_scan(tree); }
 
 std::vector<finding> scan(const files& tree) { return scan_tree(tree).found; }
 
