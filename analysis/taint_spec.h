@@ -149,11 +149,12 @@ struct language_spec {
   std::unique_ptr<RE2> fillers;
   // What a file's text must match somewhere to be analysed: the words its
   // sources are written with. A file where it finds nothing, that holds no
-  // entry point and calls none of the project's functions whose text
-  // matches (they may return a source), can hold no source, so its front
-  // end is not run (the tree-sitter parses are the costly ones); the language's files are left out
-  // of the first pass (literal_functions) too. The loader refuses it next to
-  // `always` and `literal` sinks, which need no source.
+  // entry point and calls (as the call graph resolves it) no function of
+  // the project returning a value whose body matches, can hold no source,
+  // so its front end is not run (the tree-sitter parses are the costly
+  // ones); the language's files are left out of the first pass
+  // (literal_functions) too. The loader refuses it next to `always` and
+  // `literal` sinks, which need no source.
   std::unique_ptr<RE2> source_text;
   // With source_text: what a file's text must match to be read for the
   // project's call graph all the same, so other files' calls of its
