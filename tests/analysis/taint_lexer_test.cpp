@@ -232,4 +232,7 @@ TEST_CASE("the front-end cache lexes a kept file once and keeps nothing past its
   CHECK(passing != roomy.get(4, language::php, "<?php echo $y;", true));  // not kept: lexed again
   auto first = full.get(1, language::php, "<?php echo $x;", true);
   CHECK(first != full.get(1, language::php, "<?php echo $x;", true));  // past the budget: lexed again
+  CHECK(roomy.kept(3) == a);  // a pass holding it need not read the file
+  CHECK(roomy.kept(5) == nullptr);
+  CHECK(full.kept(1) == nullptr);
 }
