@@ -68,6 +68,9 @@ struct c_macros {
   // Functions declared with pointer-to-const parameters (bit i: parameter
   // i), from their prototypes: memory passed there is only read.
   std::map<std::string, std::uint32_t> readonly_params;
+  // Every function declared or defined (prototypes met): a name called and
+  // in none of these nor the library's is perhaps a macro.
+  std::set<std::string> declared_functions;
   // Structs and classes without constructors, base classes or member
   // initialisers (and typedef names of such): their C++ objects start
   // uninitialised, as in C.

@@ -184,6 +184,10 @@ class analyzer {
 
   // The loops and switch at i; each returns the index after the statement.
   std::size_t while_stmt(std::size_t i, std::size_t end);
+  // `name(args) {...}` or `name(args) stmt` at i: a macro expanding to a
+  // loop header (`list_for_each_entry(pos, head, member) {`), which no
+  // call can be otherwise; the index past the body, or 0 when i is none.
+  std::size_t macro_loop(std::size_t i, std::size_t end);
   std::size_t do_stmt(std::size_t i, std::size_t end);
   std::size_t switch_stmt(std::size_t i, std::size_t end);
   std::size_t for_stmt(std::size_t i, std::size_t end);
@@ -342,8 +346,9 @@ class analyzer {
   void cpp_reference_args(const std::string& f, const std::vector<val>& args);
 
   // A function of this file may write the memory its pointer arguments
-  // reach (unless its prototype says pointer to const).
-  void forget_written_args(const std::string& f, const std::vector<val>& args);
+  // reach (unless its prototype says pointer to const): what was proved of
+  // its strings is forgotten, and it counts as written.
+  void written_args(const std::string& f, const std::vector<val>& args);
 
   // The longest string strncpy/memcpy/strncat(d, s, n) can leave in d: only
   // when s's terminator is among the n bytes copied (strncat always ends it).

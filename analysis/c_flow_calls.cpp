@@ -479,7 +479,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
       if (range_check && (args[s.param].hi_checked)) continue;
       sink(*s.what, t, line, std::string("Passed to ") + f + ", which uses it unchecked:", !range_check);
     }
-    forget_written_args(f, args);
+    written_args(f, args);
     use_after_free_args(args, line);
     for (const val& a : args) escape_arg(a);
     return result;
@@ -487,6 +487,21 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
   // Anything else: arguments are read; memory handed over may be kept or
   // written; the result carries the arguments' taint.
   cpp_reference_args(f, args);
+  // A name the project declares nowhere, and none of the library's known
+  // here, may be a macro that assigns a variable named as an argument
+  // (`spin_lock_irqsave(&l, flags)`, `list_for_each_entry(pos, head,
+  // member) {`), as ALL_CAPS names may (above): an argument not yet
+  // assigned, or NULL, holds some value after it. A declared function
+  // cannot write a value argument, so there a read before any assignment
+  // is reported.
+  if (!f.empty() && !decls_.declared_functions.count(f) && !is_nonretaining(f))
+    for (const val& a : args)
+      if (a.lv == lv_kind::var)
+        if (var* x = variable(a.base); x && (!x->init || x->is_null)) {
+          x->init = true;
+          x->is_null = false;
+          x->num.reset();
+        }
   read_args(0);
   use_after_free_args(args, line);
   bool retains = !is_nonretaining(f);
@@ -534,11 +549,14 @@ void analyzer::cpp_reference_args(const std::string& f, const std::vector<val>& 
       }
 }
 
-void analyzer::forget_written_args(const std::string& f, const std::vector<val>& args) {
+void analyzer::written_args(const std::string& f, const std::vector<val>& args) {
   auto proto = decls_.readonly_params.find(f);
   std::uint32_t ro = proto == decls_.readonly_params.end() ? 0 : proto->second;
   for (std::size_t ai = 0; ai < args.size(); ++ai)
-    if (block* b = arg_block(args[ai]); b && !(ai < 32 && (ro & (1u << ai)))) forget_string_proofs(*b);
+    if (block* b = arg_block(args[ai]); b && !(ai < 32 && (ro & (1u << ai)))) {
+      forget_string_proofs(*b);
+      b->contents_init = true;
+    }
 }
 
 long long analyzer::bounded_copy_max(const std::string& f, const val& s, const val& n) {

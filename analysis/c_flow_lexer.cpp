@@ -289,6 +289,7 @@ void collect_prototypes(const std::vector<token>& toks, c_macros& into) {
         saw_const = saw_star = const_first = any = false;
       }
     }
+    into.declared_functions.insert(toks[i].text);
     if (readonly) into.readonly_params[toks[i].text] |= readonly;
   }
 }

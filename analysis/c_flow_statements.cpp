@@ -114,6 +114,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
       return i + 2;
     }
   }
+  if (std::size_t j = macro_loop(i, end)) return j;
   if (tok.kind == tk::ident) {
     const std::string& w = tok.text;
     if (w == "typedef" || w == "using" || w == "class" || ((w == "struct" || w == "enum") && is("{", i + 2))) {
@@ -220,6 +221,19 @@ void analyzer::refine(std::size_t b, std::size_t e, env& target, bool taken) {
       --e;
     }
   }
+  // Branch hints test what their condition tests: `likely(c)`,
+  // `unlikely(!p)`, `__builtin_expect(c, 0)`.
+  if (b + 1 < e && (kw("likely", b) || kw("unlikely", b) || kw("__builtin_expect", b)) && is("(", b + 1) &&
+      match(b + 1) == e - 1) {
+    std::size_t inner = e - 1;
+    if (kw("__builtin_expect", b))
+      for (std::size_t j = b + 2; j < e - 1; ++j) {
+        if (is("(", j) || is("[", j)) j = match(j);
+        else if (is(",", j)) inner = j;
+      }
+    refine(b + 2, inner, target, taken != negate);
+    return;
+  }
   // Find a comparison operator at top level.
   std::size_t op = e;
   for (std::size_t j = b; j < e; ++j) {
@@ -235,6 +249,10 @@ void analyzer::refine(std::size_t b, std::size_t e, env& target, bool taken) {
     }
   }
   bool truth = taken != negate;
+  // Whether the variable simple_var found is an argument of a call there
+  // (`f(p)`): the call's result may count as p's check, but tells nothing
+  // of whether p is NULL.
+  bool through_call = false;
   auto simple_var = [&](std::size_t from, std::size_t to) -> var* {
     // The variable a side names, through casts and parentheses: `(x)`, `(int)x`,
     // or the one assigned in it: `(p = malloc(n))`.
@@ -243,11 +261,13 @@ void analyzer::refine(std::size_t b, std::size_t e, env& target, bool taken) {
     if (f0 + 1 < t0 && t_[f0].kind == tk::ident && is("=", f0 + 1) && target.vars.count(t_[f0].text))
       return &target.vars[t_[f0].text];
     std::string name;
-    for (std::size_t j = from; j < to; ++j)
+    for (std::size_t j = from; j < to; ++j) {
+      if (t_[j].kind == tk::ident && j + 1 < to && is("(", j + 1)) through_call = true;
       if (t_[j].kind == tk::ident && !type_words().count(t_[j].text) && target.vars.count(t_[j].text)) {
         if (!name.empty() && name != t_[j].text) return nullptr;
         name = t_[j].text;
       }
+    }
     if (name.empty()) return nullptr;
     for (std::size_t j = from; j < to; ++j)
       if (t_[j].kind == tk::punct && t_[j].text != "(" && t_[j].text != ")" && t_[j].text != "*") return nullptr;
@@ -258,7 +278,7 @@ void analyzer::refine(std::size_t b, std::size_t e, env& target, bool taken) {
     if (var* v = simple_var(b, e)) {
       v->any_checked = true;
       if (auto it = target.blocks.find(v->blk); it != target.blocks.end()) it->second.unchecked = false;
-      if (!truth && v->ptr > 0) {
+      if (!truth && v->ptr > 0 && !through_call) {
         v->is_null = true;
         // Where the allocation failed there is nothing to free.
         if (auto it = target.blocks.find(v->blk); it != target.blocks.end() && it->second.owned) it->second.failed = true;
@@ -414,6 +434,26 @@ std::size_t analyzer::while_stmt(std::size_t i, std::size_t end) {
   cond_result c = condition(i + 1);
   std::size_t stop;
   loop_body(c.after, end, stop, c, false);
+  return stop;
+}
+
+std::size_t analyzer::macro_loop(std::size_t i, std::size_t end) {
+  if (t_[i].kind != tk::ident || !is("(", i + 1) || keywords().count(t_[i].text) || type_words().count(t_[i].text))
+    return 0;
+  std::size_t close = match(i + 1);
+  if (close + 1 >= end) return 0;
+  const token& next = t_[close + 1];
+  bool body = is("{", close + 1) ||
+              (next.kind == tk::ident && !type_words().count(next.text) &&
+               (!keywords().count(next.text) || next.text == "if" || next.text == "return" || next.text == "break" ||
+                next.text == "continue" || next.text == "goto"));
+  if (!body) return 0;
+  // The header runs as a call of an unknown name (so the variables it
+  // names are assigned there: call()), then the body as a loop's.
+  loop_scope in_loop(*this);
+  cond_result c = condition_span(i, close + 1);
+  std::size_t stop;
+  loop_body(close + 1, end, stop, c, false);
   return stop;
 }
 

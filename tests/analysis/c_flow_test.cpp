@@ -369,3 +369,70 @@ TEST_CASE("c_flow reports nothing in a branch its condition rules out", "[analys
   CHECK_FALSE(has(run("void f(void) { int b[10] = {0}; int k = 10; if (k >= 0 && k < 10) b[k] = 1; }"), "c.flow.buffer-overflow"));
   CHECK(has(run("void f(void) { int b[10] = {0}; int k = 10; if (k >= 0) b[k] = 1; }"), "c.flow.buffer-overflow"));
 }
+
+TEST_CASE("c_flow: a call's result tested tells nothing of whether its argument is NULL", "[analysis][c_flow]") {
+  // Before: `if (up(bh))` was read as `if (bh)`, so bh was NULL after it.
+  const char* decl = "struct bh { char *data; }; struct bh *get(int n); int up(struct bh *b); void mark(char *d);\n";
+  CHECK_FALSE(has(run(std::string(decl) +
+                      "int f(int n) { struct bh *bh = NULL; bh = get(n); if (!bh) return 0; if (up(bh)) return 1; "
+                      "mark(bh->data); return 2; }"),
+                  "c.flow.null-deref"));
+  CHECK(has(run(std::string(decl) + "int f(int n) { struct bh *bh = NULL; if (n) bh = get(n); if (bh) return 1; "
+                                    "mark(bh->data); return 2; }"),
+            "c.flow.null-deref"));
+  // Branch hints test what their condition tests.
+  CHECK(has(run(std::string(decl) + "int f(int n) { struct bh *bh = NULL; if (n) bh = get(n); if (likely(bh)) return 1; "
+                                    "mark(bh->data); return 2; }"),
+            "c.flow.null-deref"));
+  CHECK(has(run(std::string(decl) + "int f(int n) { struct bh *bh = NULL; if (n) bh = get(n); "
+                                    "if (__builtin_expect(!bh, 0)) { mark(bh->data); } return 2; }"),
+            "c.flow.null-deref"));
+  CHECK_FALSE(has(run(std::string(decl) + "int f(int n) { struct bh *bh = NULL; if (n) bh = get(n); "
+                                          "if (unlikely(!bh)) return 1; mark(bh->data); return 2; }"),
+                  "c.flow.null-deref"));
+}
+
+TEST_CASE("c_flow: a variable handed to a name declared nowhere may be assigned there (a macro)", "[analysis][c_flow]") {
+  // spin_lock_irqsave(&l, flags) and list_for_each_entry(pos, ...) are macros that assign flags and pos.
+  CHECK_FALSE(has(run("void f(struct s *p) { unsigned long flags; spin_lock_irqsave(&p->lock, flags); use(flags); }"),
+                  "c.flow.uninitialized"));
+  CHECK_FALSE(has(run("void f(struct s *h) { struct s *pos; list_for_each_entry(pos, &h->list, node) { use(pos); } }"),
+                  "c.flow.uninitialized"));
+  // A function the code declares cannot assign its value argument.
+  CHECK(has(run("void take(unsigned long v);\nvoid f(void) { unsigned long flags; take(flags); }"),
+            "c.flow.uninitialized"));
+}
+
+TEST_CASE("c_flow: a macro's loop header and its body are a loop", "[analysis][c_flow]") {
+  // The body of list_for_each_entry(...) { ... } was read as part of one expression.
+  const char* decl = "struct e { int n; struct e *next; };\n";
+  CHECK_FALSE(has(run(std::string(decl) + "int f(struct e *h) { struct e *prev = NULL; struct e *it; "
+                                          "list_for_each_entry(it, h, next) { if (!prev) return 0; prev->n += 1; prev = it; } "
+                                          "return 1; }"),
+                  "c.flow.null-deref"));
+  CHECK(has(run(std::string(decl) + "int f(struct e *h) { struct e *prev = NULL; struct e *it; "
+                                    "list_for_each_entry(it, h, next) { prev->n += 1; } return 1; }"),
+            "c.flow.null-deref"));
+  CHECK(has(run(std::string(decl) + "int f(struct e *h) { struct e *prev = NULL; int c; "
+                                    "for_each_cpu(c, h) prev->n += c; return 1; }"),
+            "c.flow.null-deref"));
+}
+
+TEST_CASE("c_flow: a NULL pointer handed to a name declared nowhere may be assigned there (a macro)", "[analysis][c_flow]") {
+  const char* decl = "struct e { int n; struct e *next; };\n";
+  CHECK_FALSE(has(run(std::string(decl) + "int f(struct e *h) { struct e *it = NULL; list_for_each_entry(it, h, next) { "
+                                          "h->n += it->n; } return 1; }"),
+                  "c.flow.null-deref"));
+  CHECK(has(run(std::string(decl) + "void walk(struct e *v);\nint f(struct e *h) { struct e *it = NULL; walk(it); "
+                                    "h->n += it->n; return 1; }"),
+            "c.flow.null-deref"));
+}
+
+TEST_CASE("c_flow: memory handed to a function of the file may be written there", "[analysis][c_flow]") {
+  const char* fill = "static void fill(unsigned *out) { out[0] = 1; out[1] = 2; }\n";
+  CHECK_FALSE(has(run(std::string(fill) + "unsigned f(void) { unsigned h[2]; fill(h); return h[0] + h[1]; }"),
+                  "c.flow.uninitialized"));
+  const char* peek = "static unsigned peek(const unsigned *in) { return in[0]; }\n";
+  CHECK(has(run(std::string(peek) + "unsigned f(void) { unsigned h[2]; peek(h); return h[0] + h[1]; }"),
+            "c.flow.uninitialized"));
+}
