@@ -112,8 +112,14 @@ void analyzer::declare_one(const std::string& name, const std::string& type, int
     }
     b.contents_init = is_static;
     n = close + 1;
-    while (is("[", n)) n = match(n) + 1;  // further dimensions: size unknown
-    if (n != close + 1) b.bytes = -1;
+    while (is("[", n)) n = match(n) + 1;
+    if (n != close + 1) {
+      // Further dimensions: the size is unknown, and `a[i]` is a row, an
+      // address handed on (`fill(a[1])`), not an element read, which the
+      // element-wise tracking of what is written cannot follow.
+      b.bytes = -1;
+      b.contents_init = true;
+    }
     if (is("=", n)) {
       b.contents_init = true;
       std::size_t ie = n + 1;

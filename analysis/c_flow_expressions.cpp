@@ -520,6 +520,13 @@ val analyzer::unary() {
       ++pos_;
       return sizeof_expr();
     }
+    // Operands that are never evaluated: only their type is taken.
+    if ((w == "typeof" || w == "__typeof__" || w == "__typeof" || w == "decltype" || w == "_Alignof" ||
+         w == "alignof" || w == "__alignof__") &&
+        pos_ + 1 < end_ && is("(", pos_ + 1)) {
+      pos_ = std::min(match(pos_ + 1) + 1, end_);
+      return {};
+    }
     if (w == "new" && lang_ == language::cpp) return new_expr();
     if (w == "delete" && lang_ == language::cpp) {
       ++pos_;
@@ -597,16 +604,27 @@ val analyzer::sizeof_expr() {
     pos_ = close + 1;
     return v;
   }
-  // sizeof x
-  if (pos_ < end_ && t_[pos_].kind == tk::ident) {
-    if (var* x = variable(t_[pos_].text)) {
-      if (x->array) {
+  // sizeof x, sizeof *p, sizeof *(p), sizeof p->f, sizeof a[0]: a unary
+  // expression, never evaluated, so its tokens are skipped.
+  int derefs = 0;
+  while (pos_ < end_ && is("*", pos_)) ++derefs, ++pos_;
+  if (pos_ < end_ && is("(", pos_)) {
+    pos_ = std::min(match(pos_) + 1, end_);
+  } else if (pos_ < end_ && t_[pos_].kind == tk::ident) {
+    bool postfix = pos_ + 1 < end_ && (is("[", pos_ + 1) || is("->", pos_ + 1) || is(".", pos_ + 1));
+    if (var* x = variable(t_[pos_].text); x && !postfix) {
+      if (derefs == 0 && x->array) {
         if (block* b = blk(x->blk); b && b->bytes >= 0) v.num = b->bytes;
-      } else {
-        v.num = size_of(x->type, x->ptr);
+      } else if (derefs <= x->ptr) {
+        v.num = size_of(x->type, x->ptr - derefs);
       }
     }
     ++pos_;
+  }
+  while (pos_ < end_) {
+    if (is("[", pos_)) pos_ = std::min(match(pos_) + 1, end_);
+    else if ((is("->", pos_) || is(".", pos_)) && pos_ + 1 < end_ && t_[pos_ + 1].kind == tk::ident) pos_ += 2;
+    else break;
   }
   return v;
 }

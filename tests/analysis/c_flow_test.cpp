@@ -436,3 +436,22 @@ TEST_CASE("c_flow: memory handed to a function of the file may be written there"
   CHECK(has(run(std::string(peek) + "unsigned f(void) { unsigned h[2]; peek(h); return h[0] + h[1]; }"),
             "c.flow.uninitialized"));
 }
+
+TEST_CASE("c_flow: the operands of sizeof and typeof are not evaluated", "[analysis][c_flow]") {
+  CHECK_FALSE(has(run("void f(void) { struct s *c; c = malloc(sizeof *c); if (c) free(c); }"), "c.flow.uninitialized"));
+  CHECK_FALSE(has(run("void f(void) { struct s *c; c = malloc(sizeof *(c)); if (c) free(c); }"), "c.flow.uninitialized"));
+  CHECK_FALSE(has(run("void f(void) { struct s *c; c = malloc(sizeof c->v[0]); if (c) free(c); }"), "c.flow.uninitialized"));
+  CHECK_FALSE(has(run("void f(void) { struct s *k; unsigned n = offsetof(typeof(*k), node); use(n); }"),
+                  "c.flow.uninitialized"));
+  // sizeof *p of a known type still sizes the buffer.
+  CHECK(has(run("void f(void) { long *p; char b[4]; p = 0; memset(b, 0, sizeof *p); }"), "c.flow.buffer-overflow"));
+  CHECK(has(run("int f(void) { int total; return total + 1; }"), "c.flow.uninitialized"));
+}
+
+TEST_CASE("c_flow: a row of a two-dimensional array is an address, not an element read", "[analysis][c_flow]") {
+  const char* decl = "void set(unsigned long *dst, const unsigned long *src, int n);\n";
+  CHECK_FALSE(has(run(std::string(decl) + "void f(const unsigned long *p) { unsigned long rx[2][4]; set(rx[1], p, 4); "
+                                          "set(rx[0], rx[1], 4); }"),
+                  "c.flow.uninitialized"));
+  CHECK(has(run("unsigned long f(void) { unsigned long rx[4]; return rx[1]; }"), "c.flow.uninitialized"));
+}
