@@ -154,6 +154,46 @@ std::string_view code_of(language lang, std::string_view line) {
   return text.empty() || is_comment_line(lang, text) ? std::string_view() : text;
 }
 
+// `line` without the comments that follow code on it (`x = f(); //
+// system(cmd)`, `OS, /* ... system (gzip) */`), in the programming
+// languages. Quotes (', ", `) are followed, so a marker inside a string
+// stays; a marker counts only at the start or after a space, a tab or one
+// of ";,(){}", so "http://" on a line of a string begun above is no
+// comment. A heuristic on one line: a string or comment opened on an
+// earlier line is not seen (those lines are the syntax tree's business:
+// static_analysis.cpp).
+std::string without_trailing_comments(language lang, std::string_view line) {
+  std::string out(line);
+  if (!is_programming_language(lang)) return out;
+  const auto delimiters = comment_delimiters(lang);
+  char quote = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'' || c == '`') {
+      quote = c;
+      continue;
+    }
+    if (i > 0 && std::string_view(" \t;,(){}").find(out[i - 1]) == std::string_view::npos) continue;
+    for (const comment_delimiter& d : delimiters) {
+      if (d.open.size() > 2 || std::string_view(out).substr(i, d.open.size()) != d.open) continue;
+      // PHP's `#[` opens an attribute; Ruby's `#{` interpolates in a %-literal (`%x(ls #{dir})`).
+      if (d.open == "#" && i + 1 < out.size() &&
+          ((lang == language::php && out[i + 1] == '[') || (lang == language::ruby && out[i + 1] == '{')))
+        continue;
+      std::size_t end = d.close.empty() ? std::string::npos : out.find(d.close, i + d.open.size());
+      if (end == std::string::npos) return out.substr(0, i);
+      out.replace(i, end + d.close.size() - i, " ");
+      break;
+    }
+  }
+  return out;
+}
+
 // The rule's exact, per-line semantics.
 bool confirm(const rule_pack::compiled_rule& compiled, std::string_view line) {
   return std::all_of(compiled.patterns.begin(), compiled.patterns.end(),
@@ -469,7 +509,7 @@ std::vector<finding> match(const rule_pack& pack, std::string_view path, languag
     std::string_view code = code_of(lang, line);
     std::size_t r = index.rule_of[entry];
     const rule_pack::compiled_rule& compiled = pack.compiled_[r];
-    if (!code.empty() && confirm(compiled, line) &&
+    if (!code.empty() && confirm(compiled, without_trailing_comments(lang, line)) &&
         !(compiled.not_in_block && found_in_block(*compiled.not_in_block, lang, lines, line_index)) &&
         (!compiled.in_block || found_in_block(*compiled.in_block, lang, lines, line_index)) &&
         !(compiled.not_earlier_in_block &&

@@ -127,6 +127,21 @@ TEST_CASE("findings carry 1-based lines, trimmed snippets and rule metadata", "[
   CHECK(findings[1].code_snippet == "return eval(cmd)");
 }
 
+TEST_CASE("a comment after code on a line is not code but a marker inside a string is no comment", "[analysis][rules]") {
+  const rule_pack& pack = shipped_rule_pack();
+  auto rules_on = [&](const char* path, language lang, const std::string& code) {
+    std::set<std::string> ids;
+    for (const finding& f : match(pack, path, lang, code)) ids.insert(f.rule_id);
+    return ids;
+  };
+  CHECK(rules_on("a.py", language::python, "x = 1  # os.system(cmd) was here\n").count("python.cmdi.os-system") == 0);
+  CHECK(rules_on("a.py", language::python, "os.system('ls #' + cmd)\n").count("python.cmdi.os-system") == 1);
+  CHECK(rules_on("a.c", language::c, "int n; /* not system(cmd) */ int m;\n").count("c.cmdi.system") == 0);
+  CHECK(rules_on("a.c", language::c, "int n; /* x */ system(cmd);\n").count("c.cmdi.system") == 1);
+  CHECK(rules_on("a.js", language::javascript, "run(); // eval(code)\n").count("js.code.eval") == 0);
+  CHECK(rules_on("a.js", language::javascript, "eval(\"a // b\" + code);\n").count("js.code.eval") == 1);
+}
+
 TEST_CASE("CRLF line ends give the same lines and snippets as LF", "[analysis][rules]") {
   const rule_pack& pack = shipped_rule_pack();
   const std::string lf = "FROM node:latest\nUSER root\nRUN npm ci\n";
