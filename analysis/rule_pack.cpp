@@ -261,15 +261,19 @@ bool found_earlier_in_block(const RE2& re, language lang, const file_lines& line
 // since the name comes from the match. Written for the common syntax of the
 // supported languages: `name = v`, `name: T = v`, `name := v`,
 // `const name = v`, `String name = v`, `$name = v`; a parameter default
-// `(name = v` or `, name: T = v` in a header. `==` is a comparison.
+// `(name = v` or `, name: T = v` in a header, and in Go a parameter's type
+// (`(w http.ResponseWriter`). `==` is a comparison.
 struct binding_patterns {
   explicit binding_patterns(std::string_view name)
       : statement("^\\s*(?:[\\w.:<>\\[\\],]+\\s+)*" + RE2::QuoteMeta(name) + "\\s*(?::\\s*[^=]+?)?\\s*:?=\\s*([^=].*)",
                   latin1_options()),
         parameter("[(,]\\s*" + RE2::QuoteMeta(name) + "\\s*(?::\\s*[^=,()]+?)?\\s*=\\s*([^=].*)", latin1_options()),
+        typed_parameter("[(,]\\s*" + RE2::QuoteMeta(name) + "(?:\\s*,\\s*\\w+)*\\s+([*\\w.\\[\\]]+)", latin1_options()),
         mention("(?:^|[^\\w$])" + RE2::QuoteMeta(name) + "(?:\\W|$)", latin1_options()) {}
   RE2 statement;
   RE2 parameter;
+  // Go's `(w http.ResponseWriter` or `(a, w io.Writer`: the parameter's type.
+  RE2 typed_parameter;
   RE2 mention;
 };
 
@@ -298,6 +302,7 @@ std::optional<std::string> bound_value(language lang, const file_lines& lines, s
     if (RE2::PartialMatch(code, patterns.statement, &value)) return value;
     if (indent == scope) continue;
     if (RE2::PartialMatch(code, patterns.parameter, &value)) return value;
+    if (lang == language::go && RE2::PartialMatch(code, patterns.typed_parameter, &value)) return value;
     if (RE2::PartialMatch(code, patterns.mention)) return std::nullopt;
     scope = indent;
   }
