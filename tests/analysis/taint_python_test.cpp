@@ -1,10 +1,11 @@
 // Python's taint front end (analysis/taint_python.h): tree-sitter-python's
-// leaves as the engine's tokens, and a file that does not parse left out
-// with a note.
+// leaves as the engine's tokens, a file that does not parse left out with a
+// note, and which files python.json's source_text lets the analysis skip.
 // Every snippet here is written for this test.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -79,4 +80,37 @@ TEST_CASE("python: a file tree-sitter-python cannot parse is left out with a not
   CHECK(broken.files_analyzed == 0);
   REQUIRE(broken.notes.size() == 1);
   CHECK(broken.notes[0].reason.find("Python code does not parse") != std::string::npos);
+  // Without a source's words the file is not parsed at all: nothing to say.
+  taint_summary quiet = summary_of("lib.py", junk + "import os\nos.system(cmd)\n" + junk + junk);
+  CHECK(quiet.files_analyzed == 1);
+  CHECK(quiet.notes.empty());
+}
+
+TEST_CASE("python: files without a source's words are skipped, but not a weakness that needs no source",
+          "[taint][python]") {
+  // set_cookie(secure=False) is reported whatever its arguments carry:
+  // source_text holds its word, or the file would not be read.
+  const test::taint_outcome cookie =
+      test::taint_scan({{"web/session.py", "def login(resp, sid):\n    resp.set_cookie('sid', sid, secure=False)\n"}});
+  REQUIRE(cookie.found.size() == 1);
+  CHECK(cookie.found[0].rule_id == "python.call.cookie");
+  // The loader takes source_text next to such a sink only with sink_text.
+  scratch_tree t;
+  const std::string head = R"({"classes": [{"name": "k", "cwe": 798, "severity": "high", "title": "t", "remediation": "r"}],
+    "languages": ["python"], "source_text": "argv", )";
+  const std::string sinks = R"("sinks": [{"id": "key", "class": "k", "callee": "^sign$", "literal": "."}]})";
+  std::ofstream(t.base() / "without.json") << head + sinks;
+  std::ofstream(t.base() / "with.json") << head + R"("sink_text": "\bsign\b", )" + sinks;
+  auto refused = load_taint_spec(t.base() / "without.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message().find("sink_text") != std::string::npos);
+  CHECK(load_taint_spec(t.base() / "with.json"));
+  // A route decorator makes its function's parameters request data, with
+  // no other source word in the file; an aliased one too.
+  const test::taint_outcome routed = test::taint_scan(
+      {{"api/items.py", "import os\nfrom bottle import route as r\n@r('/x/<name>')\ndef x(name):\n    os.system(name)\n"},
+       {"api/more.py", "import os\n@app.get('/y')\ndef y(q):\n    os.system(q)\n"}});
+  REQUIRE(routed.found.size() == 2);
+  CHECK(routed.found[0].rule_id == "python.taint.cmdi");
+  CHECK(routed.found[1].rule_id == "python.taint.cmdi");
 }
