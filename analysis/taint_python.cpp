@@ -107,28 +107,37 @@ class python_writer : tree_writer {
     }
   }
 
-  // n's leaves in source order, with a stack rather than recursion: a long
-  // expression is a tree as deep as it is long.
+  // n's leaves in source order, walked with a cursor of its own rather
+  // than by recursion (a long expression is a tree as deep as it is long)
+  // or child lists (an allocation per node).
   void write(TSNode n) {
-    std::vector<TSNode> stack{n};
-    while (!stack.empty() && !out_.truncated) {
-      TSNode at = stack.back();
-      stack.pop_back();
-      std::string_view t = type_of(at);
-      // A token the parser assumed is not in the source; comments and
-      // continuations are no code.
-      if (ts_node_is_missing(at) || t == "comment" || t == "line_continuation") continue;
-      if (t == "string") {
-        string_token(at);
-        continue;
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    for (bool more = true; more && !out_.truncated;) {
+      TSNode at = ts_tree_cursor_current_node(&c);
+      if (visit(at) && ts_tree_cursor_goto_first_child(&c)) continue;
+      while (!ts_tree_cursor_goto_next_sibling(&c)) {
+        if (!ts_tree_cursor_goto_parent(&c)) {
+          more = false;
+          break;
+        }
       }
-      if (ts_node_child_count(at) == 0) {
-        leaf(at, t);
-        continue;
-      }
-      std::vector<child> cs = all_children(at);
-      for (std::size_t k = cs.size(); k-- > 0;) stack.push_back(cs[k].node);
     }
+    ts_tree_cursor_delete(&c);
+  }
+
+  // Writes node n if it is a token; true when its children are to be walked.
+  bool visit(TSNode n) {
+    std::string_view t = type_of(n);
+    // A token the parser assumed is not in the source; comments and
+    // continuations are no code.
+    if (ts_node_is_missing(n) || t == "comment" || t == "line_continuation") return false;
+    if (t == "string") {
+      string_token(n);
+      return false;
+    }
+    if (ts_node_child_count(n) > 0) return true;
+    leaf(n, t);
+    return false;
   }
 
   void leaf(TSNode n, std::string_view type) {
