@@ -3545,7 +3545,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
   }
   if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(file_text, *ls->source_text) &&
       !(ls->sink_text && RE2::PartialMatch(file_text, *ls->sink_text)) && !calls_a_source_reader(file_text, xf)) {
-    r.analyzed = true;  // no source can be in it, nor a sink needing none (language_spec::source_text): nothing to follow
+    r.analyzed = true;  // no source can be in it, nor a sink that needs none (source_text, sink_text)
     return r;
   }
   const std::string code = erb ? erb_code(content) : std::string();
