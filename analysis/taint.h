@@ -10,11 +10,12 @@
 //
 // Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
-// engine (taint.cpp) reads a small hand-written token stream per language
-// (taint_lexer.h; for Go, PHP and Ruby, taint_go.h, taint_php.h and
-// taint_ruby.h write tree-sitter's tree out as such tokens, Java's are its
-// tree's leaves, taint_java.h, and an ERB template is the Ruby code it runs,
-// taint_erb.h), groups it
+// engine (taint.cpp) reads a small token stream per language (taint_lexer.h,
+// the JavaScript/TypeScript lexer; for Python, Go, PHP and Ruby,
+// taint_python.h, taint_go.h, taint_php.h and taint_ruby.h write
+// tree-sitter's tree out as such tokens, Java's are its tree's leaves,
+// taint_java.h, and an ERB template is the Ruby code it runs, taint_erb.h),
+// groups it
 // into statements (taint_statements.h, taint_go.h) and runs
 // a flow-sensitive pass over each function, with per-function summaries
 // (which parameters reach the return value or a sink) for calls inside the
@@ -29,10 +30,10 @@
 //
 // Bounded work: a file's tokens, statements evaluated and summary depth
 // are capped (see taint.cpp); a file past a cap is left out with a note,
-// never an error, and so is a Ruby file that does not parse. Cross-file
-// summaries are computed in at most 8 rounds for at most 100,000 functions;
-// past either cap the rest are unknown calls and a note says so. Any bytes
-// are accepted.
+// never an error, and so is a Python, Go, PHP, Ruby or Java file that does
+// not parse. Cross-file summaries are computed in at most 8 rounds for at
+// most 100,000 functions; past either cap the rest are unknown calls and a
+// note says so. Any bytes are accepted.
 //
 // Blocking (file I/O): run it on a worker thread. Files are analysed on
 // `threads` threads (0: default_analysis_threads(), see ordered_work.h);

@@ -3,6 +3,7 @@
 #include "analysis/taint_go.h"
 #include "analysis/taint_java.h"
 #include "analysis/taint_php.h"
+#include "analysis/taint_python.h"
 #include "analysis/taint_ruby.h"
 
 namespace heimdall::analysis::taint_detail {
@@ -27,7 +28,8 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
 }
 
 bool parses_a_tree(language lang) {
-  return lang == language::go || lang == language::php || lang == language::ruby || lang == language::java;
+  return lang == language::python || lang == language::go || lang == language::php || lang == language::ruby ||
+         lang == language::java;
 }
 
 namespace {

@@ -1,8 +1,8 @@
 // taint_front_end: the taint engine's front end for one language — its
-// lexer (taint_lexer.h for Python and JavaScript/TypeScript; tree-sitter's
-// tree written out by taint_go.h, taint_php.h, taint_ruby.h, taint_java.h),
-// then its statement grouping (taint_statements.h; Java's from its tree,
-// taint_java.h). Any other language is read as JavaScript. Pure;
+// lexer (taint_lexer.h for JavaScript/TypeScript; tree-sitter's tree
+// written out by taint_python.h, taint_go.h, taint_php.h, taint_ruby.h,
+// taint_java.h), then its statement grouping (taint_statements.h; Java's
+// from its tree, taint_java.h). Any other language is read as JavaScript. Pure;
 // thread-safe. And front_end_cache: one run's lexed files, so the passes of
 // the analysis (taint.cpp: survey, summaries, analysis) lex a file once.
 #pragma once
@@ -24,10 +24,10 @@ namespace heimdall::analysis::taint_detail {
 lexed_file lex_file(language lang, std::string_view content);
 std::vector<stmt> parse_file(language lang, const lexed_file& lexed);
 
-// Whether `lang`'s front end reads tree-sitter's tree (Go, PHP, Ruby,
-// Java): a parse costs 10-20x a hand lexer, so a run keeps such files'
-// output for its later passes (front_end_cache); the hand lexers are
-// cheaper to run again than their tokens are to keep.
+// Whether `lang`'s front end reads tree-sitter's tree (Python, Go, PHP,
+// Ruby, Java): a parse costs 10-20x a hand lexer, so a run keeps such files'
+// output for its later passes (front_end_cache); the hand lexer is cheaper
+// to run again than its tokens are to keep.
 bool parses_a_tree(language lang);
 
 // A file's lexed form with the content its tokens point into, and its

@@ -1,17 +1,16 @@
-// taint_lexer: the tokens the taint engine reads, for Python and for
-// JavaScript/TypeScript (the other languages' front ends give the same
-// lexed_file from tree-sitter's tree: taint_go.h, taint_php.h, taint_ruby.h,
-// taint_java.h). Hand-written rather than read from a tree for speed: they
-// run 10-20x faster than a parse (docs/QUALITY.md, "tree-sitter and the taint
-// front end"), and tests/analysis/lexer_oracle.h checks them against the
-// grammars. Enough of each language's lexical grammar to never mistake a
-// string or a comment for code — Python triple quotes, prefixes and
-// f-strings (with the nested same-type quotes of Python 3.12), JS template
-// literals with `${...}` and regex literals.
+// taint_lexer: the tokens the taint engine reads, and the JavaScript/
+// TypeScript lexer (the other languages' front ends give the same
+// lexed_file from tree-sitter's tree: taint_python.h, taint_go.h,
+// taint_php.h, taint_ruby.h, taint_java.h). Hand-written rather than read
+// from a tree for speed: it runs 10-20x faster than a parse (docs/QUALITY.md,
+// "tree-sitter and the taint front end"), and tests/analysis/lexer_oracle.h
+// checks it against the grammars. Enough of the lexical grammar to never
+// mistake a string or a comment for code: template literals with `${...}`
+// and regex literals.
 //
-// The expressions inside f-strings and template literals are lexed too and
-// kept as their own token lists (lexed_file::parts), so the engine can see
-// taint flow through them.
+// The expressions inside template literals are lexed too and kept as their
+// own token lists (lexed_file::parts), so the engine can see taint flow
+// through them.
 //
 // Any byte sequence is accepted: unknown bytes become one-byte op tokens,
 // unterminated strings end at the end of the line (or file). Work is linear
@@ -117,11 +116,6 @@ inline bool is_name_start(char c) {
 }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
-
-// Python: NEWLINE tokens end logical lines (none inside brackets, none for
-// blank or comment lines); the first token of a logical line carries its
-// indentation and line_start.
-lexed_file lex_python(std::string_view content);
 
 // JavaScript and TypeScript: no newline tokens; nl_before marks tokens
 // after a line break (for statement ends without ';').

@@ -153,9 +153,13 @@ struct language_spec {
   // the project returning a value whose body matches, can hold no source,
   // so its front end is not run (the tree-sitter parses are the costly
   // ones); the language's files are left out of the first pass
-  // (literal_functions) too. The loader refuses it next to `always` and
-  // `literal` sinks, which need no source.
+  // (literal_functions) too, but for those summary_text picks. The loader
+  // refuses it next to `always` and `literal` sinks, which need no source,
+  // unless sink_text says where their calls may be.
   std::unique_ptr<RE2> source_text;
+  // With source_text: the words of the calls of the `always` and `literal`
+  // sinks (Python's `set_cookie`); a file matching it is analysed too.
+  std::unique_ptr<RE2> sink_text;
   // With source_text: what a file's text must match to be read for the
   // project's call graph all the same, so other files' calls of its
   // functions get their summaries: definitions called from elsewhere beside

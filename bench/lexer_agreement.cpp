@@ -1,4 +1,4 @@
-// lexer_agreement: how often the taint engine's hand lexers agree with
+// lexer_agreement: how often the taint engine's hand lexer agrees with
 // tree-sitter on where the strings and comments of real code are
 // (tests/analysis/lexer_oracle.h), and its statement groupers on where the
 // statements and functions are (tests/analysis/stmt_oracle.h); their speed
@@ -6,7 +6,7 @@
 //
 //   build/bench/lexer_agreement DIR [--show N]
 //
-// Reads every Python, JavaScript and TypeScript file under
+// Reads every JavaScript and TypeScript file under
 // DIR (skipping .git) and prints, per language: files compared, files where
 // the lexer disagrees, files where the grouping disagrees (brace languages)
 // with the count of each rule's disagreements, files not compared

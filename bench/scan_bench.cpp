@@ -243,8 +243,10 @@ result<timed_scan> scan_once(actors::scan_service& service, event_log& log, cons
 int main(int argc, char** argv) {
   std::size_t mb = 120;
   fs::path dir, tree;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  // Flags come in pairs: a lone one (`--help`) is a usage error, not a run.
+  for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
+    if (i + 1 == argc) flag.clear();
     if (flag == "--mb") mb = std::stoul(argv[i + 1]);
     else if (flag == "--dir") dir = argv[i + 1];
     else if (flag == "--tree") tree = argv[i + 1];

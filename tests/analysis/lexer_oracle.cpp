@@ -58,7 +58,7 @@ int line_of(std::string_view s, std::size_t at) {
 }  // namespace
 
 bool has_hand_lexer(language lang) {
-  return lang == language::python || lang == language::javascript || lang == language::typescript;
+  return lang == language::javascript || lang == language::typescript;
 }
 
 lexer_verdict compare_lexer_with_tree(language lang, std::string_view path, std::string_view content) {

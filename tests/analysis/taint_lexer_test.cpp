@@ -1,7 +1,9 @@
-// The taint engine's hand lexers: the cases a forgiving scan gets wrong, and
-// generated programs checked against tree-sitter (lexer_oracle.h); their
-// statement grouping checked against it too (stmt_oracle.h). Java's front
-// end is its tree: taint_java_test.cpp.
+// The taint engine's hand lexer (JavaScript/TypeScript): the cases a
+// forgiving scan gets wrong, and generated programs checked against
+// tree-sitter (lexer_oracle.h); the statement grouping checked against it
+// too (stmt_oracle.h); the generated programs and the bounds of the
+// tree-sitter front ends of PHP and Python too. Java's front end:
+// taint_java_test.cpp; Python's: taint_python_test.cpp.
 #include <algorithm>
 #include <random>
 #include <string>
@@ -12,6 +14,7 @@
 #include "analysis/taint_lexer.h"
 #include "analysis/taint_front_end.h"
 #include "analysis/taint_php.h"
+#include "analysis/taint_python.h"
 #include "tests/analysis/lexer_oracle.h"
 #include "tests/analysis/stmt_oracle.h"
 
@@ -116,7 +119,19 @@ TEST_CASE("generated programs: the lexers agree with tree-sitter on strings and 
                                         "`ls '$d'`"};
   for (int n = 0; n < 40; ++n) {
     check_agrees(language::javascript, "g.js", program(gen, js, "", "x = @; // '%\n/* `%` */ y = [@, @];\n", 12));
-    check_agrees(language::python, "g.py", program(gen, py, "", "x = @  # '%\ny = [@, @]\n", 12));
+    // Python's front end is tree-sitter-python's leaves: no string or
+    // comment read as code, and every line a logical line of its own.
+    const std::string py_code = program(gen, py, "", "x = @  # '%\ny = [@, @]\n", 12);
+    INFO(py_code);
+    const lexed_file p = lex_python(py_code);
+    REQUIRE(p.left_out.empty());
+    const std::vector<std::string> py_names = names_of(p);
+    CHECK(std::count(py_names.begin(), py_names.end(), "x") == 12);
+    CHECK(std::count(py_names.begin(), py_names.end(), "y") == 12);
+    for (const std::string& name : py_names) CHECK((name == "x" || name == "y" || name == "a" || name == "b"));
+    CHECK(std::count_if(p.tokens.begin(), p.tokens.end(), [](const token& t) { return t.kind == tok::newline; }) ==
+          24);
+    CHECK(std::count_if(p.tokens.begin(), p.tokens.end(), [](const token& t) { return t.line_start; }) == 24);
     // PHP's front end writes out tree-sitter's own tokens: a string or
     // comment is never read as code, and each statement's variables are seen.
     const std::string code = program(gen, php, "<?php\n", "$x = @; // '%\n# \"%\n$y = [%, %];\n", 12);
