@@ -434,7 +434,7 @@ struct cross_file {
 std::shared_ptr<const front_end_output> cached_front_end(cross_file xf, const source_file& file, std::string& content,
                                                          bool keep) {
   if (!xf.front_ends || !parses_a_tree(file.lang)) return nullptr;
-  return xf.front_ends->get(xf.file, file.lang, std::move(content), keep);
+  return xf.front_ends->get(xf.file, file.lang, file.path, std::move(content), keep);
 }
 
 // The run's kept output for `file` (xf.file), if any: the file is then not read again.
@@ -3392,7 +3392,7 @@ class file_analyzer {
   taint_matches matches_;
 
   void lex() {
-    if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, content_));
+    if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, file_.path, content_));
   }
   // After lex(): top_, the cache's statements or grouped here.
   void group() { top_ = grouped_ ? *grouped_ : parse_file(lang_, *lexed_); }

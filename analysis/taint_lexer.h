@@ -1,17 +1,16 @@
-// taint_lexer: the tokens the taint engine reads, for Python and for
-// JavaScript/TypeScript (the other languages' front ends give the same
-// lexed_file from tree-sitter's tree: taint_go.h, taint_php.h, taint_ruby.h,
-// taint_java.h). Hand-written rather than read from a tree for speed: they
-// run 10-20x faster than a parse (docs/QUALITY.md, "tree-sitter and the taint
-// front end"), and tests/analysis/lexer_oracle.h checks them against the
-// grammars. Enough of each language's lexical grammar to never mistake a
-// string or a comment for code — Python triple quotes, prefixes and
-// f-strings (with the nested same-type quotes of Python 3.12), JS template
-// literals with `${...}` and regex literals.
+// taint_lexer: the tokens the taint engine reads, and Python's lexer (the
+// other languages' front ends give the same lexed_file from tree-sitter's
+// tree: taint_javascript.h, taint_go.h, taint_php.h, taint_ruby.h,
+// taint_java.h). Hand-written rather than read from a tree for speed: it
+// runs 10-20x faster than a parse (docs/QUALITY.md, "tree-sitter and the taint
+// front end"), and tests/analysis/lexer_oracle.h checks it against the
+// grammar. Enough of Python's lexical grammar to never mistake a string or a
+// comment for code — triple quotes, prefixes and f-strings (with the nested
+// same-type quotes of Python 3.12).
 //
-// The expressions inside f-strings and template literals are lexed too and
-// kept as their own token lists (lexed_file::parts), so the engine can see
-// taint flow through them.
+// The expressions inside f-strings (a tree front end's template literals,
+// interpolations) are lexed too and kept as their own token lists
+// (lexed_file::parts), so the engine can see taint flow through them.
 //
 // Any byte sequence is accepted: unknown bytes become one-byte op tokens,
 // unterminated strings end at the end of the line (or file). Work is linear
@@ -122,9 +121,5 @@ inline bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
 // blank or comment lines); the first token of a logical line carries its
 // indentation and line_start.
 lexed_file lex_python(std::string_view content);
-
-// JavaScript and TypeScript: no newline tokens; nl_before marks tokens
-// after a line break (for statement ends without ';').
-lexed_file lex_javascript(std::string_view content);
 
 }  // namespace heimdall::analysis::taint_detail

@@ -1,17 +1,18 @@
-// lexer_agreement: how often the taint engine's hand lexers agree with
-// tree-sitter on where the strings and comments of real code are
-// (tests/analysis/lexer_oracle.h), and its statement groupers on where the
-// statements and functions are (tests/analysis/stmt_oracle.h); their speed
-// against the parse.
+// lexer_agreement: how often the taint engine's hand lexer (Python's) agrees
+// with tree-sitter on where the strings and comments of real code are
+// (tests/analysis/lexer_oracle.h), and its statement groupers (JavaScript,
+// TypeScript, PHP) on where the statements and functions are
+// (tests/analysis/stmt_oracle.h); the front ends' speed against the parse.
 //
 //   build/bench/lexer_agreement DIR [--show N]
 //
-// Reads every Python, JavaScript and TypeScript file under
+// Reads every Python, JavaScript, TypeScript and PHP file under
 // DIR (skipping .git) and prints, per language: files compared, files where
-// the lexer disagrees, files where the grouping disagrees (brace languages)
+// the lexer disagrees (Python), files where the grouping disagrees (brace languages)
 // with the count of each rule's disagreements, files not compared
-// (tree-sitter left an ERROR node), and the MB/s of the lexer, of the lexer
-// and grouper together, and of the tree-sitter parse on those files.
+// (tree-sitter left an ERROR node), and the MB/s of the front end's lexer
+// (a tree-sitter front end's parse and writing out), of it and the grouper
+// together, and of the tree-sitter parse alone on those files.
 // The first N disagreements of each kind (default 10) are listed with file
 // and line. Last line: files=<n> disagree=<d> stmt_disagree=<s>
 // lexer_vs_parse=<ratio> (the lexer's speed over the parse's, over all files).
@@ -73,10 +74,13 @@ int main(int argc, char** argv) {
     buffer << in.rdbuf();
     const std::string content = buffer.str();
     language lang = detect_language(path, std::string_view(content).substr(0, 256));
-    if (!test::has_hand_lexer(lang)) continue;
+    if (!test::has_hand_lexer(lang) && !test::has_brace_grouper(lang)) continue;
+    const auto verdict = test::compare_lexer_with_tree(lang, path, content);
+    const auto grouping = test::compare_statements_with_tree(lang, path, content);
     tally& t = by_lang[lang];
-    auto verdict = test::compare_lexer_with_tree(lang, path, content);
-    if (verdict.outcome == test::lexer_verdict::not_compared) {
+    // Compared where the tree has no ERROR node, which the language's one check says.
+    if (test::has_hand_lexer(lang) ? verdict.outcome == test::lexer_verdict::not_compared
+                                   : grouping.outcome == test::stmt_verdict::not_compared) {
       ++t.not_compared;
       continue;
     }
@@ -85,19 +89,16 @@ int main(int argc, char** argv) {
     if (verdict.outcome == test::lexer_verdict::disagree && t.disagree++ < static_cast<std::size_t>(show)) {
       std::printf("%s:%d: %s\n", path.c_str(), verdict.line, verdict.where.c_str());
     }
-    if (test::has_brace_grouper(lang)) {
-      auto grouping = test::compare_statements_with_tree(lang, path, content);
-      if (grouping.outcome == test::stmt_verdict::disagree) {
-        ++t.stmt_disagree;
-        ++t.rules[grouping.rule];  // by the file's first disagreement
-        if (stmt_shown++ < static_cast<std::size_t>(show)) {
-          std::printf("%s:%d: [%s, %zu in the file] %s\n", path.c_str(), grouping.line, grouping.rule.c_str(),
-                      grouping.disagreements, grouping.where.c_str());
-        }
+    if (grouping.outcome == test::stmt_verdict::disagree) {
+      ++t.stmt_disagree;
+      ++t.rules[grouping.rule];  // by the file's first disagreement
+      if (stmt_shown++ < static_cast<std::size_t>(show)) {
+        std::printf("%s:%d: [%s, %zu in the file] %s\n", path.c_str(), grouping.line, grouping.rule.c_str(),
+                    grouping.disagreements, grouping.where.c_str());
       }
     }
     auto start = clock_type::now();
-    const taint_detail::lexed_file lexed = taint_detail::lex_file(lang, content);
+    const taint_detail::lexed_file lexed = taint_detail::lex_file(lang, path, content);
     t.lex_s += seconds(start);
     start = clock_type::now();
     taint_detail::parse_file(lang, lexed);

@@ -58,13 +58,13 @@ int line_of(std::string_view s, std::size_t at) {
 }  // namespace
 
 bool has_hand_lexer(language lang) {
-  return lang == language::python || lang == language::javascript || lang == language::typescript;
+  return lang == language::python;
 }
 
 lexer_verdict compare_lexer_with_tree(language lang, std::string_view path, std::string_view content) {
   lexer_verdict v;
   if (!has_hand_lexer(lang)) return v;
-  const lexed_file lexed = taint_detail::lex_file(lang, content);
+  const lexed_file lexed = taint_detail::lex_file(lang, path, content);
   parse_result parsed = parse_source(lang, path, content);
   spans literals, comments;
   std::uint32_t error = 0;

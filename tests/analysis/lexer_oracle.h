@@ -1,10 +1,10 @@
-// lexer_oracle: the taint engine's hand-written lexers (taint_lexer.h:
-// Python and JavaScript/TypeScript; Go's, PHP's, Java's and Ruby's tokens
-// are their tree's) checked against tree-sitter's grammars, which serve as
-// the reference for where strings and comments are. The lexers are
-// the engine's front end because they are 20-30x faster than a parse (see
+// lexer_oracle: the taint engine's hand-written lexer (taint_lexer.h:
+// Python's; JavaScript's, TypeScript's, Go's, PHP's, Java's and Ruby's
+// tokens are their tree's) checked against tree-sitter's grammars, which
+// serve as the reference for where strings and comments are. The lexer is
+// the engine's front end because it is 20-30x faster than a parse (see
 // docs/QUALITY.md, "Tree-sitter and the taint front end"); this check is what
-// keeps them honest, in the tests and over real trees (bench/lexer_agreement).
+// keeps it honest, in the tests and over real trees (bench/lexer_agreement).
 //
 // A lexer disagrees with the tree when it starts a code token inside what the
 // tree calls a string or comment, or gives no string token where the tree
@@ -27,7 +27,7 @@ struct lexer_verdict {
 };
 
 // The languages compared: those whose taint front end is a hand lexer
-// (Python, JavaScript, TypeScript).
+// (Python).
 bool has_hand_lexer(language lang);
 
 // not_compared when the language has no hand lexer (has_hand_lexer) or no
