@@ -3480,7 +3480,8 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
   // Kept for the analysis pass when it will analyse the file; a file read
   // here for the call graph alone is parsed again only if a summary round
   // wants one of its functions (export_file keeps it then).
-  const bool analysed_later = !ls.source_text || RE2::PartialMatch(content, *ls.source_text);
+  const bool analysed_later = !ls.source_text || RE2::PartialMatch(content, *ls.source_text) ||
+                              (ls.sink_text && RE2::PartialMatch(content, *ls.sink_text));
   auto cached = cached_front_end(xf, file, content, analysed_later);
   file_analyzer a(spec.get(), ls, file.lang, file, cached ? std::string_view(cached->content) : content, {});
   a.use(cached);
@@ -3543,8 +3544,8 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
     }
   }
   if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(file_text, *ls->source_text) &&
-      !calls_a_source_reader(file_text, xf)) {
-    r.analyzed = true;  // no source can be in it (language_spec::source_text): nothing to follow
+      !(ls->sink_text && RE2::PartialMatch(file_text, *ls->sink_text)) && !calls_a_source_reader(file_text, xf)) {
+    r.analyzed = true;  // no source can be in it (language_spec::source_text), nor a sink needing none: nothing to follow
     return r;
   }
   const std::string code = erb ? erb_code(content) : std::string();

@@ -154,8 +154,13 @@ struct language_spec {
   // so its front end is not run (the tree-sitter parses are the costly
   // ones); the language's files are left out of the first pass
   // (literal_functions) too. The loader refuses it next to `always` and
-  // `literal` sinks, which need no source.
+  // `literal` sinks, which need no source, unless sink_text is given.
   std::unique_ptr<RE2> source_text;
+  // With source_text: what else a file's text may match to be analysed
+  // (and kept from the first pass for it): the words of the `always` and
+  // `literal` sinks' calls (their callees' modules and names), which need
+  // no source. Covering every such sink is the rule file's to ensure.
+  std::unique_ptr<RE2> sink_text;
   // With source_text: what a file's text must match to be read for the
   // project's call graph all the same, so other files' calls of its
   // functions get their summaries: definitions called from elsewhere beside

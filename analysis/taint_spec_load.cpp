@@ -375,6 +375,8 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
       s = r.regex(key, field, spec->source_text);
     } else if (key == "summary_text") {
       s = r.regex(key, field, spec->summary_text);
+    } else if (key == "sink_text") {
+      s = r.regex(key, field, spec->sink_text);
     } else if (key == "handler_proofs") {
       s = r.boolean(key, field, spec->handler_proofs);
     } else if (key == "param_types") {
@@ -386,9 +388,12 @@ status read_language_spec(reader& r, object o, taint_spec::data& d) {
   }
   r.at.clear();
   if (spec->summary_text && !spec->source_text) return r.error("'summary_text' needs 'source_text'");
-  if (spec->source_text) {
+  if (spec->sink_text && !spec->source_text) return r.error("'sink_text' needs 'source_text'");
+  if (spec->source_text && !spec->sink_text) {
     for (const sink_rule& sink : spec->sinks) {
-      if (sink.always || sink.literal) return r.error("sink '" + sink.id + "' needs no source: no 'source_text' with it");
+      if (sink.always || sink.literal) {
+        return r.error("sink '" + sink.id + "' needs no source: no 'source_text' with it but beside 'sink_text'");
+      }
     }
   }
   if (langs.empty()) {

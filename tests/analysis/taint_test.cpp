@@ -330,6 +330,29 @@ TEST_CASE("javascript koa request data and response sinks", "[taint]") {
   }
 }
 
+TEST_CASE("javascript: a file without a source's or a literal sink's words is not parsed, and sink_text lets a spec have both",
+          "[taint]") {
+  // The junk would not parse: with a source's word (javascript.json's
+  // source_text) or a literal sink's (sink_text) the file is left out with a
+  // note; without either it is analysed as clean without a parse.
+  const std::string junk = "{{{{ ]]]] <?php echo $x; ?> )))) ]]]]\n";
+  auto quiet = test::taint_scan({{"lib/util.js", "function id(x) { return x; }\n" + junk}});
+  CHECK(quiet.summary.files_analyzed == 1);
+  CHECK(quiet.summary.notes.empty());
+  CHECK(test::taint_scan({{"lib/util.js", "req\n" + junk}}).summary.notes.size() == 1);
+  CHECK(test::taint_scan({{"lib/util.js", "jsonwebtoken\n" + junk}}).summary.notes.size() == 1);
+  scratch_tree t;
+  const std::string head = R"({"classes": [{"name": "k", "cwe": 798, "severity": "high", "title": "t", "remediation": "r"}],
+    "languages": ["javascript"], "source_text": "req",
+    "sinks": [{"id": "key", "class": "k", "callee": "^sign$", "literal": "."}])";
+  std::ofstream(t.base() / "refused.json") << head << "}";
+  auto refused = load_taint_spec(t.base() / "refused.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message().find("sink_text") != std::string::npos);
+  std::ofstream(t.base() / "taken.json") << head << ", \"sink_text\": \"sign\"}";
+  CHECK(load_taint_spec(t.base() / "taken.json"));
+}
+
 TEST_CASE("javascript calls given a string constant: signing keys and cleartext URLs", "[taint]") {
   const std::string head = "const jwt = require('jsonwebtoken');\nconst crypto = require('crypto');\n";
   auto key = scan("auth.js", head + "const secret = 'not-so-secret';\n"
