@@ -5,14 +5,36 @@
 namespace heimdall::analysis::taint_detail {
 namespace {
 
-// Nodes that are no code: comments (html_comment is `<!--`), and the `#!`
-// line, which only a shell reads.
-bool left_out(std::string_view t) { return t == "comment" || t == "html_comment" || t == "hash_bang_line"; }
-
-// Nodes written as one string token: literals, whose text is no code, and
-// templates, whose `${...}` parts are embedded.
-bool is_template(std::string_view t) { return t == "template_string" || t == "template_literal_type"; }
-bool is_text(std::string_view t) { return t == "string" || t == "regex" || t == "jsx_text" || is_template(t); }
+// The named node types the writer tells apart, as the grammar's symbols
+// (compared per node: a string compare per node cost a tenth of the parse).
+// A type the grammar lacks (TypeScript's in JavaScript's) is symbol 0, which
+// no named node has (anonymous ones are never compared).
+struct js_symbols {
+  explicit js_symbols(const TSLanguage* g)
+      : comment(of(g, "comment")),
+        html_comment(of(g, "html_comment")),
+        hash_bang(of(g, "hash_bang_line")),
+        string(of(g, "string")),
+        regex(of(g, "regex")),
+        jsx_text(of(g, "jsx_text")),
+        number(of(g, "number")),
+        template_string(of(g, "template_string")),
+        template_type(of(g, "template_literal_type")),
+        substitution(of(g, "template_substitution")),
+        type_substitution(of(g, "template_type")) {}
+  static TSSymbol of(const TSLanguage* g, std::string_view name) {
+    return ts_language_symbol_for_name(g, name.data(), static_cast<std::uint32_t>(name.size()), true);
+  }
+  // Nodes that are no code: comments (html_comment is `<!--`), and the `#!`
+  // line, which only a shell reads.
+  bool left_out(TSSymbol s) const { return s == comment || s == html_comment || s == hash_bang; }
+  // Nodes written as one string token: literals, whose text is no code, and
+  // templates, whose `${...}` parts are embedded.
+  bool is_template(TSSymbol s) const { return s == template_string || s == template_type; }
+  bool is_text(TSSymbol s) const { return s == string || s == regex || s == jsx_text || is_template(s); }
+  TSSymbol comment, html_comment, hash_bang, string, regex, jsx_text, number, template_string, template_type,
+      substitution, type_substitution;
+};
 
 class js_writer : tree_writer {
  public:
@@ -21,7 +43,8 @@ class js_writer : tree_writer {
   static constexpr std::string_view kUnparsable =
       "skipped: JavaScript/TypeScript code does not parse (tree-sitter), not taint-analysed";
 
-  using tree_writer::tree_writer;
+  js_writer(std::string_view src, lexed_file& out, TSNode root)
+      : tree_writer(src, out, root), sym_(ts_node_language(root)) {}
 
   void program(TSNode root) { walk(root); }
 
@@ -49,17 +72,24 @@ class js_writer : tree_writer {
     if (begin == end) return false;  // an automatic semicolon, or a token the parser supplied
     // Named only: TypeScript's `string` and `number` types are anonymous
     // nodes of the literals' names, keywords to be written as names.
-    std::string_view t = ts_node_is_named(n) ? type_of(n) : std::string_view();
-    if (left_out(t)) return false;
-    if (is_text(t)) {
+    if (!ts_node_is_named(n)) return leaf(n);
+    const TSSymbol t = ts_node_symbol(n);
+    if (sym_.left_out(t)) return false;
+    if (sym_.is_text(t)) {
       token(tok::string, n);
-      if (is_template(t)) parts(n);
+      if (sym_.is_template(t)) parts(n);
       return false;
     }
-    if (t == "number") {
+    if (t == sym_.number) {
       token(tok::number, n);
       return false;
     }
+    return leaf(n);
+  }
+
+  // n, which is no literal: true when it has children to walk, else written
+  // as a name or an operator.
+  bool leaf(TSNode n) {
     if (ts_node_child_count(n) > 0) return true;
     std::string_view s = text(n);
     const char first = s[0];
@@ -89,8 +119,8 @@ class js_writer : tree_writer {
   void parts(TSNode n) {
     std::vector<TSNode> fields;
     for (const child& c : named_children(n)) {
-      std::string_view t = type_of(c.node);
-      if (t == "template_substitution" || t == "template_type") fields.push_back(c.node);
+      const TSSymbol t = ts_node_symbol(c.node);
+      if (t == sym_.substitution || t == sym_.type_substitution) fields.push_back(c.node);
     }
     const std::uint32_t after = last_row_;
     embed(fields.size(), [&](std::size_t k) {
@@ -104,6 +134,7 @@ class js_writer : tree_writer {
     last_row_ = after;
   }
 
+  const js_symbols sym_;
   std::uint32_t last_row_ = 0;  // the row the last token written ends on
 };
 
