@@ -48,7 +48,7 @@
 #include "analysis/taint_go.h"
 #include "analysis/taint_php.h"
 #include "analysis/taint_ruby.h"
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 #include "analysis/taint_matches.h"
 #include "analysis/taint_origin.h"
 #include "analysis/taint_spec.h"
@@ -425,21 +425,21 @@ struct cross_file {
   std::uint32_t file = 0;
   const inventory* files = nullptr;  // the whole tree (a Rails view's controller is looked up in it)
   const source_reader_index* source_readers = nullptr;  // see survey_result::source_readers
-  front_end_cache* front_ends = nullptr;  // the run's lexed files (the tree-sitter front ends')
+  front_end_cache* front_ends = nullptr;  // the run's parsed files
 };
 
 // What the run's cache (xf.front_ends) holds or makes of `file` (its index
-// xf.file): its content is then the cache's, moved from `content`. Null for
-// the other front ends, which lex where they are used.
+// xf.file): its content is then the cache's, moved from `content`. Null
+// without a cache (the file is then parsed where it is used).
 std::shared_ptr<const front_end_output> cached_front_end(cross_file xf, const source_file& file, std::string& content,
                                                          bool keep) {
-  if (!xf.front_ends || !parses_a_tree(file.lang)) return nullptr;
-  return xf.front_ends->get(xf.file, file.lang, std::move(content), keep);
+  if (!xf.front_ends) return nullptr;
+  return xf.front_ends->get(xf.file, file.lang, file.path, std::move(content), keep);
 }
 
 // The run's kept output for `file` (xf.file), if any: the file is then not read again.
 std::shared_ptr<const front_end_output> kept_front_end(cross_file xf, const source_file& file) {
-  return xf.front_ends && parses_a_tree(file.lang) ? xf.front_ends->kept(xf.file) : nullptr;
+  return xf.front_ends ? xf.front_ends->kept(xf.file) : nullptr;
 }
 
 // Whether `body` (a function's, nested functions left out) returns a value.
@@ -581,7 +581,7 @@ class file_analyzer {
   }
 
   std::vector<finding>& findings() { return findings_; }
-  // Why the front end gave the file no tokens (taint_lexer.h, lexed_file::left_out); empty when it did.
+  // Why the front end gave the file no tokens (taint_tokens.h, lexed_file::left_out); empty when it did.
   std::string_view left_out() const { return lexed_ ? lexed_->left_out : std::string_view(); }
 
   // The summaries of the named functions of this file (each defined here
@@ -3392,7 +3392,7 @@ class file_analyzer {
   taint_matches matches_;
 
   void lex() {
-    if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, content_));
+    if (!lexed_) lexed_ = std::make_shared<const lexed_file>(lex_file(lang_, file_.path, content_));
   }
   // After lex(): top_, the cache's statements or grouped here.
   void group() { top_ = grouped_ ? *grouped_ : parse_file(lang_, *lexed_); }

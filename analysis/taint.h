@@ -10,7 +10,7 @@
 //
 // Sources, sinks and sanitizers are data (analysis/rules/taint/*.json,
 // format in analysis/rules/taint/README.md), loaded into a taint_spec. The
-// engine (taint.cpp) reads a small token stream per language (taint_lexer.h,
+// engine (taint.cpp) reads a small token stream per language (taint_tokens.h,
 // the JavaScript/TypeScript lexer; for Python, Go, PHP and Ruby,
 // taint_python.h, taint_go.h, taint_php.h and taint_ruby.h write
 // tree-sitter's tree out as such tokens, Java's are its tree's leaves,

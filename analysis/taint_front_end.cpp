@@ -2,19 +2,20 @@
 
 #include "analysis/taint_go.h"
 #include "analysis/taint_java.h"
+#include "analysis/taint_javascript.h"
 #include "analysis/taint_php.h"
 #include "analysis/taint_python.h"
 #include "analysis/taint_ruby.h"
 
 namespace heimdall::analysis::taint_detail {
 
-lexed_file lex_file(language lang, std::string_view content) {
+lexed_file lex_file(language lang, std::string_view path, std::string_view content) {
   if (lang == language::python) return lex_python(content);
   if (lang == language::go) return lex_go(content);
   if (lang == language::php) return lex_php(content);
   if (lang == language::ruby) return lex_ruby(content);
   if (lang == language::java) return lex_java(content);
-  return lex_javascript(content);
+  return lex_javascript(lang == language::typescript ? lang : language::javascript, path, content);
 }
 
 std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
@@ -25,11 +26,6 @@ std::vector<stmt> parse_file(language lang, const lexed_file& lexed) {
   if (lang == language::php) return parse_php(lexed.tokens, 0, n);
   if (lang == language::ruby) return parse_ruby(lexed.tokens, 0, n);
   return parse_javascript(lexed.tokens, 0, n);
-}
-
-bool parses_a_tree(language lang) {
-  return lang == language::python || lang == language::go || lang == language::php || lang == language::ruby ||
-         lang == language::java;
 }
 
 namespace {
@@ -59,12 +55,12 @@ std::shared_ptr<const front_end_output> front_end_cache::kept(std::uint32_t file
   return it == kept_.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<const front_end_output> front_end_cache::get(std::uint32_t file, language lang, std::string content,
-                                                             bool keep) {
+std::shared_ptr<const front_end_output> front_end_cache::get(std::uint32_t file, language lang, std::string_view path,
+                                                             std::string content, bool keep) {
   if (auto out = kept(file)) return out;
   auto out = std::make_shared<front_end_output>();
   out->content = std::move(content);
-  out->lexed = lex_file(lang, out->content);
+  out->lexed = lex_file(lang, path, out->content);
   if (!out->lexed.truncated) out->top = parse_file(lang, out->lexed);
   out->lexed.tree.reset();
   if (!keep) return out;

@@ -1,10 +1,12 @@
 // taint_front_end: the taint engine's front end for one language — its
-// lexer (taint_lexer.h for JavaScript/TypeScript; tree-sitter's tree
-// written out by taint_python.h, taint_go.h, taint_php.h, taint_ruby.h,
-// taint_java.h), then its statement grouping (taint_statements.h; Java's
-// from its tree, taint_java.h). Any other language is read as JavaScript. Pure;
-// thread-safe. And front_end_cache: one run's lexed files, so the passes of
-// the analysis (taint.cpp: survey, summaries, analysis) lex a file once.
+// tree-sitter tree written out as the engine's tokens (taint_tokens.h) by
+// taint_python.h, taint_javascript.h, taint_go.h, taint_php.h,
+// taint_ruby.h, taint_java.h, then its statement grouping
+// (taint_statements.h; Java's from its tree, taint_java.h). Any other
+// language is read as JavaScript (the engine passes none: taint.cpp
+// analyses these seven only). Pure; thread-safe. And front_end_cache: one
+// run's lexed files, so the passes of the analysis (taint.cpp: survey,
+// summaries, analysis) parse a file once.
 #pragma once
 
 #include <cstdint>
@@ -16,19 +18,15 @@
 #include <vector>
 
 #include "analysis/language.h"
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 #include "analysis/taint_statements.h"
 
 namespace heimdall::analysis::taint_detail {
 
-lexed_file lex_file(language lang, std::string_view content);
+// `path`, the file's, chooses the grammar of a language that has two
+// (TypeScript's tsx for a .tsx file: syntax.h, grammar_name).
+lexed_file lex_file(language lang, std::string_view path, std::string_view content);
 std::vector<stmt> parse_file(language lang, const lexed_file& lexed);
-
-// Whether `lang`'s front end reads tree-sitter's tree (Python, Go, PHP,
-// Ruby, Java): a parse costs 10-20x a hand lexer, so a run keeps such files'
-// output for its later passes (front_end_cache); the hand lexer is cheaper
-// to run again than its tokens are to keep.
-bool parses_a_tree(language lang);
 
 // A file's lexed form with the content its tokens point into, and its
 // statements (parse_file, grouped once). The syntax tree a front end groups
@@ -51,7 +49,8 @@ class front_end_cache {
 
   // File `file`'s output: the kept one, else `content` lexed now, kept when
   // `keep` and the budget allows.
-  std::shared_ptr<const front_end_output> get(std::uint32_t file, language lang, std::string content, bool keep);
+  std::shared_ptr<const front_end_output> get(std::uint32_t file, language lang, std::string_view path,
+                                              std::string content, bool keep);
   // File `file`'s kept output, or null: a pass holding it need not read the file.
   std::shared_ptr<const front_end_output> kept(std::uint32_t file);
 

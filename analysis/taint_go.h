@@ -1,6 +1,6 @@
 // taint_go: the Go mode of the taint engine's front end. The file is parsed
 // by tree-sitter-go (syntax.h) and its concrete syntax tree is written out as
-// the engine's tokens (taint_lexer.h) in Go's own terms, which the engine
+// the engine's tokens (taint_tokens.h) in Go's own terms, which the engine
 // (taint.cpp) evaluates with its JavaScript rules plus a few Go cases;
 // parse_go groups them.
 //
@@ -30,7 +30,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 #include "analysis/taint_statements.h"
 
 namespace heimdall::analysis::taint_detail {

@@ -1,6 +1,6 @@
 // taint_java: the Java mode of the taint engine's front end. The file is
 // parsed by tree-sitter-java (syntax.h); its leaves are the engine's tokens
-// (taint_lexer.h) in JavaScript terms, and its nodes give the statements
+// (taint_tokens.h) in JavaScript terms, and its nodes give the statements
 // (taint_statements.h), so no bracket is ever guessed at.
 //
 // Tokens: each leaf of the tree in source order, but a string literal, a
@@ -36,7 +36,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 #include "analysis/taint_statements.h"
 
 namespace heimdall::analysis::taint_detail {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 
 namespace heimdall::analysis::taint_detail {
 

@@ -1,7 +1,7 @@
 // taint_php: the PHP mode of the taint engine's front end. The file is
 // parsed by tree-sitter-php (grammar `php`: PHP with HTML outside
 // `<?php ?>`, syntax.h) and its tree's tokens are written out, in source
-// order, as the engine's tokens (taint_lexer.h) in JavaScript terms, so the
+// order, as the engine's tokens (taint_tokens.h) in JavaScript terms, so the
 // engine's rules apply unchanged; parse_php (taint_statements.h) groups them.
 //
 // The mapping, where the tree says what a token is:
@@ -30,7 +30,7 @@
 
 #include <string_view>
 
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 
 namespace heimdall::analysis::taint_detail {
 

@@ -1,6 +1,6 @@
 // taint_python: the Python mode of the taint engine's front end. The file is
 // parsed by tree-sitter-python (syntax.h) and its tree's leaves are written
-// out, in source order, as the engine's tokens (taint_lexer.h), which
+// out, in source order, as the engine's tokens (taint_tokens.h), which
 // parse_python (taint_statements.h) groups by indentation:
 //   names and keywords, numbers, operators as the tree spells them;
 //   each string literal one string token, its prefix and quotes included
@@ -21,7 +21,7 @@
 
 #include <string_view>
 
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 
 namespace heimdall::analysis::taint_detail {
 

@@ -1,6 +1,6 @@
 // taint_ruby: the Ruby mode of the taint engine's front end. The file is
 // parsed by tree-sitter-ruby (syntax.h) and its concrete syntax tree is
-// written out as the engine's tokens (taint_lexer.h) in JavaScript terms, so
+// written out as the engine's tokens (taint_tokens.h) in JavaScript terms, so
 // the engine's rules apply unchanged; parse_ruby groups them.
 //
 // The mapping (every statement ends with a ';' taken from the tree, never
@@ -46,7 +46,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 #include "analysis/taint_statements.h"
 
 namespace heimdall::analysis::taint_detail {

@@ -157,8 +157,11 @@ struct language_spec {
   // refuses it next to `always` and `literal` sinks, which need no source,
   // unless sink_text says where their calls may be.
   std::unique_ptr<RE2> source_text;
-  // With source_text: the words of the calls of the `always` and `literal`
-  // sinks (Python's `set_cookie`); a file matching it is analysed too.
+  // With source_text: what else a file's text may match to be analysed
+  // (and kept from the first pass for it): the words of the `always` and
+  // `literal` sinks' calls (Python's `set_cookie`, JavaScript's signing and
+  // HTTP client calls), which need no source. Covering every such sink is
+  // the rule file's to ensure.
   std::unique_ptr<RE2> sink_text;
   // With source_text: what a file's text must match to be read for the
   // project's call graph all the same, so other files' calls of its

@@ -1,7 +1,7 @@
 // taint_tree_writer: what the taint engine's tree-sitter front ends share
-// (taint_ruby.h, taint_php.h, taint_java.h, taint_go.h; any language whose
+// (taint_ruby.h, taint_php.h, taint_java.h, taint_go.h, taint_javascript.h; any language whose
 // front end writes its concrete syntax tree out as the engine's tokens,
-// taint_lexer.h). A writer derives from
+// taint_tokens.h). A writer derives from
 // tree_writer, reads the tree with its helpers and emits tokens with
 // emit/op/word; lex_tree parses the file and runs the writer, or says why
 // it could not (lexed_file::left_out).
@@ -23,7 +23,7 @@
 
 #include "analysis/language.h"
 #include "analysis/syntax.h"
-#include "analysis/taint_lexer.h"
+#include "analysis/taint_tokens.h"
 
 namespace heimdall::analysis::taint_detail {
 
@@ -120,11 +120,12 @@ class tree_writer {
 // left_out saying why: Writer::kNoGrammar (the build lacks the grammar) or
 // Writer::kUnparsable (static text, as left_out must be). `keep_tree`: the
 // tree and the content stay in lexed_file::tree and ::source, for a front
-// end that groups its statements from the tree.
+// end that groups its statements from the tree. `path` chooses the grammar
+// of a language that has two (grammar_name: TypeScript's tsx).
 template <class Writer, bool keep_tree = false>
-lexed_file lex_tree(language lang, std::string_view content) {
+lexed_file lex_tree(language lang, std::string_view content, std::string_view path = {}) {
   lexed_file out;
-  parse_result parsed = parse_source(lang, "", content);
+  parse_result parsed = parse_source(lang, path, content);
   if (parsed.outcome == parse_outcome::no_grammar) {
     out.left_out = Writer::kNoGrammar;
   } else if (parsed.outcome != parse_outcome::parsed) {

@@ -158,7 +158,7 @@ stmt_verdict compare_statements_with_tree(language lang, std::string_view path, 
     v.where = "not compared: the tree has an ERROR node";
     return v;
   }
-  const taint_detail::lexed_file lexed = taint_detail::lex_file(lang, content);
+  const taint_detail::lexed_file lexed = taint_detail::lex_file(lang, path, content);
   std::vector<our_stmt> ours;
   flatten(taint_detail::parse_file(lang, lexed), content, ours);
   std::stable_sort(ours.begin(), ours.end(), [](const our_stmt& a, const our_stmt& b) { return a.start < b.start; });

@@ -1,7 +1,8 @@
 // stmt_oracle: the statement grouping of the taint engine's brace-language
 // front ends (taint_statements.h for JavaScript, TypeScript and PHP; Go's
 // and Java's statements come from their tree) checked against tree-sitter's
-// tree of the same file, as lexer_oracle.h checks their tokens.
+// tree of the same file (their tokens are the tree's, but for PHP's
+// grouping they are regrouped from tokens alone).
 //
 // The tree's statements are its nodes named `*_statement`, `*_declaration`,
 // `*_definition` or `*_signature`, its blocks, and PHP's `else_if_clause` (an if of its own in ours, up to

@@ -330,6 +330,29 @@ TEST_CASE("javascript koa request data and response sinks", "[taint]") {
   }
 }
 
+TEST_CASE("javascript: a file without a source's or a literal sink's words is not parsed, and sink_text lets a spec have both",
+          "[taint]") {
+  // The junk would not parse: with a source's word (javascript.json's
+  // source_text) or a literal sink's (sink_text) the file is left out with a
+  // note; without either it is analysed as clean without a parse.
+  const std::string junk = "{{{{ ]]]] <?php echo $x; ?> )))) ]]]]\n";
+  auto quiet = test::taint_scan({{"lib/util.js", "function id(x) { return x; }\n" + junk}});
+  CHECK(quiet.summary.files_analyzed == 1);
+  CHECK(quiet.summary.notes.empty());
+  CHECK(test::taint_scan({{"lib/util.js", "req\n" + junk}}).summary.notes.size() == 1);
+  CHECK(test::taint_scan({{"lib/util.js", "jsonwebtoken\n" + junk}}).summary.notes.size() == 1);
+  scratch_tree t;
+  const std::string head = R"({"classes": [{"name": "k", "cwe": 798, "severity": "high", "title": "t", "remediation": "r"}],
+    "languages": ["javascript"], "source_text": "req",
+    "sinks": [{"id": "key", "class": "k", "callee": "^sign$", "literal": "."}])";
+  std::ofstream(t.base() / "refused.json") << head << "}";
+  auto refused = load_taint_spec(t.base() / "refused.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message().find("sink_text") != std::string::npos);
+  std::ofstream(t.base() / "taken.json") << head << ", \"sink_text\": \"sign\"}";
+  CHECK(load_taint_spec(t.base() / "taken.json"));
+}
+
 TEST_CASE("javascript calls given a string constant: signing keys and cleartext URLs", "[taint]") {
   const std::string head = "const jwt = require('jsonwebtoken');\nconst crypto = require('crypto');\n";
   auto key = scan("auth.js", head + "const secret = 'not-so-secret';\n"
@@ -680,13 +703,16 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
   // Callbacks nested in expressions: each level is analysed inside the one
   // around it (kMaxActiveLevels bounds the stack this takes).
   std::string callbacks_js = "const q = req.query.a;\n", callbacks_go = "package m\nfunc h(r *http.Request) {\n",
-              callbacks_php = "<?php $q = $_GET['a'];\n";
+              callbacks_php = "<?php $q = $_GET['a'];\n", closed_js;
   for (int i = 0; i < 5000; ++i) {
     callbacks_js += i % 2 ? "x = (function (a) { " : "g(() => { return h(((((a => { ";
+    closed_js = (i % 2 ? "}); " : "}))))) }); ") + closed_js;
     callbacks_go += "x := ((func(a int) { ";
     callbacks_php += "$x = ((function ($a) { ";
   }
   t.write("fuzz/callbacks.js", callbacks_js);
+  // The same closed: JavaScript's front end is its tree, which must parse to be analysed.
+  t.write("fuzz/closed_callbacks.js", callbacks_js + "f(q);\n" + closed_js + "\n");
   // A chain of thousands of calls: its path is kept and matched at every
   // link, quadratic in memory before kMaxPathBytes (8,000 links: ~1.5 GB).
   std::string chain_js = "const q = req.query.a;\nx = q", chain_py = "from flask import request\nx = request.args['a']";
@@ -709,14 +735,15 @@ TEST_CASE("random and malformed input never crashes or hangs", "[taint]") {
   const long before = peak_kib();
   auto r = run_taint_analysis(t.root(), *inv, shipped_spec(), threat_model{}, [&](finding) { ++count; });
   REQUIRE(r);
-  // Python's, PHP's, Java's and Go's front ends are their tree-sitter
-  // trees: random bytes they cannot parse leave the file out, with a note.
+  // Every front end is its tree-sitter tree: random bytes it cannot parse
+  // leave the file out, with a note.
   std::size_t unparsable = 0;
   for (const inventory_note& note : r->notes) {
     if (note.reason.find("does not parse") == std::string::npos) continue;  // partial: analysed up to a bound
     INFO(note.path << ": " << note.reason);
     CHECK((note.path.ends_with(".py") || note.path.ends_with(".php") || note.path.ends_with(".java") ||
-           note.path.ends_with(".go")));
+           note.path.ends_with(".go") || note.path.ends_with(".js")));
+    CHECK(note.path != "fuzz/closed_callbacks.js");
     ++unparsable;
   }
   CHECK(unparsable > 0);

@@ -1,22 +1,13 @@
-// taint_lexer: the tokens the taint engine reads, and the JavaScript/
-// TypeScript lexer (the other languages' front ends give the same
-// lexed_file from tree-sitter's tree: taint_python.h, taint_go.h,
-// taint_php.h, taint_ruby.h, taint_java.h). Hand-written rather than read
-// from a tree for speed: it runs 10-20x faster than a parse (docs/QUALITY.md,
-// "tree-sitter and the taint front end"), and tests/analysis/lexer_oracle.h
-// checks it against the grammars. Enough of the lexical grammar to never
-// mistake a string or a comment for code: template literals with `${...}`
-// and regex literals.
+// taint_tokens: the tokens the taint engine reads (lexed_file), which
+// every front end writes from tree-sitter's tree: taint_python.h,
+// taint_javascript.h, taint_go.h, taint_php.h, taint_ruby.h, taint_java.h
+// (with taint_tree_writer.h). The expressions embedded in strings
+// (f-strings, template literals, interpolations) are their own token lists
+// (lexed_file::parts), so the engine can see taint flow through them.
 //
-// The expressions inside template literals are lexed too and kept as their
-// own token lists (lexed_file::parts), so the engine can see taint flow
-// through them.
-//
-// Any byte sequence is accepted: unknown bytes become one-byte op tokens,
-// unterminated strings end at the end of the line (or file). Work is linear
-// in the input; nesting of interpolations is capped at kMaxInterpolationDepth.
-// Pure functions; thread-safe. Tokens point into the caller's content, which
-// must outlive them.
+// Plain data and inline helpers; thread-safe. Tokens point into the
+// content a front end read (or at static text, or into lexed_file::text),
+// which must outlive them.
 #pragma once
 
 #include <cstddef>
@@ -68,18 +59,10 @@ struct lexed_file {
 inline constexpr std::size_t kMaxTokens = 1u << 20;
 inline constexpr int kMaxInterpolationDepth = 8;
 
-// An interpolated expression found inside a string literal: [begin, end) of
-// the source the lexer reads, and the line it starts on.
-struct embedded {
-  std::size_t begin, end;
-  int line;
-  std::string_view text(std::string_view source) const { return source.substr(begin, end - begin); }
-};
-
 // Gives the string token tokens[owner] its `count` embedded expressions:
-// lex_part(k, part) writes the k-th one's tokens into `part` (a lexer one
+// lex_part(k, part) writes the k-th one's tokens into `part` (a writer one
 // interpolation level deeper), each kept in out.parts. The slots are taken
-// first: the nested lexers append the parts of deeper fields after them.
+// first: the nested writers append the parts of deeper fields after them.
 template <class LexPart>
 void lex_embedded(lexed_file& out, std::vector<token>& tokens, std::size_t owner, std::size_t count, LexPart&& lex_part) {
   const auto first = static_cast<std::uint32_t>(out.parts.size());
@@ -108,7 +91,7 @@ inline bool closes(const token& t) {
   return t.kind == tok::op && t.text.size() == 1 && (t.text[0] == ')' || t.text[0] == ']' || t.text[0] == '}');
 }
 
-// Identifier bytes shared by the lexers (taint_go.h, taint_php.h too):
+// Identifier bytes, as the engine and the call graph scan names in text:
 // ASCII letters, '_' and every non-ASCII byte (UTF-8 identifiers).
 inline bool is_name_start(char c) {
   unsigned char u = static_cast<unsigned char>(c);
@@ -116,9 +99,5 @@ inline bool is_name_start(char c) {
 }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
-
-// JavaScript and TypeScript: no newline tokens; nl_before marks tokens
-// after a line break (for statement ends without ';').
-lexed_file lex_javascript(std::string_view content);
 
 }  // namespace heimdall::analysis::taint_detail
