@@ -1,7 +1,7 @@
 // c_family_space: the white space and comments of C-family source (C and
-// C++, Java, JavaScript/TypeScript), which the hand-written lexers
-// (c_flow_lexer, taint_lexer) skip between tokens. Pure and
-// thread-safe; any bytes are accepted.
+// C++, Java, JavaScript/TypeScript), which the hand-written lexer
+// (taint_lexer) skips between tokens. Pure and thread-safe; any bytes are
+// accepted.
 #pragma once
 
 #include <cstddef>
