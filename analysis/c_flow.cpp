@@ -279,12 +279,13 @@ void merge_c_macros(c_macros later, c_macros& into) {
 }
 
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
-                                    const syntax_tree& tree, const c_macros* project,
+                                    std::unique_ptr<syntax_tree> tree, const c_macros* project,
                                     std::vector<taint_clearance>* cleared) {
   if (lang != language::c && lang != language::cpp) return {};
   // The file's own declarations, over the project's (declarations).
   c_macros own;
-  std::vector<token> toks = tokens_of(tree, content, &own);
+  std::vector<token> toks = tokens_of(*tree, content, &own);
+  tree.reset();
   bool complete = toks.size() < kMaxTokens;
   toks = expand(std::move(toks), own, project);
   collect_prototypes(toks, own);

@@ -40,6 +40,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -48,11 +49,11 @@
 
 #include "analysis/finding.h"
 #include "analysis/language.h"
+#include "analysis/syntax.h"
 #include "analysis/taint.h"
 
 namespace heimdall::analysis {
 
-class syntax_tree;  // syntax.h
 
 namespace c_flow_detail {
 
@@ -113,8 +114,9 @@ void merge_c_macros(c_macros later, c_macros& into);
 // Findings for one C or C++ file (any other language: none), ordered by
 // line; source "static", fingerprint empty. `tree` is `content` parsed by
 // tree-sitter (parse_source_keeping_errors: c_flow_tokens.h says how the
-// code it could not parse is read); the caller reports a file it has no
-// tree for. The file's own #defines are expanded, on top of `project` (the
+// code it could not parse is read), not null; the caller reports a file it
+// has no tree for. The tree is freed once its tokens are read, before the
+// analysis (a tree takes many times the memory of its text). The file's own #defines are expanded, on top of `project` (the
 // project's headers; may be null).
 // With `cleared`, the sink lines it proved safe are appended there, one
 // clearance per line and class (c_flow_proofs.h): CWE 120 for strcpy/strcat
@@ -125,7 +127,7 @@ void merge_c_macros(c_macros later, c_macros& into);
 // C++ reference; no loop or label around the sink) give any, and never
 // through memory that escaped or a pointer whose address was taken.
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
-                                    const syntax_tree& tree, const c_macros* project = nullptr,
+                                    std::unique_ptr<syntax_tree> tree, const c_macros* project = nullptr,
                                     std::vector<taint_clearance>* cleared = nullptr);
 
 }  // namespace heimdall::analysis

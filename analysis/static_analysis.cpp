@@ -193,7 +193,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     // c_flow reads the code itself, comments aside; a secret in a comment is
     // as leaked as one in code: neither is filtered.
     if (c_family && parsed.tree) {
-      append(r.found, analyze_c_flow(file.path, file.lang, content, *parsed.tree, &macros, &r.cleared));
+      append(r.found, analyze_c_flow(file.path, file.lang, content, std::move(parsed.tree), &macros, &r.cleared));
     } else if (c_family) {
       r.notes.push_back({file.path, parsed.outcome == parse_outcome::no_grammar
                                         ? "not flow-analysed: no " + std::string(grammar_name(file.lang, file.path)) +

@@ -19,7 +19,7 @@ inline std::vector<finding> c_flow(std::string_view path, language lang, const s
                                    const c_macros* project = nullptr, std::vector<taint_clearance>* cleared = nullptr) {
   parse_result parsed = parse_source_keeping_errors(lang, path, code);
   REQUIRE(parsed.tree);
-  return analyze_c_flow(path, lang, code, *parsed.tree, project, cleared);
+  return analyze_c_flow(path, lang, code, std::move(parsed.tree), project, cleared);
 }
 
 inline void collect_header(const std::string& text, c_macros& into) {
