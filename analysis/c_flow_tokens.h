@@ -11,12 +11,18 @@
 //    operators by their characters, and touching operator leaves are cut
 //    again as one run (`>` `>` closing two template argument lists is the
 //    shift `>>`, as a compiler's lexer reads it before parsing), so the
-//    stream does not depend on how the grammar splits punctuation.
+//    stream does not depend on how the grammar splits punctuation; touching
+//    words are one (`64bit`, which the grammar reads as a number and a name).
+//    A line continuation is white space.
 //  - ERROR nodes: their leaves are written like any others, so a region the
 //    grammar cannot parse (a macro used as a statement or a type, both arms
-//    of an #if opening one block) still reaches the analysis; a run of bytes
-//    no token of the grammar starts (an ERROR leaf) is one token per
-//    character. MISSING nodes (inserted by error recovery) are no tokens.
+//    of an #if opening one block, C++ read with the C grammar) still reaches
+//    the analysis. A quote among them (error recovery took a literal apart)
+//    starts a literal read from the source to its closing quote or the end
+//    of the line, whatever the tree made of what lies between. A run of
+//    bytes no token of the grammar starts (an ERROR leaf: `$`, `@`) is one
+//    punctuation token per byte. MISSING nodes (inserted by error recovery)
+//    are no tokens.
 //  - A preprocessor line: a leaf beginning with '#' first on its line
 //    starts one; it runs to the end of the line, continuation lines and
 //    block comments included, whatever the tree made of it. Code between
