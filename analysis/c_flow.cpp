@@ -1,5 +1,6 @@
-// The C flow engine: a forgiving C/C++ tokenizer (comments, literals,
-// one-token object-like #defines substituted), a finder of function bodies
+// The C flow engine: the tokens of tree-sitter's tree (c_flow_tokens.h:
+// comments dropped, literals decoded, simple #defines substituted), a
+// finder of function bodies
 // at any namespace/class nesting, and an abstract interpreter per body:
 // statements are walked in order with an environment (variables -> value,
 // block id -> memory block), forked at if/else and joined after; a loop
@@ -12,7 +13,7 @@
 //
 // Why this shape: without a compiler front end, a statement interpreter
 // over tokens is robust on any input (macros left unexpanded, half-written
-// code) while following exactly the flows that decide these weaknesses:
+// code, what the grammar parsed as ERROR nodes) while following exactly the flows that decide these weaknesses:
 // where a pointer came from, what happened to it, and what was checked.
 //
 // This file: the entry points (c_flow.h) and the analyzer's run over a
@@ -29,15 +30,40 @@
 #include <vector>
 
 #include "analysis/c_flow_analyzer.h"
-#include "analysis/c_flow_lexer.h"
+#include "analysis/c_flow_tokens.h"
 #include "analysis/c_flow_vocabulary.h"
 #include "analysis/snippet.h"
 
 namespace heimdall::analysis {
 namespace c_flow_detail {
 
+std::uint32_t declarations::readonly_params(const std::string& f) const {
+  std::uint32_t bits = 0;
+  for (const c_macros* d : {&file, project}) {
+    if (!d) continue;
+    if (auto it = d->readonly_params.find(f); it != d->readonly_params.end()) bits |= it->second;
+  }
+  return bits;
+}
+
+std::optional<long long> declarations::type_size(const std::string& type) const {
+  for (const c_macros* d : {&file, project}) {
+    if (!d) continue;
+    if (auto it = d->type_sizes.find(type); it != d->type_sizes.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+bool declarations::declared_function(const std::string& f) const {
+  return file.declared_functions.count(f) > 0 || (project && project->declared_functions.count(f) > 0);
+}
+
+bool declarations::plain_type(const std::string& type) const {
+  return file.plain_types.count(type) > 0 || (project && project->plain_types.count(type) > 0);
+}
+
 analyzer::analyzer(std::string_view path, language lang, std::string_view content, const std::vector<token>& toks,
-                   const c_macros& decls)
+                   declarations decls)
     : path_(path), lang_(lang), t_(toks), decls_(decls), lines_(content) {
   pair_brackets();
 }
@@ -230,23 +256,41 @@ var* analyzer::variable(const std::string& name) {
 
 using namespace c_flow_detail;
 
-void collect_c_macros(std::string_view content, c_macros& into) {
-  std::vector<token> toks = tokenize(content, &into);
+void collect_c_macros(std::string_view content, const syntax_tree& tree, c_macros& into) {
+  std::vector<token> toks = tokens_of(tree, content, &into);
   collect_prototypes(toks, into);
   collect_plain_types(toks, into);
 }
 
+void merge_c_macros(c_macros later, c_macros& into) {
+  for (auto& [name, d] : later.defs) {
+    // `later` holds the last of its definitions; when it has no other
+    // (not redefined there), that one is also its first, which is what
+    // reading the texts in turn compares with the earlier definition.
+    if (auto old = into.defs.find(name); old != into.defs.end() && !same_body(old->second.body, d.body))
+      into.redefined.insert(name);
+    into.defs[name] = std::move(d);
+  }
+  into.redefined.merge(later.redefined);
+  for (const auto& [f, bits] : later.readonly_params) into.readonly_params[f] |= bits;
+  into.declared_functions.merge(later.declared_functions);
+  into.plain_types.merge(later.plain_types);
+  for (const auto& [type, size] : later.type_sizes) into.type_sizes[type] = size;
+}
+
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
-                                    const c_macros* project, std::vector<taint_clearance>* cleared) {
+                                    std::unique_ptr<syntax_tree> tree, const c_macros* project,
+                                    std::vector<taint_clearance>* cleared) {
   if (lang != language::c && lang != language::cpp) return {};
-  c_macros defs;
-  if (project) defs = *project;
-  std::vector<token> toks = tokenize(content, &defs);
+  // The file's own declarations, over the project's (declarations).
+  c_macros own;
+  std::vector<token> toks = tokens_of(*tree, content, &own);
+  tree.reset();
   bool complete = toks.size() < kMaxTokens;
-  toks = expand(std::move(toks), defs);
-  collect_prototypes(toks, defs);
-  collect_plain_types(toks, defs);
-  analyzer a(path, lang, content, toks, defs);
+  toks = expand(std::move(toks), own, project);
+  collect_prototypes(toks, own);
+  collect_plain_types(toks, own);
+  analyzer a(path, lang, content, toks, declarations{own, project});
   a.run();
   // Past the token bound the last function read may be cut short.
   if (cleared && complete) {

@@ -31,14 +31,17 @@
 // summaries of which parameters reach a sink.
 //
 // Pure function of its input; any bytes are accepted, never an error.
+// The tokens come from tree-sitter's tree of the file (c_flow_tokens.h).
 // Work is bounded (tokens per file, statements per function and per file;
-// see c_flow_statements.cpp and c_flow_lexer.h): past a bound the rest is
+// see c_flow_statements.cpp and c_flow_tokens.h): past a bound the rest is
 // not analysed.
 // Thread-safe (no shared state).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -46,9 +49,26 @@
 
 #include "analysis/finding.h"
 #include "analysis/language.h"
+#include "analysis/syntax.h"
 #include "analysis/taint.h"
 
 namespace heimdall::analysis {
+
+
+namespace c_flow_detail {
+
+enum class tk { ident, number, str, chr, punct, end };
+
+// A token of the analysis (c_flow_tokens.h).
+struct token {
+  tk kind = tk::end;
+  std::string text;  // identifier, operator, or a literal's decoded body
+  int line = 0;
+  std::optional<long long> num;  // integer literals
+  bool guessed = false;          // expanded from a macro of c_macros::redefined
+};
+
+}  // namespace c_flow_detail
 
 // What the project's headers declare, for the analysis of each file.
 // Macros that are expanded before the analysis: object-like ones
@@ -58,7 +78,8 @@ namespace heimdall::analysis {
 struct c_macros {
   struct definition {
     bool function_like = false;
-    std::string body;
+    std::string body;                         // as written, continuations and comments aside
+    std::vector<c_flow_detail::token> tokens;  // the body's
   };
   std::map<std::string, definition> defs;
   // Macros defined again with another body (the arms of an #if): which one
@@ -81,12 +102,22 @@ struct c_macros {
 };
 
 // Adds the #defines, the prototypes' const parameters and the plain types
-// of a header (or any C text) to `into`.
-void collect_c_macros(std::string_view content, c_macros& into);
+// of a header (or any C text) to `into`; `tree` is `content` parsed
+// (parse_source_keeping_errors: its ERROR nodes are read too).
+void collect_c_macros(std::string_view content, const syntax_tree& tree, c_macros& into);
+
+// Adds what collect_c_macros gave for a header to what it gave for the
+// headers before it, with the same result as collecting all of them into
+// one c_macros in that order (so headers can be read in parallel).
+void merge_c_macros(c_macros later, c_macros& into);
 
 // Findings for one C or C++ file (any other language: none), ordered by
-// line; source "static", fingerprint empty. The file's own #defines are
-// expanded, on top of `project` (the project's headers; may be null).
+// line; source "static", fingerprint empty. `tree` is `content` parsed by
+// tree-sitter (parse_source_keeping_errors: c_flow_tokens.h says how the
+// code it could not parse is read), not null; the caller reports a file it
+// has no tree for. The tree is freed once its tokens are read, before the
+// analysis (a tree takes many times the memory of its text). The file's own #defines are expanded, on top of `project` (the
+// project's headers; may be null).
 // With `cleared`, the sink lines it proved safe are appended there, one
 // clearance per line and class (c_flow_proofs.h): CWE 120 for strcpy/strcat
 // whose longest possible string fits the destination, CWE 134 for format
@@ -96,7 +127,7 @@ void collect_c_macros(std::string_view content, c_macros& into);
 // C++ reference; no loop or label around the sink) give any, and never
 // through memory that escaped or a pointer whose address was taken.
 std::vector<finding> analyze_c_flow(std::string_view path, language lang, std::string_view content,
-                                    const c_macros* project = nullptr,
+                                    std::unique_ptr<syntax_tree> tree, const c_macros* project = nullptr,
                                     std::vector<taint_clearance>* cleared = nullptr);
 
 }  // namespace heimdall::analysis

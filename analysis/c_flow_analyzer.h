@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -25,7 +26,7 @@
 
 #include "analysis/c_flow.h"
 #include "analysis/c_flow_checks.h"
-#include "analysis/c_flow_lexer.h"
+#include "analysis/c_flow_tokens.h"
 #include "analysis/c_flow_proofs.h"
 #include "analysis/c_flow_values.h"
 #include "analysis/finding.h"
@@ -51,10 +52,26 @@ struct function_summary {
   std::vector<sink_summary> sinks;  // parameter i reaches a sink unchecked
 };
 
+// What a file's analysis knows of the functions and types it uses: the
+// file's own declarations (c_macros) over the project's headers', looked up
+// in both rather than merged, which would copy the project's for each file.
+struct declarations {
+  const c_macros& file;
+  const c_macros* project;  // null: no headers
+
+  // Bit i: parameter i of `f` is a pointer to const in a prototype.
+  std::uint32_t readonly_params(const std::string& f) const;
+  // Whether a prototype or definition of `f` was met.
+  bool declared_function(const std::string& f) const;
+  // sizeof(type) as c_macros::type_sizes knows it.
+  std::optional<long long> type_size(const std::string& type) const;
+  bool plain_type(const std::string& type) const;
+};
+
 class analyzer {
  public:
   analyzer(std::string_view path, language lang, std::string_view content, const std::vector<token>& toks,
-           const c_macros& decls);
+           declarations decls);
 
   // Analyses every function body of the file, in order.
   void run();
@@ -97,7 +114,7 @@ class analyzer {
   // summary recorded and its proofs ended.
   void analyze_function(std::size_t open, std::size_t close);
 
-  // Whether a preprocessor line sits between two tokens: the lexer drops
+  // Whether a preprocessor line sits between two tokens: the tokens drop
   // them, so both arms of an #if were read as one code path.
   bool has_directive(std::size_t open, std::size_t close) const;
 
@@ -369,7 +386,7 @@ class analyzer {
   language lang_;
   val none_;
   const std::vector<token>& t_;
-  const c_macros& decls_;
+  declarations decls_;
   const text_lines lines_;
   std::vector<std::size_t> partner_;
   std::vector<env> breaks_, continues_;  // per enclosing loop/switch: the states at its breaks / continues

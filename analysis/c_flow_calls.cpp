@@ -494,7 +494,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
   // assigned, or NULL, holds some value after it. A declared function
   // cannot write a value argument, so there a read before any assignment
   // is reported.
-  if (!f.empty() && !decls_.declared_functions.count(f) && !is_nonretaining(f))
+  if (!f.empty() && !decls_.declared_function(f) && !is_nonretaining(f))
     for (const val& a : args)
       if (a.lv == lv_kind::var)
         if (var* x = variable(a.base); x && (!x->init || x->is_null)) {
@@ -508,8 +508,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
   // Not one of the library calls known here: a pattern rule may have
   // matched it, so nothing on its line counts as proved.
   if (retains && !summary_mode_) proofs_.doubt(line);
-  auto proto = decls_.readonly_params.find(f);
-  std::uint32_t readonly = proto == decls_.readonly_params.end() ? 0 : proto->second;
+  std::uint32_t readonly = decls_.readonly_params(f);
   for (std::size_t ai = 0; ai < args.size(); ++ai) {
     const val& a = args[ai];
     bool reads_only = ai < 32 && (readonly & (1u << ai));
@@ -538,8 +537,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
 
 void analyzer::cpp_reference_args(const std::string& f, const std::vector<val>& args) {
   if (lang_ != language::cpp) return;
-  auto proto = decls_.readonly_params.find(f);
-  std::uint32_t ro = proto == decls_.readonly_params.end() ? 0 : proto->second;
+  std::uint32_t ro = decls_.readonly_params(f);
   for (std::size_t ai = 0; ai < args.size(); ++ai)
     if (args[ai].lv == lv_kind::var && !(ai < 32 && (ro & (1u << ai))))
       if (var* x = variable(args[ai].base)) {
@@ -550,8 +548,7 @@ void analyzer::cpp_reference_args(const std::string& f, const std::vector<val>& 
 }
 
 void analyzer::written_args(const std::string& f, const std::vector<val>& args) {
-  auto proto = decls_.readonly_params.find(f);
-  std::uint32_t ro = proto == decls_.readonly_params.end() ? 0 : proto->second;
+  std::uint32_t ro = decls_.readonly_params(f);
   for (std::size_t ai = 0; ai < args.size(); ++ai)
     if (block* b = arg_block(args[ai]); b && !(ai < 32 && (ro & (1u << ai)))) {
       forget_string_proofs(*b);

@@ -189,15 +189,13 @@ std::optional<long long> analyzer::size_of(const std::string& type, int ptr) con
   if (auto n = type_size(type, ptr)) return n;
   std::size_t cut = type.find_last_of(" :");
   std::string last = cut == std::string::npos ? type : type.substr(cut + 1);
-  auto it = decls_.type_sizes.find(last);
-  if (it == decls_.type_sizes.end()) return std::nullopt;
-  return it->second;
+  return decls_.type_size(last);
 }
 
 bool analyzer::plain_type(const std::string& type) const {
   std::size_t cut = type.find_last_of(" :");
   std::string last = cut == std::string::npos ? type : type.substr(cut + 1);
-  return decls_.plain_types.count(last) > 0;
+  return decls_.plain_type(last);
 }
 
 // ---- assignment

@@ -15,7 +15,7 @@ namespace heimdall::analysis::c_flow_detail {
 
 namespace {
 
-// Bounds (tokens per file: c_flow_lexer.h; nesting: kMaxDepth): a
+// Bounds (tokens per file: c_flow_tokens.h; nesting: kMaxDepth): a
 // function's statement count is capped so pathological input cannot
 // loop without end.
 constexpr int kMaxStepsPerFunction = 8'000;

@@ -84,7 +84,10 @@ std::vector<std::pair<int, int>> triple_quoted_lines(std::string_view content) {
 // matching (tree-sitter reads ~5 MB/s a core), so a file is parsed only
 // when a match lies below a block-comment opener or within triple quotes.
 // Where there is no tree (no grammar, or unparsable) the matches stand.
-void drop_matches_in_documentation(const source_file& file, std::string_view content, file_result& r) {
+// `parsed`: the file's parse when the caller has one (C and C++ files,
+// parsed for the flow analysis anyway), else null.
+void drop_matches_in_documentation(const source_file& file, std::string_view content, file_result& r,
+                                   const parse_result* parsed) {
   if (r.found.empty() || grammar_name(file.lang, file.path).empty()) return;
   const int opener = first_block_comment_line(file.lang, content);
   const auto strings = file.lang == language::python ? triple_quoted_lines(content) : std::vector<std::pair<int, int>>{};
@@ -94,16 +97,21 @@ void drop_matches_in_documentation(const source_file& file, std::string_view con
                        [&](const auto& s) { return s.first <= f.line_start && f.line_start <= s.second; });
   };
   if (std::none_of(r.found.begin(), r.found.end(), may_be_documentation)) return;
-  auto parsed = parse_source(file.lang, file.path, content);
-  r.parsed = parsed.outcome;
-  if (!parsed.tree) return;
+  parse_result own;
+  if (!parsed) {
+    own = parse_source(file.lang, file.path, content);
+    parsed = &own;
+  }
+  r.parsed = parsed->outcome;
+  // A tree kept despite its ERROR nodes is no guide to where comments are.
+  if (parsed->outcome != parse_outcome::parsed) return;
   const text_lines lines(content);
   auto code_in_documentation = [&](int line) {
     if (line < 1) return false;
     std::string_view code = trim(lines.line(static_cast<std::size_t>(line) - 1));
     if (code.empty()) return false;
     auto begin = static_cast<std::uint32_t>(code.data() - content.data());
-    return parsed.tree->in_documentation(begin, begin + static_cast<std::uint32_t>(code.size()));
+    return parsed->tree->in_documentation(begin, begin + static_cast<std::uint32_t>(code.size()));
   };
   std::erase_if(r.found, [&](const finding& f) {
     bool drop = code_in_documentation(f.line_start);
@@ -142,17 +150,30 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
   };
 
   std::set<std::string> missing_grammars;  // languages of the files that met no grammar
+  const unsigned workers = threads ? threads : default_analysis_threads();
   // The project's C/C++ headers first: their macros are expanded in every
-  // C file (c_flow.h), as an include path would make them visible.
+  // C file (c_flow.h), as an include path would make them visible. Read and
+  // parsed in parallel, merged in inventory order (merge_c_macros). A header
+  // that cannot be read or parsed gives nothing here; its own turn below
+  // says why.
   c_macros macros;
   {
-    std::string header;
+    std::vector<const source_file*> headers;
     for (const source_file& file : files.files) {
       if (file.lang != language::c && file.lang != language::cpp) continue;
       std::string_view p = file.path;
-      bool is_header = p.size() > 2 && (p.substr(p.size() - 2) == ".h" || (p.size() > 4 && p.substr(p.size() - 4) == ".hpp"));
-      if (!is_header || read_source_file(root / file.path, header) != 0) continue;
-      collect_c_macros(header, macros);
+      if (p.ends_with(".h") || p.ends_with(".hpp")) headers.push_back(&file);
+    }
+    std::vector<c_macros> declared(headers.size());
+    auto read_header = [&](std::size_t k, unsigned) {
+      std::string content;
+      if (read_source_file(root / headers[k]->path, content) != 0) return;
+      parse_result parsed = parse_source_keeping_errors(headers[k]->lang, headers[k]->path, content);
+      if (parsed.tree) collect_c_macros(content, *parsed.tree, declared[k]);
+    };
+    auto merge = [&](std::size_t k) { merge_c_macros(std::move(declared[k]), macros); };
+    if (!run_in_order(headers.size(), workers, read_header, merge, cancelled)) {
+      return status(errc::closed, "static analysis cancelled");
     }
   }
 
@@ -164,10 +185,21 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     if ((r.read_error = read_source_file(root / file.path, content)) != 0) return;
     r.bytes = content.size();
     if (!is_type_declarations(file.path)) r.found = match_with_config(rules, file.path, file.lang, content, r.notes);
-    drop_matches_in_documentation(file, content, r);
+    // C and C++ are parsed once, for the flow analysis and the comments.
+    const bool c_family = file.lang == language::c || file.lang == language::cpp;
+    parse_result parsed;
+    if (c_family) parsed = parse_source_keeping_errors(file.lang, file.path, content);
+    drop_matches_in_documentation(file, content, r, c_family ? &parsed : nullptr);
     // c_flow reads the code itself, comments aside; a secret in a comment is
     // as leaked as one in code: neither is filtered.
-    append(r.found, analyze_c_flow(file.path, file.lang, content, &macros, &r.cleared));
+    if (c_family && parsed.tree) {
+      append(r.found, analyze_c_flow(file.path, file.lang, content, std::move(parsed.tree), &macros, &r.cleared));
+    } else if (c_family) {
+      r.notes.push_back({file.path, parsed.outcome == parse_outcome::no_grammar
+                                        ? "not flow-analysed: no " + std::string(grammar_name(file.lang, file.path)) +
+                                              " grammar in this build"
+                                        : std::string("not flow-analysed: tree-sitter gave up on it (time limit)")});
+    }
     append(r.found, find_secrets(secrets, file.path, content));
     check_dependencies(file.path, content, r);
   };
@@ -192,7 +224,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     }
     hand_on(r);
   };
-  if (!run_in_order(files.files.size(), threads ? threads : default_analysis_threads(), work, done, cancelled)) {
+  if (!run_in_order(files.files.size(), workers, work, done, cancelled)) {
     return status(errc::closed, "static analysis cancelled");
   }
   summary.languages_without_grammar.assign(missing_grammars.begin(), missing_grammars.end());

@@ -8,9 +8,12 @@
 // stage is still running. A file that cannot be read is a note, not an
 // error.
 //
-// C and C++ files also go through the flow analysis (c_flow.h); the
-// project's C/C++ headers are read first, for the macros and prototypes it
-// uses in every file.
+// C and C++ files also go through the flow analysis (c_flow.h), on their
+// tree-sitter tree (parsed once per file; the comment check above uses the
+// same tree); the project's C/C++ headers are read first, in parallel, for
+// the macros and prototypes it uses in every file. A C or C++ file the
+// build has no grammar for, or that tree-sitter gives up on, is not
+// flow-analysed, and gets a note saying so.
 //
 // With an advisory database, dependency manifests among the files (and ones
 // the inventory left out for their size, read up to kMaxManifestBytes) are

@@ -54,7 +54,9 @@ const TSLanguage* grammar_for(language lang, std::string_view path) {
   return name.empty() ? nullptr : compiled_grammar(name);
 }
 
-parse_result parse_source(language lang, std::string_view path, std::string_view content) {
+namespace {
+
+parse_result parse(language lang, std::string_view path, std::string_view content, bool keep_errors) {
   parse_result out;
   const TSLanguage* grammar = grammar_for(lang, path);
   if (!grammar) return out;
@@ -64,13 +66,25 @@ parse_result parse_source(language lang, std::string_view path, std::string_view
   ts_parser_set_timeout_micros(parser.get(), kParseTimeoutMicros);
   TSTree* tree = ts_parser_parse_string(parser.get(), nullptr, content.data(), static_cast<std::uint32_t>(content.size()));
   if (!tree) return out;
-  auto parsed = std::make_unique<syntax_tree>(tree);
+  out.tree = std::make_unique<syntax_tree>(tree);
   // Most of the file in ERROR nodes: the grammar does not fit this code (a
   // template, another dialect); what tree there is would mislead.
-  if (2 * error_bytes(parsed->root()) > content.size()) return out;
+  if (2 * error_bytes(out.tree->root()) > content.size()) {
+    if (!keep_errors) out.tree.reset();
+    return out;
+  }
   out.outcome = parse_outcome::parsed;
-  out.tree = std::move(parsed);
   return out;
+}
+
+}  // namespace
+
+parse_result parse_source(language lang, std::string_view path, std::string_view content) {
+  return parse(lang, path, content, false);
+}
+
+parse_result parse_source_keeping_errors(language lang, std::string_view path, std::string_view content) {
+  return parse(lang, path, content, true);
 }
 
 bool syntax_tree::in_documentation(std::uint32_t start, std::uint32_t end) const {

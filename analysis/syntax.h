@@ -33,6 +33,7 @@ class syntax_tree {
   explicit syntax_tree(TSTree* tree) : tree_(tree) {}  // takes ownership
 
   TSNode root() const { return ts_tree_root_node(tree_.get()); }
+  const TSLanguage* grammar() const { return ts_tree_language(tree_.get()); }
 
   // True when the bytes [start, end) lie inside one comment (a block
   // comment over many lines included, which a line-based check cannot see)
@@ -50,7 +51,9 @@ class syntax_tree {
 
 struct parse_result {
   parse_outcome outcome = parse_outcome::no_grammar;
-  std::unique_ptr<syntax_tree> tree;  // set when outcome == parsed
+  // Set when outcome == parsed; with parse_source_keeping_errors, also when
+  // the outcome is unparsable for the share of ERROR nodes alone.
+  std::unique_ptr<syntax_tree> tree;
 };
 
 // The name (in third_party/grammars.txt) of the grammar for `lang`, chosen
@@ -62,5 +65,8 @@ const TSLanguage* grammar_for(language lang, std::string_view path);
 
 // Parses `content`; gives up (unparsable) after 5 s.
 parse_result parse_source(language lang, std::string_view path, std::string_view content);
+// The same, but the tree stays whatever share of it ERROR nodes cover, for
+// an analysis that reads what they hold too (c_flow_tokens.h).
+parse_result parse_source_keeping_errors(language lang, std::string_view path, std::string_view content);
 
 }  // namespace heimdall::analysis

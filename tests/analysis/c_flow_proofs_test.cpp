@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/c_flow.h"
+#include "tests/analysis/c_flow_run.h"
 #include "analysis/rule_pack.h"
 #include "analysis/validation.h"
 #include "tests/analysis/shipped.h"
@@ -24,7 +25,7 @@ const char* kPath = "src/x.c";
 std::vector<std::string> standing_on(const std::string& code, int line) {
   std::vector<finding> all = match(test::shipped_rule_pack(), kPath, language::c, code);
   std::vector<taint_clearance> cleared;
-  analyze_c_flow(kPath, language::c, code, nullptr, &cleared);
+  test::c_flow(kPath, language::c, code, nullptr, &cleared);
   std::vector<std::size_t> gone = redundant_findings(all, cleared);
   std::vector<std::string> out;
   for (std::size_t i = 0; i < all.size(); ++i)
@@ -87,7 +88,7 @@ TEST_CASE("c_flow clears no copy whose source length it does not know", "[analys
       "void f(char **argv) {\n  char d[8], s[] = \"abc\", *p = s;\n  char *&r = p; r = argv[1];\n  strcpy(d, p);\n}\n";
   {
     std::vector<taint_clearance> cleared;
-    analyze_c_flow("src/x.cpp", language::cpp, aliased, nullptr, &cleared);
+    test::c_flow("src/x.cpp", language::cpp, aliased, nullptr, &cleared);
     CHECK(cleared.empty());
   }
   // A static buffer grows over calls.
@@ -140,7 +141,7 @@ TEST_CASE("c_flow clears a format string that is a constant without conversions"
 
 TEST_CASE("c_flow gives clearances only for the lines it proved", "[analysis][c_flow][proofs]") {
   std::vector<taint_clearance> cleared;
-  analyze_c_flow(kPath, language::c,
+  test::c_flow(kPath, language::c,
                  "void f(char **argv) {\n  char d[8];\n  strcpy(d, \"ab\");\n  strcpy(d, argv[1]);\n  printf(\"x\");\n}\n",
                  nullptr, &cleared);
   REQUIRE(cleared.size() == 2);
@@ -152,6 +153,6 @@ TEST_CASE("c_flow gives clearances only for the lines it proved", "[analysis][c_
                1, "c.buffer.unbounded-copy"));
   // Nothing for other languages.
   cleared.clear();
-  analyze_c_flow("a.py", language::python, "strcpy(d, \"ab\")", nullptr, &cleared);
+  test::c_flow("a.py", language::python, "strcpy(d, \"ab\")", nullptr, &cleared);
   CHECK(cleared.empty());
 }

@@ -9,13 +9,14 @@
 #include <thread>
 
 #include "analysis/c_flow.h"
+#include "tests/analysis/c_flow_run.h"
 
 using namespace heimdall::analysis;
 
 namespace {
 
 std::vector<finding> run(const std::string& code, language lang = language::c, const c_macros* macros = nullptr) {
-  return analyze_c_flow(lang == language::c ? "src/x.c" : "src/x.cpp", lang, code, macros);
+  return test::c_flow(lang == language::c ? "src/x.c" : "src/x.cpp", lang, code, macros);
 }
 
 bool has(const std::vector<finding>& found, const std::string& rule) {
@@ -181,7 +182,7 @@ TEST_CASE("c_flow follows outside data into helpers of the same file", "[analysi
 
 TEST_CASE("c_flow expands the project's macros", "[analysis][c_flow]") {
   c_macros macros;
-  collect_c_macros("#define STACK_ALLOC alloca\n#define RANDOM_INT() (rand() % 7 - rand())\n", macros);
+  test::collect_header("#define STACK_ALLOC alloca\n#define RANDOM_INT() (rand() % 7 - rand())\n", macros);
   REQUIRE(macros.defs.size() == 2);
   CHECK(has(run("void f(void) { char *p = (char *)STACK_ALLOC(10); p[0] = 0; free(p); }", language::c, &macros),
             "c.flow.free-not-heap"));
@@ -193,7 +194,7 @@ TEST_CASE("c_flow expands the project's macros", "[analysis][c_flow]") {
 }
 
 TEST_CASE("c_flow finds nothing in other languages and survives any bytes", "[analysis][c_flow]") {
-  CHECK(analyze_c_flow("a.py", language::python, "free(p); free(p);").empty());
+  CHECK(test::c_flow("a.py", language::python, "free(p); free(p);").empty());
   std::mt19937 rng(7);
   const std::string alphabet = "{}()[];,=*&+-<>!\"'/\\\n #abcxyz019 if else for while free malloc";
   for (int round = 0; round < 200; ++round) {
@@ -227,11 +228,11 @@ TEST_CASE("c_flow reads prototypes: memory passed as a pointer to const is only 
   // Unknown callee: it may keep the pointer, so no leak is claimed.
   CHECK_FALSE(has(run(body), "c.flow.memory-leak"));
   c_macros decls;
-  collect_c_macros("void show(const char *text);\nint keep(char *p, const int *q);\n", decls);
+  test::collect_header("void show(const char *text);\nint keep(char *p, const int *q);\n", decls);
   REQUIRE(decls.readonly_params.count("show") == 1);
   CHECK(decls.readonly_params["show"] == 1u);
   CHECK(decls.readonly_params["keep"] == 2u);
-  collect_c_macros("bool find(const node *&out, const char **names);\n", decls);
+  test::collect_header("bool find(const node *&out, const char **names);\n", decls);
   CHECK(decls.readonly_params.count("find") == 0);  // a reference to a pointer, a pointer to pointers: written
   CHECK(has(run(body, language::c, &decls), "c.flow.memory-leak"));
   // Declared in the file itself too.
@@ -280,7 +281,7 @@ TEST_CASE("c_flow: C++ types without constructors start uninitialised, C++ casts
   CHECK_FALSE(has(run("struct point { int x = 0; };\nint f() { point p; return p.x; }", language::cpp),
                   "c.flow.uninitialized"));
   c_macros decls;
-  collect_c_macros("typedef struct tag_pair { int a; int b; } pair_t;\n", decls);
+  test::collect_header("typedef struct tag_pair { int a; int b; } pair_t;\n", decls);
   CHECK(decls.plain_types.count("pair_t") == 1);
   CHECK(decls.plain_types.count("tag_pair") == 1);
   CHECK(has(run("int f() { pair_t *v = new pair_t[4]; int r = v[1].a; delete [] v; return r; }", language::cpp, &decls),
@@ -322,7 +323,7 @@ TEST_CASE("c_flow: realloc onto its own argument loses the block on failure", "[
 
 TEST_CASE("c_flow runs on many threads at once with the same declarations", "[analysis][c_flow]") {
   c_macros decls;
-  collect_c_macros("#define GRAB malloc\nvoid show(const char *s);\n", decls);
+  test::collect_header("#define GRAB malloc\nvoid show(const char *s);\n", decls);
   const std::string code = "void f(void) { char *p = GRAB(8); if (!p) return; p[0] = 0; show(p); free(p); free(p); }";
   std::vector<std::thread> threads;
   std::vector<int> counts(8, 0);
@@ -336,7 +337,7 @@ TEST_CASE("c_flow runs on many threads at once with the same declarations", "[an
 
 TEST_CASE("c_flow sizes structs the headers define", "[analysis][c_flow]") {
   c_macros decls;
-  collect_c_macros("typedef struct { int id; char tag[4]; double w; } rec;\nstruct opaque { std::string s; };\n", decls);
+  test::collect_header("typedef struct { int id; char tag[4]; double w; } rec;\nstruct opaque { std::string s; };\n", decls);
   REQUIRE(decls.type_sizes.count("rec") == 1);
   CHECK(decls.type_sizes["rec"] == 16);
   CHECK(decls.type_sizes.count("opaque") == 0);
