@@ -3,6 +3,7 @@
 
 #include <climits>
 #include <map>
+#include <string_view>
 
 namespace heimdall::analysis::c_flow_detail {
 
@@ -25,8 +26,14 @@ const std::set<std::string>& keywords() {
 
 std::optional<long long> type_size(const std::string& type, int ptr) {
   if (ptr > 0) return 8;
-  std::string t = type;
-  auto has = [&](const char* w) { return (" " + t + " ").find(std::string(" ") + w + " ") != std::string::npos; };
+  // Whether `w` is one of the type's words. Asked for every value the
+  // analysis evaluates, so nothing is allocated but the padded copy.
+  const std::string padded = " " + type + " ";
+  auto has = [&](std::string_view w) {
+    for (std::size_t at = padded.find(w); at != std::string::npos; at = padded.find(w, at + 1))
+      if (padded[at - 1] == ' ' && padded[at + w.size()] == ' ') return true;
+    return false;
+  };
   if (has("char") || has("int8_t") || has("uint8_t") || has("bool") || has("_Bool")) return 1;
   if (has("short") || has("int16_t") || has("uint16_t")) return 2;
   if (has("int64_t") || has("uint64_t") || has("double") || has("size_t") || has("ssize_t") || has("intptr_t") ||
