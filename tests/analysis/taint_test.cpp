@@ -330,6 +330,19 @@ TEST_CASE("javascript koa request data and response sinks", "[taint]") {
   }
 }
 
+TEST_CASE("javascript: a minified bundle is left out of the taint analysis with a note", "[taint]") {
+  const std::string code =
+      "const { exec } = require('child_process');\n"
+      "app.get('/x', (req, res) => exec('ls ' + req.query.dir));\n";
+  auto plain = test::taint_scan({{"public/app.js", code}});
+  CHECK(test::fired(plain.found, "javascript.taint.cmdi"));
+  auto bundle = test::taint_scan({{"public/app.min.js", code}});
+  CHECK(bundle.found.empty());
+  REQUIRE(bundle.summary.notes.size() == 1);
+  CHECK(bundle.summary.notes[0].path == "public/app.min.js");
+  CHECK(bundle.summary.notes[0].reason.find("minified") != std::string::npos);
+}
+
 TEST_CASE("javascript: a file without a source's or a literal sink's words is not parsed, and sink_text lets a spec have both",
           "[taint]") {
   // The junk would not parse: with a source's word (javascript.json's
