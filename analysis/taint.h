@@ -30,8 +30,10 @@
 //
 // Bounded work: a file's tokens, statements evaluated and summary depth
 // are capped (see taint.cpp); a file past a cap is left out with a note,
-// never an error, and so is a Python, Go, PHP, Ruby or Java file that does
-// not parse. Cross-file summaries are computed in at most 8 rounds for at
+// never an error, and so is a file that does not parse (every front end is
+// a tree-sitter parse) and a minified JavaScript bundle (`*.min.js`: built
+// from sources kept elsewhere; the pattern rules still read it). Cross-file
+// summaries are computed in at most 8 rounds for at
 // most 100,000 functions; past either cap the rest are unknown calls and a
 // note says so. Any bytes are accepted.
 //
@@ -83,7 +85,7 @@ struct taint_summary {
   std::uint64_t files_analyzed = 0;  // files of a supported language that were read and analysed
   std::uint64_t functions_analyzed = 0;
   std::uint64_t findings = 0;
-  std::vector<inventory_note> notes;  // files left out (unreadable, unparsable, over a work bound), and why
+  std::vector<inventory_note> notes;  // files left out (unreadable, unparsable, minified, over a work bound), and why
   std::vector<taint_clearance> cleared;  // in inventory order
 };
 
