@@ -140,14 +140,11 @@ std::optional<define_site> read_define(const std::string& text) {
 // The grammar's symbols the writer treats apart (0: the grammar has none).
 struct symbols {
   explicit symbols(const TSLanguage* g)
-      : comment(find(g, "comment")),
-        string(find(g, "string_literal")),
-        chr(find(g, "char_literal")),
-        raw_string(find(g, "raw_string_literal")),
-        raw_content(find(g, "raw_string_content")) {}
-  static TSSymbol find(const TSLanguage* g, const char* name) {
-    return ts_language_symbol_for_name(g, name, static_cast<std::uint32_t>(std::strlen(name)), true);
-  }
+      : comment(named_symbol(g, "comment")),
+        string(named_symbol(g, "string_literal")),
+        chr(named_symbol(g, "char_literal")),
+        raw_string(named_symbol(g, "raw_string_literal")),
+        raw_content(named_symbol(g, "raw_string_content")) {}
   TSSymbol comment, string, chr, raw_string, raw_content;
 };
 

@@ -11,20 +11,17 @@ namespace {
 // no named node has (anonymous ones are never compared).
 struct js_symbols {
   explicit js_symbols(const TSLanguage* g)
-      : comment(of(g, "comment")),
-        html_comment(of(g, "html_comment")),
-        hash_bang(of(g, "hash_bang_line")),
-        string(of(g, "string")),
-        regex(of(g, "regex")),
-        jsx_text(of(g, "jsx_text")),
-        number(of(g, "number")),
-        template_string(of(g, "template_string")),
-        template_type(of(g, "template_literal_type")),
-        substitution(of(g, "template_substitution")),
-        type_substitution(of(g, "template_type")) {}
-  static TSSymbol of(const TSLanguage* g, std::string_view name) {
-    return ts_language_symbol_for_name(g, name.data(), static_cast<std::uint32_t>(name.size()), true);
-  }
+      : comment(named_symbol(g, "comment")),
+        html_comment(named_symbol(g, "html_comment")),
+        hash_bang(named_symbol(g, "hash_bang_line")),
+        string(named_symbol(g, "string")),
+        regex(named_symbol(g, "regex")),
+        jsx_text(named_symbol(g, "jsx_text")),
+        number(named_symbol(g, "number")),
+        template_string(named_symbol(g, "template_string")),
+        template_type(named_symbol(g, "template_literal_type")),
+        substitution(named_symbol(g, "template_substitution")),
+        type_substitution(named_symbol(g, "template_type")) {}
   // Nodes that are no code: comments (html_comment is `<!--`), and the `#!`
   // line, which only a shell reads.
   bool left_out(TSSymbol s) const { return s == comment || s == html_comment || s == hash_bang; }
