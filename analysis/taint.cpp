@@ -437,8 +437,8 @@ std::shared_ptr<const front_end_output> cached_front_end(cross_file xf, const so
   return xf.front_ends->get(xf.file, file.lang, file.path, std::move(content), keep);
 }
 
-// The run's kept output for `file` (xf.file), if any: the file is then not read again.
-std::shared_ptr<const front_end_output> kept_front_end(cross_file xf, const source_file& file) {
+// The run's kept output for file xf.file, if any: the file is then not read again.
+std::shared_ptr<const front_end_output> kept_front_end(cross_file xf) {
   return xf.front_ends ? xf.front_ends->kept(xf.file) : nullptr;
 }
 
@@ -3456,7 +3456,8 @@ bool analysable(const source_file& file, const taint_spec& spec) {
 // elsewhere, most often a vendored library's, so a taint path in it is no
 // finding a user can act on, and it is the costliest code to parse
 // (session 17: 10.9 of the 41 MB of JavaScript in WordPress, Roundcube and
-// phpMyAdmin, none of their taint findings). Left out with a note; the
+// phpMyAdmin, with one taint finding, a browser bundle's fetch read as
+// SSRF). Left out with a note; the
 // pattern rules still read it (static_analysis).
 bool minified_bundle(const source_file& file) {
   const std::string_view path = file.path;
@@ -3537,7 +3538,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
     return r;
   }
   std::string content;
-  auto cached = erb ? nullptr : kept_front_end(xf, file);
+  auto cached = erb ? nullptr : kept_front_end(xf);
   if (int err = cached ? 0 : read_source_file(root / file.path, content); err != 0) {
     r.note = inventory_note{file.path, std::string("skipped: cannot read: ") + std::strerror(err)};
     return r;
@@ -3599,7 +3600,7 @@ export_result export_file(const std::filesystem::path& root, const source_file& 
   export_result r;
   std::string content;
   if (!analysable(file, spec)) return r;
-  auto cached = kept_front_end(xf, file);
+  auto cached = kept_front_end(xf);
   if (!cached) {
     if (read_source_file(root / file.path, content) != 0) return r;
     cached = cached_front_end(xf, file, content, true);

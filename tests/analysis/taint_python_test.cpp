@@ -35,16 +35,6 @@ std::string shapes(const lexed_file& f, const std::vector<token>& toks) {
   return out;
 }
 
-taint_summary summary_of(const std::string& path, const std::string& code) {
-  scratch_tree t;
-  t.write(path, code);
-  auto inv = take_inventory(t.root(), inventory_limits{});
-  REQUIRE(inv);
-  auto summary = run_taint_analysis(t.root(), *inv, test::shipped_taint_spec(), threat_model{}, [](finding) {});
-  REQUIRE(summary);
-  return std::move(*summary);
-}
-
 }  // namespace
 
 TEST_CASE("python: tree-sitter-python's leaves as the engine's tokens, by logical line", "[taint][python]") {
@@ -90,12 +80,12 @@ TEST_CASE("python: a byte-order mark and an f-string's debug `=` are no code", "
 
 TEST_CASE("python: a file tree-sitter-python cannot parse is left out with a note", "[taint][python]") {
   const std::string junk = ")))) ]]]] }}}} (((( def def\n)))) ]]]] }}}} ((((\n";
-  taint_summary broken = summary_of("tool.py", junk + "import os, sys\nos.system(sys.argv[1])\n" + junk + junk);
+  taint_summary broken = test::taint_scan({{"tool.py", junk + "import os, sys\nos.system(sys.argv[1])\n" + junk + junk}}).summary;
   CHECK(broken.files_analyzed == 0);
   REQUIRE(broken.notes.size() == 1);
   CHECK(broken.notes[0].reason.find("Python code does not parse") != std::string::npos);
   // Without a source's words the file is not parsed at all: nothing to say.
-  taint_summary quiet = summary_of("lib.py", junk + "import os\nos.system(cmd)\n" + junk + junk);
+  taint_summary quiet = test::taint_scan({{"lib.py", junk + "import os\nos.system(cmd)\n" + junk + junk}}).summary;
   CHECK(quiet.files_analyzed == 1);
   CHECK(quiet.notes.empty());
 }
