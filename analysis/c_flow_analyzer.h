@@ -84,8 +84,16 @@ class analyzer {
 
  private:
   // ---- token helpers
-  bool is(const char* text, std::size_t i) const { return i < t_.size() && t_[i].text == text && t_[i].kind == tk::punct; }
-  bool kw(const char* text, std::size_t i) const { return i < t_.size() && t_[i].kind == tk::ident && t_[i].text == text; }
+  // Token i is the punctuation `text` / the word `text`: a literal, so its
+  // length is known and most tests fail on the kind or the length.
+  template <std::size_t N>
+  bool is(const char (&text)[N], std::size_t i) const {
+    return i < t_.size() && t_[i].kind == tk::punct && std::string_view(t_[i].text) == std::string_view(text, N - 1);
+  }
+  template <std::size_t N>
+  bool kw(const char (&text)[N], std::size_t i) const {
+    return i < t_.size() && t_[i].kind == tk::ident && std::string_view(t_[i].text) == std::string_view(text, N - 1);
+  }
   int line_at(std::size_t i) const { return i < t_.size() ? t_[i].line : (t_.empty() ? 1 : t_.back().line); }
 
   // Pairs every bracket with its partner once, so lookups are O(1).
@@ -192,7 +200,7 @@ class analyzer {
   // Runs a loop body: once silently, to learn the state a second iteration
   // starts from (a value set late in the body is set when the next one
   // begins), then again from the join of both, reporting.
-  void loop_body(std::size_t body, std::size_t end, std::size_t& stop, const cond_result& c, bool runs_once);
+  void loop_body(std::size_t body, std::size_t end, std::size_t& stop, cond_result c, bool runs_once);
 
   // Held while a loop statement (condition, body, step) is walked. Its body
   // is walked twice, not to a fixed point: the proofs trust no string fact
@@ -253,7 +261,10 @@ class analyzer {
   std::vector<val> arg_list(std::size_t b, std::size_t e);
 
   // Whether punctuation `p` is at pos_ (before end_).
-  bool at(const char* p) const { return pos_ < end_ && is(p, pos_); }
+  template <std::size_t N>
+  bool at(const char (&p)[N]) const {
+    return pos_ < end_ && is(p, pos_);
+  }
 
   // Precedence of a binary operator (0: not one), and the precedence
   // climbing over them from pos_ (end_ bounds every parse).

@@ -111,7 +111,7 @@ val analyzer::expr(int min_prec) {
       refine(lhs_start, cond_end, env_, false);
       if (at(":")) ++pos_;
       val b = rvalue(expr(3));
-      env_ = k ? (*k ? std::move(after_a) : std::move(env_)) : join(after_a, env_);
+      env_ = k ? (*k ? std::move(after_a) : std::move(env_)) : join(std::move(after_a), env_);
       lhs = k ? (*k ? a : b) : merge(a, b);
       continue;
     }
@@ -121,7 +121,7 @@ val analyzer::expr(int min_prec) {
       env skipped = env_;
       refine(lhs_start, pos_ - 1, env_, op == "&&");
       val r = rvalue(expr(p + 1));
-      env_ = join(env_, skipped);
+      env_ = join(std::move(env_), skipped);
       lhs = binary(op, l, r, line);
       continue;
     }

@@ -78,9 +78,9 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
       while (kw("catch", j)) {
         std::size_t pc = match(j + 1);
         env c = fork([&] { j = stmt(pc + 1, end); });
-        after_try = join(after_try, c);
+        after_try = join(std::move(after_try), c);
       }
-      env_ = after_try;
+      env_ = std::move(after_try);
       return j;
     }
     if (w == "return" || w == "throw") {
@@ -97,7 +97,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
     }
     if (w == "break" || w == "continue" || w == "goto") {
       std::vector<env>* to = w == "break" ? &breaks_ : w == "continue" ? &continues_ : nullptr;
-      if (to && !to->empty() && !env_.dead) to->back() = join(to->back(), env_);
+      if (to && !to->empty() && !env_.dead) to->back() = join(std::move(to->back()), env_);
       env_.dead = true;
       return stmt_end(i, end) + 1;
     }
@@ -367,7 +367,7 @@ std::size_t analyzer::if_stmt(std::size_t i, std::size_t end) {
   if (c.constant) {
     env_ = *c.constant ? std::move(then_end) : std::move(else_end);
   } else {
-    env_ = join(then_end, else_end);
+    env_ = join(std::move(then_end), else_end);
   }
   return stop;
 }
@@ -378,7 +378,7 @@ env analyzer::dead_env() {
   return e;
 }
 
-void analyzer::loop_body(std::size_t body, std::size_t end, std::size_t& stop, const cond_result& c, bool runs_once) {
+void analyzer::loop_body(std::size_t body, std::size_t end, std::size_t& stop, cond_result c, bool runs_once) {
   if (c.constant && !*c.constant) {
     // Never entered: skip the body unanalysed.
     env saved = env_;
@@ -389,8 +389,8 @@ void analyzer::loop_body(std::size_t body, std::size_t end, std::size_t& stop, c
     env_ = std::move(saved);
     return;
   }
-  env before = c.else_env;
-  env entry = c.then_env;
+  env before = std::move(c.else_env);
+  env entry = std::move(c.then_env);
   {
     bool sm = summary_mode_;
     function_summary saved_summary = summary_;
@@ -399,24 +399,24 @@ void analyzer::loop_body(std::size_t body, std::size_t end, std::size_t& stop, c
     continues_.push_back(dead_env());
     env_ = entry;
     stop = stmt(body, end);
-    env iter_end = join(env_, continues_.back());
+    env iter_end = join(std::move(env_), continues_.back());
     breaks_.pop_back();
     continues_.pop_back();
     summary_mode_ = sm;
     summary_ = std::move(saved_summary);
-    entry = join(entry, iter_end);
+    entry = join(std::move(entry), iter_end);
   }
   breaks_.push_back(dead_env());
   continues_.push_back(dead_env());
-  env_ = entry;
+  env_ = std::move(entry);
   stop = stmt(body, end);
-  env body_end = join(env_, continues_.back());
+  env body_end = join(std::move(env_), continues_.back());
   env broke = std::move(breaks_.back());
   breaks_.pop_back();
   continues_.pop_back();
   if (c.constant && *c.constant && !c.uses_vars) env_ = std::move(broke);  // left only by break
-  else if (runs_once) env_ = join(body_end, broke);
-  else env_ = join(join(body_end, before), broke);
+  else if (runs_once) env_ = join(std::move(body_end), broke);
+  else env_ = join(join(std::move(body_end), before), broke);
 }
 
 struct analyzer::loop_scope {
@@ -433,7 +433,8 @@ std::size_t analyzer::while_stmt(std::size_t i, std::size_t end) {
   loop_scope in_loop(*this);
   cond_result c = condition(i + 1);
   std::size_t stop;
-  loop_body(c.after, end, stop, c, false);
+  const std::size_t body = c.after;
+  loop_body(body, end, stop, std::move(c), false);
   return stop;
 }
 
@@ -453,7 +454,7 @@ std::size_t analyzer::macro_loop(std::size_t i, std::size_t end) {
   loop_scope in_loop(*this);
   cond_result c = condition_span(i, close + 1);
   std::size_t stop;
-  loop_body(close + 1, end, stop, c, false);
+  loop_body(close + 1, end, stop, std::move(c), false);
   return stop;
 }
 
@@ -469,20 +470,20 @@ std::size_t analyzer::do_stmt(std::size_t i, std::size_t end) {
     breaks_.push_back(dead_env());
     continues_.push_back(dead_env());
     j = stmt(i + 1, end);
-    env iter_end = join(env_, continues_.back());
+    env iter_end = join(std::move(env_), continues_.back());
     breaks_.pop_back();
     continues_.pop_back();
     summary_mode_ = sm;
     summary_ = std::move(saved_summary);
     bool once = kw("while", j) && is("(", j + 1) && j + 3 < t_.size() && t_[j + 2].num && *t_[j + 2].num == 0 &&
                 is(")", j + 3);
-    if (!once) entry = join(entry, iter_end);
+    if (!once) entry = join(std::move(entry), iter_end);
   }
   env_ = std::move(entry);
   breaks_.push_back(dead_env());
   continues_.push_back(dead_env());
   j = stmt(i + 1, end);
-  env_ = join(env_, continues_.back());
+  env_ = join(std::move(env_), continues_.back());
   env broke = std::move(breaks_.back());
   breaks_.pop_back();
   continues_.pop_back();
@@ -492,7 +493,7 @@ std::size_t analyzer::do_stmt(std::size_t i, std::size_t end) {
     j = close + 1;
     if (is(";", j)) ++j;
   }
-  env_ = join(env_, broke);
+  env_ = join(std::move(env_), broke);
   return j;
 }
 
@@ -514,18 +515,17 @@ std::size_t analyzer::switch_stmt(std::size_t i, std::size_t end) {
   while (j < body_end) {
     if (kw("case", j) || kw("default", j)) {
       has_default |= kw("default", j);
-      env fall = env_;
-      env_ = join(fall, before);
+      env_ = join(std::move(env_), before);
       while (j < body_end && !is(":", j)) ++j;
       ++j;
       continue;
     }
     j = stmt(j, body_end);
   }
-  result = join(env_, breaks_.back());
+  result = join(std::move(env_), breaks_.back());
   breaks_.pop_back();
-  if (!has_default) result = join(result, before);
-  env_ = result;
+  if (!has_default) result = join(std::move(result), before);
+  env_ = std::move(result);
   return body_end + 1;
 }
 
@@ -569,7 +569,7 @@ std::size_t analyzer::for_stmt(std::size_t i, std::size_t end) {
   bool runs_once = first && hi && *first <= *hi;
   if (c.constant && !*c.constant) runs_once = false;
   std::size_t stop;
-  loop_body(close + 1, end, stop, c, runs_once);
+  loop_body(close + 1, end, stop, std::move(c), runs_once);
   // The step, and the loop variable afterwards.
   expr_range(s2 + 1, close);
   if (loop_var) {

@@ -94,31 +94,43 @@ void forget_string_proofs(block& b) {
   b.fmt_const = false;
 }
 
-env join(const env& a, const env& b) {
+namespace {
+
+// Joins `b`'s entries into `a`'s, both maps in key order, in one walk:
+// entries of both sides are joined by `both`, b's alone are copied in.
+template <class Map, class Both>
+void merge_into(Map& a, const Map& b, Both both) {
+  auto it = a.begin();
+  for (const auto& [k, v] : b) {
+    while (it != a.end() && it->first < k) ++it;
+    if (it != a.end() && !(k < it->first)) {
+      both(it->second, v);
+      ++it;
+    } else {
+      a.emplace_hint(it, k, v);
+    }
+  }
+}
+
+}  // namespace
+
+env join(env a, const env& b) {
   if (a.dead) return b;
   if (b.dead) return a;
-  env r = a;
   std::vector<int> lost;  // blocks a variable may or may not hold after the join
-  for (auto& [k, v] : r.vars) {
-    auto it = b.vars.find(k);
-    if (it == b.vars.end()) continue;
-    if (v.blk != it->second.blk) {
+  merge_into(a.vars, b.vars, [&](var& v, const var& w) {
+    if (v.blk != w.blk) {
       lost.push_back(v.blk);
-      lost.push_back(it->second.blk);
+      lost.push_back(w.blk);
     }
-    join_var(v, it->second);
-  }
-  for (const auto& [k, v] : b.vars) r.vars.emplace(k, v);
-  for (auto& [k, v] : r.blocks) {
-    auto it = b.blocks.find(k);
-    if (it != b.blocks.end()) join_block(v, it->second);
-  }
-  for (const auto& [k, v] : b.blocks) r.blocks.emplace(k, v);
+    join_var(v, w);
+  });
+  merge_into(a.blocks, b.blocks, [](block& x, const block& y) { join_block(x, y); });
   // Tracking lost: whatever happens to them later cannot be seen, so they
   // are not reported as leaked.
   for (int id : lost)
-    if (auto it = r.blocks.find(id); it != r.blocks.end()) it->second.escaped = true;
-  return r;
+    if (auto it = a.blocks.find(id); it != a.blocks.end()) it->second.escaped = true;
+  return a;
 }
 
 }  // namespace heimdall::analysis::c_flow_detail

@@ -147,7 +147,8 @@ void forget_string_proofs(block& b);
 // The state where two paths meet: a dead path gives way to the other;
 // variables and blocks known on one side only are kept; one that holds
 // different blocks on the two sides holds an unknown one, and those
-// blocks are no longer tracked (never reported as leaked).
-env join(const env& a, const env& b);
+// blocks are no longer tracked (never reported as leaked). `a` is taken by
+// value: a caller done with it moves it in, and the join happens in place.
+env join(env a, const env& b);
 
 }  // namespace heimdall::analysis::c_flow_detail
