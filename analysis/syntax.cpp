@@ -60,7 +60,11 @@ parse_result parse(language lang, std::string_view path, std::string_view conten
   parse_result out;
   const TSLanguage* grammar = grammar_for(lang, path);
   if (!grammar) return out;
-  std::unique_ptr<TSParser, void (*)(TSParser*)> parser(ts_parser_new(), ts_parser_delete);
+  // One parser per thread, kept: a new one per file costs 8% of a C file's
+  // parse (its stacks are allocated again). Reset, so that a parse stopped
+  // by the timeout is not resumed by the next file's.
+  thread_local std::unique_ptr<TSParser, void (*)(TSParser*)> parser(ts_parser_new(), ts_parser_delete);
+  ts_parser_reset(parser.get());
   out.outcome = parse_outcome::unparsable;
   if (!ts_parser_set_language(parser.get(), grammar)) return out;  // an ABI the runtime does not load
   ts_parser_set_timeout_micros(parser.get(), kParseTimeoutMicros);
