@@ -15,6 +15,7 @@ packages=(
   libcaf-dev            # actors (CAF 0.17)
   libssl-dev            # SHA-256 of detected secrets (libcrypto)
   libsodium-dev         # password hashes (Argon2id), API keys encrypted at rest
+  libjemalloc-dev       # the allocator of heimdall and scan_bench
   catch2                # tests (Catch2 v2, header-only)
   python3-jsonschema    # schema validation of the events the tests produce
   python3-yaml          # tests/check_openapi.py reads schemas/openapi.yaml
