@@ -247,7 +247,7 @@ block* analyzer::blk(int id) {
   return it == env_.blocks.end() ? nullptr : &it->second;
 }
 
-var* analyzer::variable(const std::string& name) {
+var* analyzer::variable(std::string_view name) {
   auto it = env_.vars.find(name);
   return it == env_.vars.end() ? nullptr : &it->second;
 }

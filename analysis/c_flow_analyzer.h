@@ -138,7 +138,7 @@ class analyzer {
   // id or name (null when unknown).
   int new_block(env& e, block b);
   block* blk(int id);
-  var* variable(const std::string& name);
+  var* variable(std::string_view name);
 
   // ---- statements
   // Walks the statements of [i, end).
@@ -268,7 +268,7 @@ class analyzer {
 
   // Precedence of a binary operator (0: not one), and the precedence
   // climbing over them from pos_ (end_ bounds every parse).
-  static int binary_prec(const std::string& op);
+  static int binary_prec(std::string_view op);
   val expr(int min_prec);
 
   // The value of `c ? a : b` when c does not fold: either's.
@@ -276,7 +276,7 @@ class analyzer {
 
   // `l op r`, with the checks of arithmetic on outside data and known
   // overflows and zero divisors.
-  val binary(const std::string& op, const val& l, const val& r, int line);
+  val binary(std::string_view op, const val& l, const val& r, int line);
 
   // The value of an lvalue read: applies the checks of reading it.
   val rvalue(val v);
@@ -289,7 +289,7 @@ class analyzer {
 
   // `target op rhs` for = and the compound assignments: the write through
   // the lvalue with its checks; the value assigned.
-  val assign(val target, const std::string& op, val rhs, int line);
+  val assign(val target, std::string_view op, val rhs, int line);
 
   // `(type)` / `(type *)` at pos_: a cast.
   bool cast_ahead();
@@ -299,7 +299,7 @@ class analyzer {
   // literals, names and parentheses (primary), and calls, indexes, members
   // and postfix ++/-- (postfix).
   val unary();
-  void incdec(val& target, const std::string& op, int line);
+  void incdec(val& target, std::string_view op, int line);
   val sizeof_expr();
   val new_expr();
   void alloc_size_checks(const val& size, int line);

@@ -194,7 +194,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
   auto read_args = [&](std::size_t from) {
     for (std::size_t i = from; i < args.size(); ++i) {
       if (args[i].lv == lv_kind::var && args[i].addr) continue;
-      args[i] = rvalue(args[i]);
+      args[i] = rvalue(std::move(args[i]));
     }
   };
   if (callee.lv != lv_kind::none && variable(callee.base) && variable(callee.base)->ptr == 0) {
@@ -205,7 +205,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
   if (f == "malloc" || f == "calloc" || f == "realloc" || f == "alloca" || f == "_alloca" || f == "strdup" ||
       f == "valloc" || f == "aligned_alloc" || f == "_strdup") {
     ++alloc_size_depth_;
-    for (auto& a : args) a = rvalue(a);
+    for (auto& a : args) a = rvalue(std::move(a));
     --alloc_size_depth_;
     block b;
     b.kind = (f == "alloca" || f == "_alloca") ? mem::alloca_stack : mem::malloc_heap;
@@ -280,7 +280,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
     if (f == "fgets" && arg(1).num) n = *arg(1).num;
     if ((f == "recv" || f == "read" || f == "recvfrom") && rvalue(arg(2)).num) n = *rvalue(arg(2)).num;
     for (std::size_t i = 0; i < args.size(); ++i)
-      if (i != bi) args[i] = rvalue(args[i]);
+      if (i != bi) args[i] = rvalue(std::move(args[i]));
     proof(120, line, false);
     if (block* b = arg_block(arg(bi))) {
       if (n >= 0) write_checks(arg(bi), n, line, f.c_str());
@@ -308,7 +308,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
       t.range = t.outside;  // a conversion: numbers of unknown range from outside text
     }
     proof(120, line, false);
-    for (std::size_t i = 0; i < std::min(first, args.size()); ++i) args[i] = rvalue(args[i]);
+    for (std::size_t i = 0; i < std::min(first, args.size()); ++i) args[i] = rvalue(std::move(args[i]));
     for (std::size_t i = first; i < args.size(); ++i) {
       val& a = args[i];
       if (a.lv == lv_kind::var && a.addr) {

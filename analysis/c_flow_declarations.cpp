@@ -18,10 +18,11 @@ bool analyzer::declaration(std::size_t b, std::size_t e) {
   bool is_static = false;
   int words = 0;
   while (j < e && t_[j].kind == tk::ident) {
-    const std::string& w = t_[j].text;
+    std::string_view w = t_[j].text;
     if (keywords().count(w) || (words == 0 && variable(w))) return false;
     if (w == "static") is_static = true;
-    type += (type.empty() || type.back() == ':' ? "" : " ") + w;
+    if (!type.empty() && type.back() != ':') type += ' ';
+    type += w;
     ++words;
     ++j;
     // Namespaces and templates in a type: std::string, vector<int>.

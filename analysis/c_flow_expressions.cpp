@@ -60,7 +60,7 @@ std::vector<val> analyzer::arg_list(std::size_t b, std::size_t e) {
   return args;
 }
 
-int analyzer::binary_prec(const std::string& op) {
+int analyzer::binary_prec(std::string_view op) {
   if (op == ",") return 1;
   if (op == "=" || op == "+=" || op == "-=" || op == "*=" || op == "/=" || op == "%=" || op == "&=" ||
       op == "|=" || op == "^=" || op == "<<=" || op == ">>=")
@@ -88,19 +88,19 @@ val analyzer::expr(int min_prec) {
   std::size_t lhs_start = pos_;
   val lhs = unary();
   while (pos_ < end_ && t_[pos_].kind == tk::punct) {
-    std::string op = t_[pos_].text;
+    std::string_view op = t_[pos_].text;
     int p = binary_prec(op);
     if (p == 0 || p < min_prec) break;
     int line = t_[pos_].line;
     ++pos_;
     if (p == 2) {  // right-associative assignment
       val rhs = rvalue(expr(2));
-      lhs = assign(lhs, op, rhs, line);
+      lhs = assign(std::move(lhs), op, std::move(rhs), line);
       continue;
     }
     if (op == "?") {
       // Each arm runs where the condition is true / false.
-      val cond = rvalue(lhs);
+      val cond = rvalue(std::move(lhs));
       auto k = cond_constant(cond);
       std::size_t cond_end = pos_ - 1;
       env before = env_;
@@ -115,7 +115,7 @@ val analyzer::expr(int min_prec) {
       lhs = k ? (*k ? a : b) : merge(a, b);
       continue;
     }
-    val l = rvalue(lhs);
+    val l = rvalue(std::move(lhs));
     if (op == "&&" || op == "||") {
       // The right operand runs only when the left one was true (&&) or false (||).
       env skipped = env_;
@@ -148,7 +148,7 @@ val analyzer::merge(const val& a, const val& b) {
   return r;
 }
 
-val analyzer::binary(const std::string& op, const val& l, const val& r, int line) {
+val analyzer::binary(std::string_view op, const val& l, const val& r, int line) {
   val v;
   v.t = join(l.t, r.t);
   v.uses_vars = l.uses_vars || r.uses_vars;
@@ -338,7 +338,7 @@ void analyzer::access(val& v, bool write, int line) {
   }
 }
 
-val analyzer::assign(val target, const std::string& op, val rhs, int line) {
+val analyzer::assign(val target, std::string_view op, val rhs, int line) {
   if (target.lv == lv_kind::var) {
     var* x = variable(target.base);
     if (!x) {
@@ -358,7 +358,7 @@ val analyzer::assign(val target, const std::string& op, val rhs, int line) {
       val cur = target;
       cur.lv = lv_kind::var;
       val old = rvalue(cur);
-      std::string bop = op.substr(0, op.size() - 1);
+      std::string_view bop = op.substr(0, op.size() - 1);
       val res = binary(bop, old, rhs, line);
       bool keep_checks = true;
       var& xv = env_.vars[target.base];
@@ -421,7 +421,7 @@ val analyzer::unary() {
   if (pos_ >= end_) return {};
   int line = t_[pos_].line;
   if (t_[pos_].kind == tk::punct) {
-    std::string op = t_[pos_].text;
+    std::string_view op = t_[pos_].text;
     if (op == "(" && cast_ahead()) {
       std::size_t close = match(pos_);
       pos_ = close + 1;
@@ -488,13 +488,13 @@ val analyzer::unary() {
       }
       // *(p + n): the accesses of these lvalues are not followed; it may be a write.
       if (block* b = blk(inner.blk)) forget_string_proofs(*b);
-      return rvalue(inner);
+      return rvalue(std::move(inner));
     }
     if (op == "++" || op == "--") {
       ++pos_;
       val target = unary();
       incdec(target, op, line);
-      return rvalue(target);
+      return rvalue(std::move(target));
     }
     if (op == "-" || op == "+" || op == "!" || op == "~") {
       ++pos_;
@@ -515,7 +515,7 @@ val analyzer::unary() {
     }
   }
   if (t_[pos_].kind == tk::ident) {
-    const std::string& w = t_[pos_].text;
+    std::string_view w = t_[pos_].text;
     if (w == "sizeof") {
       ++pos_;
       return sizeof_expr();
@@ -543,7 +543,7 @@ val analyzer::unary() {
   return postfix(primary());
 }
 
-void analyzer::incdec(val& target, const std::string& op, int line) {
+void analyzer::incdec(val& target, std::string_view op, int line) {
   if (target.lv != lv_kind::var) {
     if (target.lv != lv_kind::none) access(target, true, line);
     return;
@@ -859,9 +859,9 @@ val analyzer::postfix(val v) {
         e.index_hiok = idx.hi_checked;
         if (var* x = variable(v.base))
           if (block* b = blk(x->blk)) e.t = b->contents;
-        v = e;
+        v = std::move(e);
       } else {
-        v = rvalue(v);
+        v = rvalue(std::move(v));
         if (block* b = blk(v.blk)) forget_string_proofs(*b);  // (p + n)[i]: as *(p + n)
         v.lv = lv_kind::none;
         v.blk = -1;
@@ -906,9 +906,9 @@ val analyzer::postfix(val v) {
         } else if (var* x = variable(v.base)) {
           if (block* b = blk(x->blk)) f.t = b->contents;
         }
-        v = f;
+        v = std::move(f);
       } else {
-        v = rvalue(v);
+        v = rvalue(std::move(v));
         if (block* b = blk(v.blk)) forget_string_proofs(*b);  // (p + n)->f: as *(p + n)
         v.blk = -1;
         v.num.reset();
@@ -916,7 +916,7 @@ val analyzer::postfix(val v) {
       continue;
     }
     if (at("++") || at("--")) {
-      std::string op = t_[pos_].text;
+      std::string_view op = t_[pos_].text;
       ++pos_;
       val before = rvalue(v);
       bool pointer_var = v.lv == lv_kind::var && variable(v.base) && variable(v.base)->ptr > 0 &&

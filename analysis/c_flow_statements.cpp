@@ -66,7 +66,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
     return c + 1;
   }
   if (tok.kind == tk::ident) {
-    const std::string& w = tok.text;
+    std::string_view w = tok.text;
     if (w == "if") return if_stmt(i, end);
     if (w == "while") return while_stmt(i, end);
     if (w == "for") return for_stmt(i, end);
@@ -116,7 +116,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
   }
   if (std::size_t j = macro_loop(i, end)) return j;
   if (tok.kind == tk::ident) {
-    const std::string& w = tok.text;
+    std::string_view w = tok.text;
     if (w == "typedef" || w == "using" || w == "class" || ((w == "struct" || w == "enum") && is("{", i + 2))) {
       std::size_t j = i;
       while (j < end && !is(";", j)) j = is("{", j) ? match(j) + 1 : j + 1;
@@ -286,7 +286,7 @@ void analyzer::refine(std::size_t b, std::size_t e, env& target, bool taken) {
     }
     return;
   }
-  const std::string o = t_[op].text;
+  const std::string_view o = t_[op].text;
   // The constants on each side, when there are (evaluated before any
   // pointer into `target` is taken: evaluation may replace the environment).
   std::optional<long long> left_num = fork_value(b, op).num, right_num = fork_value(op + 1, e).num;
@@ -306,7 +306,7 @@ void analyzer::refine(std::size_t b, std::size_t e, env& target, bool taken) {
     if (!v) return;
     std::optional<long long> bound = v_on_left ? right_num : left_num;
     // Comparisons that leave v >= 0: v >= 0, v > -1, else of v < 0, ...
-    std::string eff = o;
+    std::string_view eff = o;
     if (!v_on_left) eff = o == "<" ? ">" : o == ">" ? "<" : o == "<=" ? ">=" : o == ">=" ? "<=" : o;
     if (!truth) eff = eff == "<" ? ">=" : eff == ">" ? "<=" : eff == "<=" ? ">" : eff == ">=" ? "<" : eff == "==" ? "!=" : "==";
     if (bound && ((eff == ">=" && *bound >= 0) || (eff == ">" && *bound >= -1) || (eff == "==" && *bound >= 0)))

@@ -132,7 +132,7 @@ struct val {
 // The state at a point of a function: its variables and blocks; dead
 // where no path arrives (after return, throw, break, continue or goto).
 struct env {
-  std::map<std::string, var> vars;
+  std::map<std::string, var, std::less<>> vars;  // looked up by string_view too
   std::map<int, block> blocks;
   bool dead = false;
 };

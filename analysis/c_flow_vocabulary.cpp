@@ -3,12 +3,25 @@
 
 #include <climits>
 #include <map>
+#include <set>
+#include <unordered_map>
 #include <string_view>
 
 namespace heimdall::analysis::c_flow_detail {
 
-const std::set<std::string>& type_words() {
-  static const std::set<std::string> w = {
+word_set::word_set(std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words) by_length_.at(w.size()).push_back(w);
+}
+
+std::size_t word_set::count(std::string_view w) const {
+  if (w.size() > kLongest) return 0;
+  for (std::string_view x : by_length_[w.size()])
+    if (x == w) return 1;
+  return 0;
+}
+
+const word_set& type_words() {
+  static const word_set w = {
       "void",     "char",     "short",    "int",      "long",     "float",    "double",   "signed",
       "unsigned", "bool",     "_Bool",    "const",    "volatile", "static",   "struct",   "union",
       "enum",     "class",    "register", "auto",     "size_t",   "ssize_t",  "wchar_t",  "int8_t",
@@ -17,8 +30,8 @@ const std::set<std::string>& type_words() {
   return w;
 }
 
-const std::set<std::string>& keywords() {
-  static const std::set<std::string> k = {"if",     "else",   "while",  "for",      "do",      "switch", "case",
+const word_set& keywords() {
+  static const word_set k = {"if",     "else",   "while",  "for",      "do",      "switch", "case",
                                           "default", "return", "break",  "continue", "goto",    "sizeof", "new",
                                           "delete", "try",    "catch",  "throw",    "typedef", "using",  "namespace"};
   return k;
@@ -69,8 +82,9 @@ std::optional<std::pair<long long, long long>> type_range(const std::string& typ
   }
 }
 
-std::optional<long long> limit_constant(const std::string& name) {
-  static const std::map<std::string, long long> m = {
+std::optional<long long> limit_constant(std::string_view name) {
+  // Asked of every name evaluated: hashed, not searched.
+  static const std::unordered_map<std::string_view, long long> m = {
       {"CHAR_MAX", 127},          {"CHAR_MIN", -128},        {"SCHAR_MAX", 127},
       {"SCHAR_MIN", -128},        {"UCHAR_MAX", 255},        {"SHRT_MAX", 32767},
       {"SHRT_MIN", -32768},       {"USHRT_MAX", 65535},      {"INT_MAX", 2147483647LL},

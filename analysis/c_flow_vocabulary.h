@@ -6,21 +6,37 @@
 // its engine only (c_flow_analyzer.h). Pure functions, thread-safe.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace heimdall::analysis::c_flow_detail {
 
+// A fixed set of words. Asked of nearly every identifier the analysis
+// meets, and most are not in it: looked up among the words of the same
+// length, which is none or few.
+class word_set {
+ public:
+  word_set(std::initializer_list<std::string_view> words);
+  std::size_t count(std::string_view w) const;
+
+ private:
+  static constexpr std::size_t kLongest = 16;
+  std::array<std::vector<std::string_view>, kLongest + 1> by_length_;
+};
+
 // The words of C type names (builtin types, qualifiers, storage classes
 // and the common typedefs): what a declaration starts with.
-const std::set<std::string>& type_words();
+const word_set& type_words();
 
 // C and C++ keywords that head a statement or expression, never a
 // function or variable name.
-const std::set<std::string>& keywords();
+const word_set& keywords();
 
 // Size in bytes of a type written with these words, when standard.
 std::optional<long long> type_size(const std::string& type, int ptr);
@@ -36,7 +52,7 @@ bool is_unsigned(const std::string& type);
 std::optional<std::pair<long long, long long>> type_range(const std::string& type);
 
 // <limits.h> constants (and NULL, nullptr, false, true).
-std::optional<long long> limit_constant(const std::string& name);
+std::optional<long long> limit_constant(std::string_view name);
 
 // Format argument position of printf-family functions.
 std::optional<std::size_t> format_arg(const std::string& f);
