@@ -58,6 +58,10 @@ bool declarations::declared_function(const std::string& f) const {
   return file.declared_functions.count(f) > 0 || (project && project->declared_functions.count(f) > 0);
 }
 
+bool declarations::opaque_macro(const std::string& f) const {
+  return file.opaque_macros.count(f) > 0 || (project && project->opaque_macros.count(f) > 0);
+}
+
 bool declarations::plain_type(const std::string& type) const {
   return file.plain_types.count(type) > 0 || (project && project->plain_types.count(type) > 0);
 }
@@ -274,6 +278,7 @@ void merge_c_macros(c_macros later, c_macros& into) {
   into.redefined.merge(later.redefined);
   for (const auto& [f, bits] : later.readonly_params) into.readonly_params[f] |= bits;
   into.declared_functions.merge(later.declared_functions);
+  into.opaque_macros.merge(later.opaque_macros);
   into.plain_types.merge(later.plain_types);
   for (const auto& [type, size] : later.type_sizes) into.type_sizes[type] = size;
 }

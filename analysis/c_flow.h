@@ -92,6 +92,10 @@ struct c_macros {
   // Every function declared or defined (prototypes met): a name called and
   // in none of these nor the library's is perhaps a macro.
   std::set<std::string> declared_functions;
+  // Parameterless function-like macros whose bodies are too long to record
+  // (c_flow_tokens.h's kMaxMacroBytes): a use may assign any variable of
+  // the function it is written in (zlib's `LOAD()` loads its locals).
+  std::set<std::string> opaque_macros;
   // Structs and classes without constructors, base classes or member
   // initialisers (and typedef names of such): their C++ objects start
   // uninitialised, as in C.

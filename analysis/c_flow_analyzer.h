@@ -63,6 +63,8 @@ struct declarations {
   std::uint32_t readonly_params(const std::string& f) const;
   // Whether a prototype or definition of `f` was met.
   bool declared_function(const std::string& f) const;
+  // Whether `f` is a macro of c_macros::opaque_macros.
+  bool opaque_macro(const std::string& f) const;
   // sizeof(type) as c_macros::type_sizes knows it.
   std::optional<long long> type_size(const std::string& type) const;
   bool plain_type(const std::string& type) const;

@@ -191,6 +191,9 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
     for (val& a : args)
       if (a.lv == lv_kind::var)
         if (var* x = variable(a.base)) x->init = true;
+  // A parameterless macro too long to expand may assign any variable.
+  if (args.empty() && decls_.opaque_macro(f))
+    for (auto& [name, x] : env_.vars) x.init = true;
   auto read_args = [&](std::size_t from) {
     for (std::size_t i = from; i < args.size(); ++i) {
       if (args[i].lv == lv_kind::var && args[i].addr) continue;
@@ -491,17 +494,21 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
   // here, may be a macro that assigns a variable named as an argument
   // (`spin_lock_irqsave(&l, flags)`, `list_for_each_entry(pos, head,
   // member) {`), as ALL_CAPS names may (above): an argument not yet
-  // assigned, or NULL, holds some value after it. A declared function
-  // cannot write a value argument, so there a read before any assignment
-  // is reported.
+  // assigned, or NULL, holds some value after it; so does a struct one of
+  // whose fields is an argument (`get_user(s.n, p)`; an array field is its
+  // address). A declared function cannot write a value argument, so there
+  // a read before any assignment is reported.
   if (!f.empty() && !decls_.declared_function(f) && !is_nonretaining(f))
     for (const val& a : args)
-      if (a.lv == lv_kind::var)
+      if (a.lv == lv_kind::var) {
         if (var* x = variable(a.base); x && (!x->init || x->is_null)) {
           x->init = true;
           x->is_null = false;
           x->num.reset();
         }
+      } else if (a.lv == lv_kind::field && !a.arrow) {
+        if (var* x = variable(a.base)) x->init = true;
+      }
   read_args(0);
   use_after_free_args(args, line);
   bool retains = !is_nonretaining(f);

@@ -463,6 +463,9 @@ val analyzer::unary() {
         r.text = v.base;
         return r;
       }
+      // A field's address taken: whatever receives it may write the struct.
+      if (v.lv == lv_kind::field && !v.arrow)
+        if (var* x = variable(v.base)) x->init = true;
       v.lv = lv_kind::none;
       return v;
     }
@@ -860,6 +863,10 @@ val analyzer::postfix(val v) {
         if (var* x = variable(v.base))
           if (block* b = blk(x->blk)) e.t = b->contents;
         v = std::move(e);
+      } else if (v.lv == lv_kind::field && !v.arrow) {
+        // s.f[i] of a struct value: read or written as its field is (the
+        // field may be an array in s: `s.f[0] = x` writes s as `s.f = x`
+        // does, `&s.f[0]` points into s). Elements are not tracked apart.
       } else {
         v = rvalue(std::move(v));
         if (block* b = blk(v.blk)) forget_string_proofs(*b);  // (p + n)[i]: as *(p + n)

@@ -103,10 +103,12 @@ directive read_directive(std::string_view s, std::size_t i) {
 }
 
 // A #define that c_macros records: its name, whether it is function-like
-// (then without parameters) and its body's text.
+// (then without parameters) and its body's text; or, for a parameterless
+// function-like one too long to record, only that it exists (opaque).
 struct define_site {
   std::string name;
   bool function_like = false;
+  bool opaque = false;
   std::string body;
 };
 
@@ -132,8 +134,12 @@ std::optional<define_site> read_define(const std::string& text) {
     p = q + 1;
   }
   if (p < text.size()) d.body = text.substr(p);
-  if (d.name.empty() || d.body.size() > kMaxMacroBytes || d.body.find_first_not_of(" \t") == std::string::npos)
-    return std::nullopt;
+  if (d.name.empty() || d.body.find_first_not_of(" \t") == std::string::npos) return std::nullopt;
+  if (d.body.size() > kMaxMacroBytes) {
+    if (!d.function_like) return std::nullopt;
+    d.opaque = true;
+    d.body.clear();
+  }
   return d;
 }
 
@@ -488,6 +494,10 @@ std::vector<token> tokens_of(const syntax_tree& tree, std::string_view content, 
   std::vector<std::vector<token>> bodies = body_tokens(tree.grammar(), sites);
   for (std::size_t k = 0; k < sites.size(); ++k) {
     define_site& site = sites[k].first;
+    if (site.opaque) {
+      defs->opaque_macros.insert(std::move(site.name));
+      continue;
+    }
     if (auto old = defs->defs.find(site.name); old != defs->defs.end() && !same_body(old->second.body, site.body))
       defs->redefined.insert(site.name);
     defs->defs[site.name] = {site.function_like, std::move(site.body), std::move(bodies[k])};
