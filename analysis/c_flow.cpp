@@ -72,6 +72,23 @@ analyzer::analyzer(std::string_view path, language lang, std::string_view conten
   pair_brackets();
 }
 
+namespace {
+
+bool cpp_only_word(std::string_view w) {
+  static const word_set words = {"class", "new", "delete", "try", "catch", "throw", "using", "namespace"};
+  return words.count(w) > 0;
+}
+
+}  // namespace
+
+bool analyzer::keyword(std::string_view w) const {
+  return keywords().count(w) && !(lang_ == language::c && cpp_only_word(w));
+}
+
+bool analyzer::type_word(std::string_view w) const {
+  return type_words().count(w) && !(lang_ == language::c && cpp_only_word(w));
+}
+
 void analyzer::run() {
   std::size_t i = 0;
   while (i < t_.size()) {
@@ -120,7 +137,7 @@ bool analyzer::looks_like_function(std::size_t brace) {
     --j;
   if (!is(")", j)) return false;
   std::size_t open = match_back(j);
-  if (open == 0 || t_[open - 1].kind != tk::ident || keywords().count(t_[open - 1].text)) return false;
+  if (open == 0 || t_[open - 1].kind != tk::ident || keyword(t_[open - 1].text)) return false;
   fn_name_ = t_[open - 1].text;
   params_open_ = open;
   return true;
@@ -177,7 +194,7 @@ void analyzer::analyze_function(std::size_t open, std::size_t close) {
       std::string pname;
       bool pointer = false;
       for (std::size_t k = part; k < j; ++k) {
-        if (t_[k].kind == tk::ident && !type_words().count(t_[k].text)) pname = t_[k].text;
+        if (t_[k].kind == tk::ident && !type_word(t_[k].text)) pname = t_[k].text;
         if (is("*", k) || is("[", k)) pointer = true;
       }
       if (!pname.empty()) {
@@ -221,6 +238,12 @@ void analyzer::finish_function() {
     if (b.owned && b.held && !b.freed && !b.escaped && !b.failed && b.alloc_line > 0)
       report(kLeak, b.alloc_line, "Memory allocated here is neither freed, returned nor stored before the function ends.");
   }
+}
+
+void analyzer::assigned_unseen(var& x) {
+  x.init = true;
+  x.is_null = false;
+  x.num.reset();
 }
 
 void analyzer::havoc() {

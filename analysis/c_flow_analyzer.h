@@ -110,6 +110,11 @@ class analyzer {
   // `name ( params ) [const|noexcept|override]* {` at file level.
   bool looks_like_function(std::size_t brace);
 
+  // The keywords and type words (c_flow_vocabulary.h) of the file's
+  // language: in C, C++'s own words are names (`class`, `new`, `try`).
+  bool keyword(std::string_view w) const;
+  bool type_word(std::string_view w) const;
+
   // ---- reporting
   // A finding of `c` on `line`: once per check and line, none in summary mode.
   void report(const check& c, int line, const std::string& detail);
@@ -135,6 +140,10 @@ class analyzer {
   // At a label (gotos are not followed): nothing known of values, memory
   // and initialisation is kept; all blocks escape.
   void havoc();
+
+  // `x` may have been assigned where the analysis cannot see (a macro, an
+  // asm statement): not uninitialised, not NULL, no known number.
+  static void assigned_unseen(var& x);
 
   // A new block in `e`, and its id; the current block and variable of an
   // id or name (null when unknown).
@@ -259,8 +268,9 @@ class analyzer {
   // The value of the expression [b, e), its effects applied.
   val expr_range(std::size_t b, std::size_t e);
 
-  // The values of the comma-separated expressions [b, e), in order.
-  std::vector<val> arg_list(std::size_t b, std::size_t e);
+  // The values of the comma-separated expressions [b, e), in order; with
+  // `designated` (an initializer list), an element's designator is skipped.
+  std::vector<val> arg_list(std::size_t b, std::size_t e, bool designated = false);
 
   // Whether punctuation `p` is at pos_ (before end_).
   template <std::size_t N>

@@ -193,7 +193,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
         if (var* x = variable(a.base)) x->init = true;
   // A parameterless macro too long to expand may assign any variable.
   if (args.empty() && decls_.opaque_macro(f))
-    for (auto& [name, x] : env_.vars) x.init = true;
+    for (auto& [name, x] : env_.vars) assigned_unseen(x);
   auto read_args = [&](std::size_t from) {
     for (std::size_t i = from; i < args.size(); ++i) {
       if (args[i].lv == lv_kind::var && args[i].addr) continue;
@@ -501,11 +501,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
   if (!f.empty() && !decls_.declared_function(f) && !is_nonretaining(f))
     for (const val& a : args)
       if (a.lv == lv_kind::var) {
-        if (var* x = variable(a.base); x && (!x->init || x->is_null)) {
-          x->init = true;
-          x->is_null = false;
-          x->num.reset();
-        }
+        if (var* x = variable(a.base); x && (!x->init || x->is_null)) assigned_unseen(*x);
       } else if (a.lv == lv_kind::field && !a.arrow) {
         if (var* x = variable(a.base)) x->init = true;
       }

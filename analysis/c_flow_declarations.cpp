@@ -19,7 +19,7 @@ bool analyzer::declaration(std::size_t b, std::size_t e) {
   int words = 0;
   while (j < e && t_[j].kind == tk::ident) {
     std::string_view w = t_[j].text;
-    if (keywords().count(w) || (words == 0 && variable(w))) return false;
+    if (keyword(w) || (words == 0 && variable(w))) return false;
     if (w == "static") is_static = true;
     if (!type.empty() && type.back() != ':') type += ' ';
     type += w;

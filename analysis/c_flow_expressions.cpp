@@ -37,7 +37,7 @@ val analyzer::expr_range(std::size_t b, std::size_t e) {
   return v;
 }
 
-std::vector<val> analyzer::arg_list(std::size_t b, std::size_t e) {
+std::vector<val> analyzer::arg_list(std::size_t b, std::size_t e, bool designated) {
   std::vector<val> args;
   std::size_t part = b;
   for (std::size_t j = b; j <= e; ++j) {
@@ -46,6 +46,13 @@ std::vector<val> analyzer::arg_list(std::size_t b, std::size_t e) {
       continue;
     }
     if (j == e || is(",", j)) {
+      if (designated) {
+        // `.f = x`, `.a.b[2] = x`, `[i] = x`: the element is x.
+        std::size_t d = part;
+        while (d < j && ((is(".", d) && d + 1 < j && t_[d + 1].kind == tk::ident) || is("[", d)))
+          d = is("[", d) ? match(d) + 1 : d + 2;
+        if (d > part && is("=", d)) part = d + 1;
+      }
       if (j > part) {
         std::size_t saved_end = end_, saved_pos = pos_;
         end_ = j;
@@ -403,13 +410,13 @@ bool analyzer::cast_ahead() {
   if (close >= end_ || close == pos_ + 1) return false;
   for (std::size_t j = pos_ + 1; j < close; ++j) {
     if (t_[j].kind == tk::ident) {
-      if (variable(t_[j].text) || keywords().count(t_[j].text)) return false;
+      if (variable(t_[j].text) || keyword(t_[j].text)) return false;
       continue;
     }
     if (!(is("*", j) || is("&", j) || is("::", j) || is("<", j) || is(">", j))) return false;
   }
   // A type word, or `(name *)`, or `(name)` followed by an operand.
-  bool typeword = type_words().count(t_[pos_ + 1].text) > 0 || is("*", close - 1);
+  bool typeword = type_word(t_[pos_ + 1].text) || is("*", close - 1);
   if (typeword) return true;
   std::size_t n = close + 1;
   return n < end_ && close == pos_ + 2 &&
@@ -755,7 +762,7 @@ val analyzer::primary() {
   }
   if (tok.kind == tk::punct && tok.text == "{") {  // initializer list: the elements' taint
     std::size_t close = match(pos_);
-    for (val& a : arg_list(pos_ + 1, close)) v.t = join(v.t, arg_taint(rvalue(a)));
+    for (val& a : arg_list(pos_ + 1, close, true)) v.t = join(v.t, arg_taint(rvalue(a)));
     pos_ = close + 1;
     return v;
   }

@@ -30,7 +30,7 @@ void analyzer::block_stmts(std::size_t i, std::size_t end) {
 
 bool analyzer::label_at(std::size_t i) const {
   return kw("case", i) || kw("default", i) ||
-         (i < t_.size() && t_[i].kind == tk::ident && is(":", i + 1) && !keywords().count(t_[i].text));
+         (i < t_.size() && t_[i].kind == tk::ident && is(":", i + 1) && !keyword(t_[i].text));
 }
 
 std::size_t analyzer::stmt(std::size_t i, std::size_t end) {
@@ -72,7 +72,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
     if (w == "for") return for_stmt(i, end);
     if (w == "do") return do_stmt(i, end);
     if (w == "switch") return switch_stmt(i, end);
-    if (w == "try") {
+    if (w == "try" && lang_ != language::c) {
       std::size_t j = stmt(i + 1, end);
       env after_try = env_;
       while (kw("catch", j)) {
@@ -83,7 +83,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
       env_ = std::move(after_try);
       return j;
     }
-    if (w == "return" || w == "throw") {
+    if (w == "return" || (w == "throw" && lang_ != language::c)) {
       std::size_t j = stmt_end(i, end);
       if (j > i + 1) {
         val v = expr_range(i + 1, j);
@@ -107,6 +107,20 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
       return j + 1;
     }
     if (w == "else") return i + 1;
+    if (w == "asm" || w == "__asm__" || w == "__asm") {
+      // Inline assembly: any variable it names may be one of its outputs.
+      std::size_t j = stmt_end(i, end);
+      for (std::size_t k = i + 1; k < j; ++k)
+        if (t_[k].kind == tk::ident)
+          if (var* x = variable(t_[k].text)) assigned_unseen(*x);
+      return j + 1;
+    }
+    // A name alone that is no variable (`XOR_TRY_TEMPLATES;`) is a macro
+    // used as a statement: it may assign any variable.
+    if (is(";", i + 1) && !variable(w) && !keyword(w)) {
+      for (auto& [name, x] : env_.vars) assigned_unseen(x);
+      return i + 2;
+    }
     if (i + 1 < end && is(":", i + 1) && !is("::", i + 1)) {
       // A label: reached by gotos this pass does not follow, so nothing
       // known about memory and initialisation is kept.
@@ -117,7 +131,8 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
   if (std::size_t j = macro_loop(i, end)) return j;
   if (tok.kind == tk::ident) {
     std::string_view w = tok.text;
-    if (w == "typedef" || w == "using" || w == "class" || ((w == "struct" || w == "enum") && is("{", i + 2))) {
+    if (w == "typedef" || ((w == "using" || w == "class") && lang_ != language::c) ||
+        ((w == "struct" || w == "enum") && is("{", i + 2))) {
       std::size_t j = i;
       while (j < end && !is(";", j)) j = is("{", j) ? match(j) + 1 : j + 1;
       return j + 1;
@@ -263,7 +278,7 @@ void analyzer::refine(std::size_t b, std::size_t e, env& target, bool taken) {
     std::string name;
     for (std::size_t j = from; j < to; ++j) {
       if (t_[j].kind == tk::ident && j + 1 < to && is("(", j + 1)) through_call = true;
-      if (t_[j].kind == tk::ident && !type_words().count(t_[j].text) && target.vars.count(t_[j].text)) {
+      if (t_[j].kind == tk::ident && !type_word(t_[j].text) && target.vars.count(t_[j].text)) {
         if (!name.empty() && name != t_[j].text) return nullptr;
         name = t_[j].text;
       }
@@ -439,14 +454,14 @@ std::size_t analyzer::while_stmt(std::size_t i, std::size_t end) {
 }
 
 std::size_t analyzer::macro_loop(std::size_t i, std::size_t end) {
-  if (t_[i].kind != tk::ident || !is("(", i + 1) || keywords().count(t_[i].text) || type_words().count(t_[i].text))
+  if (t_[i].kind != tk::ident || !is("(", i + 1) || keyword(t_[i].text) || type_word(t_[i].text))
     return 0;
   std::size_t close = match(i + 1);
   if (close + 1 >= end) return 0;
   const token& next = t_[close + 1];
   bool body = is("{", close + 1) ||
-              (next.kind == tk::ident && !type_words().count(next.text) &&
-               (!keywords().count(next.text) || next.text == "if" || next.text == "return" || next.text == "break" ||
+              (next.kind == tk::ident && !type_word(next.text) &&
+               (!keyword(next.text) || next.text == "if" || next.text == "return" || next.text == "break" ||
                 next.text == "continue" || next.text == "goto"));
   if (!body) return 0;
   // The header runs as a call of an unknown name (so the variables it

@@ -444,6 +444,30 @@ TEST_CASE("c_flow: a parameterless macro too long to expand may assign any varia
             "c.flow.uninitialized"));
 }
 
+TEST_CASE("c_flow: C's names that C++ reserves, asm outputs, macros as statements, designated initializers", "[analysis][c_flow]") {
+  // `class` and `new` are names in C: `class = f();` is an assignment, not a class definition.
+  CHECK_FALSE(has(run("const char *name(int);\nint use(const char *s);\n"
+                      "int f(int n) { const char *class; if (n) { class = name(n); if (class) return use(class); } return 0; }"),
+                  "c.flow.uninitialized"));
+  // Inline assembly's outputs are assigned there.
+  CHECK_FALSE(has(run("int f(int r0) { int cc; __asm__ volatile(\"ipm %[cc]\" : [cc] \"=r\" (cc) : [r0] \"r\" (r0)); "
+                      "return cc >> 28; }"),
+                  "c.flow.uninitialized"));
+  // A macro used as a statement may assign anything (here the list it fills).
+  const char* list = "struct t { struct t *next; int speed; };\nstruct t *template_list;\n";
+  CHECK_FALSE(has(run(std::string(list) + "int f(void) { struct t *best; template_list = NULL; XOR_TRY_TEMPLATES; "
+                                          "best = template_list; return best->speed; }"),
+                  "c.flow.null-deref"));
+  CHECK(has(run(std::string(list) + "int f(void) { struct t *best; template_list = NULL; "
+                                    "best = template_list; return best->speed; }"),
+            "c.flow.null-deref"));
+  // A designated initializer takes the address it names.
+  CHECK_FALSE(has(run("struct r { int n; };\nstruct arg { struct r *result; int flags; };\nint lookup(struct arg *a);\n"
+                      "int f(void) { struct r res; struct arg a = { .result = &res, .flags = 1 }; "
+                      "if (lookup(&a) < 0) return 1; return res.n; }"),
+                  "c.flow.uninitialized"));
+}
+
 TEST_CASE("c_flow: a macro's loop header and its body are a loop", "[analysis][c_flow]") {
   // The body of list_for_each_entry(...) { ... } was read as part of one expression.
   const char* decl = "struct e { int n; struct e *next; };\n";
