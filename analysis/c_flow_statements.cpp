@@ -343,8 +343,9 @@ void analyzer::refine(std::size_t b, std::size_t e, env& target, bool taken) {
   };
   mark(lhs, true);
   mark(rhs, false);
-  // `p == NULL` false / `p != NULL` true: p is not NULL.
-  bool null_cmp = is_null_side(op + 1, e) || is_null_side(b, op);
+  // `p == NULL` false / `p != NULL` true: p is not NULL. Only an equality
+  // of p itself: `f(p) < 0` compares what f returned.
+  bool null_cmp = (o == "==" || o == "!=") && !through_call && (is_null_side(op + 1, e) || is_null_side(b, op));
   if (null_cmp) {
     var* p = lhs ? lhs : rhs;
     if (p && p->ptr > 0) {

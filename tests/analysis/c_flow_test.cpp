@@ -393,6 +393,20 @@ TEST_CASE("c_flow: a call's result tested tells nothing of whether its argument 
                   "c.flow.null-deref"));
 }
 
+TEST_CASE("c_flow: a call's result compared with 0 says nothing of its argument being NULL", "[analysis][c_flow]") {
+  const char* decl = "struct inode { int gen; };\nstruct inode *get(int n);\nint insert(struct inode *i);\n";
+  CHECK_FALSE(has(run(std::string(decl) + "int f(int n) { struct inode *inode = get(n); if (!inode) return 1; "
+                                          "if (insert(inode) < 0) return 2; inode->gen = 1; return 0; }"),
+                  "c.flow.null-deref"));
+  CHECK_FALSE(has(run(std::string(decl) + "int f(int n) { struct inode *inode = get(n); if (!inode) return 1; "
+                                          "if (insert(inode) != 0) return 2; inode->gen = 1; return 0; }"),
+                  "c.flow.null-deref"));
+  // The pointer itself compared: its else branch knows.
+  CHECK(has(run(std::string(decl) + "int f(int n) { struct inode *inode = get(n); if (inode != 0) return 1; "
+                                    "inode->gen = 1; return 0; }"),
+            "c.flow.null-deref"));
+}
+
 TEST_CASE("c_flow: a variable handed to a name declared nowhere may be assigned there (a macro)", "[analysis][c_flow]") {
   // spin_lock_irqsave(&l, flags) and list_for_each_entry(pos, ...) are macros that assign flags and pos.
   CHECK_FALSE(has(run("void f(struct s *p) { unsigned long flags; spin_lock_irqsave(&p->lock, flags); use(flags); }"),
