@@ -27,7 +27,7 @@ struct file_result {
   std::vector<finding> found;  // line and config rules, then secrets, then dependencies
   bool manifest = false;       // checked against the advisories
   std::optional<parse_outcome> parsed;  // set when drop_matches_in_documentation parsed the file
-  std::uint64_t in_comments = 0;  // rule matches dropped: their line lies in a comment or docstring
+  std::uint64_t in_comments = 0;  // rule matches and generic secrets dropped: their line lies in a comment or docstring
   std::vector<inventory_note> notes;  // config parse errors, what the dependency check left out
   std::vector<taint_clearance> cleared;  // sink lines c_flow proved safe
 };
@@ -120,6 +120,27 @@ void drop_matches_in_documentation(const source_file& file, std::string_view con
   });
 }
 
+// A generic credential assignment (no provider's format) in a docstring or a
+// block comment is an example of a call or a protocol (`oauth_token=...` in
+// an RFC's sample response), not a leak: dropped as the rules' matches there
+// are. A provider's token stays wherever it is: leaked in a comment is leaked.
+void drop_examples_in_documentation(const source_file& file, std::string_view content,
+                                    const std::set<std::string>& generic, std::vector<finding>& secrets_found,
+                                    file_result& r, const parse_result* parsed) {
+  file_result examples;
+  for (const finding& f : secrets_found)
+    if (generic.count(f.rule_id)) examples.found.push_back(f);
+  if (examples.found.empty()) return;
+  const std::size_t before = examples.found.size();
+  drop_matches_in_documentation(file, content, examples, parsed);
+  if (examples.found.size() == before) return;
+  std::set<int> kept;  // lines: the decision is a line's
+  for (const finding& f : examples.found) kept.insert(f.line_start);
+  std::erase_if(secrets_found, [&](const finding& f) { return generic.count(f.rule_id) && !kept.count(f.line_start); });
+  r.in_comments += examples.in_comments;
+  if (!r.parsed) r.parsed = examples.parsed;
+}
+
 }  // namespace
 
 result<static_analysis_summary> run_static_analysis(const std::filesystem::path& root, const inventory& files,
@@ -149,6 +170,9 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     }
   };
 
+  std::set<std::string> generic_secrets;  // rule ids of the generic detectors
+  for (const secret_rule& s : secrets.rules())
+    if (s.generic) generic_secrets.insert("secrets." + s.id);
   std::set<std::string> missing_grammars;  // languages of the files that met no grammar
   const unsigned workers = threads ? threads : default_analysis_threads();
   // The project's C/C++ headers first: their macros are expanded in every
@@ -190,6 +214,8 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     parse_result parsed;
     if (c_family) parsed = parse_source_keeping_errors(file.lang, file.path, content);
     drop_matches_in_documentation(file, content, r, c_family ? &parsed : nullptr);
+    std::vector<finding> secrets_found = find_secrets(secrets, file.path, content);
+    drop_examples_in_documentation(file, content, generic_secrets, secrets_found, r, c_family ? &parsed : nullptr);
     // c_flow reads the code itself, comments aside; a secret in a comment is
     // as leaked as one in code: neither is filtered.
     if (c_family && parsed.tree) {
@@ -200,7 +226,7 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
                                               " grammar in this build"
                                         : std::string("not flow-analysed: tree-sitter gave up on it (time limit)")});
     }
-    append(r.found, find_secrets(secrets, file.path, content));
+    append(r.found, std::move(secrets_found));
     check_dependencies(file.path, content, r);
   };
   auto done = [&](std::size_t i) {

@@ -270,6 +270,39 @@ TEST_CASE("static analysis drops rule matches inside python docstrings, not insi
   CHECK(summary->files_parsed == 1);
 }
 
+TEST_CASE("a generic credential in a docstring or block comment is an example, a provider's key there is not",
+          "[analysis][static][syntax]") {
+  scratch_tree t;
+  const std::string key = "AKIA" + std::string("Q3EGRT7YHKX2M5ZB");
+  t.write("oauth/params.py",
+          "def parse(body):\n"
+          "    \"\"\"Parses a token response, e.g.\n"
+          "\n"
+          "        access_token=\"2YotnFZFEjr1zCsicMWpAA\"\n"
+          "        aws key: " + key + "\n"
+          "    \"\"\"\n"
+          "    return body\n"
+          "access_token = \"tGzv3JOkF0XG5Qx2TlKWIA\"\n");
+  t.write("oauth/params.c",
+          "/* A response:\n"
+          "   access_token=\"2YotnFZFEjr1zCsicMWpAA\"\n"
+          "*/\n"
+          "const char *access_token = \"tGzv3JOkF0XG5Qx2TlKWIA\";\n");
+  auto inv = take_inventory(t.root(), inventory_limits{});
+  REQUIRE(inv.is_ok());
+  std::vector<finding> found;
+  auto summary = analyze(t.root(), inv.value(), found);
+  REQUIRE(summary.is_ok());
+  std::set<std::pair<std::string, int>> generic, aws;
+  for (const finding& f : found) {
+    if (f.rule_id == "secrets.generic-secret-assignment") generic.insert({f.file_path, f.line_start});
+    if (f.rule_id.find("aws") != std::string::npos) aws.insert({f.file_path, f.line_start});
+  }
+  CHECK(generic == std::set<std::pair<std::string, int>>{{"oauth/params.py", 8}, {"oauth/params.c", 4}});
+  CHECK(aws == std::set<std::pair<std::string, int>>{{"oauth/params.py", 5}});
+  CHECK(summary->matches_in_comments == 2);
+}
+
 TEST_CASE("typescript declaration files get no code rules but are searched for secrets", "[analysis][static]") {
   scratch_tree t;
   const std::string key = "AKIA" + std::string("Q3EGRT7YHKX2M5ZB");
