@@ -54,6 +54,7 @@
 #include "analysis/taint_spec.h"
 #include "analysis/taint_statements.h"
 #include "analysis/taint_summaries.h"
+#include "analysis/taint_survey_scope.h"
 #include "analysis/text_lines.h"
 
 namespace heimdall::analysis {
@@ -3465,12 +3466,22 @@ bool minified_bundle(const source_file& file) {
          (path.ends_with(".min.js") || path.ends_with(".min.mjs") || path.ends_with(".min.cjs"));
 }
 
+// Whether a file's text, in a language of spec `ls`, may hold a source or a
+// sink that needs none: a language without source_text has them anywhere.
+// analyze_file analyses no other file but one with entry points, a Rails
+// view's action or a call of a source reader.
+bool holds_taint_words(const language_spec& ls, std::string_view text) {
+  return !ls.source_text || RE2::PartialMatch(text, *ls.source_text) ||
+         (ls.sink_text && RE2::PartialMatch(text, *ls.sink_text));
+}
+
 // What the first pass learns of one file (file_analyzer::survey; nothing
 // when unreadable or past the token bound: analyze_file reports those).
+// `content`: the file's text when already read (else read here).
 using file_facts = file_analyzer::survey_result;
 
-file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec, cross_file xf) {
-  std::string content;
+file_facts facts_of(const std::filesystem::path& root, const source_file& file, const taint_spec& spec, cross_file xf,
+                    std::string content) {
   // A language parsed only where a source is written (source_text) is left
   // out here but for the files its summary_text picks: its helper files
   // hold no source, so this pass would see little but the files analysed
@@ -3480,7 +3491,7 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
   if (!analysable(file, spec) || minified_bundle(file)) return {};
   const language_spec& ls = *spec.get().find(file.lang);
   if (ls.source_text && !ls.summary_text) return {};
-  if (read_source_file(root / file.path, content) != 0) return {};
+  if (content.empty() && read_source_file(root / file.path, content) != 0) return {};
   if (ls.source_text && !RE2::PartialMatch(content, *ls.summary_text)) {
     file_facts caller;
     caller.defs.emplace();
@@ -3493,9 +3504,7 @@ file_facts facts_of(const std::filesystem::path& root, const source_file& file, 
   // Kept for the analysis pass when it will analyse the file; a file read
   // here for the call graph alone is parsed again only if a summary round
   // wants one of its functions (export_file keeps it then).
-  const bool analysed_later = !ls.source_text || RE2::PartialMatch(content, *ls.source_text) ||
-                              (ls.sink_text && RE2::PartialMatch(content, *ls.sink_text));
-  auto cached = cached_front_end(xf, file, content, analysed_later);
+  auto cached = cached_front_end(xf, file, content, holds_taint_words(ls, content));
   file_analyzer a(spec.get(), ls, file.lang, file, cached ? std::string_view(cached->content) : content, {});
   a.use(cached);
   return a.survey();
@@ -3560,8 +3569,7 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
                         .view_variables(action->second);
     }
   }
-  if (ls->source_text && eps.empty() && from_action.empty() && !RE2::PartialMatch(file_text, *ls->source_text) &&
-      !(ls->sink_text && RE2::PartialMatch(file_text, *ls->sink_text)) && !calls_a_source_reader(file_text, xf)) {
+  if (eps.empty() && from_action.empty() && !holds_taint_words(*ls, file_text) && !calls_a_source_reader(file_text, xf)) {
     r.analyzed = true;  // no source can be in it, nor a sink that needs none (source_text, sink_text)
     return r;
   }
@@ -3586,6 +3594,133 @@ file_result analyze_file(const std::filesystem::path& root, const source_file& f
   std::stable_sort(r.found.begin(), r.found.end(),
                    [](const finding& x, const finding& y) { return x.line_start < y.line_start; });
   return r;
+}
+
+// Which files the first pass surveys: every file of each language family
+// (family()) the third pass may analyse a file of, and every file of a
+// family whose files may define a function by a name that the files of
+// those families write (and so on); no other. Why the others' surveys
+// change nothing:
+//  - no call resolves into such a family: a call names the function it
+//    resolves to, which that family's file defines (literal_functions is
+//    asked by the same names: it counts them over every language), and
+//    resolution leaves the caller's family only by a JavaScript module
+//    path — which may also make a file without the name the one found,
+//    so a JavaScript file naming another family's file by its file name
+//    makes the families one;
+//  - nor from it: none of its files is analysed, so none of its calls'
+//    summaries is asked for (none calls a source reader either: one
+//    would be in its family, a file with a source's words), and a
+//    JavaScript file's call of another family's function writes the name
+//    that file defines (definable_names takes every name of JavaScript).
+// Only the notes differ: a left-out family's summaries leave none (the
+// round cap), and the cap on functions summarised counts theirs no more.
+// `texts`: the text of each file read here and surely surveyed.
+struct survey_plan {
+  std::vector<bool> surveyed;
+  std::vector<std::string> texts;
+};
+
+// For plan_survey: adds to `needed` each other family whose files (`as`:
+// each file's language as analysed, unknown for none) may define a
+// function by a name that a file of a family in `needed` writes — asked
+// of literal_functions, or (JavaScript) a call into the family defining
+// it, whose files' calls of a source reader may then be analysed: until
+// none is added. `texts`: files' texts already read. False when cancelled.
+bool add_defining_families(const std::filesystem::path& root, const inventory& files, const taint_spec& spec,
+                           const std::vector<language>& as, const std::vector<std::string>& texts,
+                           std::set<language>& needed, unsigned workers, const std::function<bool()>& cancelled) {
+  const std::size_t n = files.files.size();
+  std::set<language> others;
+  for (language l : as) {
+    if (l != language::unknown && !needed.count(family(l))) others.insert(family(l));
+  }
+  if (others.empty() || needed.empty()) return true;
+  // Only the files facts_of parses define a function.
+  std::map<language, std::unordered_set<std::uint64_t>> definers;
+  std::vector<std::vector<std::uint64_t>> defined(n);
+  auto define = [&](std::size_t i, unsigned) {
+    if (as[i] == language::unknown || !others.count(family(as[i])) || files.files[i].lang == language::html) return;
+    const language_spec& ls = *spec.get().find(as[i]);
+    std::string text;
+    if ((ls.source_text && !ls.summary_text) || read_source_file(root / files.files[i].path, text) != 0) return;
+    if (!ls.source_text || RE2::PartialMatch(text, *ls.summary_text)) defined[i] = definable_names(as[i], text);
+  };
+  auto add = [&](std::size_t i) {
+    if (!defined[i].empty()) definers[family(as[i])].insert(defined[i].begin(), defined[i].end());
+    defined[i] = {};
+  };
+  if (!run_in_order(n, workers, define, add, cancelled)) return false;
+  for (std::set<language> frontier = needed; !frontier.empty() && !definers.empty();) {
+    std::vector<std::vector<language>> asked(n);
+    auto ask = [&](std::size_t i, unsigned) {
+      if (as[i] == language::unknown || !frontier.count(family(as[i]))) return;
+      std::string content;
+      std::string_view text = texts[i];
+      if (text.empty() && read_source_file(root / files.files[i].path, content) == 0) text = content;
+      for (const auto& [l, names] : definers) {
+        if (writes_any(text, names)) asked[i].push_back(l);
+      }
+    };
+    std::set<language> defining;
+    auto note = [&](std::size_t i) { defining.insert(asked[i].begin(), asked[i].end()); };
+    if (!run_in_order(n, workers, ask, note, cancelled)) return false;
+    for (language l : defining) definers.erase(l);
+    needed.insert(defining.begin(), defining.end());
+    frontier = std::move(defining);
+  }
+  return true;
+}
+
+std::optional<survey_plan> plan_survey(const std::filesystem::path& root, const inventory& files,
+                                       const taint_spec& spec, const threat_model& model, unsigned workers,
+                                       const std::function<bool()>& cancelled) {
+  const std::size_t n = files.files.size();
+  survey_plan plan{std::vector<bool>(n), std::vector<std::string>(n)};
+  std::vector<language> as(n, language::unknown);  // the language a file is analysed in; unknown: none
+  std::unordered_set<std::uint64_t> other_names;  // the last path components of the non-JavaScript files
+  for (std::size_t i = 0; i < n; ++i) {
+    source_file f = files.files[i];
+    if (f.lang == language::html && is_erb_template(f.path)) f.lang = language::ruby;  // as analyze_file reads it
+    if (!analysable(f, spec) || minified_bundle(f)) continue;
+    as[i] = f.lang;
+    const std::string_view path = f.path;
+    if (family(f.lang) != language::javascript) other_names.insert(name_hash(path.substr(path.rfind('/') + 1)));
+  }
+  std::unordered_set<std::string_view> with_entry_points;
+  for (const attack_surface& s : model.surfaces) {
+    for (const entry_point& ep : s.entry_points) with_entry_points.insert(ep.file_path);
+  }
+  // Whether the third pass may analyse each file (analyze_file's tests, a
+  // Rails view with an action for one that reads some of its variables;
+  // not the call of a source reader: one resolves only to a file of the
+  // caller's family holding a source's words), and whether a JavaScript
+  // file names another family's file.
+  std::vector<char> analysed(n), names_other(n);
+  auto classify = [&](std::size_t i, unsigned) {
+    if (as[i] == language::unknown) return;
+    const source_file& file = files.files[i];
+    std::string text;
+    if (read_source_file(root / file.path, text) != 0) return;
+    const bool erb = file.lang == language::html;
+    analysed[i] = with_entry_points.count(file.path) || (erb && rails_action_of_view(file, &files)) ||
+                  holds_taint_words(*spec.get().find(as[i]), text);
+    names_other[i] = family(as[i]) == language::javascript && names_a_file(text, other_names);
+    if (analysed[i] && !erb) plan.texts[i] = std::move(text);
+  };
+  if (!run_in_order(n, workers, classify, [](std::size_t) {}, cancelled)) return std::nullopt;
+  std::set<language> needed;  // the families surveyed
+  for (std::size_t i = 0; i < n; ++i) {
+    if (analysed[i]) needed.insert(family(as[i]));
+  }
+  if (!needed.empty() && std::any_of(names_other.begin(), names_other.end(), [](char c) { return c; })) {
+    for (language l : as) {
+      if (l != language::unknown) needed.insert(family(l));
+    }
+  }
+  if (!add_defining_families(root, files, spec, as, plan.texts, needed, workers, cancelled)) return std::nullopt;
+  for (std::size_t i = 0; i < n; ++i) plan.surveyed[i] = as[i] != language::unknown && needed.count(family(as[i]));
+  return plan;
 }
 
 // One file's part of a summary round: the named functions' summaries and
@@ -3701,12 +3836,17 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   front_end_cache front_ends(kMaxKeptFrontEndBytes);
   std::vector<std::string> surveyed(n);
   {
+    std::optional<survey_plan> plan = plan_survey(root, files, spec, model, workers, cancelled);
+    if (!plan) return status(errc::closed, "taint analysis cancelled");
     std::vector<file_facts> facts(n);
+    // A file left out is no file of the call graph: no call is resolved
+    // from it (none of its calls is analysed) nor to it (plan_survey).
     auto collect = [&](std::size_t i, unsigned) {
+      if (!plan->surveyed[i]) return;
       cross_file xf;
       xf.file = static_cast<std::uint32_t>(i);
       xf.front_ends = &front_ends;
-      facts[i] = facts_of(root, files.files[i], spec, xf);
+      facts[i] = facts_of(root, files.files[i], spec, xf, std::move(plan->texts[i]));
     };
     auto merge = [&](std::size_t i) {
       literals.add(facts[i].literals);
@@ -3775,6 +3915,9 @@ result<taint_summary> run_taint_analysis(const std::filesystem::path& root, cons
   if (!run_in_order(n, workers, analyze, done, cancelled)) return status(errc::closed, "taint analysis cancelled");
   // Fourth: the summaries of what the survey missed, and the files whose
   // calls reach one that says more than an unknown call, analysed again.
+  // None is of a file the survey left out: what an analysed file's calls
+  // reach is in a family surveyed whole (plan_survey), whose summaries
+  // therefore see the same definitions as when every file is surveyed.
   std::set<callee_ref> missed;
   for (std::size_t i = reported; i < n; ++i) {
     for (const callee_ref& c : results[i].requests) {

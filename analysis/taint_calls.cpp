@@ -10,9 +10,6 @@ namespace {
 // of bases, which no valid program has, ends here too).
 constexpr int kMaxBaseDepth = 8;
 
-// Languages whose files call each other's functions.
-language family(language lang) { return lang == language::typescript ? language::javascript : lang; }
-
 std::vector<std::string> split_at(std::string_view s, char sep) {
   std::vector<std::string> out;
   std::size_t start = 0;

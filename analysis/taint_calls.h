@@ -80,6 +80,12 @@
 
 namespace heimdall::analysis::taint_detail {
 
+// The languages whose files call each other's functions, by one of them
+// (TypeScript's: JavaScript). Only JavaScript resolves a call outside its
+// family: a module path with the file's own extension names any file
+// (`require('./x.py')`); every other lookup is keyed by the family.
+inline language family(language lang) { return lang == language::typescript ? language::javascript : lang; }
+
 // A function of the project: its file (the caller's numbering, the
 // inventory index) and its name, which the file defines exactly once.
 struct callee_ref {
