@@ -117,7 +117,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
     }
     // A name alone that is no variable (`XOR_TRY_TEMPLATES;`) is a macro
     // used as a statement: it may assign any variable.
-    if (is(";", i + 1) && !variable(w) && !keyword(w)) {
+    if (i + 1 < end && is(";", i + 1) && !variable(w) && !keyword(w)) {
       for (auto& [name, x] : env_.vars) assigned_unseen(x);
       return i + 2;
     }
