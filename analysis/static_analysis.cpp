@@ -77,18 +77,24 @@ std::vector<std::pair<int, int>> triple_quoted_lines(std::string_view content) {
 }
 
 // Drops the rule matches whose code lies inside a comment or a docstring
-// (syntax_tree::in_documentation). The rules skip lines that start a
+// (syntax_tree::in_documentation), and the secrets of the generic detectors
+// there (`generic`: their rule ids): a generic credential assignment in
+// documentation is an example of a call or a protocol (`oauth_token=...` in
+// an RFC's sample response), not a leak. A provider's token stays wherever
+// it is: leaked in a comment is leaked. The rules skip lines that start a
 // comment (is_comment_line), so what is left to find is a line inside a
 // block comment opened on an earlier line, or inside a Python docstring,
 // and only the syntax tree knows those. Parsing costs far more than
-// matching (tree-sitter reads ~5 MB/s a core), so a file is parsed only
-// when a match lies below a block-comment opener or within triple quotes.
-// Where there is no tree (no grammar, or unparsable) the matches stand.
-// `parsed`: the file's parse when the caller has one (C and C++ files,
-// parsed for the flow analysis anyway), else null.
+// matching (tree-sitter reads ~5 MB/s a core), so a file is parsed, once,
+// only when a match lies below a block-comment opener or within triple
+// quotes. Where there is no tree (no grammar, or unparsable) the matches
+// stand. `parsed`: the file's parse when the caller has one (C and C++
+// files, parsed for the flow analysis anyway), else null.
 void drop_matches_in_documentation(const source_file& file, std::string_view content, file_result& r,
+                                   std::vector<finding>& secrets, const std::set<std::string>& generic,
                                    const parse_result* parsed) {
-  if (r.found.empty() || grammar_name(file.lang, file.path).empty()) return;
+  if (grammar_name(file.lang, file.path).empty()) return;
+  auto example = [&](const finding& f) { return generic.count(f.rule_id) > 0; };
   const int opener = first_block_comment_line(file.lang, content);
   const auto strings = file.lang == language::python ? triple_quoted_lines(content) : std::vector<std::pair<int, int>>{};
   auto may_be_documentation = [&](const finding& f) {
@@ -96,7 +102,9 @@ void drop_matches_in_documentation(const source_file& file, std::string_view con
     return std::any_of(strings.begin(), strings.end(),
                        [&](const auto& s) { return s.first <= f.line_start && f.line_start <= s.second; });
   };
-  if (std::none_of(r.found.begin(), r.found.end(), may_be_documentation)) return;
+  if (std::none_of(r.found.begin(), r.found.end(), may_be_documentation) &&
+      std::none_of(secrets.begin(), secrets.end(), [&](const finding& f) { return example(f) && may_be_documentation(f); }))
+    return;
   parse_result own;
   if (!parsed) {
     own = parse_source(file.lang, file.path, content);
@@ -106,39 +114,17 @@ void drop_matches_in_documentation(const source_file& file, std::string_view con
   // A tree kept despite its ERROR nodes is no guide to where comments are.
   if (parsed->outcome != parse_outcome::parsed) return;
   const text_lines lines(content);
-  auto code_in_documentation = [&](int line) {
-    if (line < 1) return false;
-    std::string_view code = trim(lines.line(static_cast<std::size_t>(line) - 1));
+  auto in_documentation = [&](const finding& f) {
+    if (f.line_start < 1) return false;
+    std::string_view code = trim(lines.line(static_cast<std::size_t>(f.line_start) - 1));
     if (code.empty()) return false;
     auto begin = static_cast<std::uint32_t>(code.data() - content.data());
-    return parsed->tree->in_documentation(begin, begin + static_cast<std::uint32_t>(code.size()));
-  };
-  std::erase_if(r.found, [&](const finding& f) {
-    bool drop = code_in_documentation(f.line_start);
+    bool drop = parsed->tree->in_documentation(begin, begin + static_cast<std::uint32_t>(code.size()));
     r.in_comments += drop;
     return drop;
-  });
-}
-
-// A generic credential assignment (no provider's format) in a docstring or a
-// block comment is an example of a call or a protocol (`oauth_token=...` in
-// an RFC's sample response), not a leak: dropped as the rules' matches there
-// are. A provider's token stays wherever it is: leaked in a comment is leaked.
-void drop_examples_in_documentation(const source_file& file, std::string_view content,
-                                    const std::set<std::string>& generic, std::vector<finding>& secrets_found,
-                                    file_result& r, const parse_result* parsed) {
-  file_result examples;
-  for (const finding& f : secrets_found)
-    if (generic.count(f.rule_id)) examples.found.push_back(f);
-  if (examples.found.empty()) return;
-  const std::size_t before = examples.found.size();
-  drop_matches_in_documentation(file, content, examples, parsed);
-  if (examples.found.size() == before) return;
-  std::set<int> kept;  // lines: the decision is a line's
-  for (const finding& f : examples.found) kept.insert(f.line_start);
-  std::erase_if(secrets_found, [&](const finding& f) { return generic.count(f.rule_id) && !kept.count(f.line_start); });
-  r.in_comments += examples.in_comments;
-  if (!r.parsed) r.parsed = examples.parsed;
+  };
+  std::erase_if(r.found, in_documentation);
+  std::erase_if(secrets, [&](const finding& f) { return example(f) && in_documentation(f); });
 }
 
 }  // namespace
@@ -213,11 +199,9 @@ result<static_analysis_summary> run_static_analysis(const std::filesystem::path&
     const bool c_family = file.lang == language::c || file.lang == language::cpp;
     parse_result parsed;
     if (c_family) parsed = parse_source_keeping_errors(file.lang, file.path, content);
-    drop_matches_in_documentation(file, content, r, c_family ? &parsed : nullptr);
     std::vector<finding> secrets_found = find_secrets(secrets, file.path, content);
-    drop_examples_in_documentation(file, content, generic_secrets, secrets_found, r, c_family ? &parsed : nullptr);
-    // c_flow reads the code itself, comments aside; a secret in a comment is
-    // as leaked as one in code: neither is filtered.
+    drop_matches_in_documentation(file, content, r, secrets_found, generic_secrets, c_family ? &parsed : nullptr);
+    // c_flow reads the code itself, comments aside: its findings are not filtered.
     if (c_family && parsed.tree) {
       append(r.found, analyze_c_flow(file.path, file.lang, content, std::move(parsed.tree), &macros, &r.cleared));
     } else if (c_family) {
