@@ -246,6 +246,10 @@ void analyzer::assigned_unseen(var& x) {
   x.num.reset();
 }
 
+void analyzer::all_assigned_unseen() {
+  for (auto& [name, x] : env_.vars) assigned_unseen(x);
+}
+
 void analyzer::havoc() {
   env_.dead = false;
   for (auto& [name, v] : env_.vars) {

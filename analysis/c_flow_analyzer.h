@@ -142,8 +142,10 @@ class analyzer {
   void havoc();
 
   // `x` may have been assigned where the analysis cannot see (a macro, an
-  // asm statement): not uninitialised, not NULL, no known number.
+  // asm statement): not uninitialised, not NULL, no known number. The
+  // second: every variable may have been (a macro that names none).
   static void assigned_unseen(var& x);
+  void all_assigned_unseen();
 
   // A new block in `e`, and its id; the current block and variable of an
   // id or name (null when unknown).

@@ -192,8 +192,7 @@ val analyzer::call(val callee, std::vector<val> args, int line) {
       if (a.lv == lv_kind::var)
         if (var* x = variable(a.base)) x->init = true;
   // A parameterless macro too long to expand may assign any variable.
-  if (args.empty() && decls_.opaque_macro(f))
-    for (auto& [name, x] : env_.vars) assigned_unseen(x);
+  if (args.empty() && decls_.opaque_macro(f)) all_assigned_unseen();
   auto read_args = [&](std::size_t from) {
     for (std::size_t i = from; i < args.size(); ++i) {
       if (args[i].lv == lv_kind::var && args[i].addr) continue;

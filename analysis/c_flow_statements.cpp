@@ -72,7 +72,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
     if (w == "for") return for_stmt(i, end);
     if (w == "do") return do_stmt(i, end);
     if (w == "switch") return switch_stmt(i, end);
-    if (w == "try" && lang_ != language::c) {
+    if (w == "try" && keyword(w)) {
       std::size_t j = stmt(i + 1, end);
       env after_try = env_;
       while (kw("catch", j)) {
@@ -83,7 +83,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
       env_ = std::move(after_try);
       return j;
     }
-    if (w == "return" || (w == "throw" && lang_ != language::c)) {
+    if (w == "return" || (w == "throw" && keyword(w))) {
       std::size_t j = stmt_end(i, end);
       if (j > i + 1) {
         val v = expr_range(i + 1, j);
@@ -118,7 +118,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
     // A name alone that is no variable (`XOR_TRY_TEMPLATES;`) is a macro
     // used as a statement: it may assign any variable.
     if (i + 1 < end && is(";", i + 1) && !variable(w) && !keyword(w)) {
-      for (auto& [name, x] : env_.vars) assigned_unseen(x);
+      all_assigned_unseen();
       return i + 2;
     }
     if (i + 1 < end && is(":", i + 1) && !is("::", i + 1)) {
@@ -131,7 +131,7 @@ std::size_t analyzer::stmt_inner(std::size_t i, std::size_t end) {
   if (std::size_t j = macro_loop(i, end)) return j;
   if (tok.kind == tk::ident) {
     std::string_view w = tok.text;
-    if (w == "typedef" || ((w == "using" || w == "class") && lang_ != language::c) ||
+    if (w == "typedef" || (w == "using" && keyword(w)) || (w == "class" && type_word(w)) ||
         ((w == "struct" || w == "enum") && is("{", i + 2))) {
       std::size_t j = i;
       while (j < end && !is(";", j)) j = is("{", j) ? match(j) + 1 : j + 1;

@@ -100,10 +100,11 @@ namespace {
 // entries of both sides are joined by `both`, b's alone are copied in.
 template <class Map, class Both>
 void merge_into(Map& a, const Map& b, Both both) {
+  const auto less = a.key_comp();
   auto it = a.begin();
   for (const auto& [k, v] : b) {
-    while (it != a.end() && it->first < k) ++it;
-    if (it != a.end() && !(k < it->first)) {
+    while (it != a.end() && less(it->first, k)) ++it;
+    if (it != a.end() && !less(k, it->first)) {
       both(it->second, v);
       ++it;
     } else {
