@@ -3533,13 +3533,19 @@ std::optional<std::pair<const source_file*, std::string>> rails_action_of_view(c
   return std::nullopt;
 }
 
+// The file as the taint analysis reads it: an ERB template as the Ruby code
+// it runs (taint_erb.h), any other as it is.
+source_file as_analysed(const source_file& file) {
+  source_file as = file;
+  if (file.lang == language::html && is_erb_template(file.path)) as.lang = language::ruby;
+  return as;
+}
+
 file_result analyze_file(const std::filesystem::path& root, const source_file& file, const taint_spec& spec,
                          const threat_model& model, const literal_functions& literals, cross_file xf) {
   file_result r;
-  // An ERB template is read as the Ruby code it runs (taint_erb.h).
-  const bool erb = file.lang == language::html && is_erb_template(file.path);
-  source_file as = file;
-  if (erb) as.lang = language::ruby;
+  const source_file as = as_analysed(file);
+  const bool erb = as.lang != file.lang;
   const language_spec* ls = spec.get().find(as.lang);
   if (!analysable(as, spec)) return r;
   if (minified_bundle(file)) {
@@ -3680,8 +3686,7 @@ std::optional<survey_plan> plan_survey(const std::filesystem::path& root, const 
   std::vector<language> as(n, language::unknown);  // the language a file is analysed in; unknown: none
   std::unordered_set<std::uint64_t> other_names;  // the last path components of the non-JavaScript files
   for (std::size_t i = 0; i < n; ++i) {
-    source_file f = files.files[i];
-    if (f.lang == language::html && is_erb_template(f.path)) f.lang = language::ruby;  // as analyze_file reads it
+    const source_file f = as_analysed(files.files[i]);
     if (!analysable(f, spec) || minified_bundle(f)) continue;
     as[i] = f.lang;
     const std::string_view path = f.path;
@@ -3702,7 +3707,7 @@ std::optional<survey_plan> plan_survey(const std::filesystem::path& root, const 
     const source_file& file = files.files[i];
     std::string text;
     if (read_source_file(root / file.path, text) != 0) return;
-    const bool erb = file.lang == language::html;
+    const bool erb = as[i] != file.lang;
     analysed[i] = with_entry_points.count(file.path) || (erb && rails_action_of_view(file, &files)) ||
                   holds_taint_words(*spec.get().find(as[i]), text);
     names_other[i] = family(as[i]) == language::javascript && names_a_file(text, other_names);

@@ -246,8 +246,6 @@ file_definitions collect_definitions(language lang, const std::vector<stmt>& top
   return out;
 }
 
-std::uint64_t call_resolver::hash(std::string_view name) { return std::hash<std::string_view>{}(name); }
-
 std::uint64_t call_resolver::key(language lang, std::uint64_t name) {
   return name ^ (static_cast<std::uint64_t>(family(lang)) * 0x9E3779B97F4A7C15ull);
 }
@@ -261,20 +259,20 @@ void call_resolver::add(std::uint32_t file, std::string path, language lang, fil
   e.js_module = defs.js_module;
   e.js_export = std::move(defs.js_export);
   e.js_export_instance = defs.js_export_instance;
-  for (const std::string& b : defs.bases) bases_.insert(key(lang, hash(b)));
-  for (auto& [cls, names] : defs.class_bases) e.class_bases.emplace_back(hash(cls), std::move(names));
+  for (const std::string& b : defs.bases) bases_.insert(key(lang, name_hash(b)));
+  for (auto& [cls, names] : defs.class_bases) e.class_bases.emplace_back(name_hash(cls), std::move(names));
   e.functions.reserve(defs.functions.size());
   for (const auto& d : defs.functions) {
     definition x;
-    x.name = hash(d.name);
+    x.name = name_hash(d.name);
     x.go_method = d.owner == "*";
     x.member = !d.owner.empty() && !x.go_method;
-    if (x.member) x.owner = hash(d.owner);
+    if (x.member) x.owner = name_hash(d.owner);
     x.callable = d.callable;
     e.functions.push_back(x);
     functions_.push_back({key(lang, x.name), file, 1});
   }
-  for (const std::string& c : defs.classes) classes_[key(lang, hash(c))].push_back(file);
+  for (const std::string& c : defs.classes) classes_[key(lang, name_hash(c))].push_back(file);
 }
 
 void call_resolver::finish() {
@@ -319,7 +317,7 @@ std::optional<callee_ref> call_resolver::in_file(std::uint32_t file, const std::
                                                  const std::string& owner) const {
   const file_entry* e = entry(file);
   if (!e) return std::nullopt;
-  const std::uint64_t id = hash(name);
+  const std::uint64_t id = name_hash(name);
   const definition* found = nullptr;
   for (const definition& d : e->functions) {
     if (d.name != id) continue;
@@ -329,7 +327,7 @@ std::optional<callee_ref> call_resolver::in_file(std::uint32_t file, const std::
   if (!found || !found->callable) return std::nullopt;
   bool owned = owner == "*"   ? found->member
                : owner.empty() ? !found->member && !found->go_method
-                               : found->member && found->owner == hash(owner);
+                               : found->member && found->owner == name_hash(owner);
   if (!owned) return std::nullopt;
   return callee_ref{file, name};
 }
@@ -342,7 +340,7 @@ std::optional<callee_ref> call_resolver::method(std::uint32_t file, const std::s
                                                 int depth) const {
   const file_entry* e = entry(file);
   if (!e) return std::nullopt;
-  const std::uint64_t id = hash(name), cls = hash(owner);
+  const std::uint64_t id = name_hash(name), cls = name_hash(owner);
   const bool own = std::any_of(e->functions.begin(), e->functions.end(),
                                [&](const definition& d) { return d.name == id && d.member && d.owner == cls; });
   if (own || depth >= kMaxBaseDepth) return in_file(file, name, owner);
@@ -359,7 +357,7 @@ std::optional<callee_ref> call_resolver::inherited(std::uint32_t file, const std
   for (const auto& [c, names] : e->class_bases) {
     if (c != cls) continue;
     for (const std::string& base : names) {
-      auto it = classes_.find(key(e->lang, hash(base)));
+      auto it = classes_.find(key(e->lang, name_hash(base)));
       if (it == classes_.end() || it->second.size() != 1) continue;
       if (auto r = method(it->second.front(), name, base, depth + 1)) return r;
     }
@@ -407,7 +405,7 @@ std::optional<callee_ref> call_resolver::resolve_in(std::uint32_t from, language
                                                  path.find_first_of(".()[") == call &&
                                                  path.find_first_of(".()[", call + 3) == std::string_view::npos) {
     const std::string cls(path.substr(0, call));
-    auto it = classes_.find(key(lang, hash(cls)));
+    auto it = classes_.find(key(lang, name_hash(cls)));
     if (it != classes_.end() && std::count(it->second.begin(), it->second.end(), from) == 1) {
       return method(from, std::string(path.substr(call + 3)), cls);
     }
@@ -430,7 +428,7 @@ std::optional<callee_ref> call_resolver::resolve_in(std::uint32_t from, language
 }
 
 const call_resolver::defined* call_resolver::definitions(language lang, std::string_view name) const {
-  const std::uint64_t k = key(lang, hash(name));
+  const std::uint64_t k = key(lang, name_hash(name));
   auto it = std::lower_bound(functions_.begin(), functions_.end(), k,
                              [](const defined& d, std::uint64_t x) { return d.key < x; });
   return it != functions_.end() && it->key == k ? &*it : nullptr;
@@ -464,7 +462,7 @@ std::optional<callee_ref> call_resolver::bare(std::uint32_t from, const std::str
         std::vector<std::uint32_t> files = py_module(from, parts, parts.size(), dots);
         if (files.size() != 1) return std::nullopt;
         const std::uint32_t file = files.front();
-        const std::uint64_t id = hash(name);
+        const std::uint64_t id = name_hash(name);
         const std::vector<definition>& fns = entry(file)->functions;
         auto cls = classes_.find(key(language::python, id));
         const bool binds =
@@ -620,7 +618,7 @@ bool call_resolver::extended(language lang, std::string_view path) const {
   return is_base(lang, cls);
 }
 
-bool call_resolver::is_base(language lang, std::string_view name) const { return bases_.count(key(lang, hash(name))) > 0; }
+bool call_resolver::is_base(language lang, std::string_view name) const { return bases_.count(key(lang, name_hash(name))) > 0; }
 
 // Java `[a.b.]Class[()].f`, PHP `Class::f`, Ruby `Class.f`: a class the project defines once
 // (Java, qualified: the one whose file the package path names).
@@ -632,7 +630,7 @@ std::optional<callee_ref> call_resolver::by_class(std::uint32_t from, language l
   for (std::size_t i = 0; i + 2 < n; ++i) {
     if (parts[i].find('(') != std::string::npos) return std::nullopt;  // `a().B.f`: not a class path
   }
-  auto it = classes_.find(key(lang, hash(owner)));
+  auto it = classes_.find(key(lang, name_hash(owner)));
   if (it == classes_.end()) return std::nullopt;
   std::vector<std::uint32_t> files = it->second;
   // Qualified (written so, or by an import): the file the package path

@@ -86,6 +86,10 @@ namespace heimdall::analysis::taint_detail {
 // (`require('./x.py')`); every other lookup is keyed by the family.
 inline language family(language lang) { return lang == language::typescript ? language::javascript : lang; }
 
+// The 64-bit hash the call graph (call_resolver) and the survey's scope
+// (taint_survey_scope.h) keep names as.
+inline std::uint64_t name_hash(std::string_view name) { return std::hash<std::string_view>{}(name); }
+
 // A function of the project: its file (the caller's numbering, the
 // inventory index) and its name, which the file defines exactly once.
 struct callee_ref {
@@ -180,7 +184,6 @@ class call_resolver {
     std::uint32_t file = 0;  // the first one's
     std::uint32_t count = 0;
   };
-  static std::uint64_t hash(std::string_view name);
   static std::uint64_t key(language lang, std::uint64_t name);
   const defined* definitions(language lang, std::string_view name) const;  // null: none
   const file_entry* entry(std::uint32_t file) const;

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "analysis/taint_calls.h"
 #include "analysis/taint_tokens.h"
 
 namespace heimdall::analysis::taint_detail {
@@ -72,8 +73,6 @@ bool java_reserved(std::string_view w) {
 }
 
 }  // namespace
-
-std::uint64_t name_hash(std::string_view name) { return std::hash<std::string_view>{}(name); }
 
 std::vector<std::uint64_t> definable_names(language lang, std::string_view text) {
   std::vector<std::uint64_t> out;

@@ -12,7 +12,8 @@
 // over-approximate both from the text alone; a name they missed could
 // change a result, one too many only costs a survey.
 //
-// Names are compared by hash (name_hash): a collision only keeps a survey.
+// Names are compared by hash (taint_calls.h name_hash): a collision only
+// keeps a survey.
 // Pure; thread-safe.
 #pragma once
 
@@ -24,8 +25,6 @@
 #include "analysis/language.h"
 
 namespace heimdall::analysis::taint_detail {
-
-std::uint64_t name_hash(std::string_view name);
 
 // The hashes of every name `text` (a file of `lang`) could define a
 // function or method by, as literal_returns names them, and more:

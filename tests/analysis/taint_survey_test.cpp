@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "analysis/taint.h"
+#include "analysis/taint_calls.h"
 #include "analysis/taint_survey_scope.h"
 #include "tests/analysis/shipped.h"
 
